@@ -1,0 +1,35 @@
+// build.mjs — esbuild bundles: the Node library + CLI + scripts (dawn.node stays external),
+// the browser ESM bundle (WGSL inlined, nothing Node-only), and the demo pages; then
+// TypeScript declarations. `node scripts/build.mjs --no-types` skips the declarations.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, mkdirSync, cpSync } from 'node:fs';
+
+const common = { bundle: true, format: 'esm', loader: { '.wgsl': 'text' }, sourcemap: true, logLevel: 'warning', target: 'es2022' };
+const nodeEntries = ['src/index.ts', 'src/cli.ts', 'scripts/conformance.ts'].filter((f) => existsSync(f));
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: nodeEntries.map((f) => ({ in: f, out: f.replace(/^src\//, '').replace(/\.ts$/, '') })),
+  outdir: 'dist/node',
+  platform: 'node',
+  splitting: true,
+  external: ['webgpu', 'puppeteer-core'],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+await build({ ...common, entryPoints: ['src/browser.ts'], outfile: 'dist/browser/springloop.js', platform: 'browser' });
+
+if (existsSync('demo')) {
+  const pages = readdirSync('demo').filter((f) => f.endsWith('.ts'));
+  if (pages.length > 0) {
+    await build({ ...common, entryPoints: pages.map((p) => `demo/${p}`), outdir: 'dist/demo', platform: 'browser' });
+  }
+  mkdirSync('dist/demo', { recursive: true });
+  for (const f of readdirSync('demo').filter((f) => /\.(html|css|svg|png)$/.test(f))) cpSync(`demo/${f}`, `dist/demo/${f}`);
+}
+
+if (!process.argv.includes('--no-types')) {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+}
+console.log(`built dist/node (${nodeEntries.length} entries), dist/browser/springloop.js${existsSync('dist/demo') ? ', dist/demo' : ''}`);

@@ -1,0 +1,34 @@
+// args.ts — a small, strict flag parser: `--name value`, `--name=value`, `--flag`.
+// Unknown flags and missing values are errors naming the flag.
+
+export type FlagType = 'string' | 'number' | 'boolean';
+export type FlagSpec = Readonly<Record<string, FlagType>>;
+export type ParsedArgs = Record<string, string | number | boolean | undefined> & { _: string[] };
+
+export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
+  const out: ParsedArgs = { _: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      out._.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const type = spec[name];
+    if (!type) throw new Error(`unknown flag --${name} (known: ${Object.keys(spec).map((k) => `--${k}`).join(', ')})`);
+    if (type === 'boolean') {
+      if (eq >= 0) throw new Error(`flag --${name} takes no value`);
+      out[name] = true;
+      continue;
+    }
+    const raw = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (raw === undefined || (eq < 0 && raw.startsWith('--'))) throw new Error(`flag --${name} needs a value`);
+    if (type === 'number') {
+      const v = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(v)) throw new Error(`flag --${name} must be a finite number, got '${raw}'`);
+      out[name] = v;
+    } else out[name] = raw;
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+// arena.ts — all parameters of a model in one GPU buffer, laid out from a size table
+// (each tensor aligned to the device's storage-offset alignment), with a gradient arena
+// of the same layout. A fused optimizer sees each arena as one flat f32 array.
+import { numel, formatShape, type GpuTensor } from './tensor';
+import { STORAGE_RW } from './flags';
+import type { Scheduler } from './scheduler';
+
+export interface ArenaEntry {
+  name: string;
+  shape: readonly number[];
+}
+
+export interface ArenaSlot extends ArenaEntry {
+  offset: number; // bytes
+  count: number; // f32 elements
+}
+
+/** Computes the layout of an arena: offsets aligned to `alignment` bytes. */
+export function layoutArena(entries: readonly ArenaEntry[], alignment: number): { slots: ArenaSlot[]; bytes: number } {
+  const slots: ArenaSlot[] = [];
+  const seen = new Set<string>();
+  let offset = 0;
+  for (const e of entries) {
+    if (seen.has(e.name)) throw new Error(`arena: tensor '${e.name}' is listed twice`);
+    seen.add(e.name);
+    const count = numel(e.shape);
+    if (!Number.isInteger(count) || count < 1) throw new Error(`arena: tensor '${e.name}' has invalid shape ${formatShape(e.shape)}`);
+    slots.push({ ...e, offset, count });
+    offset = Math.ceil((offset + 4 * count) / alignment) * alignment;
+  }
+  return { slots, bytes: Math.max(offset, alignment) };
+}
+
+export class ParamArena {
+  readonly slots: readonly ArenaSlot[];
+  readonly bytes: number;
+  readonly params: GPUBuffer;
+  readonly grads: GPUBuffer;
+  private readonly byName: Map<string, ArenaSlot>;
+
+  constructor(private readonly sched: Scheduler, entries: readonly ArenaEntry[], label = 'params') {
+    const layout = layoutArena(entries, sched.device.limits.minStorageBufferOffsetAlignment);
+    this.slots = layout.slots;
+    this.bytes = layout.bytes;
+    this.byName = new Map(this.slots.map((s) => [s.name, s]));
+    this.params = sched.createBuffer(this.bytes, STORAGE_RW, label);
+    this.grads = sched.createBuffer(this.bytes, STORAGE_RW, `${label}.grad`);
+  }
+
+  /** Total f32 elements of the arena, padding included (what a fused optimizer walks). */
+  get floats(): number {
+    return this.bytes / 4;
+  }
+
+  slot(name: string): ArenaSlot {
+    const s = this.byName.get(name);
+    if (!s) throw new Error(`arena has no tensor '${name}' (it has: ${[...this.byName.keys()].join(', ')})`);
+    return s;
+  }
+
+  param(name: string): GpuTensor {
+    const s = this.slot(name);
+    return { buffer: this.params, offset: s.offset, shape: s.shape, dtype: 'f32', label: name };
+  }
+
+  grad(name: string): GpuTensor {
+    const s = this.slot(name);
+    return { buffer: this.grads, offset: s.offset, shape: s.shape, dtype: 'f32', label: `${name}.grad` };
+  }
+
+  /** Uploads every tensor of `values` (all names must exist, sizes must match) in one write. */
+  write(values: Readonly<Record<string, ArrayLike<number>>>): void {
+    const host = new Float32Array(this.bytes / 4);
+    const current = new Set(Object.keys(values));
+    for (const s of this.slots) {
+      const v = values[s.name];
+      if (!v) throw new Error(`arena write: tensor '${s.name}' is missing`);
+      if (v.length !== s.count) throw new Error(`arena write: tensor '${s.name}' has ${v.length} values, expected ${s.count} for shape ${formatShape(s.shape)}`);
+      host.set(v, s.offset / 4);
+      current.delete(s.name);
+    }
+    if (current.size > 0) throw new Error(`arena write: unknown tensor(s) ${[...current].join(', ')}`);
+    this.sched.device.queue.writeBuffer(this.params, 0, host);
+  }
+
+  /** Reads the whole arena (or its gradients) back in one transfer. */
+  async read(which: 'params' | 'grads' = 'params'): Promise<Record<string, Float32Array>> {
+    const buffer = which === 'params' ? this.params : this.grads;
+    const flat = (await this.sched.read({ buffer, offset: 0, size: this.bytes })) as Float32Array;
+    const out: Record<string, Float32Array> = {};
+    for (const s of this.slots) out[s.name] = flat.slice(s.offset / 4, s.offset / 4 + s.count);
+    return out;
+  }
+
+  destroy(): void {
+    this.sched.destroyBuffer(this.params);
+    this.sched.destroyBuffer(this.grads);
+  }
+}

@@ -1,0 +1,91 @@
+// pool.ts — scratch buffers bucketed by size (powers of two, ≥ 256 B) and usage. A released
+// buffer becomes reusable only once the submit that last used it has completed on the GPU.
+
+export interface PoolStats {
+  buffersCreated: number;
+  bytesCreated: number;
+  inUse: number;
+  pending: number;
+  free: number;
+}
+
+interface Pending {
+  buffer: GPUBuffer;
+  key: string;
+  serial: number;
+}
+
+export class ScratchPool {
+  private readonly free = new Map<string, GPUBuffer[]>();
+  private readonly pending: Pending[] = [];
+  private readonly bucketOf = new WeakMap<GPUBuffer, string>();
+  private inUse = 0;
+  private buffersCreated = 0;
+  private bytesCreated = 0;
+
+  /**
+   * @param createBuffer allocates a new buffer (counted by the scheduler)
+   * @param serials the number of the submit now being recorded and the last completed one
+   */
+  constructor(
+    private readonly createBuffer: (bytes: number, usage: number, label: string) => GPUBuffer,
+    private readonly serials: () => { recording: number; completed: number },
+  ) {}
+
+  /** Rounds a request up to its bucket size. */
+  static bucketBytes(bytes: number): number {
+    if (!(bytes > 0) || !Number.isFinite(bytes)) throw new Error(`scratch buffer size must be positive, got ${bytes}`);
+    return Math.max(256, 2 ** Math.ceil(Math.log2(bytes)));
+  }
+
+  acquire(bytes: number, usage: number): GPUBuffer {
+    this.reclaim();
+    const size = ScratchPool.bucketBytes(bytes);
+    const key = `${usage}:${size}`;
+    let buffer = this.free.get(key)?.pop();
+    if (!buffer) {
+      buffer = this.createBuffer(size, usage, `scratch ${size}B`);
+      this.buffersCreated++;
+      this.bytesCreated += size;
+    }
+    this.bucketOf.set(buffer, key);
+    this.inUse++;
+    return buffer;
+  }
+
+  /** Returns a buffer; it is handed out again after the current submit completes. */
+  release(buffer: GPUBuffer): void {
+    const key = this.bucketOf.get(buffer);
+    if (!key) throw new Error('release(): this buffer did not come from the scratch pool');
+    this.bucketOf.delete(buffer);
+    this.inUse--;
+    this.pending.push({ buffer, key, serial: this.serials().recording });
+  }
+
+  /** Moves buffers whose last submit has completed back to the free lists. */
+  reclaim(): void {
+    const { completed } = this.serials();
+    let kept = 0;
+    for (const p of this.pending) {
+      if (p.serial <= completed) {
+        const list = this.free.get(p.key) ?? [];
+        list.push(p.buffer);
+        this.free.set(p.key, list);
+      } else this.pending[kept++] = p;
+    }
+    this.pending.length = kept;
+  }
+
+  stats(): PoolStats {
+    let free = 0;
+    for (const list of this.free.values()) free += list.length;
+    return { buffersCreated: this.buffersCreated, bytesCreated: this.bytesCreated, inUse: this.inUse, pending: this.pending.length, free };
+  }
+
+  destroy(): void {
+    for (const list of this.free.values()) list.forEach((b) => b.destroy());
+    this.pending.forEach((p) => p.buffer.destroy());
+    this.free.clear();
+    this.pending.length = 0;
+  }
+}

@@ -1,0 +1,105 @@
+// reflect.ts — WGSL is the source of truth for layouts: this reflects a kernel's source
+// (with wgsl_reflect) into per-entry-point bindings, uniform member offsets, workgroup
+// sizes and override names. Nothing here touches a GPU.
+// The package's 'main' is CommonJS inside a "type": "module" package; its ESM build works everywhere.
+import { WgslReflect, ResourceType } from 'wgsl_reflect/wgsl_reflect.module.js';
+
+export type BindingKind = 'uniform' | 'read-only-storage' | 'storage';
+
+export interface UniformMember {
+  name: string;
+  offset: number; // bytes
+  /** Scalar type of each component. */
+  scalar: 'f32' | 'u32' | 'i32';
+  components: number; // 1 for scalars, N for vecN
+}
+
+export interface BindingInfo {
+  name: string;
+  group: number;
+  binding: number;
+  kind: BindingKind;
+  /** Fixed byte size (structs, fixed arrays); for runtime-sized arrays the element stride. */
+  minBytes: number;
+  /** Element stride in bytes of a runtime-sized array, else 0. */
+  stride: number;
+  /** Uniform struct members (uniform bindings only). */
+  members?: UniformMember[];
+  /** Byte size of the uniform struct. */
+  structBytes?: number;
+}
+
+export interface EntryPointInfo {
+  name: string;
+  workgroupSize: [number, number, number];
+  bindings: BindingInfo[]; // sorted by (group, binding)
+  overrides: string[];
+}
+
+export interface KernelReflection {
+  entryPoints: Map<string, EntryPointInfo>;
+}
+
+export function reflectWgsl(code: string, kernelName: string): KernelReflection {
+  let reflect: WgslReflect;
+  try {
+    reflect = new WgslReflect(code);
+  } catch (e) {
+    throw new Error(`kernel ${kernelName}: WGSL could not be parsed for reflection: ${(e as Error).message}`);
+  }
+  const entryPoints = new Map<string, EntryPointInfo>();
+  for (const fn of reflect.entry.compute) {
+    const bindings = fn.resources
+      .filter((v) => v.resourceType === ResourceType.Uniform || v.resourceType === ResourceType.Storage)
+      .map((v) => bindingInfo(v, kernelName))
+      .sort((a, b) => a.group - b.group || a.binding - b.binding);
+    const uniforms = bindings.filter((b) => b.kind === 'uniform');
+    if (uniforms.length > 1) {
+      throw new Error(`kernel ${kernelName}: entry point ${fn.name} uses ${uniforms.length} uniform bindings; springloop kernels take one uniform struct`);
+    }
+    entryPoints.set(fn.name, {
+      name: fn.name,
+      workgroupSize: (fn.workgroupSize ?? [1, 1, 1]) as [number, number, number],
+      bindings,
+      overrides: fn.overrides.map((o) => o.name),
+    });
+  }
+  if (entryPoints.size === 0) throw new Error(`kernel ${kernelName}: no @compute entry point found`);
+  return { entryPoints };
+}
+
+type Variable = WgslReflect['uniforms'][number];
+
+function bindingInfo(v: Variable, kernelName: string): BindingInfo {
+  const kind: BindingKind =
+    v.resourceType === ResourceType.Uniform ? 'uniform' : v.access === 'read' ? 'read-only-storage' : 'storage';
+  const runtimeArray = v.isArray && v.size === 0;
+  const info: BindingInfo = {
+    name: v.name,
+    group: v.group,
+    binding: v.binding,
+    kind,
+    minBytes: runtimeArray ? v.stride : v.size,
+    stride: runtimeArray ? v.stride : 0,
+  };
+  if (kind === 'uniform') {
+    if (!v.isStruct || !v.members) throw new Error(`kernel ${kernelName}: uniform '${v.name}' must be a struct`);
+    info.members = v.members.map((m) => uniformMember(m, kernelName, v.name));
+    info.structBytes = v.size;
+  }
+  return info;
+}
+
+function uniformMember(m: NonNullable<Variable['members']>[number], kernelName: string, structName: string): UniformMember {
+  const typeName = m.type.name;
+  const scalars = ['f32', 'u32', 'i32'] as const;
+  const direct = scalars.find((s) => s === typeName);
+  if (direct) return { name: m.name, offset: m.offset, scalar: direct, components: 1 };
+  const vec = /^vec([234])([fiu])?$/.exec(typeName);
+  if (vec) {
+    const formatName = (m.type as { format?: { name: string } }).format?.name;
+    const scalar = scalars.find((s) => s === formatName) ?? ({ f: 'f32', i: 'i32', u: 'u32' } as const)[vec[2] as 'f' | 'i' | 'u'];
+    if (scalar) return { name: m.name, offset: m.offset, scalar, components: Number(vec[1]) };
+  }
+  throw new Error(`kernel ${kernelName}: uniform ${structName}.${m.name} has type ${typeName}; only f32/u32/i32 scalars and vectors are supported`);
+}

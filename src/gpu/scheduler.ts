@@ -1,0 +1,334 @@
+// scheduler.ts — records many dispatches into one command encoder (one compute pass where
+// possible) and submits them together; per-dispatch uniforms are 256-byte-aligned slices
+// of a few shared uniform buffers bound with dynamic offsets; bind groups are cached;
+// readback is asynchronous; counters say what happened.
+import { PipelineCache, type Kernel, type Overrides } from './kernel';
+import { packUniforms, type UniformValues } from './uniforms';
+import { ScratchPool } from './pool';
+import { BufferUsage, MapMode, STORAGE_RW } from './flags';
+import { hostArrayFor, numel, formatShape, type DType, type GpuTensor, type HostArray } from './tensor';
+import type { GpuContext } from './device';
+
+export type Binding = GPUBuffer | GpuTensor | { buffer: GPUBuffer; offset?: number; size?: number };
+
+export interface DispatchArgs {
+  bindings: Readonly<Record<string, Binding>>;
+  uniforms?: UniformValues;
+  /** Workgroup counts: x, or [x, y, z]. */
+  workgroups: number | readonly number[];
+  overrides?: Overrides;
+}
+
+export interface Counters {
+  dispatches: number;
+  submits: number;
+  buffersCreated: number;
+  bytesCreated: number;
+  liveBuffers: number;
+  liveBytes: number;
+  readbacks: number;
+  bytesReadBack: number;
+  bindGroupsCreated: number;
+}
+
+const UNIFORM_CHUNK_BYTES = 64 * 1024;
+
+interface UniformChunk {
+  buffer: GPUBuffer;
+  staging: ArrayBuffer;
+  view: DataView;
+  used: number;
+}
+
+interface ResolvedBinding {
+  buffer: GPUBuffer;
+  offset: number;
+  size: number;
+}
+
+export class Scheduler {
+  readonly device: GPUDevice;
+  readonly pipelines: PipelineCache;
+  readonly pool: ScratchPool;
+  readonly counters: Counters = {
+    dispatches: 0, submits: 0, buffersCreated: 0, bytesCreated: 0, liveBuffers: 0, liveBytes: 0,
+    readbacks: 0, bytesReadBack: 0, bindGroupsCreated: 0,
+  };
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private readonly uniformChunks: UniformChunk[] = [];
+  private chunkIndex = 0;
+  private readonly bindGroups = new Map<string, GPUBindGroup>();
+  private readonly bufferIds = new WeakMap<GPUBuffer, number>();
+  private readonly liveSizes = new Map<GPUBuffer, number>();
+  private nextBufferId = 1;
+  private submitted = 0;
+  private completed = 0;
+
+  constructor(readonly ctx: GpuContext) {
+    this.device = ctx.device;
+    this.pipelines = new PipelineCache(this.device);
+    this.pool = new ScratchPool(
+      (bytes, usage, label) => this.createBuffer(bytes, usage, label),
+      () => ({ recording: this.submitted + 1, completed: this.completed }),
+    );
+  }
+
+  /** Allocates a counted GPU buffer (size rounded up to 4 bytes). */
+  createBuffer(bytes: number, usage: number = STORAGE_RW, label = 'buffer'): GPUBuffer {
+    const max = this.device.limits.maxBufferSize;
+    if (!Number.isFinite(bytes) || bytes <= 0) throw new Error(`${label}: buffer size must be positive, got ${bytes}`);
+    if (bytes > max) throw new Error(`${label}: ${bytes} bytes exceeds this device's maxBufferSize (${max})`);
+    const size = Math.ceil(bytes / 4) * 4;
+    const buffer = this.device.createBuffer({ size, usage, label });
+    this.bufferIds.set(buffer, this.nextBufferId++);
+    this.liveSizes.set(buffer, size);
+    this.counters.buffersCreated++;
+    this.counters.bytesCreated += size;
+    this.counters.liveBuffers++;
+    this.counters.liveBytes += size;
+    return buffer;
+  }
+
+  destroyBuffer(buffer: GPUBuffer): void {
+    const size = this.liveSizes.get(buffer);
+    if (size === undefined) return;
+    this.liveSizes.delete(buffer);
+    this.counters.liveBuffers--;
+    this.counters.liveBytes -= size;
+    buffer.destroy();
+  }
+
+  /** A new tensor in its own buffer, optionally initialised from host data. */
+  createTensor(shape: readonly number[], dtype: DType = 'f32', label = 'tensor', data?: ArrayLike<number>): GpuTensor {
+    const count = numel(shape);
+    const limit = this.device.limits.maxStorageBufferBindingSize;
+    if (4 * count > limit) {
+      throw new Error(`${label}: shape ${formatShape(shape)} needs ${4 * count} bytes, more than this device's maxStorageBufferBindingSize (${limit})`);
+    }
+    const t: GpuTensor = { buffer: this.createBuffer(4 * count, STORAGE_RW, label), offset: 0, shape: [...shape], dtype, label };
+    if (data) this.upload(t, data);
+    return t;
+  }
+
+  /** Writes host data into a tensor (queued; ordered before the next submit). */
+  upload(t: GpuTensor, data: ArrayLike<number>): void {
+    const count = numel(t.shape);
+    if (data.length !== count) {
+      throw new Error(`${t.label}: got ${data.length} values for shape ${formatShape(t.shape)} (${count} expected)`);
+    }
+    const host = data instanceof Float32Array || data instanceof Uint32Array || data instanceof Int32Array ? data : hostArrayFor(t.dtype, count);
+    if (host !== data) host.set(data as ArrayLike<number>);
+    this.device.queue.writeBuffer(t.buffer, t.offset, host.buffer, host.byteOffset, 4 * count);
+  }
+
+  /** Compiles kernels (and reports WGSL errors) before first use. */
+  async prepare(...kernels: Kernel[]): Promise<void> {
+    for (const k of kernels) await this.pipelines.prepare(k);
+  }
+
+  /** Records one dispatch. Validates every binding before recording anything. */
+  dispatch(kernel: Kernel, entryName: string, args: DispatchArgs): void {
+    this.ctx.throwIfFailed();
+    const compiled = this.pipelines.get(kernel, entryName, args.overrides);
+    const where = `kernel ${kernel.name}:${entryName}`;
+    const groups = this.workgroupCounts(where, args.workgroups);
+    const entries: GPUBindGroupEntry[] = [];
+    const dynamicOffsets: number[] = [];
+    let key = `${compiled.layoutId}`;
+    for (const b of compiled.info.bindings) {
+      if (b.kind === 'uniform') {
+        const { chunk, offset } = this.uniformSlot(b.structBytes!);
+        packUniforms(kernel.name, b, args.uniforms ?? {}, chunk.view, offset);
+        entries.push({ binding: b.binding, resource: { buffer: chunk.buffer, offset: 0, size: b.structBytes! } });
+        dynamicOffsets.push(offset);
+        key += `|u${this.bufferIds.get(chunk.buffer)}`;
+        continue;
+      }
+      const given = args.bindings[b.name];
+      if (!given) {
+        throw new Error(`${where} needs binding '${b.name}' (${b.kind}) but it was not given (given: ${Object.keys(args.bindings).join(', ') || 'none'})`);
+      }
+      const r = this.resolveBinding(where, b.name, given);
+      if (r.size < b.minBytes) throw new Error(`${where}: binding '${b.name}' is ${r.size} bytes, smaller than the ${b.minBytes} the shader needs`);
+      if (b.stride > 0 && r.size % b.stride !== 0) throw new Error(`${where}: binding '${b.name}' is ${r.size} bytes, not a multiple of its ${b.stride}-byte elements`);
+      entries.push({ binding: b.binding, resource: { buffer: r.buffer, offset: r.offset, size: r.size } });
+      key += `|${this.bufferIds.get(r.buffer) ?? 'x'}@${r.offset}+${r.size}`;
+    }
+    const bindGroup = this.bindGroup(key, compiled.layout, entries, where);
+    const pass = this.computePass();
+    pass.setPipeline(compiled.pipeline);
+    pass.setBindGroup(0, bindGroup, dynamicOffsets);
+    pass.dispatchWorkgroups(groups[0]!, groups[1]!, groups[2]!);
+    this.counters.dispatches++;
+  }
+
+  /** Records a buffer-to-buffer copy of `bytes` bytes. */
+  copy(src: Binding, dst: Binding, bytes?: number): void {
+    const s = this.resolveBinding('copy', 'src', src);
+    const d = this.resolveBinding('copy', 'dst', dst);
+    const n = bytes ?? Math.min(s.size, d.size);
+    if (n > s.size || n > d.size) throw new Error(`copy: ${n} bytes does not fit src (${s.size}) and dst (${d.size})`);
+    this.commandEncoder().copyBufferToBuffer(s.buffer, s.offset, d.buffer, d.offset, n);
+  }
+
+  /** Records zero-filling of a binding. */
+  clear(target: Binding): void {
+    const r = this.resolveBinding('clear', 'target', target);
+    this.commandEncoder().clearBuffer(r.buffer, r.offset, r.size);
+  }
+
+  /** Submits everything recorded so far as one command buffer (no-op when empty). */
+  submit(): void {
+    this.ctx.throwIfFailed();
+    if (!this.encoder) return;
+    this.endPass();
+    for (const chunk of this.uniformChunks) {
+      if (chunk.used > 0) this.device.queue.writeBuffer(chunk.buffer, 0, chunk.staging, 0, chunk.used);
+      chunk.used = 0;
+    }
+    this.chunkIndex = 0;
+    this.device.queue.submit([this.encoder.finish()]);
+    this.encoder = null;
+    this.submitted++;
+    this.counters.submits++;
+  }
+
+  /** Drops everything recorded since the last submit (after a failed validation, say). */
+  discard(): void {
+    this.pass?.end();
+    this.pass = null;
+    this.encoder = null;
+    for (const chunk of this.uniformChunks) chunk.used = 0;
+    this.chunkIndex = 0;
+  }
+
+  /** Submits pending work plus a copy of each binding, then maps them: one round trip. */
+  async readMany(sources: readonly (Binding & { dtype?: DType })[], dtype: DType = 'f32'): Promise<HostArray[]> {
+    const staged = sources.map((src) => {
+      const r = this.resolveBinding('read', 'source', src);
+      const staging = this.pool.acquire(r.size, BufferUsage.MAP_READ | BufferUsage.COPY_DST);
+      this.commandEncoder().copyBufferToBuffer(r.buffer, r.offset, staging, 0, r.size);
+      const type = ('dtype' in src && src.dtype) || dtype;
+      return { staging, size: r.size, type };
+    });
+    this.submit();
+    const upTo = this.submitted;
+    const out = await Promise.all(
+      staged.map(async ({ staging, size, type }) => {
+        await staging.mapAsync(MapMode.READ, 0, size);
+        const copy = staging.getMappedRange(0, size).slice(0);
+        staging.unmap();
+        return hostArrayFor(type, copy);
+      }),
+    );
+    this.completed = Math.max(this.completed, upTo);
+    for (const s of staged) this.pool.release(s.staging);
+    this.counters.readbacks++;
+    this.counters.bytesReadBack += staged.reduce((a, s) => a + s.size, 0);
+    this.ctx.throwIfFailed();
+    return out;
+  }
+
+  async read(source: Binding, dtype?: DType): Promise<HostArray> {
+    const t = dtype ?? ('dtype' in source ? (source as GpuTensor).dtype : 'f32');
+    return (await this.readMany([source], t))[0]!;
+  }
+
+  /** Submits pending work and waits for the GPU to finish it; throws GPU errors. */
+  async flush(): Promise<void> {
+    this.submit();
+    const upTo = this.submitted;
+    await this.device.queue.onSubmittedWorkDone();
+    this.completed = Math.max(this.completed, upTo);
+    this.pool.reclaim();
+    this.ctx.throwIfFailed();
+  }
+
+  /** Destroys every buffer this scheduler created. */
+  dispose(): void {
+    this.discard();
+    this.pool.destroy();
+    for (const b of [...this.liveSizes.keys()]) this.destroyBuffer(b);
+    this.uniformChunks.length = 0;
+    this.bindGroups.clear();
+  }
+
+  private workgroupCounts(where: string, wg: number | readonly number[]): [number, number, number] {
+    const g = (typeof wg === 'number' ? [wg, 1, 1] : [wg[0] ?? 1, wg[1] ?? 1, wg[2] ?? 1]) as [number, number, number];
+    const max = this.device.limits.maxComputeWorkgroupsPerDimension;
+    for (const n of g) {
+      if (!Number.isInteger(n) || n < 0 || n > max) {
+        throw new Error(`${where}: workgroup count ${formatShape(g)} is invalid (each must be an integer in 0..${max})`);
+      }
+    }
+    return g;
+  }
+
+  private resolveBinding(where: string, name: string, b: Binding): ResolvedBinding {
+    if (isGpuBuffer(b)) return { buffer: b, offset: 0, size: b.size };
+    if ('shape' in b) return { buffer: b.buffer, offset: b.offset, size: 4 * numel(b.shape) };
+    const offset = b.offset ?? 0;
+    const size = b.size ?? b.buffer.size - offset;
+    if (offset % 4 !== 0 || offset + size > b.buffer.size) {
+      throw new Error(`${where}: binding '${name}' range ${offset}+${size} does not fit its ${b.buffer.size}-byte buffer`);
+    }
+    return { buffer: b.buffer, offset, size };
+  }
+
+  private bindGroup(key: string, layout: GPUBindGroupLayout, entries: GPUBindGroupEntry[], label: string): GPUBindGroup {
+    let bg = this.bindGroups.get(key);
+    if (!bg) {
+      if (this.bindGroups.size >= 4096) this.bindGroups.clear();
+      bg = this.device.createBindGroup({ layout, entries, label });
+      this.bindGroups.set(key, bg);
+      this.counters.bindGroupsCreated++;
+    }
+    return bg;
+  }
+
+  private uniformSlot(structBytes: number): { chunk: UniformChunk; offset: number } {
+    const align = this.device.limits.minUniformBufferOffsetAlignment;
+    const slot = Math.ceil(structBytes / align) * align;
+    for (;;) {
+      let chunk = this.uniformChunks[this.chunkIndex];
+      if (!chunk) {
+        const staging = new ArrayBuffer(UNIFORM_CHUNK_BYTES);
+        chunk = {
+          buffer: this.createBuffer(UNIFORM_CHUNK_BYTES, BufferUsage.UNIFORM | BufferUsage.COPY_DST, 'uniforms'),
+          staging, view: new DataView(staging), used: 0,
+        };
+        this.uniformChunks.push(chunk);
+      }
+      if (chunk.used + slot <= UNIFORM_CHUNK_BYTES) {
+        const offset = chunk.used;
+        chunk.used += slot;
+        return { chunk, offset };
+      }
+      this.chunkIndex++;
+    }
+  }
+
+  private commandEncoder(): GPUCommandEncoder {
+    this.endPass();
+    this.encoder ??= this.device.createCommandEncoder();
+    return this.encoder;
+  }
+
+  private computePass(): GPUComputePassEncoder {
+    if (!this.pass) {
+      this.encoder ??= this.device.createCommandEncoder();
+      this.pass = this.encoder.beginComputePass();
+    }
+    return this.pass;
+  }
+
+  private endPass(): void {
+    this.pass?.end();
+    this.pass = null;
+  }
+}
+
+function isGpuBuffer(b: Binding): b is GPUBuffer {
+  return typeof (b as GPUBuffer).mapAsync === 'function';
+}
