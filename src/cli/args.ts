@@ -3,7 +3,10 @@
 
 export type FlagType = 'string' | 'number' | 'boolean';
 export type FlagSpec = Readonly<Record<string, FlagType>>;
-export type ParsedArgs = Record<string, string | number | boolean | undefined> & { _: string[] };
+export interface ParsedArgs {
+  _: string[];
+  [flag: string]: string | number | boolean | undefined | string[];
+}
 
 export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
   const out: ParsedArgs = { _: [] };

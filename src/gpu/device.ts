@@ -38,7 +38,10 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node && typ
 export async function init(options: InitOptions = {}): Promise<GpuContext> {
   const wanted = options.adapter ?? envAdapter();
   const { gpu, keepAlive } = isNode ? await nodeGpu(wanted) : browserGpu();
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch((e: Error) => {
+    // dawn.node throws for an adapter name it does not have, listing the ones it has.
+    throw new Error(`no WebGPU adapter matching adapter='${wanted}' was found: ${e.message}`);
+  });
   if (!adapter) {
     throw new Error(
       wanted
