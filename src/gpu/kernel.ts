@@ -49,7 +49,8 @@ export interface CompiledEntry {
 export class PipelineCache {
   private readonly modules = new Map<Kernel, GPUShaderModule>();
   private readonly layouts = new Map<string, { layout: GPUBindGroupLayout; id: number; pipelineLayout: GPUPipelineLayout }>();
-  private readonly pipelines = new Map<string, CompiledEntry>();
+  /** Per kernel object (two kernels may share a file name), keyed by entry point + overrides. */
+  private readonly pipelines = new Map<Kernel, Map<string, CompiledEntry>>();
   pipelinesCreated = 0;
 
   constructor(private readonly device: GPUDevice) {}
@@ -74,9 +75,9 @@ export class PipelineCache {
 
   /** The pipeline for (entry point, overrides); the kernel must have been prepared. */
   get(kernel: Kernel, entryName: string, overrides: Overrides = {}): CompiledEntry {
-    const key = `${kernel.name}#${entryName}#${overrideKey(overrides)}`;
-    const hit = this.pipelines.get(key);
-    if (hit && this.modules.get(kernel) !== undefined) return hit;
+    const key = `${entryName}#${overrideKey(overrides)}`;
+    const hit = this.pipelines.get(kernel)?.get(key);
+    if (hit) return hit;
     const module = this.modules.get(kernel);
     if (!module) throw new Error(`kernel ${kernel.name} was used before it was prepared: await scheduler.prepare(kernel) first`);
     const info = kernel.entry(entryName);
@@ -93,7 +94,9 @@ export class PipelineCache {
     });
     this.pipelinesCreated++;
     const entry = { pipeline, layout: layout.layout, layoutId: layout.id, info };
-    this.pipelines.set(key, entry);
+    const byKey = this.pipelines.get(kernel) ?? new Map<string, CompiledEntry>();
+    byKey.set(key, entry);
+    this.pipelines.set(kernel, byKey);
     return entry;
   }
 

@@ -1,0 +1,81 @@
+// torch.ts — peer: PyTorch on the CPU, when `python3 -c 'import torch'` works (Debian:
+// apt-get install python3-torch). Runs bench/peers/torch_step.py, which trains the same
+// seed models and returns rows `peer/torch-cpu/train_step/<cell>/seed` at its best threading.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchRow } from '../stats';
+import type { PeerCell, PeerResult } from './peer';
+
+export interface TorchPeerOptions {
+  cells?: readonly PeerCell[];
+  runs?: number;
+  warmup?: number;
+  /** Thread counts to try (torch.set_num_threads); the fastest is reported. Default [1, 2]. */
+  threads?: readonly number[];
+  python?: string;
+}
+
+const SCRIPT = 'bench/peers/torch_step.py';
+
+export async function benchTorch(opts: TorchPeerOptions = {}): Promise<PeerResult> {
+  const python = opts.python ?? 'python3';
+  try {
+    await run(python, ['-c', 'import torch'], 60_000);
+  } catch {
+    return { rows: [], notes: [`torch-cpu: skipped: no torch (\`${python} -c 'import torch'\` failed; Debian has python3-torch)`] };
+  }
+  const script = findScript();
+  if (!script) return { rows: [], notes: [`torch-cpu: skipped: ${SCRIPT} not found above ${here()}`] };
+  const args = [
+    script,
+    '--runs', String(opts.runs ?? 5),
+    '--warmup', String(opts.warmup ?? 2),
+    '--threads', (opts.threads ?? [1, 2]).join(','),
+    '--cells', (opts.cells ?? ['rnn', 'lstm', 'gru']).join(','),
+  ];
+  const parsed = parseTorchOutput(await run(python, args, 600_000));
+  const threading = parsed.rows.map((r) => `${r.name.split('/')[3]}: ${r.notes?.threads} thread(s)`).join(', ');
+  return {
+    rows: parsed.rows,
+    notes: [`torch-cpu: torch ${parsed.torch}, default ${parsed.defaultThreads} thread(s); best of threads [${(opts.threads ?? [1, 2]).join(', ')}]: ${threading}`],
+  };
+}
+
+/** Parses torch_step.py's stdout: its last line is {"torch", "default_threads", "rows"}. */
+export function parseTorchOutput(stdout: string): { torch: string; defaultThreads: number; rows: BenchRow[] } {
+  const last = stdout.trim().split('\n').pop() ?? '';
+  let parsed: { torch?: unknown; default_threads?: unknown; rows?: unknown };
+  try {
+    parsed = JSON.parse(last) as typeof parsed;
+  } catch {
+    throw new Error(`torch_step.py printed no JSON result; its last line was '${last.slice(0, 200)}'`);
+  }
+  if (!Array.isArray(parsed.rows)) throw new Error('torch_step.py output has no "rows" array');
+  return { torch: String(parsed.torch), defaultThreads: Number(parsed.default_threads), rows: parsed.rows as BenchRow[] };
+}
+
+function run(cmd: string, args: string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd} ${args[0]}: ${err.message}${stderr ? `\n${stderr}` : ''}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+function here(): string {
+  return path.dirname(fileURLToPath(import.meta.url));
+}
+
+/** The script sits in the repository, not in dist/: walk up from this module to find it. */
+function findScript(): string | null {
+  for (let dir = here(); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, SCRIPT);
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) break;
+  }
+  const fromCwd = path.resolve(SCRIPT);
+  return existsSync(fromCwd) ? fromCwd : null;
+}

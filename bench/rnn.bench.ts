@@ -1,0 +1,300 @@
+// rnn.bench.ts — forward and training-step (forward + MSE + BPTT) times of the fused recurrent
+// kernels on the lectures' configuration ("seed": B 32, T 50, I 1, H 64, 2 layers, head on
+// the last step) for RNN, LSTM and GRU, and on "large" (B 256, T 50, I 1, H 128, 1-layer
+// LSTM); both time-loop variants; an unfused op-by-op LSTM (bench/unfused-lstm.ts) in the
+// same run; dispatches and submits per step; achieved GFLOP/s against this adapter's measured
+// matmul rate (ceiling/matmul). Every configuration is validated against the float64
+// reference before anything is timed ("all results match, starting benchmarks").
+import type { Scheduler } from '../src/gpu/scheduler';
+import type { GpuTensor } from '../src/gpu/tensor';
+import { RecurrentModel, type CellType, type ModelConfig } from '../src/model';
+import { referenceConfig } from '../src/model/config';
+import type { RecurrentVariant } from '../src/kernels/recurrent';
+import { gemm, gemmKernel } from '../src/kernels/gemm';
+import { gemmReference } from '../src/reference/gemm';
+import { recurrentBackward, recurrentForward } from '../src/reference/recurrent';
+import { mseLoss } from '../src/reference/losses';
+import { paramsToFloat64 } from '../src/reference/init';
+import { Random } from '../src/util/random';
+import { UnfusedLstm } from './unfused-lstm';
+import { summarize, timeRuns, type BenchRow } from './stats';
+
+export interface RnnBenchOptions {
+  quick?: boolean;
+  log?: (line: string) => void;
+  notes?: string[];
+}
+
+interface Shape {
+  name: 'seed' | 'large';
+  batch: number;
+  seqLen: number;
+  hidden: number;
+  layers: number;
+  /** Shorter sequence for the float64 validation (same kernels and tiles). */
+  validateSeqLen: number;
+}
+
+const SEED: Shape = { name: 'seed', batch: 32, seqLen: 50, hidden: 64, layers: 2, validateSeqLen: 12 };
+const LARGE: Shape = { name: 'large', batch: 256, seqLen: 50, hidden: 128, layers: 1, validateSeqLen: 3 };
+const CELLS: [string, CellType][] = [['rnn', 'rnn_tanh'], ['lstm', 'lstm'], ['gru', 'gru']];
+
+function configOf(cell: CellType, s: Shape): ModelConfig {
+  return { cell, inputSize: 1, hiddenSize: s.hidden, numLayers: s.layers, outputSize: 1, head: 'last-step' };
+}
+
+/** Multiply-adds × 2 of one forward, and of forward + backward, as the kernels compute them. */
+export function recurrentFlops(config: ModelConfig, batch: number, seqLen: number): { forward: number; train: number } {
+  const G = config.cell === 'lstm' ? 4 : config.cell === 'gru' ? 3 : 1;
+  const { hiddenSize: H, numLayers: L, inputSize: I } = config;
+  const rows = batch * seqLen;
+  let forward = 0;
+  let backward = 0;
+  for (let l = 0; l < L; l++) {
+    const In = l === 0 ? I : H;
+    forward += 2 * rows * G * H * (In + H); // input projection + recurrent product
+    backward += 2 * rows * G * H * (H + H + In + In); // dh recurrence, dW_hh, dW_ih, d input
+  }
+  return { forward, train: forward + backward };
+}
+
+export async function benchRecurrent(sched: Scheduler, opts: RnnBenchOptions = {}): Promise<BenchRow[]> {
+  const log = opts.log ?? (() => {});
+  const rows: BenchRow[] = [];
+  const matmul = await matmulCeiling(sched, opts.quick === true);
+  rows.push(matmul);
+  const ceiling = matmul.throughput;
+  const variants: (RecurrentVariant | 'auto')[] = opts.quick ? ['auto'] : ['auto', 'step', 'persistent'];
+  for (const [stem, cell] of CELLS) {
+    rows.push(...(await benchModel(sched, stem, cell, SEED, variants, ceiling, opts, log)));
+  }
+  rows.push(...(await benchUnfused(sched, SEED, ceiling, opts, log)));
+  rows.push(...(await benchModel(sched, 'lstm', 'lstm', LARGE, opts.quick ? ['auto'] : ['auto', 'step', 'persistent'], ceiling, opts, log)));
+  return rows;
+}
+
+/** The adapter's matmul rate: the best of the gemm tiles on a 512³ (256³ quick) product. */
+async function matmulCeiling(sched: Scheduler, quick: boolean): Promise<BenchRow> {
+  await sched.prepare(gemmKernel);
+  const n = quick ? 256 : 512;
+  const rng = new Random(42);
+  const a = Float32Array.from({ length: n * n }, () => rng.normal());
+  const b = Float32Array.from({ length: n * n }, () => rng.normal());
+  const A = sched.createTensor([n, n], 'f32', 'ceiling A', a);
+  const B = sched.createTensor([n, n], 'f32', 'ceiling B', b);
+  const C = sched.createTensor([n, n], 'f32', 'ceiling C');
+  try {
+    let best: BenchRow | null = null;
+    for (const tile of [{ rows: 16, wg: 16 }, { rows: 8, wg: 16 }, { rows: 16, wg: 64 }]) {
+      const run = () => gemm(sched, { a: { tensor: A, rows: n, cols: n }, b: { tensor: B, rows: n, cols: n }, c: { tensor: C, rows: n, cols: n }, tile });
+      run();
+      const got = await sched.read(C);
+      const want = gemmReference({ a: { data: a, rows: 8, cols: n }, b: { data: b, rows: n, cols: n }, c: { data: new Float64Array(8 * n), rows: 8, cols: n } });
+      for (let i = 0; i < want.length; i++) {
+        if (Math.abs(got[i]! - want[i]!) > 1e-3 * Math.sqrt(n)) throw new Error(`ceiling/matmul validation failed at ${i}: ${got[i]} vs ${want[i]}`);
+      }
+      const times = await timeRuns(async () => {
+        run();
+        await sched.flush();
+      }, { warmup: 1, minRuns: 3, minMs: quick ? 100 : 400 });
+      const row = summarize('ceiling/matmul', times, 'GFLOP/s', (2 * n * n * n) / 1e9, { n, tile: `${tile.rows}x${tile.wg}` });
+      if (!best || row.throughput > best.throughput) best = row;
+    }
+    return best!;
+  } finally {
+    for (const t of [A, B, C]) sched.destroyBuffer(t.buffer);
+  }
+}
+
+interface Inputs {
+  x: GpuTensor;
+  y: GpuTensor;
+  xs: Float32Array;
+  ys: Float32Array;
+}
+
+function makeInputs(sched: Scheduler, batch: number, seqLen: number, seed: number): Inputs {
+  const rng = new Random(seed);
+  const xs = Float32Array.from({ length: batch * seqLen }, () => rng.normal());
+  const ys = Float32Array.from({ length: batch }, () => rng.normal());
+  return { xs, ys, x: sched.createTensor([batch, seqLen, 1], 'f32', 'bench x', xs), y: sched.createTensor([batch, 1], 'f32', 'bench y', ys) };
+}
+
+function freeInputs(sched: Scheduler, i: Inputs): void {
+  sched.destroyBuffer(i.x.buffer);
+  sched.destroyBuffer(i.y.buffer);
+}
+
+/** Checks out, loss and every gradient of one training step against the float64 reference. */
+function checkAgainstReference(what: string, config: ModelConfig, params: Record<string, Float32Array>, inputs: Inputs, batch: number, seqLen: number, got: { out: ArrayLike<number>; loss: number; grads: Record<string, Float32Array> }): void {
+  const rc = referenceConfig(config);
+  const p64 = paramsToFloat64(params);
+  const fwd = recurrentForward(rc, p64, { x: Float64Array.from(inputs.xs), batch, seqLen });
+  const { loss, dOut } = mseLoss(fwd.out, Float64Array.from(inputs.ys));
+  const grads = recurrentBackward(rc, p64, fwd, dOut);
+  for (let i = 0; i < fwd.out.length; i++) {
+    if (!(Math.abs(got.out[i]! - fwd.out[i]!) <= 1e-5 + 1e-4 * Math.abs(fwd.out[i]!))) throw new Error(`${what}: out[${i}] = ${got.out[i]} but the reference gives ${fwd.out[i]}`);
+  }
+  if (!(Math.abs(got.loss - loss) <= 1e-5 + 1e-4 * Math.abs(loss))) throw new Error(`${what}: loss ${got.loss} but the reference gives ${loss}`);
+  for (const [name, want] of Object.entries(grads.params)) {
+    const g = got.grads[name]!;
+    let diff = 0;
+    let scale = 0;
+    for (let i = 0; i < want.length; i++) {
+      diff = Math.max(diff, Math.abs(g[i]! - want[i]!));
+      scale = Math.max(scale, Math.abs(want[i]!));
+    }
+    if (!(diff <= 1e-4 * scale)) throw new Error(`${what}: gradient ${name} is off by ${diff} (max |grad| ${scale})`);
+  }
+}
+
+async function validateModel(sched: Scheduler, model: RecurrentModel, s: Shape, what: string): Promise<void> {
+  const inputs = makeInputs(sched, s.batch, s.validateSeqLen, 7);
+  try {
+    const fwd = model.forward(inputs.x);
+    const { loss } = model.lossAndBackward({ kind: 'mse', target: inputs.y });
+    const [out, lossValue] = (await sched.readMany([fwd.out, loss])) as Float32Array[];
+    checkAgainstReference(what, model.config, await model.getParameters(), inputs, s.batch, s.validateSeqLen, { out: out!, loss: lossValue![0]!, grads: await model.getGradients() });
+  } finally {
+    freeInputs(sched, inputs);
+  }
+}
+
+interface Timed {
+  times: number[];
+  dispatches: number;
+  submits: number;
+  /** CPU ms per run of every thread but the JS one (the software adapter's work), or null. */
+  workerCpuMs: number | null;
+}
+
+/**
+ * CPU milliseconds so far of every thread of this process except the JS thread, from Linux
+ * /proc (null elsewhere). On a software adapter that is the kernels' work, which — unlike wall
+ * time — other processes on a shared machine barely change.
+ */
+function workerCpuMs(): number | null {
+  const getModule = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; pid?: number } }).process;
+  const fs = getModule?.getBuiltinModule?.('node:fs') as typeof import('node:fs') | undefined;
+  if (!fs || !getModule?.pid) return null;
+  try {
+    let total = 0;
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      if (tid === String(getModule.pid)) continue;
+      total += Number(fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+    }
+    return total;
+  } catch {
+    return null;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+/**
+ * Times `record` + one submit-and-wait per run; counts dispatches and submits per run.
+ * sleepWait: before the wait, sleep for 90% of the fastest run so far — dawn.node's wait
+ * busy-spins the JS thread, which on a 2-core machine takes a core from a software adapter.
+ */
+async function timeSteps(sched: Scheduler, record: () => void, quick: boolean, slow: boolean, sleepWait = false): Promise<Timed> {
+  const opts = { warmup: slow ? 1 : 2, minRuns: slow || quick ? 3 : 7, minMs: quick ? 200 : 1000 };
+  let fastest = Infinity;
+  const run = async () => {
+    const t0 = performance.now();
+    record();
+    sched.submit();
+    if (sleepWait && Number.isFinite(fastest)) await sleep(Math.floor(0.9 * fastest));
+    await sched.flush();
+    fastest = Math.min(fastest, performance.now() - t0);
+  };
+  for (let i = 0; i < opts.warmup; i++) await run();
+  const d0 = sched.counters.dispatches;
+  const s0 = sched.counters.submits;
+  const c0 = workerCpuMs();
+  let runs = 0;
+  const times = await timeRuns(async () => {
+    await run();
+    runs++;
+  }, { ...opts, warmup: 0 });
+  const c1 = workerCpuMs();
+  return {
+    times,
+    dispatches: (sched.counters.dispatches - d0) / runs,
+    submits: (sched.counters.submits - s0) / runs,
+    workerCpuMs: c0 !== null && c1 !== null ? (c1 - c0) / runs : null,
+  };
+}
+
+function stepRow(name: string, t: Timed, flops: number, ceiling: number, notes: Record<string, number | string>): BenchRow {
+  const cpu: Record<string, number> = t.workerCpuMs === null ? {} : { adapter_cpu_ms: +t.workerCpuMs.toFixed(1) };
+  const row = summarize(name, t.times, 'steps/s', 1, { ...notes, dispatches_per_step: t.dispatches, submits_per_step: t.submits, ...cpu });
+  const gflops = flops / 1e9 / (row.median_ms / 1000);
+  row.notes = { ...row.notes, gflop_per_step: +(flops / 1e9).toFixed(4), gflops: +gflops.toFixed(2), of_matmul: +(gflops / ceiling).toFixed(3) };
+  return row;
+}
+
+async function benchModel(sched: Scheduler, stem: string, cell: CellType, s: Shape, variants: (RecurrentVariant | 'auto')[], ceiling: number, opts: RnnBenchOptions, log: (l: string) => void): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const config = configOf(cell, s);
+  const flops = recurrentFlops(config, s.batch, s.seqLen);
+  for (const variant of variants) {
+    const model = await RecurrentModel.create(sched, config, { seed: 1, variant });
+    const inputs = makeInputs(sched, s.batch, s.seqLen, 3);
+    try {
+      const suffix = variant === 'auto' ? '' : `@${variant}`;
+      await validateModel(sched, model, s, `${stem}/${s.name}${suffix}`);
+      log(`rnn bench: ${stem}/${s.name}${suffix} matches the float64 reference; timing`);
+      const slow = s.name === 'large';
+      const fwd = await timeSteps(sched, () => model.forward(inputs.x), opts.quick === true, slow);
+      const train = await timeSteps(sched, () => {
+        model.forward(inputs.x);
+        model.lossAndBackward({ kind: 'mse', target: inputs.y });
+      }, opts.quick === true, slow);
+      const notes = { variant: variant === 'auto' ? `auto` : variant, B: s.batch, T: s.seqLen, H: s.hidden, L: s.layers };
+      rows.push(stepRow(`forward/${stem}/${s.name}${suffix}`, fwd, flops.forward, ceiling, notes));
+      rows.push(stepRow(`train_step/${stem}/${s.name}${suffix}`, train, flops.train, ceiling, notes));
+      if (variant === 'auto' && stem === 'lstm' && s.name === 'seed') {
+        const slept = await timeSteps(sched, () => {
+          model.forward(inputs.x);
+          model.lossAndBackward({ kind: 'mse', target: inputs.y });
+        }, opts.quick === true, slow, true);
+        rows.push(stepRow(`train_step/${stem}/${s.name}@sleep-wait`, slept, flops.train, ceiling, { ...notes, wait: 'timer sleep before the spinning wait' }));
+      }
+    } finally {
+      freeInputs(sched, inputs);
+      model.destroy();
+    }
+  }
+  return rows;
+}
+
+async function benchUnfused(sched: Scheduler, s: Shape, ceiling: number, opts: RnnBenchOptions, log: (l: string) => void): Promise<BenchRow[]> {
+  const config = configOf('lstm', s);
+  const flops = recurrentFlops(config, s.batch, s.seqLen);
+  await UnfusedLstm.prepare(sched);
+  const model = await RecurrentModel.create(sched, config, { seed: 1 });
+  const check = new UnfusedLstm(sched, model, s.batch, s.validateSeqLen);
+  const unfused = new UnfusedLstm(sched, model, s.batch, s.seqLen);
+  const inputs = makeInputs(sched, s.batch, s.seqLen, 3);
+  const vin = makeInputs(sched, s.batch, s.validateSeqLen, 7);
+  try {
+    const out = check.forward(vin.x);
+    check.lossAndBackward(vin.y);
+    const [o, l] = (await sched.readMany([out, check.loss])) as Float32Array[];
+    checkAgainstReference('lstm/seed/unfused', config, await model.getParameters(), vin, s.batch, s.validateSeqLen, { out: o!, loss: l![0]!, grads: await model.getGradients() });
+    log('rnn bench: lstm/seed/unfused matches the float64 reference; timing');
+    const fwd = await timeSteps(sched, () => unfused.forward(inputs.x), opts.quick === true, false);
+    const train = await timeSteps(sched, () => {
+      unfused.forward(inputs.x);
+      unfused.lossAndBackward(inputs.y);
+    }, opts.quick === true, false);
+    const notes = { variant: 'unfused', B: s.batch, T: s.seqLen, H: s.hidden, L: s.layers };
+    return [stepRow(`forward/lstm/${s.name}/unfused`, fwd, flops.forward, ceiling, notes), stepRow(`train_step/lstm/${s.name}/unfused`, train, flops.train, ceiling, notes)];
+  } finally {
+    check.destroy();
+    unfused.destroy();
+    freeInputs(sched, inputs);
+    freeInputs(sched, vin);
+    model.destroy();
+  }
+}

@@ -1,0 +1,165 @@
+// gemm.ts — typed wrapper of shaders/gemm.wgsl: C = op(A)·op(B) (+ bias) (+ C) on row-major
+// views into GPU tensors, and column sums (bias gradients). Transposes become strides; when C
+// has few columns and many rows the problem is solved as Cᵀ = op(B)ᵀ·op(A)ᵀ so the lanes run
+// along the long side. Mirrors gemmReference / colSumReference in src/reference/gemm.ts.
+import source from '../../shaders/gemm.wgsl';
+import { defineKernel } from '../gpu/kernel';
+import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
+import type { Scheduler } from '../gpu/scheduler';
+
+export const gemmKernel = defineKernel('gemm.wgsl', source);
+
+/** A row-major matrix inside a tensor: element (i, j) at offset + i·ld + j (in f32 elements). */
+export interface MatrixView {
+  tensor: GpuTensor;
+  rows: number;
+  cols: number;
+  /** Element offset of (0, 0). Default 0. */
+  offset?: number;
+  /** Row stride in elements. Default cols. */
+  ld?: number;
+}
+
+/** Work split: `rows` rows of C per workgroup (≤ 16), `wg` invocations of 4 columns each. */
+export interface GemmTile {
+  rows: number;
+  wg: number;
+}
+
+export interface GemmArgs {
+  a: MatrixView;
+  transA?: boolean;
+  b: MatrixView;
+  transB?: boolean;
+  /** Output, [op(A).rows, op(B).cols]. Must not share a buffer with a, b or bias. */
+  c: MatrixView;
+  /** Per-column bias of C (c.cols values from offset). */
+  bias?: { tensor: GpuTensor; offset?: number };
+  /** C += product instead of C = product. */
+  accumulate?: boolean;
+  /** Overrides the automatic tile choice (benchmarks). */
+  tile?: GemmTile;
+  /** Names the operation in errors, e.g. 'weight_ih_l0 grad'. */
+  label?: string;
+}
+
+const MAX_ROWS = 16;
+
+interface Strided {
+  off: number;
+  rs: number;
+  cs: number;
+}
+
+function checkView(where: string, name: string, v: MatrixView): Strided {
+  const off = v.offset ?? 0;
+  const ld = v.ld ?? v.cols;
+  for (const [key, val] of [['rows', v.rows], ['cols', v.cols], ['offset', off], ['ld', ld]] as const) {
+    if (!Number.isInteger(val) || val < (key === 'rows' || key === 'cols' ? 1 : 0)) {
+      throw new Error(`${where}: ${name}.${key} must be a ${key === 'rows' || key === 'cols' ? 'positive' : 'non-negative'} integer, got ${val}`);
+    }
+  }
+  if (v.rows > 1 && ld < v.cols) throw new Error(`${where}: ${name}.ld ${ld} is smaller than its ${v.cols} columns`);
+  const end = off + (v.rows - 1) * ld + v.cols;
+  const have = numel(v.tensor.shape);
+  if (end > have) {
+    throw new Error(`${where}: ${name} [${v.rows}, ${v.cols}] at offset ${off} with ld ${ld} needs ${end} elements but ${v.tensor.label} ${formatShape(v.tensor.shape)} has ${have}`);
+  }
+  return { off, rs: ld, cs: 1 };
+}
+
+/**
+ * Picks a tile for C [m, n] (lanes along n). Measured on lavapipe (bench/rnn.bench.ts
+ * shapes): 16 rows × 16 lanes is best or within 10% everywhere; wider workgroups leave
+ * whole SIMD rows idle on narrow outputs, and 32 rows spill without gaining.
+ */
+export function chooseGemmTile(m: number, n: number): GemmTile {
+  const lanes = Math.ceil(n / 4);
+  const wg = Math.min(16, 8 * Math.ceil(lanes / 8));
+  const rows = m >= 64 ? 16 : m >= 16 ? 8 : 4;
+  return { rows, wg };
+}
+
+/** Uniforms, workgroup counts and overrides of one gemm dispatch (exported for tests and benchmarks). */
+export function planGemm(args: GemmArgs) {
+  const where = `gemm${args.label ? ` (${args.label})` : ''}`;
+  const a = checkView(where, 'A', args.a);
+  const b = checkView(where, 'B', args.b);
+  const c = checkView(where, 'C', args.c);
+  // op(X)(i, j) = X(j, i) when transposed: swap the strides.
+  const A = args.transA ? { off: a.off, rs: a.cs, cs: a.rs } : a;
+  const B = args.transB ? { off: b.off, rs: b.cs, cs: b.rs } : b;
+  const M = args.transA ? args.a.cols : args.a.rows;
+  const K = args.transA ? args.a.rows : args.a.cols;
+  const K2 = args.transB ? args.b.cols : args.b.rows;
+  const N = args.transB ? args.b.rows : args.b.cols;
+  if (K !== K2) throw new Error(`${where}: op(A) is [${M}, ${K}] but op(B) is [${K2}, ${N}]; inner sizes differ`);
+  if (args.c.rows !== M || args.c.cols !== N) {
+    throw new Error(`${where}: C is [${args.c.rows}, ${args.c.cols}] but op(A)·op(B) is [${M}, ${N}]`);
+  }
+  const biasOff = args.bias?.offset ?? 0;
+  if (args.bias && biasOff + N > numel(args.bias.tensor.shape)) {
+    throw new Error(`${where}: bias needs ${N} values from offset ${biasOff} but ${args.bias.tensor.label} ${formatShape(args.bias.tensor.shape)} has ${numel(args.bias.tensor.shape)}`);
+  }
+  // Few columns, many rows: solve Cᵀ = op(B)ᵀ·op(A)ᵀ so lanes run along the long side.
+  const swap = N < 16 && M > N;
+  const [m, n] = swap ? [N, M] : [M, N];
+  const [P, Q] = swap ? [{ off: B.off, rs: B.cs, cs: B.rs }, { off: A.off, rs: A.cs, cs: A.rs }] : [A, B];
+  const tile = args.tile ?? chooseGemmTile(m, n);
+  if (!Number.isInteger(tile.rows) || tile.rows < 1 || tile.rows > MAX_ROWS) throw new Error(`${where}: tile.rows must be in 1..${MAX_ROWS}, got ${tile.rows}`);
+  if (!Number.isInteger(tile.wg) || tile.wg < 1) throw new Error(`${where}: tile.wg must be a positive integer, got ${tile.wg}`);
+  const uniforms = {
+    m, n, k: K,
+    a_off: P.off, a_rs: P.rs, a_cs: P.cs,
+    b_off: Q.off, b_rs: Q.rs, b_cs: Q.cs,
+    c_off: c.off, c_rs: swap ? c.cs : c.rs, c_cs: swap ? c.rs : c.cs,
+    bias_off: biasOff,
+    bias_mode: args.bias ? (swap ? 2 : 1) : 0,
+    accumulate: args.accumulate ? 1 : 0,
+  };
+  const workgroups = [Math.ceil(n / (4 * tile.wg)), Math.ceil(m / tile.rows), 1] as const;
+  return { uniforms, workgroups, overrides: { ROWS: tile.rows, WG: tile.wg }, swapped: swap };
+}
+
+/** Records C = op(A)·op(B) (+ bias) (+ C). Validates shapes before recording anything. */
+export function gemm(sched: Scheduler, args: GemmArgs): void {
+  const plan = planGemm(args);
+  const swap = plan.swapped;
+  sched.dispatch(gemmKernel, 'gemm', {
+    bindings: {
+      a: swap ? args.b.tensor : args.a.tensor,
+      b: swap ? args.a.tensor : args.b.tensor,
+      bias: args.bias?.tensor ?? args.a.tensor,
+      c: args.c.tensor,
+    },
+    uniforms: plan.uniforms,
+    workgroups: plan.workgroups,
+    overrides: plan.overrides,
+  });
+}
+
+export interface ColSumArgs {
+  /** [rows, cols] view whose columns are summed. */
+  src: MatrixView;
+  /** cols values from offset receive the sums. */
+  out: { tensor: GpuTensor; offset?: number };
+  accumulate?: boolean;
+  label?: string;
+}
+
+/** Records out[n] (+)= Σ_r src[r, n]. */
+export function colSum(sched: Scheduler, args: ColSumArgs): void {
+  const where = `colsum${args.label ? ` (${args.label})` : ''}`;
+  const s = checkView(where, 'src', args.src);
+  const outOff = args.out.offset ?? 0;
+  if (outOff + args.src.cols > numel(args.out.tensor.shape)) {
+    throw new Error(`${where}: out needs ${args.src.cols} values from offset ${outOff} but ${args.out.tensor.label} has ${numel(args.out.tensor.shape)}`);
+  }
+  const wg = 64;
+  sched.dispatch(gemmKernel, 'colsum', {
+    bindings: { src: args.src.tensor, out: args.out.tensor },
+    uniforms: { rows: args.src.rows, cols: args.src.cols, src_off: s.off, src_rs: s.rs, out_off: outOff, accumulate: args.accumulate ? 1 : 0 },
+    workgroups: Math.ceil(args.src.cols / wg),
+    overrides: { WG: wg },
+  });
+}

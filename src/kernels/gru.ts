@@ -1,0 +1,71 @@
+// gru.ts — typed wrapper of shaders/gru.wgsl: a layer's GRU time loop (gate order r, z, n;
+// b_hn inside r·(…)), forward and BPTT, one fused dispatch per step or one persistent
+// dispatch per layer (see recurrent.ts). Mirrors src/reference/cells.ts (gru).
+import source from '../../shaders/gru.wgsl';
+import { defineKernel, type Kernel } from '../gpu/kernel';
+import type { Scheduler } from '../gpu/scheduler';
+import type { GpuTensor } from '../gpu/tensor';
+import { gemmKernel } from './gemm';
+import { recordBackwardSteps, recordForwardSteps, type RecurrentTile, type RecurrentVariant, type StepRange } from './recurrent';
+
+export const gruKernel = defineKernel('gru.wgsl', source);
+/** Everything gruForward / gruBackward dispatch (the backward ends with a gemm): prepare these. */
+export const gruKernels: readonly Kernel[] = [gruKernel, gemmKernel];
+
+export interface GruForwardArgs extends StepRange {
+  /** [T, B, 3H] input projection incl. b_ih. */
+  gx: GpuTensor;
+  /** [3H, H], [3H]. */
+  wHh: GpuTensor;
+  bHh: GpuTensor;
+  /** [T+1, B, H]; row block 0 holds h0 on entry. */
+  hseq: GpuTensor;
+  /** [T, B, 4H]: r, z, n, W_hn h + b_hn (written). */
+  gates: GpuTensor;
+  variant: RecurrentVariant;
+  tile?: RecurrentTile;
+}
+
+export function gruForward(sched: Scheduler, a: GruForwardArgs): void {
+  recordForwardSteps(sched, {
+    kernel: gruKernel,
+    range: a,
+    variant: a.variant,
+    units: 1,
+    tileWidth: a.hidden,
+    bindings: { gx: a.gx, w_hh: a.wHh, b_hh: a.bHh, hseq: a.hseq, gates: a.gates },
+    tile: a.tile,
+  });
+}
+
+export interface GruBackwardArgs extends StepRange {
+  wHh: GpuTensor;
+  gates: GpuTensor;
+  hseq: GpuTensor;
+  /** [T, B, H] d loss / d h_t from above, or null. */
+  dy: GpuTensor | null;
+  /** [T, B, 3H] gradients of the input-side and hidden-side pre-activations (written). */
+  dgIn: GpuTensor;
+  dgHid: GpuTensor;
+  /** [B, H]: in: gradient into h_{tEnd-1} from later steps; out: into h_{tBegin-1}. */
+  dhCarry: GpuTensor;
+  variant: RecurrentVariant;
+  tile?: RecurrentTile;
+}
+
+export function gruBackward(sched: Scheduler, a: GruBackwardArgs): void {
+  recordBackwardSteps(
+    sched,
+    {
+      kernel: gruKernel,
+      range: a,
+      variant: a.variant,
+      units: 4,
+      tileWidth: 3 * a.hidden,
+      bindings: { w_hh_b: a.wHh, gates_b: a.gates, hseq_b: a.hseq, dy: a.dy ?? a.gates, dg_in: a.dgIn, dg_hid: a.dgHid, dh_carry: a.dhCarry },
+      hasDy: a.dy !== null,
+      tile: a.tile,
+    },
+    { dgHid: a.dgHid, wHh: a.wHh, dhCarry: a.dhCarry, gateCount: 3 },
+  );
+}

@@ -1,0 +1,74 @@
+// lstm.ts — typed wrapper of shaders/lstm.wgsl: a layer's LSTM time loop, forward and BPTT,
+// as one fused dispatch per step or one persistent dispatch per layer (see recurrent.ts).
+// Layouts are time-major and documented in the shader. Mirrors src/reference/cells.ts (lstm).
+import source from '../../shaders/lstm.wgsl';
+import { defineKernel, type Kernel } from '../gpu/kernel';
+import type { Scheduler } from '../gpu/scheduler';
+import type { GpuTensor } from '../gpu/tensor';
+import { gemmKernel } from './gemm';
+import { recordBackwardSteps, recordForwardSteps, type RecurrentTile, type RecurrentVariant, type StepRange } from './recurrent';
+
+export const lstmKernel = defineKernel('lstm.wgsl', source);
+/** Everything lstmForward / lstmBackward dispatch (the backward ends with a gemm): prepare these. */
+export const lstmKernels: readonly Kernel[] = [lstmKernel, gemmKernel];
+
+export interface LstmForwardArgs extends StepRange {
+  /** [T, B, 4H] input projection incl. b_ih. */
+  gx: GpuTensor;
+  /** [4H, H], [4H]. */
+  wHh: GpuTensor;
+  bHh: GpuTensor;
+  /** [T+1, B, H]; row block 0 holds h0 / c0 on entry. */
+  hseq: GpuTensor;
+  cseq: GpuTensor;
+  /** [T, B, 4H] activated gates (written). */
+  gates: GpuTensor;
+  variant: RecurrentVariant;
+  tile?: RecurrentTile;
+}
+
+/** Records steps [tBegin, tEnd): fills hseq/cseq rows tBegin+1..tEnd and gates rows tBegin..tEnd-1. */
+export function lstmForward(sched: Scheduler, a: LstmForwardArgs): void {
+  recordForwardSteps(sched, {
+    kernel: lstmKernel,
+    range: a,
+    variant: a.variant,
+    units: 1,
+    tileWidth: a.hidden,
+    bindings: { gx: a.gx, w_hh: a.wHh, b_hh: a.bHh, hseq: a.hseq, cseq: a.cseq, gates: a.gates },
+    tile: a.tile,
+  });
+}
+
+export interface LstmBackwardArgs extends StepRange {
+  wHh: GpuTensor;
+  gates: GpuTensor;
+  cseq: GpuTensor;
+  /** [T, B, H] d loss / d h_t from above, or null. */
+  dy: GpuTensor | null;
+  /** [T, B, 4H] gate gradients (written for rows tBegin..tEnd-1). */
+  dgates: GpuTensor;
+  /** [B, H]: in: d loss / d h_{tEnd-1}, c_{tEnd-1} from later steps; out: d loss / d h, c at tBegin-1. */
+  dhCarry: GpuTensor;
+  dcCarry: GpuTensor;
+  variant: RecurrentVariant;
+  tile?: RecurrentTile;
+}
+
+/** Records BPTT over steps tEnd-1 down to tBegin. */
+export function lstmBackward(sched: Scheduler, a: LstmBackwardArgs): void {
+  recordBackwardSteps(
+    sched,
+    {
+      kernel: lstmKernel,
+      range: a,
+      variant: a.variant,
+      units: 4,
+      tileWidth: 4 * a.hidden,
+      bindings: { w_hh_b: a.wHh, gates_b: a.gates, cseq_b: a.cseq, dy: a.dy ?? a.gates, dgates: a.dgates, dh_carry: a.dhCarry, dc_carry: a.dcCarry },
+      hasDy: a.dy !== null,
+      tile: a.tile,
+    },
+    { dgHid: a.dgates, wHh: a.wHh, dhCarry: a.dhCarry, gateCount: 4 },
+  );
+}

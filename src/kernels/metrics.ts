@@ -1,0 +1,147 @@
+// metrics.ts — typed wrappers of shaders/metrics.wgsl: test-split evaluation (model and
+// baselines) in two dispatches, GPU-side loss/accuracy accumulators, and the closed-loop
+// rollout's window/append steps. Nothing here waits on the GPU except readEvaluation.
+import source from '../../shaders/metrics.wgsl';
+import { defineKernel } from '../gpu/kernel';
+import { STORAGE_RW } from '../gpu/flags';
+import type { Binding, Scheduler } from '../gpu/scheduler';
+import type { SeriesView } from './windows';
+import type { Metrics } from '../reference/metrics';
+
+export const metricsKernel = defineKernel('metrics.wgsl', source);
+const WG = metricsKernel.entry('eval_partials').workgroupSize[0];
+const MAX_PARTIALS = 64;
+
+/** Where row i's prediction sits in a model output: out[i·stride + offset]. */
+export interface OutputView {
+  out: Binding;
+  stride: number;
+  offset: number;
+}
+
+export interface EvalBuffers {
+  /** [n] model predictions in trajectory units. */
+  pred: GPUBuffer;
+  /** [8] error sums (see metrics.wgsl). */
+  sums: GPUBuffer;
+  partials: GPUBuffer;
+  numPartials: number;
+  n: number;
+}
+
+export function createEvalBuffers(sched: Scheduler, n: number): EvalBuffers {
+  const numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(n / WG)));
+  return {
+    pred: sched.createBuffer(4 * n, STORAGE_RW, 'eval.pred'),
+    sums: sched.createBuffer(32, STORAGE_RW, 'eval.sums'),
+    partials: sched.createBuffer(32 * numPartials, STORAGE_RW, 'eval.partials'),
+    numPartials,
+    n,
+  };
+}
+
+/** Records the evaluation of n windows (starts [n]) against the series. */
+export function recordEvaluation(
+  sched: Scheduler,
+  series: SeriesView,
+  stats: Binding,
+  starts: Binding,
+  seq: number,
+  output: OutputView,
+  targetDelta: boolean,
+  bufs: EvalBuffers,
+): void {
+  const uniforms = {
+    n: bufs.n, seq, channels: series.channels, channel: series.channel, target_delta: targetDelta ? 1 : 0,
+    out_stride: output.stride, out_offset: output.offset, num_partials: bufs.numPartials,
+  };
+  const bindings = { src: series.src, stats, starts, out: output.out, pred: bufs.pred, partials: bufs.partials, sums: bufs.sums };
+  sched.dispatch(metricsKernel, 'eval_partials', { bindings, uniforms, workgroups: bufs.numPartials });
+  sched.dispatch(metricsKernel, 'eval_finalize', { bindings, uniforms, workgroups: 1 });
+}
+
+export interface Evaluation {
+  model: Metrics;
+  persistence: Metrics;
+  linear: Metrics;
+}
+
+/** Metrics from the eight sums: mean errors, and R² from shifted sums of the truth. */
+export function metricsFromSums(sums: ArrayLike<number>, n: number): Evaluation {
+  const ssTot = sums[7]! - (sums[6]! * sums[6]!) / n;
+  const of = (se: number, ae: number): Metrics => ({ mse: se / n, rmse: Math.sqrt(se / n), mae: ae / n, r2: 1 - se / ssTot });
+  return { model: of(sums[0]!, sums[1]!), persistence: of(sums[2]!, sums[3]!), linear: of(sums[4]!, sums[5]!) };
+}
+
+/** Reads sums and predictions back in one round trip. */
+export async function readEvaluation(sched: Scheduler, bufs: EvalBuffers): Promise<{ evaluation: Evaluation; pred: Float32Array }> {
+  const [sums, pred] = await sched.readMany([bufs.sums, bufs.pred]);
+  return { evaluation: metricsFromSums(sums!, bufs.n), pred: pred as Float32Array };
+}
+
+/** acc[slot] += Σ_{i<count} (out[i·stride+offset] − y[i])², acc[slot+1] += count. */
+export function recordSqErrAccumulate(sched: Scheduler, output: OutputView, y: Binding, count: number, acc: Binding, slot: number): void {
+  sched.dispatch(metricsKernel, 'sq_err_accumulate', {
+    bindings: { out: output.out, y, acc },
+    uniforms: { count, stride: output.stride, offset: output.offset, slot, classes: 1 },
+    workgroups: 1,
+  });
+}
+
+/** acc[slot] += Σ cross-entropy, acc[slot+1] += correct, acc[slot+2] += count; logits [count, classes]. */
+export function recordLabelAccumulate(sched: Scheduler, logits: Binding, labels: Binding, count: number, classes: number, acc: Binding, slot: number): void {
+  sched.dispatch(metricsKernel, 'label_accumulate', {
+    bindings: { out: logits, labels, acc },
+    uniforms: { count, stride: classes, offset: 0, slot, classes },
+    workgroups: 1,
+  });
+}
+
+export interface RolloutArgs {
+  series: SeriesView;
+  stats: Binding;
+  /** [T + 1 + steps] raw x: the seed window, then the model's predictions. */
+  hist: Binding;
+  /** Model input [1, T, F]. */
+  xIn: Binding;
+  seq: number;
+  features: number;
+  /** Flat sample index of the first window's first input. */
+  start: number;
+  targetDelta: boolean;
+}
+
+function rolloutUniforms(a: RolloutArgs, step: number, outOffset: number) {
+  const prev = a.start % a.series.samples === 0 ? a.start : a.start - 1;
+  return {
+    step, seq: a.seq, features: a.features, start: a.start, channels: a.series.channels, channel: a.series.channel,
+    target_delta: a.targetDelta ? 1 : 0, out_offset: outOffset, prev,
+  };
+}
+
+/** Records hist[0..T] ← the seed window (and the sample before it). */
+export function recordRolloutInit(sched: Scheduler, a: RolloutArgs): void {
+  sched.dispatch(metricsKernel, 'rollout_init', {
+    bindings: { src: a.series.src, hist: a.hist },
+    uniforms: rolloutUniforms(a, 0, 0),
+    workgroups: Math.ceil((a.seq + 1) / WG),
+  });
+}
+
+/** Records the model input window of rollout step `step` from hist. */
+export function recordRolloutWindow(sched: Scheduler, a: RolloutArgs, step: number): void {
+  sched.dispatch(metricsKernel, 'rollout_window', {
+    bindings: { hist: a.hist, stats: a.stats, x_in: a.xIn },
+    uniforms: rolloutUniforms(a, step, 0),
+    workgroups: Math.ceil(a.seq / WG),
+  });
+}
+
+/** Records hist[step + T + 1] ← the model's prediction out[outOffset] in trajectory units. */
+export function recordRolloutAppend(sched: Scheduler, a: RolloutArgs, step: number, out: Binding, outOffset: number): void {
+  sched.dispatch(metricsKernel, 'rollout_append', {
+    bindings: { hist: a.hist, stats: a.stats, out },
+    uniforms: rolloutUniforms(a, step, outOffset),
+    workgroups: 1,
+  });
+}

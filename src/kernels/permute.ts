@@ -1,0 +1,36 @@
+// permute.ts — typed wrapper of shaders/permute.wgsl: [A, Bd, F] → [Bd, A, F] (batch-first ↔
+// time-major). Offsets are in f32 elements.
+import source from '../../shaders/permute.wgsl';
+import { defineKernel } from '../gpu/kernel';
+import { grid1d } from '../gpu/grid';
+import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
+import type { Scheduler } from '../gpu/scheduler';
+
+export const permuteKernel = defineKernel('permute.wgsl', source);
+const WG = 64;
+
+export interface PermuteArgs {
+  src: GpuTensor;
+  out: GpuTensor;
+  /** Sizes of src: [a, bd, f]. */
+  dims: readonly [number, number, number];
+  srcOffset?: number;
+  outOffset?: number;
+}
+
+/** Records out[outOffset + (j·a + i)·f + k] = src[srcOffset + (i·bd + j)·f + k]. */
+export function permute01(sched: Scheduler, args: PermuteArgs): void {
+  const [a, bd, f] = args.dims;
+  const n = a * bd * f;
+  const srcOff = args.srcOffset ?? 0;
+  const outOff = args.outOffset ?? 0;
+  if (![a, bd, f].every((d) => Number.isInteger(d) && d >= 1)) throw new Error(`permute: dims ${formatShape(args.dims)} must be positive integers`);
+  if (srcOff + n > numel(args.src.shape)) throw new Error(`permute: ${args.src.label} ${formatShape(args.src.shape)} is too small for ${formatShape(args.dims)} at offset ${srcOff}`);
+  if (outOff + n > numel(args.out.shape)) throw new Error(`permute: ${args.out.label} ${formatShape(args.out.shape)} is too small for ${n} values at offset ${outOff}`);
+  sched.dispatch(permuteKernel, 'permute', {
+    bindings: { src: args.src, out: args.out },
+    uniforms: { a, bd, f, src_off: srcOff, out_off: outOff },
+    workgroups: grid1d(n, WG, sched.device.limits.maxComputeWorkgroupsPerDimension),
+    overrides: { WG },
+  });
+}

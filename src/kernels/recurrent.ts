@@ -1,0 +1,176 @@
+// recurrent.ts — what the three cell wrappers (rnn.ts, lstm.ts, gru.ts) share: tile choice,
+// and recording a layer's time loop either as one fused dispatch per step ('step') or as one
+// persistent dispatch per layer ('persistent', a workgroup walks all steps of its batch tile
+// with the recurrent operand in workgroup memory). Every shaders/{rnn,lstm,gru}.wgsl has the
+// entry points forward_step, forward_seq, backward_step, backward_seq and the same uniforms.
+import type { Kernel } from '../gpu/kernel';
+import type { Scheduler, Binding } from '../gpu/scheduler';
+import type { GpuTensor } from '../gpu/tensor';
+import type { UniformValues } from '../gpu/uniforms';
+import { gemm } from './gemm';
+
+export type RecurrentVariant = 'step' | 'persistent';
+
+/** Sequences per workgroup (rows ≤ 16) and hidden units per workgroup pass (wg). */
+export interface RecurrentTile {
+  rows: number;
+  wg: number;
+}
+
+export const MAX_TILE_ROWS = 16;
+
+/** Sizes of one layer's time loop; steps t ∈ [tBegin, tEnd) of a sequence of length seqLen. */
+export interface StepRange {
+  batch: number;
+  hidden: number;
+  seqLen: number;
+  tBegin: number;
+  tEnd: number;
+}
+
+const pow2AtLeast = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+
+/**
+ * Floats of workgroup memory a persistent entry declares: two halves of rows × width floats,
+ * rounded up to a power of two (fewer distinct pipelines).
+ */
+export function persistentTileFloats(rows: number, width: number): number {
+  return pow2AtLeast(2 * rows * width);
+}
+
+/**
+ * Invocations a workgroup needs for `lanes` lanes: a power of two in 8..64 (8 = one SIMD row on
+ * lavapipe; powers of two keep the number of distinct pipelines, each compiled once, small).
+ */
+export function lanesToWorkgroup(lanes: number): number {
+  return Math.min(64, Math.max(8, pow2AtLeast(lanes)));
+}
+
+/**
+ * Picks the tile of a variant, for kernels whose invocations cover `units` hidden units each
+ * (LSTM/GRU forward 1, all backward and RNN forward 4). For 'persistent', `width` is the
+ * widest row kept in workgroup memory (H forward, G·H backward); returns null when even one
+ * row does not fit.
+ */
+export function chooseRecurrentTile(variant: RecurrentVariant, batch: number, hidden: number, width: number, maxWorkgroupBytes: number, units = 1): RecurrentTile | null {
+  const wg = lanesToWorkgroup(Math.ceil(hidden / units));
+  if (variant === 'step') return { rows: Math.min(8, pow2AtLeast(batch)), wg };
+  // At least two workgroups when the batch allows it (two CPU threads on lavapipe).
+  let rows = Math.min(8, pow2AtLeast(Math.ceil(batch / 2)));
+  while (rows > 1 && 4 * persistentTileFloats(rows, width) > maxWorkgroupBytes) rows /= 2;
+  if (4 * persistentTileFloats(rows, width) > maxWorkgroupBytes) return null;
+  return { rows, wg };
+}
+
+function checkTile(where: string, tile: RecurrentTile): void {
+  if (!Number.isInteger(tile.rows) || tile.rows < 1 || tile.rows > MAX_TILE_ROWS) {
+    throw new Error(`${where}: tile.rows must be an integer in 1..${MAX_TILE_ROWS}, got ${tile.rows}`);
+  }
+  if (!Number.isInteger(tile.wg) || tile.wg < 1) throw new Error(`${where}: tile.wg must be a positive integer, got ${tile.wg}`);
+}
+
+function checkRange(where: string, r: StepRange): void {
+  for (const k of ['batch', 'hidden', 'seqLen'] as const) {
+    if (!Number.isInteger(r[k]) || r[k] < 1) throw new Error(`${where}: ${k} must be a positive integer, got ${r[k]}`);
+  }
+  if (!Number.isInteger(r.tBegin) || !Number.isInteger(r.tEnd) || r.tBegin < 0 || r.tEnd > r.seqLen || r.tBegin >= r.tEnd) {
+    throw new Error(`${where}: step range [${r.tBegin}, ${r.tEnd}) must be a non-empty part of [0, ${r.seqLen})`);
+  }
+}
+
+export interface RecordStepsArgs {
+  kernel: Kernel;
+  range: StepRange;
+  variant: RecurrentVariant;
+  /** Widest row of the persistent entry's workgroup memory (H forward, G·H backward). */
+  tileWidth: number;
+  bindings: Readonly<Record<string, Binding>>;
+  /** Hidden units one invocation covers (grid x = ⌈H / (units·wg)⌉). */
+  units: number;
+  /** Cell-specific uniforms beyond batch, hidden, t_begin, t_end, has_dy. */
+  extraUniforms?: UniformValues;
+  hasDy?: boolean;
+  tile?: RecurrentTile;
+}
+
+function resolveTile(sched: Scheduler, where: string, a: RecordStepsArgs): RecurrentTile {
+  const limit = sched.device.limits.maxComputeWorkgroupStorageSize;
+  const tile = a.tile ?? chooseRecurrentTile(a.variant, a.range.batch, a.range.hidden, a.tileWidth, limit, a.units);
+  if (!tile) throw new Error(`${where}: hidden size ${a.range.hidden} is too large for the persistent variant (needs ${8 * a.tileWidth} bytes of workgroup memory, this device has ${limit}); use variant 'step'`);
+  checkTile(where, tile);
+  if (a.variant === 'persistent' && 4 * persistentTileFloats(tile.rows, a.tileWidth) > limit) {
+    throw new Error(`${where}: tile.rows ${tile.rows} needs ${4 * persistentTileFloats(tile.rows, a.tileWidth)} bytes of workgroup memory, this device has ${limit}`);
+  }
+  return tile;
+}
+
+/** Records the forward time loop of one layer (t ascending). */
+export function recordForwardSteps(sched: Scheduler, a: RecordStepsArgs): void {
+  const where = `${a.kernel.name} forward`;
+  checkRange(where, a.range);
+  const tile = resolveTile(sched, where, a);
+  const { batch, hidden, tBegin, tEnd } = a.range;
+  const base = { batch, hidden, has_dy: 0, ...a.extraUniforms };
+  if (a.variant === 'persistent') {
+    sched.dispatch(a.kernel, 'forward_seq', {
+      bindings: a.bindings,
+      uniforms: { ...base, t_begin: tBegin, t_end: tEnd },
+      workgroups: [Math.ceil(batch / tile.rows), 1, 1],
+      overrides: { ROWS: tile.rows, WG: tile.wg, TILE: persistentTileFloats(tile.rows, a.tileWidth) },
+    });
+    return;
+  }
+  const workgroups = [Math.ceil(hidden / (a.units * tile.wg)), Math.ceil(batch / tile.rows), 1];
+  for (let t = tBegin; t < tEnd; t++) {
+    sched.dispatch(a.kernel, 'forward_step', {
+      bindings: a.bindings,
+      uniforms: { ...base, t_begin: t, t_end: tEnd },
+      workgroups,
+      overrides: { ROWS: tile.rows, WG: tile.wg },
+    });
+  }
+}
+
+export interface BackwardFinish {
+  /** d loss / d (pre-activations of the hidden product) [T, B, G·H], the dh recurrence input. */
+  dgHid: GpuTensor;
+  wHh: GpuTensor;
+  /** [B, H]: receives += dgHid[tBegin] · W_hh after the loop (the gradient into h_{tBegin-1}). */
+  dhCarry: GpuTensor;
+  gateCount: number;
+}
+
+/** Records the backward time loop of one layer (t descending), ending with dhCarry = d loss / d h_{tBegin-1}. */
+export function recordBackwardSteps(sched: Scheduler, a: RecordStepsArgs, finish: BackwardFinish): void {
+  const where = `${a.kernel.name} backward`;
+  checkRange(where, a.range);
+  const tile = resolveTile(sched, where, a);
+  const { batch, hidden, tBegin, tEnd } = a.range;
+  const base = { batch, hidden, has_dy: a.hasDy ? 1 : 0, ...a.extraUniforms };
+  if (a.variant === 'persistent') {
+    sched.dispatch(a.kernel, 'backward_seq', {
+      bindings: a.bindings,
+      uniforms: { ...base, t_begin: tBegin, t_end: tEnd },
+      workgroups: [Math.ceil(batch / tile.rows), 1, 1],
+      overrides: { ROWS: tile.rows, WG: tile.wg, TILE: persistentTileFloats(tile.rows, a.tileWidth) },
+    });
+    return;
+  }
+  const workgroups = [Math.ceil(hidden / (a.units * tile.wg)), Math.ceil(batch / tile.rows), 1];
+  for (let t = tEnd - 1; t >= tBegin; t--) {
+    sched.dispatch(a.kernel, 'backward_step', {
+      bindings: a.bindings,
+      uniforms: { ...base, t_begin: t, t_end: tEnd },
+      workgroups,
+      overrides: { ROWS: tile.rows, WG: tile.wg },
+    });
+  }
+  const GH = finish.gateCount * hidden;
+  gemm(sched, {
+    a: { tensor: finish.dgHid, rows: batch, cols: GH, offset: tBegin * batch * GH },
+    b: { tensor: finish.wHh, rows: GH, cols: hidden },
+    c: { tensor: finish.dhCarry, rows: batch, cols: hidden },
+    accumulate: true,
+    label: 'dh into the first step',
+  });
+}

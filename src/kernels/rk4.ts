@@ -1,0 +1,99 @@
+// rk4.ts — typed wrapper of shaders/rk4.wgsl: records one chunk of steps for one group of
+// oscillators, and packs parameters into the kernel's [N, 8] f32 layout. The whole-run
+// driver (validation, chunking, groups, the Trajectory) is src/physics/simulate.ts.
+import source from '../../shaders/rk4.wgsl';
+import { defineKernel } from '../gpu/kernel';
+import { grid1d } from '../gpu/grid';
+import type { Binding, Scheduler } from '../gpu/scheduler';
+import { PARAM_NAMES, toColumns, type Integrator, type OscillatorColumns, type SimulationOptions } from '../reference/rk4';
+
+export const rk4Kernel = defineKernel('rk4.wgsl', source);
+
+/** Floats per oscillator in the packed parameter rows: m, c, k, F, omega, phase, x0, v0. */
+export const PARAMS_PER_OSCILLATOR = 8;
+/** Floats per oscillator in the carried state: x, v. */
+export const STATE_PER_OSCILLATOR = 2;
+
+/** Workgroup size of every entry point (they share the WORKGROUP_SIZE override). */
+export const RK4_WORKGROUP_SIZE = rk4Kernel.entry('rk4').workgroupSize[0];
+
+/** One dispatch: steps [stepBegin, stepEnd) of `count` oscillators bound at the given ranges. */
+export interface Rk4ChunkArgs {
+  integrator: Integrator;
+  /** [count, 8] f32 parameter rows. */
+  params: Binding;
+  /** [count, 2] f32 (x, v), read unless stepBegin = 0, written at the end. */
+  state: Binding;
+  /** [count, samples] f32, or [count, samples, 2] when velocity is set. */
+  out: Binding;
+  count: number;
+  samples: number;
+  recordEvery: number;
+  stepBegin: number;
+  stepEnd: number;
+  velocity: boolean;
+  dt: number;
+  /**
+   * Time of step 0 after the time at which the packed phase holds (packOscillatorParams' t0),
+   * float32 on the GPU; default 0. simulate() folds its t0 into the phase and passes 0, which
+   * keeps a late start exact; a nonzero value here costs float32 rounding of t0 + n·dt.
+   */
+  t0?: number;
+}
+
+/** Records one chunk. The caller has validated sizes (see src/physics/simulate.ts). */
+export function recordRk4Chunk(sched: Scheduler, a: Rk4ChunkArgs): void {
+  const lastStep = (a.samples - 1) * a.recordEvery;
+  if (!(a.stepBegin >= 0 && a.stepBegin <= a.stepEnd && a.stepEnd <= lastStep)) {
+    throw new Error(`rk4 chunk: steps [${a.stepBegin}, ${a.stepEnd}) must lie within [0, ${lastStep}]`);
+  }
+  sched.dispatch(rk4Kernel, a.integrator, {
+    bindings: { params: a.params, state: a.state, out: a.out },
+    uniforms: {
+      count: a.count,
+      samples: a.samples,
+      recordEvery: a.recordEvery,
+      stepBegin: a.stepBegin,
+      stepEnd: a.stepEnd,
+      velocity: a.velocity ? 1 : 0,
+      t0: a.t0 ?? 0,
+      dt: a.dt,
+    },
+    workgroups: grid1d(a.count, RK4_WORKGROUP_SIZE, sched.device.limits.maxComputeWorkgroupsPerDimension),
+  });
+}
+
+const F32_MAX = 3.4028234663852886e38;
+const F32_MIN_NORMAL = 1.1754943508222875e-38;
+const TWO_PI = 2 * Math.PI;
+const PHASE_SLOT = PARAM_NAMES.indexOf('phi');
+
+/**
+ * Packs oscillators into the kernel's [N, 8] f32 rows (m, c, k, F, omega, phase, x0, v0),
+ * phase = omega t0 + phi reduced to [-π, π] in float64 (the kernel counts time from t0).
+ * Throws, naming the oscillator and parameter, when a value does not survive the cast to
+ * float32 (|value| > 3.4e38, or |m| below float32's smallest normal number).
+ */
+export function packOscillatorParams(params: SimulationOptions['params'], t0 = 0): Float32Array {
+  const columns = Array.isArray(params) ? toColumns(params) : (params as OscillatorColumns);
+  const count = columns.count;
+  const packed = new Float32Array(count * PARAMS_PER_OSCILLATOR); // [N, 8]
+  PARAM_NAMES.forEach((name, j) => {
+    const column = columns[name];
+    for (let i = 0; i < count; i++) {
+      const value = column[i]!;
+      if (!(Math.abs(value) <= F32_MAX)) {
+        throw new Error(`simulation: oscillator ${i} parameter ${name}=${value} is outside float32's range (|value| <= 3.4e38)`);
+      }
+      packed[i * PARAMS_PER_OSCILLATOR + j] = value;
+    }
+  });
+  for (let i = 0; i < count; i++) {
+    const phase = columns.omega[i]! * t0 + columns.phi[i]!;
+    packed[i * PARAMS_PER_OSCILLATOR + PHASE_SLOT] = phase - TWO_PI * Math.round(phase / TWO_PI);
+    if (Math.abs(packed[i * PARAMS_PER_OSCILLATOR]!) < F32_MIN_NORMAL) {
+      throw new Error(`simulation: oscillator ${i} parameter m=${columns.m[i]} is too small for float32 (|m| >= 1.2e-38; the equation divides by m)`);
+    }
+  }
+  return packed;
+}

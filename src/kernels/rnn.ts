@@ -1,0 +1,80 @@
+// rnn.ts — typed wrapper of shaders/rnn.wgsl: a layer's Elman RNN time loop (tanh, relu or
+// identity), forward and BPTT, one fused dispatch per step or one persistent dispatch per
+// layer (see recurrent.ts). Mirrors src/reference/cells.ts (rnn_*).
+import source from '../../shaders/rnn.wgsl';
+import { defineKernel, type Kernel } from '../gpu/kernel';
+import type { Scheduler } from '../gpu/scheduler';
+import type { GpuTensor } from '../gpu/tensor';
+import { gemmKernel } from './gemm';
+import { recordBackwardSteps, recordForwardSteps, type RecurrentTile, type RecurrentVariant, type StepRange } from './recurrent';
+
+export const rnnKernel = defineKernel('rnn.wgsl', source);
+/** Everything rnnForward / rnnBackward dispatch (the backward ends with a gemm): prepare these. */
+export const rnnKernels: readonly Kernel[] = [rnnKernel, gemmKernel];
+
+export type RnnActivation = 'tanh' | 'relu' | 'identity';
+const ACT_CODE: Record<RnnActivation, number> = { tanh: 0, relu: 1, identity: 2 };
+
+function actCode(a: RnnActivation): number {
+  const code = ACT_CODE[a];
+  if (code === undefined) throw new Error(`rnn: activation must be tanh, relu or identity, got ${String(a)}`);
+  return code;
+}
+
+export interface RnnForwardArgs extends StepRange {
+  /** [T, B, H] input projection incl. b_ih. */
+  gx: GpuTensor;
+  /** [H, H], [H]. */
+  wHh: GpuTensor;
+  bHh: GpuTensor;
+  /** [T+1, B, H]; row block 0 holds h0 on entry. */
+  hseq: GpuTensor;
+  activation: RnnActivation;
+  variant: RecurrentVariant;
+  tile?: RecurrentTile;
+}
+
+export function rnnForward(sched: Scheduler, a: RnnForwardArgs): void {
+  recordForwardSteps(sched, {
+    kernel: rnnKernel,
+    range: a,
+    variant: a.variant,
+    units: 4,
+    tileWidth: a.hidden,
+    bindings: { gx: a.gx, w_hh: a.wHh, b_hh: a.bHh, hseq: a.hseq },
+    extraUniforms: { act: actCode(a.activation) },
+    tile: a.tile,
+  });
+}
+
+export interface RnnBackwardArgs extends StepRange {
+  wHh: GpuTensor;
+  hseq: GpuTensor;
+  /** [T, B, H] d loss / d h_t from above, or null. */
+  dy: GpuTensor | null;
+  /** [T, B, H] d loss / d pre-activation (written for rows tBegin..tEnd-1). */
+  dgates: GpuTensor;
+  /** [B, H]: in: gradient into h_{tEnd-1} from later steps; out: into h_{tBegin-1}. */
+  dhCarry: GpuTensor;
+  activation: RnnActivation;
+  variant: RecurrentVariant;
+  tile?: RecurrentTile;
+}
+
+export function rnnBackward(sched: Scheduler, a: RnnBackwardArgs): void {
+  recordBackwardSteps(
+    sched,
+    {
+      kernel: rnnKernel,
+      range: a,
+      variant: a.variant,
+      units: 4,
+      tileWidth: a.hidden,
+      bindings: { w_hh_b: a.wHh, hseq_b: a.hseq, dy: a.dy ?? a.hseq, dgates: a.dgates, dh_carry: a.dhCarry },
+      extraUniforms: { act: actCode(a.activation) },
+      hasDy: a.dy !== null,
+      tile: a.tile,
+    },
+    { dgHid: a.dgates, wHh: a.wHh, dhCarry: a.dhCarry, gateCount: 1 },
+  );
+}

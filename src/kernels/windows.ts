@@ -1,0 +1,95 @@
+// windows.ts — typed wrappers of shaders/windows.wgsl: normalisation statistics, feature /
+// target series and minibatch gathering from a GPU-resident trajectory [R, S, C].
+import source from '../../shaders/windows.wgsl';
+import { defineKernel } from '../gpu/kernel';
+import { grid1d } from '../gpu/grid';
+import type { Binding, Scheduler } from '../gpu/scheduler';
+
+export const windowsKernel = defineKernel('windows.wgsl', source);
+const WG = windowsKernel.entry('features').workgroupSize[0];
+
+/** Channel `channel` of a trajectory src [rows, samples, channels]. */
+export interface SeriesView {
+  src: Binding;
+  rows: number;
+  samples: number;
+  channels: number;
+  channel: number;
+}
+
+function groups(sched: Scheduler, items: number): [number, number, number] {
+  return grid1d(items, WG, sched.device.limits.maxComputeWorkgroupsPerDimension);
+}
+
+/** Records stats [4] ← (μx, σx, μΔ, σΔ) over rows [0, statRows), samples s < statEnd. */
+export function recordNormStats(sched: Scheduler, series: SeriesView, statRows: number, statEnd: number, stats: Binding): void {
+  if (statRows < 1 || statRows > series.rows) throw new Error(`norm stats: statRows must be in [1, ${series.rows}], got ${statRows}`);
+  if (statEnd < 1 || statEnd > series.samples) throw new Error(`norm stats: statEnd must be in [1, ${series.samples}], got ${statEnd}`);
+  sched.dispatch(windowsKernel, 'norm_stats', {
+    bindings: { src: series.src, stats },
+    uniforms: { rows: statRows, samples: series.samples, channels: series.channels, channel: series.channel, train_end: statEnd },
+    workgroups: 1,
+  });
+}
+
+/** Records feat [R·S, F] and tgt [R·S] from the series and stats [4]. */
+export function recordFeatures(
+  sched: Scheduler,
+  series: SeriesView,
+  stats: Binding,
+  out: { feat: Binding; tgt: Binding },
+  features: 1 | 2,
+  targetDelta: boolean,
+): void {
+  const n = series.rows * series.samples;
+  sched.dispatch(windowsKernel, 'features', {
+    bindings: { src: series.src, stats_in: stats, feat: out.feat, tgt: out.tgt },
+    uniforms: {
+      rows: series.rows, samples: series.samples, channels: series.channels, channel: series.channel,
+      features, target_delta: targetDelta ? 1 : 0,
+    },
+    workgroups: groups(sched, n),
+  });
+}
+
+export interface GatherArgs {
+  feat: Binding;
+  tgt: Binding;
+  /** Window starts; the batch uses starts[offset, offset + count). */
+  starts: Binding;
+  offset: number;
+  count: number;
+  batch: number;
+  seq: number;
+  features: number;
+  /** Row length S (sequence-to-label reads the row's label). */
+  samples: number;
+  /** x [B, T, F]. */
+  x: Binding;
+}
+
+function gatherUniforms(a: GatherArgs, sequenceTargets: boolean) {
+  if (a.count < 1 || a.count > a.batch) throw new Error(`gather: count must be in [1, batch=${a.batch}], got ${a.count}`);
+  return {
+    count: a.count, batch: a.batch, seq: a.seq, features: a.features, offset: a.offset,
+    sequence_targets: sequenceTargets ? 1 : 0, samples: a.samples,
+  };
+}
+
+/** Records x [B, T, F] and y [B] (next) or [B, T] (sequence targets) for one minibatch. */
+export function recordGather(sched: Scheduler, a: GatherArgs & { y: Binding; sequenceTargets: boolean }): void {
+  sched.dispatch(windowsKernel, 'gather', {
+    bindings: { feat_in: a.feat, tgt_in: a.tgt, starts: a.starts, x: a.x, y: a.y },
+    uniforms: gatherUniforms(a, a.sequenceTargets),
+    workgroups: groups(sched, a.batch * a.seq * a.features),
+  });
+}
+
+/** Records x [B, T, F] and labels [B] u32 = rowLabels[p / S] for one minibatch. */
+export function recordGatherLabels(sched: Scheduler, a: GatherArgs & { rowLabels: Binding; labels: Binding }): void {
+  sched.dispatch(windowsKernel, 'gather_labels', {
+    bindings: { feat_in: a.feat, starts: a.starts, x: a.x, row_labels: a.rowLabels, labels: a.labels },
+    uniforms: gatherUniforms(a, false),
+    workgroups: groups(sched, a.batch * a.seq * a.features),
+  });
+}

@@ -1,0 +1,77 @@
+// checks.ts — input validation of the GPU model: every error names the tensor or option and
+// its value, and is thrown before anything is recorded.
+import { formatShape, type GpuTensor } from '../gpu/tensor';
+import { expectShape, type ModelConfig } from './config';
+import type { ForwardOptions, BackwardOptions } from './recurrent-model';
+import type { Workspace } from './workspace';
+
+/** What the model output is compared with. */
+export type LossTarget =
+  | { kind: 'mse'; /** f32, same shape as out. */ target: GpuTensor }
+  | { kind: 'cross_entropy'; /** u32 class indices: [B] (last-step head) or [B, T] (every step). */ labels: GpuTensor };
+
+function checkF32(name: string, t: GpuTensor): void {
+  if (t.dtype !== 'f32') throw new Error(`${name} must be f32, got ${t.dtype}`);
+}
+
+/** Validates x [B, T, I] and the optional initial states; returns B and T. */
+export function checkForwardInputs(config: ModelConfig, x: GpuTensor, states: ForwardOptions): { batch: number; seqLen: number } {
+  const { inputSize: I, hiddenSize: H, numLayers: L } = config;
+  if (x.shape.length !== 3) {
+    throw new Error(`x must have rank 3 [batch, seqLen, inputSize=${I}], got shape ${formatShape(x.shape)}`);
+  }
+  const [B, T, F] = x.shape as [number, number, number];
+  if (!Number.isInteger(B) || B < 1 || !Number.isInteger(T) || T < 1) {
+    throw new Error(`x has shape ${formatShape(x.shape)}: batch and seqLen must be positive integers`);
+  }
+  if (F !== I) throw new Error(`x has feature size ${F} (shape ${formatShape(x.shape)}) but the model's inputSize is ${I}`);
+  checkF32('x', x);
+  if (states.h0) {
+    checkF32('h0', states.h0);
+    expectShape('h0', states.h0.shape, [L, B, H]);
+  }
+  if (states.c0) {
+    if (config.cell !== 'lstm') throw new Error(`c0 is only used by lstm, but this model's cell is ${config.cell}`);
+    checkF32('c0', states.c0);
+    expectShape('c0', states.c0.shape, [L, B, H]);
+  }
+  return { batch: B, seqLen: T };
+}
+
+/** Validates dOut (when given) and the backward options; returns the first step back-propagated. */
+export function checkBackwardInputs(config: ModelConfig, ws: Workspace, dOut: GpuTensor | null, opts: BackwardOptions): number {
+  const { hiddenSize: H, numLayers: L } = config;
+  const B = ws.batch;
+  const T = ws.seqLen;
+  if (dOut) {
+    checkF32('dOut', dOut);
+    expectShape('dOut', dOut.shape, ws.out.shape);
+  }
+  if (opts.dhN) {
+    checkF32('dhN', opts.dhN);
+    expectShape('dhN', opts.dhN.shape, [L, B, H]);
+  }
+  if (opts.dcN) {
+    if (config.cell !== 'lstm') throw new Error(`dcN is only used by lstm, but this model's cell is ${config.cell}`);
+    checkF32('dcN', opts.dcN);
+    expectShape('dcN', opts.dcN.shape, [L, B, H]);
+  }
+  const k = opts.truncate ?? T;
+  if (!Number.isInteger(k) || k < 1) throw new Error(`truncate must be a positive integer number of steps, got ${opts.truncate}`);
+  return Math.max(0, T - k);
+}
+
+export function checkLossTarget(config: ModelConfig, ws: Workspace, target: LossTarget): void {
+  if (target.kind === 'mse') {
+    checkF32('target', target.target);
+    expectShape('target', target.target.shape, ws.out.shape);
+    return;
+  }
+  if (target.kind === 'cross_entropy') {
+    const want = config.head === 'every-step' ? [ws.batch, ws.seqLen] : [ws.batch];
+    if (target.labels.dtype !== 'u32') throw new Error(`labels must be u32 class indices, got ${target.labels.dtype}`);
+    expectShape('labels', target.labels.shape, want);
+    return;
+  }
+  throw new Error(`loss target kind must be 'mse' or 'cross_entropy', got ${String((target as { kind: unknown }).kind)}`);
+}

@@ -1,0 +1,66 @@
+// config.ts — the recurrent model's configuration, its PyTorch state_dict names and shapes,
+// and the checks that name a bad field or tensor before any GPU work.
+import { paramShapes, type RecurrentConfig } from '../reference/params';
+import { gateCount, type CellKind } from '../reference/cells';
+import { formatShape } from '../gpu/tensor';
+
+export type CellType = CellKind;
+export type HeadMode = 'every-step' | 'last-step';
+
+export const CELL_TYPES: readonly CellType[] = ['rnn_tanh', 'rnn_relu', 'rnn_identity', 'lstm', 'gru'];
+
+/** A stacked RNN / LSTM / GRU (batch-first, bias, no dropout) plus a Linear head. */
+export interface ModelConfig {
+  cell: CellType;
+  /** I: features per time step. */
+  inputSize: number;
+  /** H: hidden units per layer. */
+  hiddenSize: number;
+  /** L: stacked layers. */
+  numLayers: number;
+  /** O: head outputs. */
+  outputSize: number;
+  /** Head on every step (out [B, T, O]) or on the last step only (out [B, O]). */
+  head: HeadMode;
+}
+
+/** Throws naming the field when the config is invalid. */
+export function validateModelConfig(config: ModelConfig): void {
+  if (!CELL_TYPES.includes(config.cell)) throw new Error(`config.cell must be one of ${CELL_TYPES.join(', ')}, got ${String(config.cell)}`);
+  for (const key of ['inputSize', 'hiddenSize', 'numLayers', 'outputSize'] as const) {
+    const v = config[key];
+    if (!Number.isInteger(v) || v < 1) throw new Error(`config.${key} must be an integer >= 1, got ${v}`);
+  }
+  if (config.head !== 'every-step' && config.head !== 'last-step') {
+    throw new Error(`config.head must be 'every-step' or 'last-step', got ${String(config.head)}`);
+  }
+}
+
+/** The same model in the float64 reference's terms. */
+export function referenceConfig(config: ModelConfig): RecurrentConfig {
+  return {
+    cell: config.cell,
+    inputSize: config.inputSize,
+    hiddenSize: config.hiddenSize,
+    numLayers: config.numLayers,
+    outputSize: config.outputSize,
+    headOnLastStepOnly: config.head === 'last-step',
+  };
+}
+
+/** G: 1 (RNN), 4 (LSTM), 3 (GRU). */
+export function gatesOf(cell: CellType): number {
+  return gateCount(cell);
+}
+
+/** state_dict name → shape, in state_dict order. */
+export function modelParamShapes(config: ModelConfig): Record<string, number[]> {
+  return paramShapes(referenceConfig(config));
+}
+
+/** Checks a tensor's shape; the error names it and both shapes. */
+export function expectShape(name: string, shape: readonly number[], want: readonly number[]): void {
+  if (shape.length !== want.length || shape.some((d, i) => d !== want[i])) {
+    throw new Error(`${name} has shape ${formatShape(shape)}, expected ${formatShape(want)}`);
+  }
+}

@@ -1,0 +1,6 @@
+// index.ts — the GPU recurrent model's public surface.
+export { RecurrentModel } from './recurrent-model';
+export type { RecurrentModelOptions, ForwardOptions, ForwardOutputs, BackwardOptions, BackwardOutputs, LossTarget } from './recurrent-model';
+export { CELL_TYPES, validateModelConfig, referenceConfig, modelParamShapes } from './config';
+export type { ModelConfig, CellType, HeadMode } from './config';
+export { pickVariant, PERSISTENT_MAX_STEP_MACS } from './variant';

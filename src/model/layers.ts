@@ -1,0 +1,113 @@
+// layers.ts — one recurrent layer's forward and backward on the GPU for any cell: the input
+// projection GEMM, the fused time loop (src/kernels/{rnn,lstm,gru}.ts) and the weight, bias
+// and input gradients as GEMMs / column sums over all steps (no atomics).
+import type { Scheduler } from '../gpu/scheduler';
+import type { GpuTensor } from '../gpu/tensor';
+import { gemm, colSum } from '../kernels/gemm';
+import { lstmForward, lstmBackward } from '../kernels/lstm';
+import { gruForward, gruBackward } from '../kernels/gru';
+import { rnnForward, rnnBackward, type RnnActivation } from '../kernels/rnn';
+import type { RecurrentTile, RecurrentVariant } from '../kernels/recurrent';
+import { gatesOf, type CellType } from './config';
+import type { LayerBuffers, LayerGradBuffers } from './workspace';
+
+/** A layer's parameters (views into the arena) or their gradients. */
+export interface LayerParams {
+  /** [G·H, In], [G·H, H], [G·H], [G·H]. */
+  wIh: GpuTensor;
+  wHh: GpuTensor;
+  bIh: GpuTensor;
+  bHh: GpuTensor;
+}
+
+export interface LayerShape {
+  cell: CellType;
+  batch: number;
+  seqLen: number;
+  hidden: number;
+  /** In: I for layer 0, H above. */
+  inputs: number;
+}
+
+export interface TimeLoop {
+  variant: RecurrentVariant;
+  tile?: RecurrentTile;
+}
+
+const RNN_ACT: Partial<Record<CellType, RnnActivation>> = { rnn_tanh: 'tanh', rnn_relu: 'relu', rnn_identity: 'identity' };
+
+/**
+ * Forward of one layer over all steps. input: view of [T, B, In] rows starting at element
+ * inputOffset (the previous layer's hseq from row block 1, or x time-major).
+ */
+export function layerForward(sched: Scheduler, s: LayerShape, p: LayerParams, buf: LayerBuffers, input: GpuTensor, inputOffset: number, loop: TimeLoop): void {
+  const { batch: B, seqLen: T, hidden: H } = s;
+  const GH = gatesOf(s.cell) * H;
+  gemm(sched, {
+    a: { tensor: input, rows: T * B, cols: s.inputs, offset: inputOffset },
+    b: { tensor: p.wIh, rows: GH, cols: s.inputs },
+    transB: true,
+    c: { tensor: buf.gx, rows: T * B, cols: GH },
+    bias: { tensor: p.bIh },
+    label: 'input projection',
+  });
+  const range = { batch: B, hidden: H, seqLen: T, tBegin: 0, tEnd: T };
+  const common = { ...range, ...loop, gx: buf.gx, wHh: p.wHh, bHh: p.bHh, hseq: buf.hseq };
+  if (s.cell === 'lstm') lstmForward(sched, { ...common, cseq: buf.cseq!, gates: buf.gates! });
+  else if (s.cell === 'gru') gruForward(sched, { ...common, gates: buf.gates! });
+  else rnnForward(sched, { ...common, activation: RNN_ACT[s.cell]! });
+}
+
+export interface LayerBackwardArgs {
+  shape: LayerShape;
+  params: LayerParams;
+  grads: LayerParams;
+  buf: LayerBuffers;
+  gbuf: LayerGradBuffers;
+  /** The layer's input [T, B, In] (tensor + element offset), as in layerForward. */
+  input: GpuTensor;
+  inputOffset: number;
+  /** [T, B, H] gradient from above, or null (last-step head: it is already in dhCarry). */
+  dy: GpuTensor | null;
+  /** Steps [tBegin, T) are back-propagated (truncated BPTT when tBegin > 0). */
+  tBegin: number;
+  /** Add to the gradient arena instead of overwriting it. */
+  accumulate: boolean;
+  loop: TimeLoop;
+}
+
+/** BPTT through one layer: dgates, dhCarry/dcCarry → state at tBegin−1, param grads, dIn. */
+export function layerBackward(sched: Scheduler, a: LayerBackwardArgs): void {
+  const { shape: s, buf, gbuf, params, grads } = a;
+  const { batch: B, seqLen: T, hidden: H } = s;
+  const GH = gatesOf(s.cell) * H;
+  const range = { batch: B, hidden: H, seqLen: T, tBegin: a.tBegin, tEnd: T };
+  const common = { ...range, ...a.loop, wHh: params.wHh, dy: a.dy, dhCarry: gbuf.dhCarry };
+  if (s.cell === 'lstm') lstmBackward(sched, { ...common, gates: buf.gates!, cseq: buf.cseq!, dgates: gbuf.dgIn, dcCarry: gbuf.dcCarry! });
+  else if (s.cell === 'gru') gruBackward(sched, { ...common, gates: buf.gates!, hseq: buf.hseq, dgIn: gbuf.dgIn, dgHid: gbuf.dgHid });
+  else rnnBackward(sched, { ...common, hseq: buf.hseq, dgates: gbuf.dgIn, activation: RNN_ACT[s.cell]! });
+
+  const rows = (T - a.tBegin) * B;
+  const gOff = a.tBegin * B * GH;
+  const accumulate = a.accumulate;
+  // dW_hh = Σ_t dgHid_tᵀ h_{t-1};  dW_ih = Σ_t dgIn_tᵀ x_t;  db = Σ_t Σ_b dg.
+  gemm(sched, {
+    a: { tensor: gbuf.dgHid, rows, cols: GH, offset: gOff }, transA: true,
+    b: { tensor: buf.hseq, rows, cols: H, offset: a.tBegin * B * H },
+    c: { tensor: grads.wHh, rows: GH, cols: H }, accumulate, label: 'weight_hh grad',
+  });
+  gemm(sched, {
+    a: { tensor: gbuf.dgIn, rows, cols: GH, offset: gOff }, transA: true,
+    b: { tensor: a.input, rows, cols: s.inputs, offset: a.inputOffset + a.tBegin * B * s.inputs },
+    c: { tensor: grads.wIh, rows: GH, cols: s.inputs }, accumulate, label: 'weight_ih grad',
+  });
+  colSum(sched, { src: { tensor: gbuf.dgIn, rows, cols: GH, offset: gOff }, out: { tensor: grads.bIh }, accumulate, label: 'bias_ih grad' });
+  colSum(sched, { src: { tensor: gbuf.dgHid, rows, cols: GH, offset: gOff }, out: { tensor: grads.bHh }, accumulate, label: 'bias_hh grad' });
+  // d input_t = dgIn_t W_ih (rows before tBegin stay as cleared by the caller).
+  gemm(sched, {
+    a: { tensor: gbuf.dgIn, rows, cols: GH, offset: gOff },
+    b: { tensor: params.wIh, rows: GH, cols: s.inputs },
+    c: { tensor: gbuf.dIn, rows, cols: s.inputs, offset: a.tBegin * B * s.inputs },
+    label: 'input grad',
+  });
+}

@@ -1,0 +1,111 @@
+// evaluate.ts — evaluation of a trained model on the GPU: one-step predictions over a set
+// of windows (the model, persistence and linear extrapolation scored on the same windows,
+// one readback), accuracy for sequence-to-label, and the closed-loop rollout over the test
+// span (the model's own predictions fed back as inputs; one readback at the end).
+import type { Scheduler } from '../gpu/scheduler';
+import { STORAGE_RW } from '../gpu/flags';
+import {
+  createEvalBuffers, metricsKernel, readEvaluation, recordEvaluation, recordLabelAccumulate,
+  recordRolloutAppend, recordRolloutInit, recordRolloutWindow, type Evaluation,
+} from '../kernels/metrics';
+import type { BatchBuffers, GpuWindows } from '../data/gpu-data';
+import type { ModelHandle } from './model-handle';
+
+/** Rows of model output per window (1, or T for shifted-sequence models). */
+function outPerRow(data: GpuWindows): number {
+  return data.plan.kind === 'sequence' ? data.plan.seq : 1;
+}
+
+/**
+ * One-step predictions of a set of windows — 'test', every training window in order
+ * ('trainInOrder'), or any host list of window starts — scored with the baselines.
+ */
+export async function evaluateForecast(
+  sched: Scheduler,
+  model: ModelHandle,
+  data: GpuWindows,
+  buf: BatchBuffers,
+  which: 'test' | 'trainInOrder' | Uint32Array,
+): Promise<{ evaluation: Evaluation; pred: Float32Array }> {
+  await sched.prepare(metricsKernel);
+  const starts = which === 'test' ? data.plan.testStarts : which === 'trainInOrder' ? data.plan.trainStarts : which;
+  const n = starts.length;
+  const per = outPerRow(data);
+  const startsT = sched.createTensor([n], 'u32', 'eval starts', starts);
+  const outAll = sched.createBuffer(4 * n * per, STORAGE_RW, 'eval outputs');
+  const bufs = createEvalBuffers(sched, n);
+  try {
+    for (let off = 0; off < n; off += buf.batch) {
+      const count = Math.min(buf.batch, n - off);
+      data.recordBatch(startsT, off, count, buf);
+      const out = model.forward(buf.x, buf.batch);
+      sched.copy(out, { buffer: outAll, offset: 4 * off * per, size: 4 * count * per });
+      sched.submit();
+    }
+    recordEvaluation(sched, data.data.series, data.stats, startsT, data.plan.seq, { out: outAll, stride: per, offset: per - 1 }, data.cfg.targetDelta, bufs);
+    return await readEvaluation(sched, bufs);
+  } finally {
+    for (const b of [startsT.buffer, outAll, bufs.pred, bufs.sums, bufs.partials]) sched.destroyBuffer(b);
+  }
+}
+
+/** Every k-th training window of row 0, at most `limit` of them (the figure's training predictions). */
+export function figureTrainStarts(data: GpuWindows, limit = 600): Uint32Array {
+  const row0 = data.plan.trainStarts.subarray(0, data.plan.trainPerRow);
+  const stride = Math.max(1, Math.ceil(row0.length / limit));
+  return row0.filter((_, k) => k % stride === 0);
+}
+
+/** Test accuracy and mean cross-entropy of a sequence-to-label model. */
+export async function evaluateLabels(sched: Scheduler, model: ModelHandle, data: GpuWindows, buf: BatchBuffers, classes: number): Promise<{ accuracy: number; crossEntropy: number }> {
+  await sched.prepare(metricsKernel);
+  const acc = sched.createTensor([3], 'f32', 'accuracy sums', [0, 0, 0]);
+  try {
+    for (let off = 0; off < data.testCount; off += buf.batch) {
+      const count = Math.min(buf.batch, data.testCount - off);
+      data.recordBatch('test', off, count, buf);
+      const out = model.forward(buf.x, buf.batch);
+      recordLabelAccumulate(sched, out, buf.labels!, count, classes, acc, 0);
+      sched.submit();
+    }
+    const [ce, correct, count] = await sched.read(acc);
+    return { accuracy: correct! / count!, crossEntropy: ce! / count! };
+  } finally {
+    sched.destroyBuffer(acc.buffer);
+  }
+}
+
+/** Steps the rollout of the test span of row 0 takes (its test windows). */
+export function rolloutSpan(data: GpuWindows): { start: number; steps: number } {
+  const { trainPerRow, windowsPerRow } = data.plan;
+  return { start: trainPerRow, steps: windowsPerRow - trainPerRow };
+}
+
+/**
+ * Closed loop from the first test window of row 0: `steps` predictions, each fed back.
+ * Returns x̂ for samples start+T .. start+T+steps−1.
+ */
+export async function rollout(sched: Scheduler, model: ModelHandle, data: GpuWindows, steps: number, submitEvery = 32): Promise<Float32Array> {
+  await sched.prepare(metricsKernel);
+  const { seq } = data.plan;
+  const { start } = rolloutSpan(data);
+  const features = data.cfg.features;
+  const hist = sched.createTensor([seq + 1 + steps], 'f32', 'rollout history');
+  const xIn = sched.createTensor([1, seq, features], 'f32', 'rollout input');
+  const per = outPerRow(data);
+  const args = { series: data.data.series, stats: data.stats, hist, xIn, seq, features, start, targetDelta: data.cfg.targetDelta };
+  try {
+    recordRolloutInit(sched, args);
+    for (let k = 0; k < steps; k++) {
+      recordRolloutWindow(sched, args, k);
+      const out = model.forward(xIn, 1);
+      recordRolloutAppend(sched, args, k, out, per - 1);
+      if ((k + 1) % submitEvery === 0) sched.submit();
+    }
+    const h = (await sched.read(hist)) as Float32Array;
+    return h.slice(seq + 1);
+  } finally {
+    sched.destroyBuffer(hist.buffer);
+    sched.destroyBuffer(xIn.buffer);
+  }
+}

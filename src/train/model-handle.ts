@@ -1,0 +1,51 @@
+// model-handle.ts — the little the trainer needs from a recurrent model (src/model/), so the
+// training loop does not depend on how the model organises its buffers:
+// a parameter arena (state_dict names), and per batch size: forward, and loss + backward.
+import type { GpuTensor } from '../gpu/tensor';
+import type { ArenaSlot } from '../gpu/arena';
+import type { RecurrentModel } from '../model/recurrent-model';
+
+export type LossKind = 'mse' | 'cross_entropy';
+
+export interface ModelHandle {
+  /** Parameters and gradients, one flat buffer each, with state_dict-named slots. */
+  readonly arena: {
+    readonly params: GPUBuffer;
+    readonly grads: GPUBuffer;
+    readonly floats: number;
+    readonly slots: readonly ArenaSlot[];
+    write(values: Readonly<Record<string, ArrayLike<number>>>): void;
+    read(which?: 'params' | 'grads'): Promise<Record<string, Float32Array>>;
+  };
+  /** Compiles every kernel the model uses. */
+  prepare(): Promise<void>;
+  /** Records the forward pass of x [B, T, I]; returns out [B, O] or [B, T, O] (valid until the next forward of this B). */
+  forward(x: GpuTensor, batch: number): GpuTensor;
+  /**
+   * Records loss and backward after forward(x, batch): the gradient arena is overwritten with
+   * d loss / d params. target: [B] / [B, T] f32 (mse) or [B] u32 labels (cross_entropy).
+   * tbptt: back-propagate through the last `tbptt` steps only.
+   */
+  lossBackward(batch: number, target: GpuTensor, loss: LossKind, tbptt: number | null): void;
+  destroy(): void;
+}
+
+/** The interface over src/model's RecurrentModel (output size O; targets reshaped to out's shape). */
+export function recurrentModelHandle(model: RecurrentModel): ModelHandle {
+  const O = model.config.outputSize;
+  return {
+    arena: model.arena,
+    prepare: async () => {},
+    forward: (x) => model.forward(x).out,
+    lossBackward: (_batch, target, loss, tbptt) => {
+      const opts = tbptt === null ? {} : { truncate: tbptt };
+      if (loss === 'cross_entropy') {
+        model.lossAndBackward({ kind: 'cross_entropy', labels: target }, opts);
+        return;
+      }
+      const view: GpuTensor = { ...target, shape: [...target.shape, O] };
+      model.lossAndBackward({ kind: 'mse', target: view }, opts);
+    },
+    destroy: () => model.destroy(),
+  };
+}

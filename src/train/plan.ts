@@ -1,0 +1,59 @@
+// plan.ts — everything about a training run that is decided before any GPU work: the
+// validated config, the data set's description, the window split and the feature setup.
+// Bad input fails here with an error naming the option.
+import { describeDataset, type DatasetSpec } from '../data/datasets';
+import { planWindows, type WindowPlan } from '../data/windows';
+import type { FeatureConfig } from '../data/gpu-data';
+import type { ModelConfig } from '../model/config';
+import { validateConfig, type CellName, type TrainConfig } from './config';
+import { parseSchedule, type Schedule } from './schedule';
+import { optimizerConfig, type OptimizerConfig } from '../kernels/optim';
+import type { LossKind } from './model-handle';
+
+export interface RunPlan {
+  config: TrainConfig;
+  spec: DatasetSpec;
+  windows: WindowPlan;
+  features: FeatureConfig;
+  schedule: Schedule;
+  optimizer: OptimizerConfig;
+  loss: LossKind;
+  outputSize: number;
+}
+
+const CELL_KINDS: Record<CellName, ModelConfig['cell']> = { rnn: 'rnn_tanh', lstm: 'lstm', gru: 'gru' };
+
+export function planRun(config: TrainConfig): RunPlan {
+  validateConfig(config);
+  const spec = describeDataset({ name: config.dataset, noise: config.noise, seed: config.seed, rows: config.rows, seq: config.seq });
+  const label = spec.kind === 'label';
+  const windows = planWindows({
+    rows: spec.rows, samples: spec.samples, seq: config.seq,
+    kind: label ? 'label' : config.mode === 'many-to-many' ? 'sequence' : 'next',
+  });
+  const features: FeatureConfig = label
+    ? { features: 1, targetDelta: false, normalize: true }
+    : config.target === 'delta'
+      ? { features: 2, targetDelta: true, normalize: true }
+      : { features: 1, targetDelta: false, normalize: false };
+  const optimizer = optimizerConfig(config.optimizer, {
+    lr: config.lr, weightDecay: config.weightDecay,
+    ...(config.optimizer === 'sgd' ? { momentum: config.momentum, nesterov: config.nesterov } : {}),
+  });
+  return {
+    config, spec, windows, features, schedule: parseSchedule(config.schedule), optimizer,
+    loss: label ? 'cross_entropy' : 'mse', outputSize: label ? spec.classes : 1,
+  };
+}
+
+/** The model a cell trains under this plan. */
+export function modelConfigFor(plan: RunPlan, cell: CellName): ModelConfig {
+  return {
+    cell: CELL_KINDS[cell],
+    inputSize: plan.features.features,
+    hiddenSize: plan.config.hidden,
+    numLayers: plan.config.layers,
+    outputSize: plan.outputSize,
+    head: plan.windows.kind === 'sequence' ? 'every-step' : 'last-step',
+  };
+}

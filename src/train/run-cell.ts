@@ -1,0 +1,118 @@
+// run-cell.ts — one cell of a run on the GPU: build the model, train it (resuming from and
+// writing checkpoints at epoch boundaries), then evaluate it once (test and training
+// windows with the baselines, or accuracy), roll it out closed-loop, and save its weights.
+import { join } from 'node:path';
+import type { Scheduler } from '../gpu/scheduler';
+import { RecurrentModel } from '../model/recurrent-model';
+import type { GpuWindows } from '../data/gpu-data';
+import type { Evaluation } from '../kernels/metrics';
+import type { CellName } from './config';
+import { modelConfigFor, type RunPlan } from './plan';
+import { recurrentModelHandle } from './model-handle';
+import { Trainer, type EpochReport } from './trainer';
+import { evaluateForecast, evaluateLabels, figureTrainStarts, rollout, rolloutSpan } from './evaluate';
+import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint';
+
+export interface CellOutcome {
+  cell: CellName;
+  epochs: number;
+  trainSeconds: number;
+  samplesPerSecond: number;
+  history: EpochReport[];
+  /** Forecasting: test evaluation (with baselines) and predictions; training ones on a subsample. */
+  test?: Evaluation;
+  train?: Evaluation;
+  testPred?: Float32Array;
+  /** Training predictions are of a subsample of row 0's windows, starting here. */
+  trainPred?: Float32Array;
+  trainPredStarts?: Uint32Array;
+  rolloutPred?: Float32Array;
+  /** Sequence-to-label. */
+  accuracy?: number;
+  crossEntropy?: number;
+  /** True when the run stopped early (stopAfterEpochs) and the cell is unfinished. */
+  interrupted: boolean;
+}
+
+export interface CellRunOptions {
+  outDir: string;
+  resume: boolean;
+  /** Stop after this many epochs of this invocation (simulates an interruption). */
+  stopAfterEpochs?: number;
+  onEpoch?: (cell: CellName, r: EpochReport, secondsPerEpoch: number) => void;
+}
+
+const EVAL_BATCH = 256;
+
+export async function runCell(sched: Scheduler, plan: RunPlan, data: GpuWindows, cell: CellName, o: CellRunOptions): Promise<CellOutcome> {
+  const c = plan.config;
+  const model = await RecurrentModel.create(sched, modelConfigFor(plan, cell), { seed: c.seed, maxWorkspaces: 6 });
+  const handle = recurrentModelHandle(model);
+  const trainer = new Trainer(sched, handle, data, {
+    epochs: c.epochs, batch: c.batch, lr: c.lr, schedule: plan.schedule, optimizer: plan.optimizer, clip: c.clip,
+    seed: c.seed, tbptt: c.tbptt, loss: plan.loss, classes: plan.outputSize, evalBatch: EVAL_BATCH, logEvery: c.logEvery,
+  });
+  try {
+    await trainer.prepare();
+    const trainSeconds = await trainWithCheckpoints(trainer, plan, cell, o);
+    const base: CellOutcome = {
+      cell, epochs: trainer.epoch, trainSeconds, history: [...trainer.history], interrupted: trainer.epoch < c.epochs,
+      samplesPerSecond: trainSeconds > 0 ? (trainer.epoch * data.trainCount) / trainSeconds : 0,
+    };
+    if (base.interrupted) return base;
+    await writeFileAtomic(join(o.outDir, `${cell}.safetensors`), await model.toSafetensors({ cell, dataset: c.dataset }));
+    return { ...base, ...(await evaluateCell(sched, plan, trainer)) };
+  } finally {
+    trainer.destroy();
+    handle.destroy();
+  }
+}
+
+/** Restores the cell's checkpoint when resuming, trains to the end (or the stop), checkpointing; returns training seconds. */
+async function trainWithCheckpoints(trainer: Trainer, plan: RunPlan, cell: CellName, o: CellRunOptions): Promise<number> {
+  const c = plan.config;
+  const ckptDir = join(o.outDir, 'checkpoints', cell);
+  let trainSeconds = 0;
+  const ck = o.resume ? await loadCheckpoint(ckptDir) : null;
+  if (ck) {
+    const values = (m: Record<string, { data: Float32Array }>) => Object.fromEntries(Object.entries(m).map(([k, t]) => [k, t.data]));
+    const optimizer = Object.fromEntries(Object.entries(ck.optimizer).map(([k, m]) => [k, values(m)]));
+    trainer.restore(values(ck.params), optimizer, { epoch: ck.epoch, step: ck.step, history: ck.history.epochs as EpochReport[] });
+    trainSeconds = ck.trainSeconds;
+  }
+  const limit = o.stopAfterEpochs === undefined ? c.epochs : Math.min(c.epochs, trainer.epoch + o.stopAfterEpochs);
+  const every = c.checkpointEvery > 0 ? c.checkpointEvery : c.epochs;
+  while (trainer.epoch < limit) {
+    const next = Math.min(limit, (Math.floor(trainer.epoch / every) + 1) * every);
+    const from = trainer.epoch;
+    const t0 = performance.now();
+    await trainer.train(next, (r) => o.onEpoch?.(cell, r, (performance.now() - t0) / 1000 / (r.epoch - from)));
+    trainSeconds += (performance.now() - t0) / 1000;
+    await saveTrainerCheckpoint(ckptDir, trainer, plan, cell, trainSeconds);
+  }
+  return trainSeconds;
+}
+
+async function saveTrainerCheckpoint(dir: string, trainer: Trainer, plan: RunPlan, cell: CellName, trainSeconds: number): Promise<void> {
+  const snap = await trainer.snapshot();
+  const shapes = Object.fromEntries(trainer.model.arena.slots.map((s) => [s.name, [...s.shape]]));
+  const tensors = (m: Record<string, Float32Array>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { shape: shapes[k]!, data: v }]));
+  await saveCheckpoint(dir, {
+    config: { ...plan.config }, cell, epoch: snap.progress.epoch, step: snap.progress.step,
+    params: tensors(snap.params), optimizer: Object.fromEntries(Object.entries(snap.optimizer).map(([k, v]) => [k, tensors(v)])),
+    history: { epochs: snap.progress.history }, trainSeconds, complete: snap.progress.epoch === plan.config.epochs,
+  });
+}
+
+/** The trained model's final evaluation: accuracy, or forecasts + baselines + the closed-loop rollout. */
+async function evaluateCell(sched: Scheduler, plan: RunPlan, trainer: Trainer): Promise<Partial<CellOutcome>> {
+  const { model, data, evalBuf } = trainer;
+  if (plan.loss === 'cross_entropy') return evaluateLabels(sched, model, data, evalBuf, plan.outputSize);
+  const test = await evaluateForecast(sched, model, data, evalBuf, plan.windows.testStarts);
+  const trainStarts = figureTrainStarts(data);
+  const train = await evaluateForecast(sched, model, data, evalBuf, trainStarts);
+  const span = rolloutSpan(data);
+  const steps = plan.config.rollout < 0 ? span.steps : Math.min(plan.config.rollout, span.steps);
+  const rolloutPred = steps > 0 ? await rollout(sched, model, data, steps) : undefined;
+  return { test: test.evaluation, train: train.evaluation, testPred: test.pred, trainPred: train.pred, trainPredStarts: trainStarts, rolloutPred };
+}

@@ -1,0 +1,203 @@
+// trainer.ts — trains one model on GPU-resident windows. A training step is one submit:
+//   gather the minibatch → forward → loss → backward → loss sum into acc → clip → optimizer.
+// Losses accumulate on the GPU; each epoch's sums are copied into a history buffer and read
+// back every `logEvery` epochs (never per step). Shuffling is a permutation seeded from
+// (seed, epoch) alone, and every reduction has a fixed order, so the same seed on the same
+// adapter gives the same run — and a run resumed from an epoch-boundary checkpoint continues
+// bit for bit as if it had not stopped.
+import type { Scheduler } from '../gpu/scheduler';
+import type { GpuTensor } from '../gpu/tensor';
+import { STORAGE_RW } from '../gpu/flags';
+import { GpuOptimizer, GradClipper, stateNames, type OptimizerConfig } from '../kernels/optim';
+import { metricsKernel, recordLabelAccumulate, recordSqErrAccumulate } from '../kernels/metrics';
+import type { BatchBuffers, GpuWindows } from '../data/gpu-data';
+import { batchesPerEpoch } from '../data/windows';
+import { learningRate, type Schedule } from './schedule';
+import type { LossKind, ModelHandle } from './model-handle';
+
+export interface TrainerOptions {
+  epochs: number;
+  batch: number;
+  lr: number;
+  schedule: Schedule;
+  optimizer: OptimizerConfig;
+  clip: number | null;
+  seed: number;
+  tbptt: number | null;
+  loss: LossKind;
+  /** Classes of a sequence-to-label model (its output size), else 0. */
+  classes: number;
+  /** Rows per forward when evaluating. */
+  evalBatch: number;
+  /** Read the loss history back every N epochs. */
+  logEvery: number;
+}
+
+/** One epoch as read back: mean training loss, test loss (and accuracy for labels). */
+export interface EpochReport {
+  epoch: number;
+  trainLoss: number;
+  testLoss: number;
+  testAccuracy?: number;
+}
+
+/** Training progress that a checkpoint must carry. */
+export interface TrainerProgress {
+  epoch: number;
+  step: number;
+  history: EpochReport[];
+}
+
+const SLOTS = 8; // acc: train (Σ, n | Σce, correct, n) at 0, test at 4
+
+export class Trainer {
+  readonly optimizer: GpuOptimizer;
+  readonly clipper: GradClipper;
+  epoch = 0;
+  readonly history: EpochReport[] = [];
+  private readonly acc: GpuTensor;
+  private readonly accHistory: GPUBuffer;
+  private readonly full: BatchBuffers;
+  private readonly last: BatchBuffers | null;
+  readonly evalBuf: BatchBuffers;
+  private epochsRead = 0; // epochs whose history has been read
+
+  constructor(
+    private readonly sched: Scheduler,
+    readonly model: ModelHandle,
+    readonly data: GpuWindows,
+    readonly opts: TrainerOptions,
+  ) {
+    this.optimizer = new GpuOptimizer(sched, model.arena, opts.optimizer);
+    this.clipper = new GradClipper(sched, model.arena.grads, model.arena.floats, opts.clip);
+    this.acc = sched.createTensor([SLOTS], 'f32', 'loss sums', new Float32Array(SLOTS));
+    this.accHistory = sched.createBuffer(4 * SLOTS * opts.epochs, STORAGE_RW, 'loss history');
+    const batch = Math.min(opts.batch, data.trainCount);
+    this.full = data.createBatch(batch, 'batch');
+    const rest = data.trainCount % batch;
+    this.last = rest > 0 ? data.createBatch(rest, 'last batch') : null;
+    this.evalBuf = data.createBatch(Math.min(opts.evalBatch, Math.max(data.testCount, data.trainCount)), 'eval batch');
+  }
+
+  async prepare(): Promise<void> {
+    await Promise.all([this.model.prepare(), this.optimizer.prepare(), this.clipper.prepare(), this.data.prepare(), this.sched.prepare(metricsKernel)]);
+  }
+
+  get batchesPerEpoch(): number {
+    return batchesPerEpoch(this.data.trainCount, this.full.batch);
+  }
+
+  /** Records one training step on windows [offset, offset + buf.batch) of this epoch's order, and submits it. */
+  private step(buf: BatchBuffers, offset: number, lr: number): void {
+    this.data.recordBatch('train', offset, buf.batch, buf);
+    const out = this.model.forward(buf.x, buf.batch);
+    const target = buf.labels ?? buf.y;
+    this.model.lossBackward(buf.batch, target, this.opts.loss, this.opts.tbptt);
+    this.accumulate(out, buf, buf.batch, 0);
+    this.clipper.record();
+    this.optimizer.record(lr, this.clipper.scale);
+    this.sched.submit();
+  }
+
+  private accumulate(out: GpuTensor, buf: BatchBuffers, rows: number, slot: number): void {
+    if (buf.labels) {
+      recordLabelAccumulate(this.sched, out, buf.labels, rows, this.opts.classes, this.acc, slot);
+      return;
+    }
+    const perRow = buf.y.shape.length === 2 ? buf.y.shape[1]! : 1;
+    recordSqErrAccumulate(this.sched, { out, stride: 1, offset: 0 }, buf.y, rows * perRow, this.acc, slot);
+  }
+
+  /** Records the test loss of the current weights into the test slots (chunks of evalBatch). */
+  private recordTestLoss(): void {
+    const b = this.evalBuf;
+    for (let off = 0; off < this.data.testCount; off += b.batch) {
+      const count = Math.min(b.batch, this.data.testCount - off);
+      this.data.recordBatch('test', off, count, b);
+      const out = this.model.forward(b.x, b.batch);
+      this.accumulate(out, b, count, 4);
+      this.sched.submit();
+    }
+  }
+
+  /** Trains epochs [this.epoch, toEpoch); onEpoch sees each epoch once its sums are read back. */
+  async train(toEpoch: number, onEpoch?: (r: EpochReport) => void | Promise<void>): Promise<void> {
+    if (toEpoch > this.opts.epochs) throw new Error(`train: toEpoch ${toEpoch} exceeds the configured ${this.opts.epochs} epochs`);
+    const B = this.full.batch;
+    const nFull = Math.floor(this.data.trainCount / B);
+    while (this.epoch < toEpoch) {
+      const e = this.epoch;
+      const lr = learningRate(this.opts.schedule, this.opts.lr, e, this.opts.epochs);
+      this.data.beginEpoch(this.opts.seed, e);
+      for (let k = 0; k < nFull; k++) this.step(this.full, k * B, lr);
+      if (this.last) this.step(this.last, nFull * B, lr);
+      this.recordTestLoss();
+      this.sched.copy(this.acc, { buffer: this.accHistory, offset: 4 * SLOTS * e, size: 4 * SLOTS });
+      this.sched.clear(this.acc);
+      this.epoch++;
+      if (this.epoch % this.opts.logEvery === 0 || this.epoch === toEpoch) {
+        for (const r of await this.readHistory()) await onEpoch?.(r);
+      }
+    }
+  }
+
+  /** Reads the epochs finished since the last read. */
+  private async readHistory(): Promise<EpochReport[]> {
+    const from = this.epochsRead;
+    if (from >= this.epoch) return [];
+    const sums = (await this.sched.read({ buffer: this.accHistory, offset: 4 * SLOTS * from, size: 4 * SLOTS * (this.epoch - from) })) as Float32Array;
+    const out: EpochReport[] = [];
+    for (let e = from; e < this.epoch; e++) {
+      const s = sums.subarray((e - from) * SLOTS, (e - from + 1) * SLOTS);
+      const r: EpochReport = this.opts.loss === 'cross_entropy'
+        ? { epoch: e + 1, trainLoss: s[0]! / s[2]!, testLoss: s[4]! / s[6]!, testAccuracy: s[5]! / s[6]! }
+        : { epoch: e + 1, trainLoss: s[0]! / s[1]!, testLoss: s[4]! / s[5]! };
+      out.push(r);
+      this.history.push(r);
+    }
+    this.epochsRead = this.epoch;
+    return out;
+  }
+
+  /** Weights, optimizer state (per parameter, state_dict names) and progress, read back once. */
+  async snapshot(): Promise<{ params: Record<string, Float32Array>; optimizer: Record<string, Record<string, Float32Array>>; progress: TrainerProgress }> {
+    const params = await this.model.arena.read('params');
+    const flat = await this.optimizer.readState();
+    const optimizer: Record<string, Record<string, Float32Array>> = {};
+    for (const [name, values] of Object.entries(flat)) {
+      optimizer[name] = Object.fromEntries(this.model.arena.slots.map((s) => [s.name, values.slice(s.offset / 4, s.offset / 4 + s.count)]));
+    }
+    return { params, optimizer, progress: { epoch: this.epoch, step: this.optimizer.step, history: [...this.history] } };
+  }
+
+  /** Restores a snapshot (weights, optimizer state, epoch, step, history). */
+  restore(params: Record<string, ArrayLike<number>>, optimizer: Record<string, Record<string, ArrayLike<number>>>, progress: TrainerProgress): void {
+    this.model.arena.write(params);
+    const flat: Record<string, Float32Array> = {};
+    for (const name of stateNames(this.opts.optimizer)) {
+      const per = optimizer[name];
+      if (!per) throw new Error(`checkpoint: optimizer state '${name}' is missing`);
+      const arr = new Float32Array(this.model.arena.floats);
+      for (const s of this.model.arena.slots) {
+        const v = per[s.name];
+        if (!v || v.length !== s.count) throw new Error(`checkpoint: optimizer state '${name}.${s.name}' is missing or has the wrong size`);
+        arr.set(v, s.offset / 4);
+      }
+      flat[name] = arr;
+    }
+    this.optimizer.writeState(progress.step, flat);
+    this.epoch = progress.epoch;
+    this.epochsRead = progress.epoch;
+    this.history.length = 0;
+    this.history.push(...progress.history);
+  }
+
+  destroy(): void {
+    this.sched.submit(); // recorded work may still use the buffers below
+    for (const b of [this.full, this.last, this.evalBuf]) if (b) this.data.destroyBatch(b);
+    this.optimizer.destroy();
+    this.clipper.destroy();
+    this.sched.destroyBuffer(this.acc.buffer);
+    this.sched.destroyBuffer(this.accHistory);
+  }
+}
