@@ -1,5 +1,5 @@
 // vectors.ts — loads and validates PyTorch conformance vector files
-// (format: /work/shared/conformance/README.md) into typed float64 cases.
+// (format: ../shared/conformance/README.md) into typed float64 cases.
 // No fs: pass the file's text or its parsed JSON, so it also runs in browsers.
 //
 // Every tensor in the file is {shape, data} with data row-major; its shape is checked

@@ -64,6 +64,9 @@ export class Scheduler {
   private nextBufferId = 1;
   private submitted = 0;
   private completed = 0;
+  /** Moving average of submit-to-completion waits (ms), for politeWait(). */
+  private waitEmaMs = 0;
+  private sleptMs = 0;
 
   constructor(readonly ctx: GpuContext) {
     this.device = ctx.device;
@@ -214,6 +217,8 @@ export class Scheduler {
     });
     this.submit();
     const upTo = this.submitted;
+    const startedAt = performance.now();
+    await this.politeWait();
     const out = await Promise.all(
       staged.map(async ({ staging, size, type }) => {
         await staging.mapAsync(MapMode.READ, 0, size);
@@ -222,6 +227,7 @@ export class Scheduler {
         return hostArrayFor(type, copy);
       }),
     );
+    this.noteWait(startedAt);
     this.completed = Math.max(this.completed, upTo);
     for (const s of staged) this.pool.release(s.staging);
     this.counters.readbacks++;
@@ -239,7 +245,10 @@ export class Scheduler {
   async flush(): Promise<void> {
     this.submit();
     const upTo = this.submitted;
+    const startedAt = performance.now();
+    await this.politeWait();
     await this.device.queue.onSubmittedWorkDone();
+    this.noteWait(startedAt);
     this.completed = Math.max(this.completed, upTo);
     this.pool.reclaim();
     this.ctx.throwIfFailed();
@@ -252,6 +261,28 @@ export class Scheduler {
     for (const b of [...this.liveSizes.keys()]) this.destroyBuffer(b);
     this.uniformChunks.length = 0;
     this.bindGroups.clear();
+  }
+
+  /**
+   * dawn.node spins the JS thread while a GPU promise is pending; on a 2-core machine that
+   * takes a core from a software adapter. So in Node, sleep through most of the wait we
+   * expect (80% of the recent average) before asking Dawn; browsers do not spin.
+   */
+  private async politeWait(): Promise<void> {
+    this.sleptMs = 0;
+    if (this.ctx.runtime !== 'node' || this.waitEmaMs < 2) return;
+    const started = performance.now();
+    await new Promise<void>((done) => setTimeout(done, Math.floor(0.8 * this.waitEmaMs)));
+    this.sleptMs = performance.now() - started;
+  }
+
+  private noteWait(startedAt: number): void {
+    const waited = performance.now() - startedAt;
+    if (this.sleptMs > 0 && waited - this.sleptMs < 0.5) {
+      this.waitEmaMs *= 0.5; // done before we looked: maybe much earlier, so expect less
+    } else {
+      this.waitEmaMs = this.waitEmaMs === 0 ? waited : 0.7 * this.waitEmaMs + 0.3 * waited;
+    }
   }
 
   private workgroupCounts(where: string, wg: number | readonly number[]): [number, number, number] {

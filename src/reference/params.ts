@@ -1,5 +1,5 @@
 // params.ts — configuration, parameter names and shapes of the stacked recurrent model,
-// exactly as PyTorch's state_dict names them (see /work/shared/conformance/README.md).
+// exactly as PyTorch's state_dict names them (see ../shared/conformance/README.md).
 //
 //   weight_ih_l{l} [G·H, In]   (In = I for l = 0, H above)
 //   weight_hh_l{l} [G·H, H]

@@ -17,8 +17,10 @@ import {
   type RecurrentInputs,
 } from '../../src/reference/recurrent';
 import { Random } from '../../src/util/random';
+import { fileURLToPath } from 'node:url';
 
-const VECTORS_PATH = '/work/shared/conformance/torch_vectors.public.json';
+// shared/ lies beside the repository (as in CI's clean clones).
+const VECTORS_PATH = fileURLToPath(new URL('../../../shared/conformance/torch_vectors.public.json', import.meta.url));
 const rawVectors = JSON.parse(readFileSync(VECTORS_PATH, 'utf8')) as { cases: Record<string, any>[] };
 
 /** Max |a−b| over max |b| (per tensor), the check used for every conformance tensor. */
