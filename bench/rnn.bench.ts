@@ -189,23 +189,15 @@ function workerCpuMs(): number | null {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
-
 /**
  * Times `record` + one submit-and-wait per run; counts dispatches and submits per run.
- * sleepWait: before the wait, sleep for 90% of the fastest run so far — dawn.node's wait
- * busy-spins the JS thread, which on a 2-core machine takes a core from a software adapter.
+ * (The scheduler itself sleeps through most of an expected wait in Node: see politeWait.)
  */
-async function timeSteps(sched: Scheduler, record: () => void, quick: boolean, slow: boolean, sleepWait = false): Promise<Timed> {
+async function timeSteps(sched: Scheduler, record: () => void, quick: boolean, slow: boolean): Promise<Timed> {
   const opts = { warmup: slow ? 1 : 2, minRuns: slow || quick ? 3 : 7, minMs: quick ? 200 : 1000 };
-  let fastest = Infinity;
   const run = async () => {
-    const t0 = performance.now();
     record();
-    sched.submit();
-    if (sleepWait && Number.isFinite(fastest)) await sleep(Math.floor(0.9 * fastest));
     await sched.flush();
-    fastest = Math.min(fastest, performance.now() - t0);
   };
   for (let i = 0; i < opts.warmup; i++) await run();
   const d0 = sched.counters.dispatches;
@@ -253,13 +245,6 @@ async function benchModel(sched: Scheduler, stem: string, cell: CellType, s: Sha
       const notes = { variant: variant === 'auto' ? `auto` : variant, B: s.batch, T: s.seqLen, H: s.hidden, L: s.layers };
       rows.push(stepRow(`forward/${stem}/${s.name}${suffix}`, fwd, flops.forward, ceiling, notes));
       rows.push(stepRow(`train_step/${stem}/${s.name}${suffix}`, train, flops.train, ceiling, notes));
-      if (variant === 'auto' && stem === 'lstm' && s.name === 'seed') {
-        const slept = await timeSteps(sched, () => {
-          model.forward(inputs.x);
-          model.lossAndBackward({ kind: 'mse', target: inputs.y });
-        }, opts.quick === true, slow, true);
-        rows.push(stepRow(`train_step/${stem}/${s.name}@sleep-wait`, slept, flops.train, ceiling, { ...notes, wait: 'timer sleep before the spinning wait' }));
-      }
     } finally {
       freeInputs(sched, inputs);
       model.destroy();
