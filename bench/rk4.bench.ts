@@ -12,6 +12,8 @@
 //   simulate/rk4/N       simulate() end to end: validation, packing, upload, a fresh output
 //                        buffer, every dispatch, GPU done (host_ms: until simulate() returns)
 //   reference/f64/rk4/N  src/reference/rk4.ts (N ≤ 1e4: it is slow)
+// Where the adapter has timestamp queries, rk4/N also notes gpu_ms: the GPU-measured time of
+// the run's compute passes (median of 3), without submit and wait overheads.
 import type { Scheduler } from '../src/gpu/scheduler';
 import { STORAGE_RW } from '../src/gpu/flags';
 import { simulate } from '../src/physics/simulate';
@@ -22,6 +24,7 @@ import { simulateReference, type OscillatorColumns } from '../src/reference/rk4'
 import { jsRk4Float32 } from './js-rk4';
 import { summarize, timeRuns, type BenchRow } from './stats';
 import { coreCount, cpuSince, cpuSnapshot, type CpuUsed } from './cpu-time';
+import { medianGpuMs } from '../src/gpu/timestamps';
 
 export interface Rk4BenchOptions {
   /** Fewer repetitions (the sizes stay 1e3 … 1e6). */
@@ -51,7 +54,8 @@ export async function benchRk4(sched: Scheduler, opts: Rk4BenchOptions = {}): Pr
     const kernel = await timeKernel(sched, params, opts.quick);
     const jsRun = timeJs(params, n, opts.quick);
     const byCpu: Record<string, number> = kernel.cpu && jsRun.cpu && cores ? { vs_js_by_cpu: round(jsRun.cpu.mainMs / (kernel.cpu.otherMs / cores)) } : {};
-    const gpuRow = summarize(`rk4/${label}`, kernel.times, 'oscillator-steps/s', work, { ...notes, ...cpuNotes(kernel.cpu, 'other'), ...byCpu });
+    const gpuMs: Record<string, number> = kernel.gpuMs === null ? {} : { gpu_ms: round(kernel.gpuMs) };
+    const gpuRow = summarize(`rk4/${label}`, kernel.times, 'oscillator-steps/s', work, { ...notes, ...cpuNotes(kernel.cpu, 'other'), ...byCpu, ...gpuMs });
     const js = summarize(`peer/js/rk4/${label}`, jsRun.times, 'oscillator-steps/s', work, { ...notes, ...cpuNotes(jsRun.cpu, 'main') });
     const whole = await timeSimulate(sched, params, opts.quick);
     rows.push(gpuRow, js, summarize(`simulate/rk4/${label}`, whole.times, 'oscillator-steps/s', work, { ...notes, host_ms: round(whole.hostMs) }));
@@ -119,7 +123,7 @@ async function timeSimulate(sched: Scheduler, params: OscillatorColumns, quick?:
 }
 
 /** The same dispatches simulate() records, on buffers allocated and filled once. */
-async function timeKernel(sched: Scheduler, params: OscillatorColumns, quick?: boolean): Promise<Timed> {
+async function timeKernel(sched: Scheduler, params: OscillatorColumns, quick?: boolean): Promise<Timed & { gpuMs: number | null }> {
   const count = params.count;
   const samples = WORKLOAD.steps / WORKLOAD.recordEvery + 1;
   const plan = planSimulation({ count, samples, recordEvery: WORKLOAD.recordEvery, velocity: false }, sched.device.limits);
@@ -128,7 +132,7 @@ async function timeKernel(sched: Scheduler, params: OscillatorColumns, quick?: b
   const out = sched.createBuffer(plan.outputBytes, STORAGE_RW, 'bench out');
   sched.upload({ buffer: paramsBuffer, offset: 0, shape: [count, 8], dtype: 'f32', label: 'bench params' }, packOscillatorParams(params));
   const slice = (buffer: GPUBuffer, first: number, n: number, bytes: number) => ({ buffer, offset: first * bytes, size: n * bytes });
-  const run = async () => {
+  const record = () => {
     for (const chunk of plan.chunks) {
       for (const g of plan.groups) {
         recordRk4Chunk(sched, {
@@ -138,14 +142,18 @@ async function timeKernel(sched: Scheduler, params: OscillatorColumns, quick?: b
         });
       }
     }
+  };
+  const run = async () => {
+    record();
     await sched.flush();
   };
   await run(); // warm-up
   const before = cpuSnapshot();
   const times = await timeRuns(run, { warmup: 0, minRuns: quick ? 3 : 5, maxRuns: 20, minMs: quick ? 200 : 1000 });
   const cpu = perRun(cpuSince(before, cpuSnapshot()), times.length);
+  const gpuMs = await medianGpuMs(sched, record, 3);
   for (const b of [paramsBuffer, state, out]) sched.destroyBuffer(b);
-  return { times, cpu };
+  return { times, cpu, gpuMs };
 }
 
 function timeJs(params: OscillatorColumns, count: number, quick?: boolean): Timed {

@@ -4,7 +4,9 @@
 // LSTM); both time-loop variants; an unfused op-by-op LSTM (bench/unfused-lstm.ts) in the
 // same run; dispatches and submits per step; achieved GFLOP/s against this adapter's measured
 // matmul rate (ceiling/matmul). Every configuration is validated against the float64
-// reference before anything is timed ("all results match, starting benchmarks").
+// reference before anything is timed ("all results match, starting benchmarks"). Where the
+// adapter has timestamp queries, rows note gpu_ms: the GPU-measured time of the step's compute
+// passes (median of 3). `tiny` (browser tests) runs only B 4, T 8, H 16, 1 layer.
 import type { Scheduler } from '../src/gpu/scheduler';
 import type { GpuTensor } from '../src/gpu/tensor';
 import { RecurrentModel, type CellType, type ModelConfig } from '../src/model';
@@ -17,16 +19,19 @@ import { mseLoss } from '../src/reference/losses';
 import { paramsToFloat64 } from '../src/reference/init';
 import { Random } from '../src/util/random';
 import { UnfusedLstm } from './unfused-lstm';
+import { medianGpuMs } from '../src/gpu/timestamps';
 import { summarize, timeRuns, type BenchRow } from './stats';
 
 export interface RnnBenchOptions {
   quick?: boolean;
+  /** Only the 'tiny' shape (B 4, T 8, H 16, 1 layer) for each cell and a 64³ matmul: seconds on a software adapter. */
+  tiny?: boolean;
   log?: (line: string) => void;
   notes?: string[];
 }
 
 interface Shape {
-  name: 'seed' | 'large';
+  name: 'seed' | 'large' | 'tiny';
   batch: number;
   seqLen: number;
   hidden: number;
@@ -37,6 +42,7 @@ interface Shape {
 
 const SEED: Shape = { name: 'seed', batch: 32, seqLen: 50, hidden: 64, layers: 2, validateSeqLen: 12 };
 const LARGE: Shape = { name: 'large', batch: 256, seqLen: 50, hidden: 128, layers: 1, validateSeqLen: 3 };
+const TINY: Shape = { name: 'tiny', batch: 4, seqLen: 8, hidden: 16, layers: 1, validateSeqLen: 4 };
 const CELLS: [string, CellType][] = [['rnn', 'rnn_tanh'], ['lstm', 'lstm'], ['gru', 'gru']];
 
 function configOf(cell: CellType, s: Shape): ModelConfig {
@@ -61,9 +67,13 @@ export function recurrentFlops(config: ModelConfig, batch: number, seqLen: numbe
 export async function benchRecurrent(sched: Scheduler, opts: RnnBenchOptions = {}): Promise<BenchRow[]> {
   const log = opts.log ?? (() => {});
   const rows: BenchRow[] = [];
-  const matmul = await matmulCeiling(sched, opts.quick === true);
+  const matmul = await matmulCeiling(sched, opts.quick === true, opts.tiny === true);
   rows.push(matmul);
   const ceiling = matmul.throughput;
+  if (opts.tiny) {
+    for (const [stem, cell] of CELLS) rows.push(...(await benchModel(sched, stem, cell, TINY, ['auto'], ceiling, { ...opts, quick: true }, log)));
+    return rows;
+  }
   const variants: (RecurrentVariant | 'auto')[] = opts.quick ? ['auto'] : ['auto', 'step', 'persistent'];
   for (const [stem, cell] of CELLS) {
     rows.push(...(await benchModel(sched, stem, cell, SEED, variants, ceiling, opts, log)));
@@ -73,10 +83,10 @@ export async function benchRecurrent(sched: Scheduler, opts: RnnBenchOptions = {
   return rows;
 }
 
-/** The adapter's matmul rate: the best of the gemm tiles on a 512³ (256³ quick) product. */
-async function matmulCeiling(sched: Scheduler, quick: boolean): Promise<BenchRow> {
+/** The adapter's matmul rate: the best of the gemm tiles on a 512³ (256³ quick, 64³ tiny) product. */
+async function matmulCeiling(sched: Scheduler, quick: boolean, tiny: boolean): Promise<BenchRow> {
   await sched.prepare(gemmKernel);
-  const n = quick ? 256 : 512;
+  const n = tiny ? 64 : quick ? 256 : 512;
   const rng = new Random(42);
   const a = Float32Array.from({ length: n * n }, () => rng.normal());
   const b = Float32Array.from({ length: n * n }, () => rng.normal());
@@ -166,6 +176,8 @@ interface Timed {
   submits: number;
   /** CPU ms per run of every thread but the JS one (the software adapter's work), or null. */
   workerCpuMs: number | null;
+  /** GPU-measured ms of one run's compute passes (timestamp queries), or null. */
+  gpuMs: number | null;
 }
 
 /**
@@ -209,7 +221,9 @@ async function timeSteps(sched: Scheduler, record: () => void, quick: boolean, s
     runs++;
   }, { ...opts, warmup: 0 });
   const c1 = workerCpuMs();
+  const gpuMs = await medianGpuMs(sched, record, 3);
   return {
+    gpuMs,
     times,
     dispatches: (sched.counters.dispatches - d0) / runs,
     submits: (sched.counters.submits - s0) / runs,
@@ -219,6 +233,7 @@ async function timeSteps(sched: Scheduler, record: () => void, quick: boolean, s
 
 function stepRow(name: string, t: Timed, flops: number, ceiling: number, notes: Record<string, number | string>): BenchRow {
   const cpu: Record<string, number> = t.workerCpuMs === null ? {} : { adapter_cpu_ms: +t.workerCpuMs.toFixed(1) };
+  if (t.gpuMs !== null) cpu.gpu_ms = +t.gpuMs.toPrecision(3);
   const row = summarize(name, t.times, 'steps/s', 1, { ...notes, dispatches_per_step: t.dispatches, submits_per_step: t.submits, ...cpu });
   const gflops = flops / 1e9 / (row.median_ms / 1000);
   row.notes = { ...row.notes, gflop_per_step: +(flops / 1e9).toFixed(4), gflops: +gflops.toFixed(2), of_matmul: +(gflops / ceiling).toFixed(3) };

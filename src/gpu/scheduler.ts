@@ -8,6 +8,7 @@ import { ScratchPool } from './pool';
 import { BufferUsage, MapMode, STORAGE_RW } from './flags';
 import { hostArrayFor, numel, formatShape, type DType, type GpuTensor, type HostArray } from './tensor';
 import type { GpuContext } from './device';
+import { GpuTimer } from './timestamps';
 
 export type Binding = GPUBuffer | GpuTensor | { buffer: GPUBuffer; offset?: number; size?: number };
 
@@ -67,6 +68,8 @@ export class Scheduler {
   /** Moving average of submit-to-completion waits (ms), for politeWait(). */
   private waitEmaMs = 0;
   private sleptMs = 0;
+  /** Set by a recording GpuTimer: timestamp writes for each compute pass opened. */
+  passTimestamps: (() => GPUComputePassTimestampWrites | undefined) | null = null;
 
   constructor(readonly ctx: GpuContext) {
     this.device = ctx.device;
@@ -254,6 +257,11 @@ export class Scheduler {
     this.ctx.throwIfFailed();
   }
 
+  /** GPU time of the compute passes recorded between begin() and end(); null without 'timestamp-query'. */
+  gpuTimer(maxPasses?: number): GpuTimer | null {
+    return GpuTimer.create(this, maxPasses);
+  }
+
   /** Destroys every buffer this scheduler created. */
   dispose(): void {
     this.discard();
@@ -349,7 +357,8 @@ export class Scheduler {
   private computePass(): GPUComputePassEncoder {
     if (!this.pass) {
       this.encoder ??= this.device.createCommandEncoder();
-      this.pass = this.encoder.beginComputePass();
+      const timestampWrites = this.passTimestamps?.();
+      this.pass = this.encoder.beginComputePass(timestampWrites ? { timestampWrites } : undefined);
     }
     return this.pass;
   }

@@ -1,0 +1,159 @@
+// bench.ts — the benchmark page's entry (bench.html): runs bench/runtime, rk4 and rnn on the
+// page's GPU context at a chosen preset and shows the rows as a table with the adapter's name.
+// window.springloopBench lets tests run it headless at tiny sizes.
+import { missingWebGpuReason, startGpu, type PageGpu } from './parts/gpu';
+import { benchRuntime } from '../bench/runtime.bench';
+import { benchRk4 } from '../bench/rk4.bench';
+import { benchRecurrent } from '../bench/rnn.bench';
+import type { BenchRow } from '../bench/stats';
+import type { Scheduler } from '../src/gpu/scheduler';
+
+export type Suite = 'runtime' | 'rk4' | 'rnn';
+export type Preset = 'tiny' | 'quick' | 'full';
+
+export interface BenchRunOptions {
+  /** tiny: seconds on a software adapter; quick: small sizes, fewer repeats; full: as the CLI. Default quick. */
+  preset?: Preset;
+  /** Suites to run, in this order (default all three). */
+  suites?: Suite[];
+}
+
+export interface BenchResult {
+  adapter: string;
+  /** The device's features, e.g. 'timestamp-query'. */
+  features: string[];
+  rows: BenchRow[];
+}
+
+export interface BenchHook {
+  /** Resolves once WebGPU is up, or with ok = false and the reason. */
+  ready: Promise<{ ok: true; adapter: string } | { ok: false; reason: string }>;
+  /** Runs the suites, fills the table, and resolves with the rows. */
+  run(opts?: BenchRunOptions): Promise<BenchResult>;
+}
+
+declare global {
+  interface Window {
+    springloopBench: BenchHook;
+  }
+}
+
+const SUITES: readonly Suite[] = ['runtime', 'rk4', 'rnn'];
+const PRESETS: readonly Preset[] = ['tiny', 'quick', 'full'];
+const RK4_SIZES: Record<Preset, number[]> = { tiny: [1e3], quick: [1e3, 1e4, 1e5], full: [1e3, 1e4, 1e5, 1e6] };
+
+const statusLine = document.getElementById('gpu-status')!;
+const progress = document.getElementById('progress')!;
+const runButton = document.getElementById('run') as HTMLButtonElement;
+
+/** One suite at a preset. */
+function runSuite(sched: Scheduler, suite: Suite, preset: Preset, log: (line: string) => void): Promise<BenchRow[]> {
+  const quick = preset !== 'full';
+  switch (suite) {
+    case 'runtime':
+      return benchRuntime(sched, { quick, tiny: preset === 'tiny' });
+    case 'rk4':
+      return benchRk4(sched, { quick, sizes: RK4_SIZES[preset], log });
+    case 'rnn':
+      return benchRecurrent(sched, { quick, tiny: preset === 'tiny', log });
+  }
+}
+
+function checkOptions(opts: BenchRunOptions): { preset: Preset; suites: Suite[] } {
+  const preset = opts.preset ?? 'quick';
+  if (!PRESETS.includes(preset)) throw new Error(`springloopBench.run: preset must be one of ${PRESETS.join(', ')}, got '${String(preset)}'`);
+  const suites = opts.suites ?? [...SUITES];
+  for (const s of suites) {
+    if (!SUITES.includes(s)) throw new Error(`springloopBench.run: unknown suite '${String(s)}' (known: ${SUITES.join(', ')})`);
+  }
+  return { preset, suites };
+}
+
+async function runAll(gpu: PageGpu, opts: BenchRunOptions): Promise<BenchResult> {
+  const { preset, suites } = checkOptions(opts);
+  const rows: BenchRow[] = [];
+  clearTable();
+  runButton.disabled = true;
+  try {
+    for (const suite of suites) {
+      progress.textContent = `running ${suite} (${preset})…`;
+      const log = (line: string) => (progress.textContent = line);
+      const got = await gpu.run((sched) => runSuite(sched, suite, preset, log));
+      rows.push(...got);
+      appendRows(got);
+    }
+    progress.textContent = `done: ${rows.length} rows (${preset}).`;
+    return { adapter: gpu.ctx.adapterName, features: [...gpu.ctx.features].sort(), rows };
+  } catch (e) {
+    progress.textContent = `failed: ${(e as Error).message}`;
+    throw e;
+  } finally {
+    runButton.disabled = false;
+  }
+}
+
+function clearTable(): void {
+  document.querySelector('#results tbody')!.replaceChildren();
+}
+
+/** Milliseconds to 3 decimals, or 3 significant digits below 1 ms. */
+function ms(x: number): string {
+  return Math.abs(x) >= 1 ? x.toFixed(3) : x.toPrecision(3);
+}
+
+function appendRows(rows: readonly BenchRow[]): void {
+  const body = document.querySelector('#results tbody')!;
+  for (const r of rows) {
+    const tr = document.createElement('tr');
+    const cells: [string, string][] = [
+      [r.name, ''], [ms(r.median_ms), 'val'], [ms(r.p10_ms), 'val'], [ms(r.p90_ms), 'val'],
+      [r.throughput.toExponential(3), 'val'], [r.unit, ''],
+      [Object.entries(r.notes ?? {}).map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? +v.toPrecision(4) : v}`).join(' '), 'notes'],
+    ];
+    for (const [text, cls] of cells) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      if (cls) td.className = cls;
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+}
+
+function readForm(): BenchRunOptions {
+  const preset = (document.getElementById('preset') as HTMLSelectElement).value as Preset;
+  const suites = Array.from(document.querySelectorAll<HTMLInputElement>('input[name="suite"]:checked')).map((el) => el.value as Suite);
+  return { preset, suites };
+}
+
+async function start(): Promise<{ ok: true; adapter: string } | { ok: false; reason: string }> {
+  const missing = missingWebGpuReason();
+  if (missing) {
+    statusLine.textContent = missing;
+    statusLine.className = 'status bad';
+    return { ok: false, reason: missing };
+  }
+  const gpu = await startGpu();
+  const timestamps = gpu.ctx.features.has('timestamp-query') ? 'with timestamp queries' : 'no timestamp queries';
+  statusLine.textContent = `Running on ${gpu.ctx.adapterName} (${gpu.ctx.adapterKind}, ${timestamps}).`;
+  statusLine.className = 'status ok';
+  document.getElementById('adapter')!.textContent = gpu.ctx.adapterName;
+  window.springloopBench.run = (opts = {}) => runAll(gpu, opts);
+  document.getElementById('bench-controls')!.addEventListener('submit', (event) => {
+    event.preventDefault();
+    runAll(gpu, readForm()).catch((e: Error) => console.warn(e));
+  });
+  runButton.disabled = false;
+  return { ok: true, adapter: gpu.ctx.adapterName };
+}
+
+window.springloopBench = {
+  ready: Promise.resolve({ ok: false, reason: 'starting' }),
+  run: () => Promise.reject(new Error('springloopBench: the page has not started (see ready)')),
+};
+window.springloopBench.ready = start().catch((e: Error) => {
+  console.error(e);
+  statusLine.textContent = `The benchmark page failed to start: ${e.message}`;
+  statusLine.className = 'status bad';
+  return { ok: false as const, reason: e.message };
+});

@@ -1,0 +1,127 @@
+// timestamps.ts — GPU-measured time of the compute passes a Scheduler records, through
+// WebGPU timestamp queries ('timestamp-query', requested by init() when the adapter has it).
+// Between begin() and end(), every compute pass the scheduler opens writes a timestamp at its
+// beginning and end (query pairs 2i, 2i+1 of one query set); read() sums end - begin over the
+// passes, in nanoseconds. Copies and clears outside passes are not counted. Browsers may
+// quantize timestamps (Chrome: to 100 µs unless its unsafe-APIs flag is on).
+import { BufferUsage, MapMode } from './flags';
+import type { Scheduler } from './scheduler';
+
+/** WebGPU's limit on queries per query set. */
+const MAX_QUERIES = 4096;
+
+export interface GpuTime {
+  /** Sum over the timed passes of end - begin, in nanoseconds. */
+  ns: number;
+  /** Compute passes timed. */
+  passes: number;
+  /** Passes opened after the query set was full (not timed). */
+  untimed: number;
+}
+
+export class GpuTimer {
+  private readonly querySet: GPUQuerySet;
+  private readonly resolveBuffer: GPUBuffer;
+  private readonly readBuffer: GPUBuffer;
+  private passes = 0;
+  private untimed = 0;
+  private state: 'idle' | 'recording' | 'ended' = 'idle';
+
+  /** A timer for `sched`, or null when the device lacks 'timestamp-query'. */
+  static create(sched: Scheduler, maxPasses = 256): GpuTimer | null {
+    if (!sched.device.features.has('timestamp-query')) return null;
+    if (!Number.isInteger(maxPasses) || maxPasses < 1 || 2 * maxPasses > MAX_QUERIES) {
+      throw new Error(`gpuTimer: maxPasses must be an integer in 1..${MAX_QUERIES / 2}, got ${maxPasses}`);
+    }
+    return new GpuTimer(sched, maxPasses);
+  }
+
+  private constructor(private readonly sched: Scheduler, private readonly maxPasses: number) {
+    const count = 2 * maxPasses;
+    this.querySet = sched.device.createQuerySet({ type: 'timestamp', count, label: 'gpu timer' });
+    this.resolveBuffer = sched.createBuffer(8 * count, BufferUsage.QUERY_RESOLVE | BufferUsage.COPY_SRC, 'gpu timer resolve');
+    this.readBuffer = sched.createBuffer(8 * count, BufferUsage.MAP_READ | BufferUsage.COPY_DST, 'gpu timer read');
+  }
+
+  /** Submits what is pending, then times every compute pass recorded until end(). */
+  begin(): void {
+    if (this.state === 'recording') throw new Error('gpuTimer.begin(): already recording (call end() first)');
+    if (this.sched.passTimestamps) throw new Error('gpuTimer.begin(): another timer is recording on this scheduler');
+    this.sched.submit();
+    this.passes = 0;
+    this.untimed = 0;
+    this.state = 'recording';
+    this.sched.passTimestamps = () => this.nextWrites();
+  }
+
+  /** Submits the timed work and the query resolution (no wait). */
+  end(): void {
+    if (this.state !== 'recording') throw new Error(`gpuTimer.end(): not recording (state '${this.state}')`);
+    this.sched.submit();
+    this.sched.passTimestamps = null;
+    this.state = 'ended';
+    if (this.passes === 0) return;
+    const encoder = this.sched.device.createCommandEncoder({ label: 'gpu timer resolve' });
+    encoder.resolveQuerySet(this.querySet, 0, 2 * this.passes, this.resolveBuffer, 0);
+    encoder.copyBufferToBuffer(this.resolveBuffer, 0, this.readBuffer, 0, 16 * this.passes);
+    this.sched.device.queue.submit([encoder.finish()]);
+  }
+
+  /** Waits for the GPU and returns the timed passes' total duration. */
+  async read(): Promise<GpuTime> {
+    if (this.state !== 'ended') throw new Error(`gpuTimer.read(): call begin() and end() first (state '${this.state}')`);
+    this.state = 'idle';
+    if (this.passes === 0) return { ns: 0, passes: 0, untimed: this.untimed };
+    const bytes = 16 * this.passes;
+    await this.readBuffer.mapAsync(MapMode.READ, 0, bytes);
+    const stamps = new BigUint64Array(this.readBuffer.getMappedRange(0, bytes).slice(0));
+    this.readBuffer.unmap();
+    this.sched.ctx.throwIfFailed();
+    let ns = 0;
+    for (let i = 0; i < this.passes; i++) {
+      const d = stamps[2 * i + 1]! - stamps[2 * i]!;
+      if (d > 0n) ns += Number(d);
+    }
+    return { ns, passes: this.passes, untimed: this.untimed };
+  }
+
+  destroy(): void {
+    if (this.state === 'recording') this.sched.passTimestamps = null;
+    this.querySet.destroy();
+    this.sched.destroyBuffer(this.resolveBuffer);
+    this.sched.destroyBuffer(this.readBuffer);
+  }
+
+  private nextWrites(): GPUComputePassTimestampWrites | undefined {
+    if (this.passes >= this.maxPasses) {
+      this.untimed++;
+      return undefined;
+    }
+    const i = this.passes++;
+    return { querySet: this.querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 };
+  }
+}
+
+/**
+ * Median GPU time (ms) of `runs` executions of `record` (which only records work), or null
+ * when the device has no timestamp queries or a run opened more passes than can be timed.
+ */
+export async function medianGpuMs(sched: Scheduler, record: () => void, runs = 3): Promise<number | null> {
+  const timer = GpuTimer.create(sched, MAX_QUERIES / 2);
+  if (!timer) return null;
+  try {
+    const ms: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      timer.begin();
+      record();
+      timer.end();
+      const t = await timer.read();
+      if (t.untimed > 0 || t.passes === 0) return null;
+      ms.push(t.ns / 1e6);
+    }
+    ms.sort((a, b) => a - b);
+    return ms[Math.floor(ms.length / 2)]!;
+  } finally {
+    timer.destroy();
+  }
+}
