@@ -11,8 +11,11 @@
 // Work split: an invocation covers 4 consecutive hidden units (so each workgroup-uniform load
 // of h or dgates feeds 4 multiply-adds) for the ROWS sequences of its workgroup. Step entry
 // points: grid [⌈H/(4·WG)⌉, ⌈B/ROWS⌉]; *_seq (persistent): grid [⌈B/ROWS⌉], passes of 4·WG
-// units, the recurrent operand of the tile in workgroup memory (double-buffered).
+// units, the recurrent operand of the tile in workgroup memory (double-buffered). The backward
+// entry points come from shaders/lib/recurrent_backward.wgsl (shared with lstm and gru).
 //!include "activations"
+//!include "recurrent_tile"
+//!include "recurrent_backward"
 
 struct Steps {
   batch: u32,
@@ -36,13 +39,7 @@ struct Steps {
 @group(0) @binding(4) var<storage, read_write> dgates: array<f32>;
 @group(0) @binding(5) var<storage, read_write> dh_carry: array<f32>;
 
-const MAX_ROWS: u32 = 16u;
-override ROWS: u32 = 8u;
-override WG: u32 = 64u;
-// Persistent entries: floats of workgroup memory, ≥ 2·ROWS·H.
-override TILE: u32 = 1024u;
-
-var<workgroup> tile: array<f32, TILE>;
+const GATES: u32 = 1u;
 
 fn activate(a: f32) -> f32 {
   if (u.act == 0u) {
@@ -65,14 +62,9 @@ fn activation_slope(h: f32) -> f32 {
   return 1.0;
 }
 
-// The 4 units j0..j0+3 of an invocation, clamped to valid rows/columns for loads.
-fn units(j0: u32, H: u32) -> vec4<u32> {
-  return min(vec4<u32>(j0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(H - 1u));
-}
-
 // ---------------------------------------------------------------- forward
 
-fn rnn_forward_cell(t: u32, b: u32, j: u32, rec: f32) -> f32 {
+fn forward_cell(t: u32, b: u32, j: u32, rec: f32) -> f32 {
   let B = u.batch;
   let H = u.hidden;
   let row = t * B + b;
@@ -108,7 +100,7 @@ fn forward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
   let nunits = min(4u, H - min(H, j0));
   for (var r = 0u; r < min(ROWS, B - b0); r++) {
     for (var q = 0u; q < nunits; q++) {
-      rnn_forward_cell(t, b0 + r, j0 + q, pre[r][q]);
+      forward_cell(t, b0 + r, j0 + q, pre[r][q]);
     }
   }
 }
@@ -149,7 +141,7 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
       let nunits = min(4u, H - min(H, j0));
       for (var r = 0u; r < min(ROWS, B - b0); r++) {
         for (var q = 0u; q < nunits; q++) {
-          tile[nxt + r * H + j0 + q] = rnn_forward_cell(t, b0 + r, j0 + q, pre[r][q]);
+          tile[nxt + r * H + j0 + q] = forward_cell(t, b0 + r, j0 + q, pre[r][q]);
         }
       }
     }
@@ -159,7 +151,14 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
 
 // ---------------------------------------------------------------- backward
 
-fn rnn_backward_cell(t: u32, b: u32, j: u32, rec: f32) -> f32 {
+// The recurrent gradient of the backward entries: dgates.
+fn backward_recurrent(i: u32) -> f32 {
+  return dgates[i];
+}
+
+// Point-wise backward of step t for sequence b, unit j; rec = (W_hhᵀ dgates_{t+1})[b, j].
+// Returns dgates of (b, j) in lane 0.
+fn backward_cell(t: u32, b: u32, j: u32, rec: f32) -> vec4<f32> {
   let B = ub.batch;
   let H = ub.hidden;
   let row = t * B + b;
@@ -171,92 +170,5 @@ fn rnn_backward_cell(t: u32, b: u32, j: u32, rec: f32) -> f32 {
   let d = dh * activation_slope(hseq_b[(row + B) * H + j]);
   dgates[row * H + j] = d;
   dh_carry[s] = 0.0;
-  return d;
-}
-
-// One step t = t_begin; the last step of the range (t_end-1) has no dgates_{t+1} term.
-// After the range, dh_carry += dgates_{t_begin} W_hh (a gemm).
-@compute @workgroup_size(WG)
-fn backward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
-  let B = ub.batch;
-  let H = ub.hidden;
-  let t = ub.t_begin;
-  let j0 = (wid.x * WG + lid.x) * 4u;
-  let j = units(j0, H);
-  let b0 = wid.y * ROWS;
-  var drow: array<u32, MAX_ROWS>;
-  var acc: array<vec4<f32>, MAX_ROWS>;
-  for (var r = 0u; r < ROWS; r++) {
-    drow[r] = ((t + 1u) * B + min(b0 + r, B - 1u)) * H;
-    acc[r] = vec4<f32>(0.0);
-  }
-  if (t + 1u < ub.t_end) {
-    for (var n = 0u; n < H; n++) {
-      let w = vec4<f32>(w_hh_b[n * H + j.x], w_hh_b[n * H + j.y], w_hh_b[n * H + j.z], w_hh_b[n * H + j.w]);
-      for (var r = 0u; r < ROWS; r++) {
-        acc[r] = fma(vec4<f32>(dgates[drow[r] + n]), w, acc[r]);
-      }
-    }
-  }
-  var pre: array<vec4<f32>, MAX_ROWS>;
-  for (var r = 0u; r < ROWS; r++) {
-    pre[r] = acc[r];
-  }
-  let nunits = min(4u, H - min(H, j0));
-  for (var r = 0u; r < min(ROWS, B - b0); r++) {
-    for (var q = 0u; q < nunits; q++) {
-      rnn_backward_cell(t, b0 + r, j0 + q, pre[r][q]);
-    }
-  }
-}
-
-// Steps t_end-1 down to t_begin for the batch tile of workgroup x, then
-// dh_carry += dgates_{t_begin} W_hh: one dispatch per layer.
-@compute @workgroup_size(WG)
-fn backward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
-  let B = ub.batch;
-  let H = ub.hidden;
-  let b0 = wid.x * ROWS;
-  let half = ROWS * H;
-  if (2u * half > TILE) {
-    return; // the wrapper sizes TILE; never true when it is right
-  }
-  for (var step = 0u; step <= ub.t_end - ub.t_begin; step++) {
-    let last = step == ub.t_end - ub.t_begin; // the extra pass: d h_{t_begin - 1}
-    let t = ub.t_end - 1u - min(step, ub.t_end - ub.t_begin - 1u);
-    let cur = (step % 2u) * half;
-    let nxt = half - cur;
-    for (var jb = 0u; jb < H; jb += 4u * WG) {
-      let j0 = jb + 4u * lid.x;
-      let j = units(j0, H);
-      var acc: array<vec4<f32>, MAX_ROWS>;
-      for (var r = 0u; r < ROWS; r++) {
-        acc[r] = vec4<f32>(0.0);
-      }
-      if (step > 0u) {
-        for (var n = 0u; n < H; n++) {
-          let w = vec4<f32>(w_hh_b[n * H + j.x], w_hh_b[n * H + j.y], w_hh_b[n * H + j.z], w_hh_b[n * H + j.w]);
-          for (var r = 0u; r < ROWS; r++) {
-            acc[r] = fma(vec4<f32>(tile[cur + r * H + n]), w, acc[r]);
-          }
-        }
-      }
-      var pre: array<vec4<f32>, MAX_ROWS>;
-      for (var r = 0u; r < ROWS; r++) {
-        pre[r] = acc[r];
-      }
-      let nunits = min(4u, H - min(H, j0));
-      for (var r = 0u; r < min(ROWS, B - b0); r++) {
-        for (var q = 0u; q < nunits; q++) {
-          let jq = j0 + q;
-          if (last) {
-            dh_carry[(b0 + r) * H + jq] += pre[r][q];
-          } else {
-            tile[nxt + r * H + jq] = rnn_backward_cell(t, b0 + r, jq, pre[r][q]);
-          }
-        }
-      }
-    }
-    workgroupBarrier();
-  }
+  return vec4<f32>(d, 0.0, 0.0, 0.0);
 }

@@ -6,13 +6,13 @@ import { defineKernel, type Kernel } from '../gpu/kernel';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
-import { recordBackwardSteps, recordForwardSteps, type RecurrentTile, type RecurrentVariant, type StepRange } from './recurrent';
+import { recordBackwardSteps, recordForwardSteps, type RecurrentRun } from './recurrent';
 
 export const gruKernel = defineKernel('gru.wgsl', source);
 /** Everything gruForward / gruBackward dispatch (the backward ends with a gemm): prepare these. */
 export const gruKernels: readonly Kernel[] = [gruKernel, gemmKernel];
 
-export interface GruForwardArgs extends StepRange {
+export interface GruForwardArgs extends RecurrentRun {
   /** [T, B, 3H] input projection incl. b_ih. */
   gx: GpuTensor;
   /** [3H, H], [3H]. */
@@ -22,8 +22,6 @@ export interface GruForwardArgs extends StepRange {
   hseq: GpuTensor;
   /** [T, B, 4H]: r, z, n, W_hn h + b_hn (written). */
   gates: GpuTensor;
-  variant: RecurrentVariant;
-  tile?: RecurrentTile;
 }
 
 export function gruForward(sched: Scheduler, a: GruForwardArgs): void {
@@ -38,7 +36,7 @@ export function gruForward(sched: Scheduler, a: GruForwardArgs): void {
   });
 }
 
-export interface GruBackwardArgs extends StepRange {
+export interface GruBackwardArgs extends RecurrentRun {
   wHh: GpuTensor;
   gates: GpuTensor;
   hseq: GpuTensor;
@@ -49,8 +47,6 @@ export interface GruBackwardArgs extends StepRange {
   dgHid: GpuTensor;
   /** [B, H]: in: gradient into h_{tEnd-1} from later steps; out: into h_{tBegin-1}. */
   dhCarry: GpuTensor;
-  variant: RecurrentVariant;
-  tile?: RecurrentTile;
 }
 
 export function gruBackward(sched: Scheduler, a: GruBackwardArgs): void {

@@ -6,13 +6,13 @@ import { defineKernel, type Kernel } from '../gpu/kernel';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
-import { recordBackwardSteps, recordForwardSteps, type RecurrentTile, type RecurrentVariant, type StepRange } from './recurrent';
+import { recordBackwardSteps, recordForwardSteps, type RecurrentRun } from './recurrent';
 
 export const lstmKernel = defineKernel('lstm.wgsl', source);
 /** Everything lstmForward / lstmBackward dispatch (the backward ends with a gemm): prepare these. */
 export const lstmKernels: readonly Kernel[] = [lstmKernel, gemmKernel];
 
-export interface LstmForwardArgs extends StepRange {
+export interface LstmForwardArgs extends RecurrentRun {
   /** [T, B, 4H] input projection incl. b_ih. */
   gx: GpuTensor;
   /** [4H, H], [4H]. */
@@ -23,8 +23,6 @@ export interface LstmForwardArgs extends StepRange {
   cseq: GpuTensor;
   /** [T, B, 4H] activated gates (written). */
   gates: GpuTensor;
-  variant: RecurrentVariant;
-  tile?: RecurrentTile;
 }
 
 /** Records steps [tBegin, tEnd): fills hseq/cseq rows tBegin+1..tEnd and gates rows tBegin..tEnd-1. */
@@ -40,7 +38,7 @@ export function lstmForward(sched: Scheduler, a: LstmForwardArgs): void {
   });
 }
 
-export interface LstmBackwardArgs extends StepRange {
+export interface LstmBackwardArgs extends RecurrentRun {
   wHh: GpuTensor;
   gates: GpuTensor;
   cseq: GpuTensor;
@@ -51,8 +49,6 @@ export interface LstmBackwardArgs extends StepRange {
   /** [B, H]: in: d loss / d h_{tEnd-1}, c_{tEnd-1} from later steps; out: d loss / d h, c at tBegin-1. */
   dhCarry: GpuTensor;
   dcCarry: GpuTensor;
-  variant: RecurrentVariant;
-  tile?: RecurrentTile;
 }
 
 /** Records BPTT over steps tEnd-1 down to tBegin. */

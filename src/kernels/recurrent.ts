@@ -28,6 +28,12 @@ export interface StepRange {
   tEnd: number;
 }
 
+/** A cell wrapper's sizes and how it runs the loop: every {Rnn,Lstm,Gru}{Forward,Backward}Args has these. */
+export interface RecurrentRun extends StepRange {
+  variant: RecurrentVariant;
+  tile?: RecurrentTile;
+}
+
 const pow2AtLeast = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 
 /**
@@ -104,15 +110,18 @@ function resolveTile(sched: Scheduler, where: string, a: RecordStepsArgs): Recur
   return tile;
 }
 
-/** Records the forward time loop of one layer (t ascending). */
-export function recordForwardSteps(sched: Scheduler, a: RecordStepsArgs): void {
-  const where = `${a.kernel.name} forward`;
+/**
+ * Records one layer's time loop in `direction`: one persistent '*_seq' dispatch, or one
+ * '*_step' dispatch per step (t ascending forward, descending backward).
+ */
+function recordSteps(sched: Scheduler, a: RecordStepsArgs, direction: 'forward' | 'backward'): void {
+  const where = `${a.kernel.name} ${direction}`;
   checkRange(where, a.range);
   const tile = resolveTile(sched, where, a);
   const { batch, hidden, tBegin, tEnd } = a.range;
-  const base = { batch, hidden, has_dy: 0, ...a.extraUniforms };
+  const base = { batch, hidden, has_dy: a.hasDy ? 1 : 0, ...a.extraUniforms };
   if (a.variant === 'persistent') {
-    sched.dispatch(a.kernel, 'forward_seq', {
+    sched.dispatch(a.kernel, `${direction}_seq`, {
       bindings: a.bindings,
       uniforms: { ...base, t_begin: tBegin, t_end: tEnd },
       workgroups: [Math.ceil(batch / tile.rows), 1, 1],
@@ -121,14 +130,20 @@ export function recordForwardSteps(sched: Scheduler, a: RecordStepsArgs): void {
     return;
   }
   const workgroups = [Math.ceil(hidden / (a.units * tile.wg)), Math.ceil(batch / tile.rows), 1];
-  for (let t = tBegin; t < tEnd; t++) {
-    sched.dispatch(a.kernel, 'forward_step', {
+  for (let i = 0; i < tEnd - tBegin; i++) {
+    const t = direction === 'forward' ? tBegin + i : tEnd - 1 - i;
+    sched.dispatch(a.kernel, `${direction}_step`, {
       bindings: a.bindings,
       uniforms: { ...base, t_begin: t, t_end: tEnd },
       workgroups,
       overrides: { ROWS: tile.rows, WG: tile.wg },
     });
   }
+}
+
+/** Records the forward time loop of one layer (t ascending). */
+export function recordForwardSteps(sched: Scheduler, a: RecordStepsArgs): void {
+  recordSteps(sched, { ...a, hasDy: false }, 'forward');
 }
 
 export interface BackwardFinish {
@@ -142,29 +157,10 @@ export interface BackwardFinish {
 
 /** Records the backward time loop of one layer (t descending), ending with dhCarry = d loss / d h_{tBegin-1}. */
 export function recordBackwardSteps(sched: Scheduler, a: RecordStepsArgs, finish: BackwardFinish): void {
-  const where = `${a.kernel.name} backward`;
-  checkRange(where, a.range);
-  const tile = resolveTile(sched, where, a);
-  const { batch, hidden, tBegin, tEnd } = a.range;
-  const base = { batch, hidden, has_dy: a.hasDy ? 1 : 0, ...a.extraUniforms };
-  if (a.variant === 'persistent') {
-    sched.dispatch(a.kernel, 'backward_seq', {
-      bindings: a.bindings,
-      uniforms: { ...base, t_begin: tBegin, t_end: tEnd },
-      workgroups: [Math.ceil(batch / tile.rows), 1, 1],
-      overrides: { ROWS: tile.rows, WG: tile.wg, TILE: persistentTileFloats(tile.rows, a.tileWidth) },
-    });
-    return;
-  }
-  const workgroups = [Math.ceil(hidden / (a.units * tile.wg)), Math.ceil(batch / tile.rows), 1];
-  for (let t = tEnd - 1; t >= tBegin; t--) {
-    sched.dispatch(a.kernel, 'backward_step', {
-      bindings: a.bindings,
-      uniforms: { ...base, t_begin: t, t_end: tEnd },
-      workgroups,
-      overrides: { ROWS: tile.rows, WG: tile.wg },
-    });
-  }
+  recordSteps(sched, a, 'backward');
+  // The persistent entry adds d loss / d h_{tBegin-1} itself (its extra pass).
+  if (a.variant === 'persistent') return;
+  const { batch, hidden, tBegin } = a.range;
   const GH = finish.gateCount * hidden;
   gemm(sched, {
     a: { tensor: finish.dgHid, rows: batch, cols: GH, offset: tBegin * batch * GH },

@@ -6,7 +6,7 @@ import { defineKernel, type Kernel } from '../gpu/kernel';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
-import { recordBackwardSteps, recordForwardSteps, type RecurrentTile, type RecurrentVariant, type StepRange } from './recurrent';
+import { recordBackwardSteps, recordForwardSteps, type RecurrentRun } from './recurrent';
 
 export const rnnKernel = defineKernel('rnn.wgsl', source);
 /** Everything rnnForward / rnnBackward dispatch (the backward ends with a gemm): prepare these. */
@@ -21,7 +21,7 @@ function actCode(a: RnnActivation): number {
   return code;
 }
 
-export interface RnnForwardArgs extends StepRange {
+export interface RnnForwardArgs extends RecurrentRun {
   /** [T, B, H] input projection incl. b_ih. */
   gx: GpuTensor;
   /** [H, H], [H]. */
@@ -30,8 +30,6 @@ export interface RnnForwardArgs extends StepRange {
   /** [T+1, B, H]; row block 0 holds h0 on entry. */
   hseq: GpuTensor;
   activation: RnnActivation;
-  variant: RecurrentVariant;
-  tile?: RecurrentTile;
 }
 
 export function rnnForward(sched: Scheduler, a: RnnForwardArgs): void {
@@ -47,7 +45,7 @@ export function rnnForward(sched: Scheduler, a: RnnForwardArgs): void {
   });
 }
 
-export interface RnnBackwardArgs extends StepRange {
+export interface RnnBackwardArgs extends RecurrentRun {
   wHh: GpuTensor;
   hseq: GpuTensor;
   /** [T, B, H] d loss / d h_t from above, or null. */
@@ -57,8 +55,6 @@ export interface RnnBackwardArgs extends StepRange {
   /** [B, H]: in: gradient into h_{tEnd-1} from later steps; out: into h_{tBegin-1}. */
   dhCarry: GpuTensor;
   activation: RnnActivation;
-  variant: RecurrentVariant;
-  tile?: RecurrentTile;
 }
 
 export function rnnBackward(sched: Scheduler, a: RnnBackwardArgs): void {

@@ -1,0 +1,113 @@
+// recurrent_backward.wgsl — the BPTT entry points backward_step / backward_seq of every
+// recurrent cell kernel (shaders/{rnn,lstm,gru}.wgsl; recorded by src/kernels/recurrent.ts).
+// Work split: an invocation covers 4 consecutive hidden units, so every workgroup-uniform load
+// of the recurrent gradient feeds 4 multiply-adds, for the ROWS sequences of its workgroup
+// (recurrent_tile). The ROWS accumulators stay in registers (unrolled loops); the point-wise
+// cell runs in a loop that is not unrolled (one copy of the cell: compile time).
+// The including cell file defines (WGSL resolves names module-wide):
+//   const GATES: u32          G, gate rows of W_hh per hidden unit (rnn 1, gru 3, lstm 4)
+//   ub: uniform Steps         batch, hidden, t_begin, t_end (+ what the cell reads)
+//   w_hh_b: [G·H, H]          W_hh, row-major
+//   dh_carry: [B, H]          read_write; the seq entry adds d loss / d h_{t_begin-1} to it
+//   fn backward_recurrent(i: u32) -> f32
+//       element i of the [T, B, G·H] gradient of the hidden product W_hh h + b_hh, as the
+//       cell writes it (row (t, b) = t·B + b); feeds step t−1 through W_hhᵀ.
+//   fn backward_cell(t: u32, b: u32, j: u32, rec: f32) -> vec4<f32>
+//       point-wise backward of step t, sequence b, unit j, given rec = (W_hhᵀ grad_{t+1})[b, j];
+//       returns that gradient's G entries of (b, j) (gate g in component g, the rest unused).
+//!include "recurrent_tile"
+
+// One step t = t_begin (the last step of the range is t_end-1: no grad_{t+1} term there).
+// Grid [⌈H/(4·WG)⌉, ⌈B/ROWS⌉]. After the range, dh_carry += grad_{t_begin} W_hh (a gemm)
+// gives d loss / d h_{t_begin-1}.
+@compute @workgroup_size(WG)
+fn backward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let B = ub.batch;
+  let H = ub.hidden;
+  let G = GATES * H;
+  let t = ub.t_begin;
+  let j0 = (wid.x * WG + lid.x) * 4u;
+  let j = units(j0, H);
+  let b0 = wid.y * ROWS;
+  var drow: array<u32, MAX_ROWS>;
+  var acc: array<vec4<f32>, MAX_ROWS>;
+  for (var r = 0u; r < ROWS; r++) {
+    drow[r] = ((t + 1u) * B + min(b0 + r, B - 1u)) * G;
+    acc[r] = vec4<f32>(0.0);
+  }
+  if (t + 1u < ub.t_end) {
+    for (var n = 0u; n < G; n++) {
+      let w = vec4<f32>(w_hh_b[n * H + j.x], w_hh_b[n * H + j.y], w_hh_b[n * H + j.z], w_hh_b[n * H + j.w]);
+      for (var r = 0u; r < ROWS; r++) {
+        acc[r] = fma(vec4<f32>(backward_recurrent(drow[r] + n)), w, acc[r]);
+      }
+    }
+  }
+  var pre: array<vec4<f32>, MAX_ROWS>;
+  for (var r = 0u; r < ROWS; r++) {
+    pre[r] = acc[r];
+  }
+  let nunits = min(4u, H - min(H, j0));
+  for (var r = 0u; r < min(ROWS, B - b0); r++) {
+    for (var q = 0u; q < nunits; q++) {
+      backward_cell(t, b0 + r, j0 + q, pre[r][q]);
+    }
+  }
+}
+
+// Steps t_end-1 down to t_begin for the batch tile of workgroup x, then
+// dh_carry += grad_{t_begin} W_hh: one dispatch per layer. Grid [⌈B/ROWS⌉]; passes of 4·WG
+// units. grad_{t+1} of the tile lives in workgroup memory (halves of ROWS·G·H floats).
+@compute @workgroup_size(WG)
+fn backward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let B = ub.batch;
+  let H = ub.hidden;
+  let G = GATES * H;
+  let b0 = wid.x * ROWS;
+  let half = ROWS * G;
+  if (2u * half > TILE) {
+    return; // the wrapper sizes TILE; never true when it is right
+  }
+  for (var step = 0u; step <= ub.t_end - ub.t_begin; step++) {
+    let last = step == ub.t_end - ub.t_begin; // the extra pass: d h_{t_begin - 1}
+    let t = ub.t_end - 1u - min(step, ub.t_end - ub.t_begin - 1u);
+    let cur = (step % 2u) * half;
+    let nxt = half - cur;
+    for (var jb = 0u; jb < H; jb += 4u * WG) {
+      let j0 = jb + 4u * lid.x;
+      let j = units(j0, H);
+      var acc: array<vec4<f32>, MAX_ROWS>;
+      for (var r = 0u; r < ROWS; r++) {
+        acc[r] = vec4<f32>(0.0);
+      }
+      if (step > 0u) {
+        for (var n = 0u; n < G; n++) {
+          let w = vec4<f32>(w_hh_b[n * H + j.x], w_hh_b[n * H + j.y], w_hh_b[n * H + j.z], w_hh_b[n * H + j.w]);
+          for (var r = 0u; r < ROWS; r++) {
+            acc[r] = fma(vec4<f32>(tile[cur + r * G + n]), w, acc[r]);
+          }
+        }
+      }
+      var pre: array<vec4<f32>, MAX_ROWS>;
+      for (var r = 0u; r < ROWS; r++) {
+        pre[r] = acc[r];
+      }
+      let nunits = min(4u, H - min(H, j0));
+      for (var r = 0u; r < min(ROWS, B - b0); r++) {
+        for (var q = 0u; q < nunits; q++) {
+          let jq = j0 + q;
+          if (last) {
+            dh_carry[(b0 + r) * H + jq] += pre[r][q];
+          } else {
+            let d = backward_cell(t, b0 + r, jq, pre[r][q]);
+            let at = nxt + r * G + jq;
+            for (var g = 0u; g < GATES; g++) {
+              tile[at + g * H] = d[g];
+            }
+          }
+        }
+      }
+    }
+    workgroupBarrier();
+  }
+}

@@ -1,0 +1,95 @@
+// recurrent_gated_forward.wgsl — the forward entry points forward_step / forward_seq of the
+// gated cell kernels (shaders/lstm.wgsl, shaders/gru.wgsl; recorded by src/kernels/recurrent.ts).
+// Work split: invocation = hidden unit j with its G gate rows of W_hh (GateVec accumulators),
+// for the ROWS sequences of its workgroup (recurrent_tile). The ROWS accumulators stay in
+// registers (unrolled loops); the point-wise cell runs in a loop that is not unrolled (one
+// copy of the cell: much faster to compile, measured no slower).
+// The including cell file defines (WGSL resolves names module-wide):
+//   alias GateVec             vecG<f32>: one component per gate (lstm vec4, gru vec3)
+//   u: uniform Steps          batch, hidden, t_begin, t_end
+//   hseq: [T+1, B, H]         read_write; hseq[0] = h0, hseq[t+1] = h_t
+//   fn gate_weights(j: u32, k: u32, H: u32) -> GateVec
+//       W_hh[g·H + j, k] of every gate g (W_hh: [G·H, H] row-major)
+//   fn forward_cell(t: u32, b: u32, j: u32, rec: GateVec) -> f32
+//       point-wise part of step t for sequence b, unit j, given rec = W_hh h_{t-1} (G gate
+//       rows of j); writes step t's outputs and returns h_t[b, j]
+//!include "recurrent_tile"
+
+// One step t = t_begin. Grid [⌈H/WG⌉, ⌈B/ROWS⌉]: one unit (G gate rows) per invocation.
+@compute @workgroup_size(WG)
+fn forward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let B = u.batch;
+  let H = u.hidden;
+  let t = u.t_begin;
+  let j = wid.x * WG + lid.x;
+  let jc = min(j, H - 1u);
+  let b0 = wid.y * ROWS;
+  var hrow: array<u32, MAX_ROWS>;
+  var acc: array<GateVec, MAX_ROWS>;
+  for (var r = 0u; r < ROWS; r++) {
+    hrow[r] = (t * B + min(b0 + r, B - 1u)) * H;
+    acc[r] = GateVec(0.0);
+  }
+  // rec[r] = W_hh h_{t-1}[b0 + r] for the G gate rows of unit j.
+  for (var k = 0u; k < H; k++) {
+    let w = gate_weights(jc, k, H);
+    for (var r = 0u; r < ROWS; r++) {
+      acc[r] = fma(GateVec(hseq[hrow[r] + k]), w, acc[r]);
+    }
+  }
+  if (j >= H) {
+    return;
+  }
+  var pre: array<GateVec, MAX_ROWS>;
+  for (var r = 0u; r < ROWS; r++) {
+    pre[r] = acc[r];
+  }
+  for (var r = 0u; r < min(ROWS, B - b0); r++) {
+    forward_cell(t, b0 + r, j, pre[r]);
+  }
+}
+
+// Steps t_begin..t_end-1 for the batch tile of workgroup x. Grid [⌈B/ROWS⌉]; passes of WG
+// units. h_{t-1} of the tile lives in workgroup memory (halves of ROWS·H floats).
+@compute @workgroup_size(WG)
+fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let B = u.batch;
+  let H = u.hidden;
+  let b0 = wid.x * ROWS;
+  let half = ROWS * H;
+  if (2u * half > TILE) {
+    return; // the wrapper sizes TILE; never true when it is right
+  }
+  for (var e = lid.x; e < half; e += WG) {
+    tile[e] = hseq[(u.t_begin * B + min(b0 + e / H, B - 1u)) * H + e % H];
+  }
+  workgroupBarrier();
+  for (var t = u.t_begin; t < u.t_end; t++) {
+    let cur = ((t - u.t_begin) % 2u) * half;
+    let nxt = half - cur;
+    for (var jb = 0u; jb < H; jb += WG) {
+      let j = jb + lid.x;
+      let jc = min(j, H - 1u);
+      var acc: array<GateVec, MAX_ROWS>;
+      for (var r = 0u; r < ROWS; r++) {
+        acc[r] = GateVec(0.0);
+      }
+      for (var k = 0u; k < H; k++) {
+        let w = gate_weights(jc, k, H);
+        for (var r = 0u; r < ROWS; r++) {
+          acc[r] = fma(GateVec(tile[cur + r * H + k]), w, acc[r]);
+        }
+      }
+      var pre: array<GateVec, MAX_ROWS>;
+      for (var r = 0u; r < ROWS; r++) {
+        pre[r] = acc[r];
+      }
+      if (j < H) {
+        for (var r = 0u; r < min(ROWS, B - b0); r++) {
+          tile[nxt + r * H + j] = forward_cell(t, b0 + r, j, pre[r]);
+        }
+      }
+    }
+    workgroupBarrier();
+  }
+}
