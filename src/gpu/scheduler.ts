@@ -65,8 +65,16 @@ export class Scheduler {
   private nextBufferId = 1;
   private submitted = 0;
   private completed = 0;
-  /** Moving average of submit-to-completion waits (ms), for politeWait(). */
+  /**
+   * Moving averages of waits (ms) and of waits per dispatch recorded since the previous wait,
+   * for politeWait(): the wait expected is the smaller of the average and the per-dispatch
+   * average × the dispatches pending, so a read of a few copies after a long epoch (weights,
+   * a checkpoint) does not sleep as long as the epoch's wait did.
+   */
   private waitEmaMs = 0;
+  private waitPerDispatchMs = 0;
+  private dispatchesWaited = 0;
+  private pendingDispatches = 0;
   private sleptMs = 0;
   /** Set by a recording GpuTimer: timestamp writes for each compute pass opened. */
   passTimestamps: (() => GPUComputePassTimestampWrites | undefined) | null = null;
@@ -274,22 +282,30 @@ export class Scheduler {
   /**
    * dawn.node spins the JS thread while a GPU promise is pending; on a 2-core machine that
    * takes a core from a software adapter. So in Node, sleep through most of the wait we
-   * expect (80% of the recent average) before asking Dawn; browsers do not spin.
+   * expect (80% of the smaller of: the recent average, and the recent wait per dispatch ×
+   * the dispatches pending) before asking Dawn; browsers do not spin.
    */
   private async politeWait(): Promise<void> {
     this.sleptMs = 0;
-    if (this.ctx.runtime !== 'node' || this.waitEmaMs < 2) return;
+    this.pendingDispatches = this.counters.dispatches - this.dispatchesWaited;
+    this.dispatchesWaited = this.counters.dispatches;
+    const expectedMs = Math.min(this.waitEmaMs, this.waitPerDispatchMs * this.pendingDispatches);
+    if (this.ctx.runtime !== 'node' || expectedMs < 2) return;
     const started = performance.now();
-    await new Promise<void>((done) => setTimeout(done, Math.floor(0.8 * this.waitEmaMs)));
+    await new Promise<void>((done) => setTimeout(done, Math.floor(0.8 * expectedMs)));
     this.sleptMs = performance.now() - started;
   }
 
   private noteWait(startedAt: number): void {
     const waited = performance.now() - startedAt;
+    if (this.pendingDispatches === 0) return; // copies only: says nothing about dispatches
+    const perDispatch = waited / this.pendingDispatches;
     if (this.sleptMs > 0 && waited - this.sleptMs < 0.5) {
       this.waitEmaMs *= 0.5; // done before we looked: maybe much earlier, so expect less
+      this.waitPerDispatchMs *= 0.5;
     } else {
       this.waitEmaMs = this.waitEmaMs === 0 ? waited : 0.7 * this.waitEmaMs + 0.3 * waited;
+      this.waitPerDispatchMs = this.waitPerDispatchMs === 0 ? perDispatch : 0.7 * this.waitPerDispatchMs + 0.3 * perDispatch;
     }
   }
 

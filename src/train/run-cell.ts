@@ -17,6 +17,9 @@ export interface CellOutcome {
   cell: CellName;
   epochs: number;
   trainSeconds: number;
+  /** Seconds spent writing checkpoints, and on the final evaluation (with the weights' file). */
+  checkpointSeconds?: number;
+  evalSeconds?: number;
   samplesPerSecond: number;
   history: EpochReport[];
   /** Forecasting: test evaluation (with baselines) and predictions; training ones on a subsample. */
@@ -54,25 +57,28 @@ export async function runCell(sched: Scheduler, plan: RunPlan, data: GpuWindows,
   });
   try {
     await trainer.prepare();
-    const trainSeconds = await trainWithCheckpoints(trainer, plan, cell, o);
+    const { trainSeconds, checkpointSeconds } = await trainWithCheckpoints(trainer, plan, cell, o);
     const base: CellOutcome = {
-      cell, epochs: trainer.epoch, trainSeconds, history: [...trainer.history], interrupted: trainer.epoch < c.epochs,
+      cell, epochs: trainer.epoch, trainSeconds, checkpointSeconds, history: [...trainer.history], interrupted: trainer.epoch < c.epochs,
       samplesPerSecond: trainSeconds > 0 ? (trainer.epoch * data.trainCount) / trainSeconds : 0,
     };
     if (base.interrupted) return base;
+    const t0 = performance.now();
     await writeFileAtomic(join(o.outDir, `${cell}.safetensors`), await model.toSafetensors({ cell, dataset: c.dataset }));
-    return { ...base, ...(await evaluateCell(sched, plan, trainer)) };
+    const evaluated = await evaluateCell(sched, plan, trainer);
+    return { ...base, ...evaluated, evalSeconds: (performance.now() - t0) / 1000 };
   } finally {
     trainer.destroy();
     handle.destroy();
   }
 }
 
-/** Restores the cell's checkpoint when resuming, trains to the end (or the stop), checkpointing; returns training seconds. */
-async function trainWithCheckpoints(trainer: Trainer, plan: RunPlan, cell: CellName, o: CellRunOptions): Promise<number> {
+/** Restores the cell's checkpoint when resuming, trains to the end (or the stop), checkpointing; returns the seconds of each. */
+async function trainWithCheckpoints(trainer: Trainer, plan: RunPlan, cell: CellName, o: CellRunOptions): Promise<{ trainSeconds: number; checkpointSeconds: number }> {
   const c = plan.config;
   const ckptDir = join(o.outDir, 'checkpoints', cell);
   let trainSeconds = 0;
+  let checkpointSeconds = 0;
   const ck = o.resume ? await loadCheckpoint(ckptDir) : null;
   if (ck) {
     const values = (m: Record<string, { data: Float32Array }>) => Object.fromEntries(Object.entries(m).map(([k, t]) => [k, t.data]));
@@ -88,9 +94,11 @@ async function trainWithCheckpoints(trainer: Trainer, plan: RunPlan, cell: CellN
     const t0 = performance.now();
     await trainer.train(next, (r) => o.onEpoch?.(cell, r, (performance.now() - t0) / 1000 / (r.epoch - from)));
     trainSeconds += (performance.now() - t0) / 1000;
+    const t1 = performance.now();
     await saveTrainerCheckpoint(ckptDir, trainer, plan, cell, trainSeconds);
+    checkpointSeconds += (performance.now() - t1) / 1000;
   }
-  return trainSeconds;
+  return { trainSeconds, checkpointSeconds };
 }
 
 async function saveTrainerCheckpoint(dir: string, trainer: Trainer, plan: RunPlan, cell: CellName, trainSeconds: number): Promise<void> {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, mergeConfig, validateConfig } from '../../src/train/config';
 import { planRun, modelConfigFor } from '../../src/train/plan';
-import { resolveTrainArgs } from '../../src/cli/train';
+import { phaseSummary, resolveTrainArgs } from '../../src/cli/train';
+import type { CellOutcome } from '../../src/train/run-cell';
 
 describe('the embedded default', () => {
   it('is the second lecture ODE experiment', () => {
@@ -83,5 +84,16 @@ describe('springloop train arguments', () => {
   it('names unknown flags and bad numbers', async () => {
     await expect(resolveTrainArgs(['--hiden', '3'])).rejects.toThrow(/unknown flag --hiden/);
     await expect(resolveTrainArgs(['--lr', 'fast'])).rejects.toThrow(/--lr must be a finite number, got 'fast'/);
+  });
+});
+
+describe('the final summary', () => {
+  const cell = (trainSeconds: number, checkpointSeconds?: number, evalSeconds?: number): CellOutcome =>
+    ({ cell: 'rnn', epochs: 1, trainSeconds, checkpointSeconds, evalSeconds, samplesPerSecond: 1, history: [], interrupted: false });
+  it('sums each phase over the cells and calls the rest of the wall time other', () => {
+    expect(phaseSummary([cell(10, 0.5, 2), cell(20, 0.25, 3)], 40)).toBe('train 30.0 s, checkpoints 0.8 s, evaluation 5.0 s, other 4.3 s');
+  });
+  it('counts missing phases (an interrupted cell) as zero and never shows negative other time', () => {
+    expect(phaseSummary([cell(10)], 9)).toBe('train 10.0 s, checkpoints 0.0 s, evaluation 0.0 s, other 0.0 s');
   });
 });
