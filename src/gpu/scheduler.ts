@@ -9,6 +9,7 @@ import { BufferUsage, MapMode, STORAGE_RW } from './flags';
 import { hostArrayFor, numel, formatShape, type DType, type GpuTensor, type HostArray } from './tensor';
 import type { GpuContext } from './device';
 import { GpuTimer } from './timestamps';
+import { WaitPacer } from './wait-pacer';
 
 export type Binding = GPUBuffer | GpuTensor | { buffer: GPUBuffer; offset?: number; size?: number };
 
@@ -65,22 +66,13 @@ export class Scheduler {
   private nextBufferId = 1;
   private submitted = 0;
   private completed = 0;
-  /**
-   * Moving averages of waits (ms) and of waits per dispatch recorded since the previous wait,
-   * for politeWait(): the wait expected is the smaller of the average and the per-dispatch
-   * average × the dispatches pending, so a read of a few copies after a long epoch (weights,
-   * a checkpoint) does not sleep as long as the epoch's wait did.
-   */
-  private waitEmaMs = 0;
-  private waitPerDispatchMs = 0;
-  private dispatchesWaited = 0;
-  private pendingDispatches = 0;
-  private sleptMs = 0;
+  private readonly pacer: WaitPacer;
   /** Set by a recording GpuTimer: timestamp writes for each compute pass opened. */
   passTimestamps: (() => GPUComputePassTimestampWrites | undefined) | null = null;
 
   constructor(readonly ctx: GpuContext) {
     this.device = ctx.device;
+    this.pacer = new WaitPacer(ctx.runtime === 'node');
     this.pipelines = new PipelineCache(this.device);
     this.pool = new ScratchPool(
       (bytes, usage, label) => this.createBuffer(bytes, usage, label),
@@ -228,8 +220,7 @@ export class Scheduler {
     });
     this.submit();
     const upTo = this.submitted;
-    const startedAt = performance.now();
-    await this.politeWait();
+    await this.pacer.before(this.counters.dispatches);
     const out = await Promise.all(
       staged.map(async ({ staging, size, type }) => {
         await staging.mapAsync(MapMode.READ, 0, size);
@@ -238,7 +229,7 @@ export class Scheduler {
         return hostArrayFor(type, copy);
       }),
     );
-    this.noteWait(startedAt);
+    this.pacer.after();
     this.completed = Math.max(this.completed, upTo);
     for (const s of staged) this.pool.release(s.staging);
     this.counters.readbacks++;
@@ -256,10 +247,9 @@ export class Scheduler {
   async flush(): Promise<void> {
     this.submit();
     const upTo = this.submitted;
-    const startedAt = performance.now();
-    await this.politeWait();
+    await this.pacer.before(this.counters.dispatches);
     await this.device.queue.onSubmittedWorkDone();
-    this.noteWait(startedAt);
+    this.pacer.after();
     this.completed = Math.max(this.completed, upTo);
     this.pool.reclaim();
     this.ctx.throwIfFailed();
@@ -277,36 +267,6 @@ export class Scheduler {
     for (const b of [...this.liveSizes.keys()]) this.destroyBuffer(b);
     this.uniformChunks.length = 0;
     this.bindGroups.clear();
-  }
-
-  /**
-   * dawn.node spins the JS thread while a GPU promise is pending; on a 2-core machine that
-   * takes a core from a software adapter. So in Node, sleep through most of the wait we
-   * expect (80% of the smaller of: the recent average, and the recent wait per dispatch ×
-   * the dispatches pending) before asking Dawn; browsers do not spin.
-   */
-  private async politeWait(): Promise<void> {
-    this.sleptMs = 0;
-    this.pendingDispatches = this.counters.dispatches - this.dispatchesWaited;
-    this.dispatchesWaited = this.counters.dispatches;
-    const expectedMs = Math.min(this.waitEmaMs, this.waitPerDispatchMs * this.pendingDispatches);
-    if (this.ctx.runtime !== 'node' || expectedMs < 2) return;
-    const started = performance.now();
-    await new Promise<void>((done) => setTimeout(done, Math.floor(0.8 * expectedMs)));
-    this.sleptMs = performance.now() - started;
-  }
-
-  private noteWait(startedAt: number): void {
-    const waited = performance.now() - startedAt;
-    if (this.pendingDispatches === 0) return; // copies only: says nothing about dispatches
-    const perDispatch = waited / this.pendingDispatches;
-    if (this.sleptMs > 0 && waited - this.sleptMs < 0.5) {
-      this.waitEmaMs *= 0.5; // done before we looked: maybe much earlier, so expect less
-      this.waitPerDispatchMs *= 0.5;
-    } else {
-      this.waitEmaMs = this.waitEmaMs === 0 ? waited : 0.7 * this.waitEmaMs + 0.3 * waited;
-      this.waitPerDispatchMs = this.waitPerDispatchMs === 0 ? perDispatch : 0.7 * this.waitPerDispatchMs + 0.3 * perDispatch;
-    }
   }
 
   private workgroupCounts(where: string, wg: number | readonly number[]): [number, number, number] {
