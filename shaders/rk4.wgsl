@@ -23,6 +23,7 @@ struct Sim {
   velocity: u32,    // 1: out is [N, S, 2]
   t0: f32,          // time of step 0 after the time at which params' phase holds (0 from simulate())
   dt: f32,
+  fromState: u32,   // 1: a continued run; step 0 starts from (and records) state, not params' (x0, v0)
 }
 
 @group(0) @binding(0) var<uniform> sim: Sim;
@@ -100,10 +101,14 @@ fn record(i: u32, s: u32, x: f32, v: f32) {
   }
 }
 
-// Initial state of this chunk: (x0, v0) at step 0 (and record sample 0), else the carried state.
+// Initial state of this chunk: at step 0 (x0, v0), or the carried state of a continued run,
+// recorded as sample 0; else the carried state.
 fn loadState(i: u32) -> vec2<f32> {
   if (sim.stepBegin == 0u) {
-    let s = params[2u * i + 1u].zw;
+    var s = params[2u * i + 1u].zw;
+    if (sim.fromState != 0u) {
+      s = state[i];
+    }
     record(i, 0u, s.x, s.y);
     return s;
   }

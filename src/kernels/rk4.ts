@@ -22,7 +22,7 @@ export interface Rk4ChunkArgs {
   integrator: Integrator;
   /** [count, 8] f32 parameter rows. */
   params: Binding;
-  /** [count, 2] f32 (x, v), read unless stepBegin = 0, written at the end. */
+  /** [count, 2] f32 (x, v), read when stepBegin > 0 or fromState, written at the end. */
   state: Binding;
   /** [count, samples] f32, or [count, samples, 2] when velocity is set. */
   out: Binding;
@@ -39,6 +39,11 @@ export interface Rk4ChunkArgs {
    * keeps a late start exact; a nonzero value here costs float32 rounding of t0 + n·dt.
    */
   t0?: number;
+  /**
+   * Continue a run: step 0 starts from `state` (recorded as sample 0) instead of the packed
+   * (x0, v0). Default false.
+   */
+  fromState?: boolean;
 }
 
 /** Records one chunk. The caller has validated sizes (see src/physics/simulate.ts). */
@@ -58,6 +63,7 @@ export function recordRk4Chunk(sched: Scheduler, a: Rk4ChunkArgs): void {
       velocity: a.velocity ? 1 : 0,
       t0: a.t0 ?? 0,
       dt: a.dt,
+      fromState: a.fromState ? 1 : 0,
     },
     workgroups: grid1d(a.count, RK4_WORKGROUP_SIZE, sched.device.limits.maxComputeWorkgroupsPerDimension),
   });

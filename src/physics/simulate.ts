@@ -4,12 +4,15 @@
 // a [N, 2] buffer between chunks — and submits it once. The result stays on the GPU:
 // Trajectory.tensor is [N, S] f32 of x, or [N, S, 2] of (x, v), ready for training
 // kernels; read() copies it to the host. Mirrors simulateReference (src/reference/rk4.ts).
+// With keepState the trajectory also keeps its final state [N, 2] and the packed parameters
+// on the GPU, and simulate(sched, { from: trajectory, ... }) continues it without uploading
+// parameters again (see ContinueOptions).
 import type { Scheduler } from '../gpu/scheduler';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import { STORAGE_RW } from '../gpu/flags';
 import { packOscillatorParams, recordRk4Chunk, rk4Kernel } from '../kernels/rk4';
 import type { Integrator, SimulationOptions } from '../reference/rk4';
-import { validateSimulation } from './validate';
+import { validateRunOptions, validateSimulation } from './validate';
 import {
   PARAM_BYTES_PER_OSCILLATOR,
   STATE_BYTES_PER_OSCILLATOR,
@@ -27,6 +30,23 @@ export interface SimulateOptions extends SimulationOptions, PlanOptions {
   onProgress?: (done: number, total: number) => void;
   /** Label of the output buffer (default 'trajectory'). */
   label?: string;
+  /**
+   * Keep the final state and the packed parameters on the GPU (Trajectory.finalState) until
+   * destroy(), so that the run can be continued. Default false (they are scratch).
+   */
+  keepState?: boolean;
+}
+
+/**
+ * Continues `from` (run with keepState): the same oscillators from its final state, without
+ * uploading parameters; t0 = from.t0 + from.steps · from.dt, and sample 0 is from's last
+ * state. integrator, dt, recordEvery and velocity may differ from from's. The kernel takes
+ * the time of step n as (time since the parameters were packed) + n · dt in float32, the
+ * first term rounded once per run: bit-identical to one longer run when those times are
+ * exact in float32 (dt a power of two, moderate step counts), else equal to float32 rounding.
+ */
+export interface ContinueOptions extends Omit<SimulateOptions, 'params' | 't0'> {
+  from: Trajectory;
 }
 
 /** Oscillators [first, first + count) of a trajectory, as one bindable byte range. */
@@ -49,6 +69,10 @@ export interface Trajectory {
   readonly dt: number;
   readonly t0: number;
   readonly recordEvery: number;
+  /** Steps integrated, (S - 1) · recordEvery; the final state is at t0 + steps · dt. */
+  readonly steps: number;
+  /** [N, 2] f32 (x, v) after the last step, with keepState (else null); freed by destroy(). */
+  readonly finalState: GpuTensor | null;
   /**
    * Oscillator ranges that each fit one storage binding (one slice unless N · S is large:
    * then `tensor` as a whole exceeds maxStorageBufferBindingSize and kernels bind slices).
@@ -56,7 +80,7 @@ export interface Trajectory {
   readonly slices: readonly TrajectorySlice[];
   /** Copies the trajectory to the host: [N, S] or [N, S, 2] row-major. */
   read(): Promise<Float32Array>;
-  /** Frees the GPU buffer. */
+  /** Frees the GPU buffer (and, with keepState, the state; the parameters once no run uses them). */
   destroy(): void;
 }
 
@@ -65,31 +89,36 @@ const F32_MIN_NORMAL = 1.1754943508222875e-38;
 
 /**
  * Checks options and device limits (throwing an Error that names the parameter), then
- * records and submits the run. Resolves once the work is submitted (read() waits for it),
- * or, with onProgress, once it has finished.
+ * records and submits the run, or continues `from` (ContinueOptions). Resolves once the work
+ * is submitted (read() waits for it), or, with onProgress, once it has finished.
  */
-export async function simulate(sched: Scheduler, opts: SimulateOptions): Promise<Trajectory> {
-  const { count, samples } = validateSimulation(opts);
-  checkFloat32Time(opts);
+export async function simulate(sched: Scheduler, opts: SimulateOptions | ContinueOptions): Promise<Trajectory> {
+  const from = 'from' in opts && opts.from !== undefined ? continuedRun(opts.from) : null;
+  const t0 = from ? from.t0 + from.steps * from.dt : ((opts as SimulateOptions).t0 ?? 0);
+  const { count, samples } = from
+    ? { count: from.count, samples: validateRunOptions({ ...opts, t0 }) }
+    : validateSimulation(opts as SimulateOptions);
+  const run: RunOpts = { ...opts, t0, clock: from ? from.clock + from.steps * from.dt : 0 };
+  checkFloat32Time(run);
   const velocity = opts.velocity ?? false;
   const plan = planSimulation({ count, samples, recordEvery: opts.recordEvery, velocity }, sched.device.limits, opts);
-  const packed = packOscillatorParams(opts.params, opts.t0 ?? 0); // [N, 8]
+  const packed = from ? null : packOscillatorParams((opts as SimulateOptions).params, t0); // [N, 8]
   await sched.prepare(rk4Kernel);
 
   const label = opts.label ?? 'trajectory';
   const outBuffer = sched.createBuffer(plan.outputBytes, STORAGE_RW, label);
-  const buffers: RunBuffers = {
-    out: outBuffer,
-    params: sched.pool.acquire(count * PARAM_BYTES_PER_OSCILLATOR, STORAGE_RW),
-    state: sched.pool.acquire(count * STATE_BYTES_PER_OSCILLATOR, STORAGE_RW),
-  };
+  const params = from ? from.params : { buffer: sched.pool.acquire(count * PARAM_BYTES_PER_OSCILLATOR, STORAGE_RW), users: 0 };
+  params.users++;
+  const buffers: RunBuffers = { out: outBuffer, params: params.buffer, state: sched.pool.acquire(count * STATE_BYTES_PER_OSCILLATOR, STORAGE_RW) };
+  const kept: KeptState = { params, state: buffers.state, clock: run.clock };
   // Scratch goes back to the pool before the submit that last uses it (reused after it completes).
-  const releaseScratch = () => [buffers.params, buffers.state].forEach((b) => sched.pool.release(b));
+  const releaseScratch = () => releaseKept(sched, kept);
   const total = plan.totalSteps * count;
   try {
-    sched.upload({ buffer: buffers.params, offset: 0, shape: [count, 8], dtype: 'f32', label: 'oscillator params' }, packed);
+    if (packed) sched.upload({ buffer: buffers.params, offset: 0, shape: [count, 8], dtype: 'f32', label: 'oscillator params' }, packed);
+    if (from) sched.copy(from.finalState, range(buffers.state, 0, count, STATE_BYTES_PER_OSCILLATOR));
     for (const [index, chunk] of plan.chunks.entries()) {
-      recordChunk(sched, opts, plan, chunk, buffers, samples);
+      recordChunk(sched, run, plan, chunk, buffers, samples, from !== null);
       if (opts.onProgress && index < plan.chunks.length - 1) {
         await sched.flush();
         opts.onProgress(chunk.end * count, total);
@@ -101,20 +130,53 @@ export async function simulate(sched: Scheduler, opts: SimulateOptions): Promise
     sched.destroyBuffer(outBuffer);
     throw e;
   }
-  releaseScratch();
+  if (!opts.keepState) releaseScratch();
   if (opts.onProgress) {
     await sched.flush();
     opts.onProgress(total, total);
   } else sched.submit();
-  return makeTrajectory(sched, opts, plan, outBuffer, samples, label);
+  return makeTrajectory(sched, run, plan, outBuffer, samples, label, opts.keepState ? kept : null);
+}
+
+/** Options of one run as recorded: t0 resolved, and clock = time of step 0 after the params' phase epoch. */
+type RunOpts = Omit<SimulateOptions, 'params'> & { t0: number; clock: number };
+
+/** Packed parameters [N, 8], shared by a run and its continuations (back to the pool when unused). */
+interface SharedParams {
+  buffer: GPUBuffer;
+  users: number;
+}
+
+/** What a keepState trajectory holds for its continuations. */
+interface KeptState {
+  params: SharedParams;
+  /** [N, 2] f32 (x, v) after the last step. */
+  state: GPUBuffer;
+  clock: number;
+}
+
+const keptStates = new WeakMap<Trajectory, KeptState>();
+
+function releaseKept(sched: Scheduler, kept: KeptState): void {
+  sched.pool.release(kept.state);
+  if (--kept.params.users === 0) sched.pool.release(kept.params.buffer);
+}
+
+/** What a continuation needs of `from`, checked. */
+function continuedRun(from: Trajectory): KeptState & { count: number; t0: number; steps: number; dt: number; finalState: GpuTensor } {
+  const kept = keptStates.get(from);
+  if (!kept || !from.finalState) {
+    throw new Error(`simulation: from must be a trajectory run with keepState: true and not destroyed, got ${from.tensor?.label ?? String(from)}`);
+  }
+  return { ...kept, count: from.count, t0: from.t0, steps: from.steps, dt: from.dt, finalState: from.finalState };
 }
 
 /** dt and the run's length must be normal float32 numbers: the kernel computes in float32. */
-function checkFloat32Time(opts: SimulationOptions): void {
+function checkFloat32Time(opts: RunOpts): void {
   if (Math.abs(Math.fround(opts.dt)) < F32_MIN_NORMAL) {
     throw new Error(`simulation: dt=${opts.dt} is too small for float32 (dt >= 1.2e-38)`);
   }
-  const length = opts.steps * opts.dt;
+  const length = opts.clock + opts.steps * opts.dt;
   if (!(length <= F32_MAX)) {
     throw new Error(`simulation: the run's length steps * dt = ${length} is outside float32's range`);
   }
@@ -127,7 +189,7 @@ interface RunBuffers {
 }
 
 /** Records one chunk of steps for every group of oscillators. */
-function recordChunk(sched: Scheduler, opts: SimulateOptions, plan: SimulationPlan, chunk: StepChunk, buffers: RunBuffers, samples: number): void {
+function recordChunk(sched: Scheduler, opts: RunOpts, plan: SimulationPlan, chunk: StepChunk, buffers: RunBuffers, samples: number, fromState: boolean): void {
   for (const g of plan.groups) {
     recordRk4Chunk(sched, {
       integrator: opts.integrator,
@@ -141,6 +203,8 @@ function recordChunk(sched: Scheduler, opts: SimulateOptions, plan: SimulationPl
       stepEnd: chunk.end,
       velocity: opts.velocity ?? false,
       dt: opts.dt,
+      t0: opts.clock,
+      fromState,
     });
   }
 }
@@ -149,21 +213,24 @@ function range(buffer: GPUBuffer, first: number, n: number, bytesPerOscillator: 
   return { buffer, offset: first * bytesPerOscillator, size: n * bytesPerOscillator };
 }
 
-function makeTrajectory(sched: Scheduler, opts: SimulateOptions, plan: SimulationPlan, buffer: GPUBuffer, samples: number, label: string): Trajectory {
+function makeTrajectory(sched: Scheduler, opts: RunOpts, plan: SimulationPlan, buffer: GPUBuffer, samples: number, label: string, kept: KeptState | null): Trajectory {
   const velocity = opts.velocity ?? false;
   const n = plan.groups.reduce((sum, g) => sum + g.count, 0);
   const tensor: GpuTensor = { buffer, offset: 0, shape: velocity ? [n, samples, 2] : [n, samples], dtype: 'f32', label };
   const slices = plan.groups.map((g) => ({ first: g.first, count: g.count, binding: range(buffer, g.first, g.count, plan.outputBytesPerOscillator) }));
+  const finalState: GpuTensor | null = kept && { buffer: kept.state, offset: 0, shape: [n, 2], dtype: 'f32', label: `${label} final state` };
   let destroyed = false;
-  return {
+  const trajectory: Trajectory = {
     tensor,
     count: n,
     samples,
     velocity,
     integrator: opts.integrator,
     dt: opts.dt,
-    t0: opts.t0 ?? 0,
+    t0: opts.t0,
     recordEvery: opts.recordEvery,
+    steps: plan.totalSteps,
+    finalState,
     slices,
     async read() {
       if (destroyed) throw new Error(`${label}: read() after destroy()`);
@@ -178,6 +245,10 @@ function makeTrajectory(sched: Scheduler, opts: SimulateOptions, plan: Simulatio
       if (destroyed) return;
       destroyed = true;
       sched.destroyBuffer(buffer);
+      if (kept) releaseKept(sched, kept);
+      keptStates.delete(trajectory);
     },
   };
+  if (kept) keptStates.set(trajectory, kept);
+  return trajectory;
 }

@@ -8,6 +8,8 @@ import {
   oscillatorAt,
   oscillatorCount,
   sampleCount,
+  type OscillatorColumns,
+  type OscillatorParams,
   type SimulationOptions,
 } from '../reference/rk4';
 
@@ -21,6 +23,16 @@ export interface SimulationShape {
 
 /** Throws an Error naming the first invalid option; returns the output shape otherwise. */
 export function validateSimulation(opts: SimulationOptions): SimulationShape {
+  const samples = validateRunOptions(opts);
+  const count = checkParams(opts.params);
+  return { count, samples };
+}
+
+/** The options of a run other than params (a continued run has its oscillators already). */
+export type RunOptions = Omit<SimulationOptions, 'params'>;
+
+/** Checks everything but params, throwing an Error naming the option; returns S. */
+export function validateRunOptions(opts: RunOptions): number {
   checkIntegrator(opts.integrator);
   checkPositiveFinite('dt', opts.dt);
   checkCount('steps', opts.steps);
@@ -33,8 +45,7 @@ export function validateSimulation(opts: SimulationOptions): SimulationShape {
   if (!Number.isFinite(tEnd)) {
     throw new Error(`simulation: end time t0 + steps * dt overflows (t0=${t0}, steps=${opts.steps}, dt=${opts.dt})`);
   }
-  const count = checkParams(opts.params);
-  return { count, samples: sampleCount(opts.steps, opts.recordEvery) };
+  return sampleCount(opts.steps, opts.recordEvery);
 }
 
 function checkIntegrator(integrator: unknown): void {
@@ -64,23 +75,48 @@ function checkParams(params: SimulationOptions['params']): number {
   if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1) {
     throw new Error(`simulation: need at least one oscillator (N >= 1), got N=${show(count)}`);
   }
-  if (!Array.isArray(params)) checkColumns(params as Record<string, unknown>, count);
-  for (let i = 0; i < count; i++) {
-    const p = oscillatorAt(params, i);
-    if (p === null || typeof p !== 'object') {
-      throw new Error(`simulation: oscillator ${i} must be an object of parameters, got ${show(p)}`);
-    }
-    for (const name of PARAM_NAMES) {
-      const value: unknown = p[name];
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw new Error(`simulation: oscillator ${i} parameter ${name} must be a finite number, got ${show(value)}`);
-      }
-    }
-    if (p.m === 0) {
-      throw new Error(`simulation: oscillator ${i} parameter m must be non-zero (the equation divides by m), got 0`);
-    }
+  if (Array.isArray(params)) {
+    for (let i = 0; i < count; i++) checkOscillator(oscillatorAt(params, i), i);
+  } else {
+    checkColumns(params as Record<string, unknown>, count);
+    // Fast path: scan the columns without building records; on a bad value, check the first
+    // bad oscillator as a record, so the error is the one the array form gives.
+    const bad = firstBadOscillator(params as OscillatorColumns, count);
+    if (bad < count) checkOscillator(oscillatorAt(params, bad), bad);
   }
   return count;
+}
+
+/** Throws, naming oscillator i and the parameter, unless every parameter is finite and m != 0. */
+function checkOscillator(p: OscillatorParams | null | undefined, i: number): void {
+  if (p === null || typeof p !== 'object') {
+    throw new Error(`simulation: oscillator ${i} must be an object of parameters, got ${show(p)}`);
+  }
+  for (const name of PARAM_NAMES) {
+    const value: unknown = p[name];
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new Error(`simulation: oscillator ${i} parameter ${name} must be a finite number, got ${show(value)}`);
+    }
+  }
+  if (p.m === 0) {
+    throw new Error(`simulation: oscillator ${i} parameter m must be non-zero (the equation divides by m), got 0`);
+  }
+}
+
+/** Lowest oscillator index with a non-finite parameter or m = 0 (count when there is none). */
+function firstBadOscillator(columns: OscillatorColumns, count: number): number {
+  let bad = count;
+  for (const name of PARAM_NAMES) {
+    const col: ArrayLike<unknown> = columns[name];
+    for (let i = 0; i < bad; i++) {
+      const v = col[i];
+      if (!Number.isFinite(v) || (name === 'm' && v === 0)) {
+        bad = i;
+        break;
+      }
+    }
+  }
+  return bad;
 }
 
 function checkColumns(columns: Record<string, unknown>, count: number): void {

@@ -178,6 +178,70 @@ describe('trajectory lifetime and progress', () => {
   });
 });
 
+describe('continuing a run (keepState, from)', () => {
+  const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+  /** Runs `pieces` of `steps` steps, each continuing the last; returns each piece's samples. */
+  async function pieces(base: SimulateOptions, steps: number, count: number): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    let prev = await simulate(gpu.sched, { ...base, steps, keepState: true });
+    out.push(await prev.read());
+    for (let k = 1; k < count; k++) {
+      const { params: _p, t0: _t0, ...rest } = base;
+      const next = await simulate(gpu.sched, { ...rest, steps, keepState: true, from: prev });
+      expect(next.t0).toBe(prev.t0 + steps * base.dt);
+      prev.destroy(); // the continuation keeps the shared parameters alive
+      out.push(await next.read());
+      prev = next;
+    }
+    prev.destroy();
+    return out;
+  }
+  /** [N, S] pieces → [N, S_total] with the shared samples (piece k's sample 0 = piece k-1's last) once. */
+  function join(parts: Float32Array[], n: number): Float32Array {
+    const s = parts.map((p) => p.length / n);
+    const joined: number[] = [];
+    for (let i = 0; i < n; i++) parts.forEach((p, k) => joined.push(...p.subarray(i * s[k]! + (k > 0 ? 1 : 0), (i + 1) * s[k]!)));
+    return Float32Array.from(joined);
+  }
+
+  // dt = 2^-6: the kernel's time of step n, (time of the piece's start) + n · dt in float32, is
+  // exact either way, so the pieces do the same arithmetic as the one run: bit-identical x.
+  it.each(INTEGRATORS)('%s: two continued runs of n steps = one run of 2n steps, bit for bit (dt = 2^-6)', async (integrator) => {
+    const base: SimulateOptions = { params: ensemble(70, 3), dt: 2 ** -6, steps: 60, recordEvery: 3, integrator, t0: 0.75 };
+    const whole = await run({ ...base, steps: 120 });
+    expect(bits(join(await pieces(base, 60, 2), 70))).toEqual(bits(whole));
+  });
+
+  // dt = 0.01: the piece's start time is rounded to float32 once (the one run computes
+  // f32(n) · dt instead), so the forcing phase differs by float32 rounding: close, not identical.
+  it('dt = 0.01: three continued runs of n steps match one run of 3n steps to float32 rounding', async () => {
+    const base: SimulateOptions = { params: ensemble(40, 4), dt: 0.01, steps: 50, recordEvery: 5, integrator: 'rk4', t0: 1.3 };
+    const whole = await run({ ...base, steps: 150 });
+    const joined = join(await pieces(base, 50, 3), 40);
+    expect(joined.length).toBe(whole.length);
+    const scale = Math.max(...whole.map(Math.abs));
+    whole.forEach((x, j) => expect(Math.abs(joined[j]! - x)).toBeLessThanOrEqual(2e-6 * scale));
+    expectNearReference(whole, { ...base, steps: 150 });
+  });
+
+  it('exposes the final state [N, 2], frees everything on destroy, and rejects a run without keepState', async () => {
+    const t = await simulate(gpu.sched, { params: ensemble(5, 6), dt: 0.1, steps: 10, recordEvery: 5, integrator: 'rk4', velocity: true, keepState: true });
+    expect(t.finalState!.shape).toEqual([5, 2]);
+    expect(t.steps).toBe(10);
+    const [xv, last] = (await gpu.sched.readMany([t.tensor, t.finalState!])) as Float32Array[];
+    for (let i = 0; i < 5; i++) expect([last![2 * i], last![2 * i + 1]]).toEqual([xv![i * 6 + 4], xv![i * 6 + 5]]);
+    const { liveBuffers } = gpu.sched.counters;
+    t.destroy();
+    expect(gpu.sched.counters.liveBuffers).toBe(liveBuffers - 1); // out; state and params go back to the pool
+    const plain = await simulate(gpu.sched, { params: ensemble(5, 6), dt: 0.1, steps: 10, recordEvery: 5, integrator: 'rk4' });
+    expect(plain.finalState).toBeNull();
+    const cont = { dt: 0.1, steps: 10, recordEvery: 5, integrator: 'rk4' as const };
+    await expect(simulate(gpu.sched, { ...cont, from: plain })).rejects.toThrow(/from must be a trajectory run with keepState: true/);
+    await expect(simulate(gpu.sched, { ...cont, from: t })).rejects.toThrow(/not destroyed/);
+    plain.destroy();
+  });
+});
+
 describe('bad input is rejected before any GPU work', () => {
   const good = (): SimulateOptions => ({ params: ensemble(4, 1), dt: 0.01, steps: 10, recordEvery: 1, integrator: 'rk4' });
   const withParam = (name: string, value: number): SimulateOptions => {

@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { validateSimulation } from '../../src/physics/validate';
-import { DEFAULT_OSCILLATOR, toColumns, type SimulationOptions } from '../../src/reference/rk4';
+import { DEFAULT_OSCILLATOR, PARAM_NAMES, toColumns, type OscillatorParams, type SimulationOptions } from '../../src/reference/rk4';
+import { Random } from '../../src/util/random';
 
 const good: SimulationOptions = {
   params: [DEFAULT_OSCILLATOR, { ...DEFAULT_OSCILLATOR, k: 2 }, { ...DEFAULT_OSCILLATOR, m: -1 }],
@@ -75,5 +76,29 @@ describe('validateSimulation', () => {
     expect(() => validateSimulation(withOpts({ params: { ...cols, c: new Float64Array(1) } }))).toThrow(
       /column c has length 1, expected count=2/,
     );
+  });
+
+  it('gives columns (the fast path) exactly the error the array form gives, for the first bad oscillator', () => {
+    const rng = new Random(7);
+    const bads = [NaN, Infinity, -Infinity, 0];
+    const errorOf = (params: SimulationOptions['params']) => {
+      try {
+        validateSimulation(withOpts({ params }));
+        return 'no error';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    for (let trial = 0; trial < 200; trial++) {
+      const params: OscillatorParams[] = Array.from({ length: 1 + rng.int(20) }, () => ({ ...DEFAULT_OSCILLATOR, m: rng.uniform(0.5, 2) }));
+      for (let b = rng.int(4); b > 0; b--) {
+        const name = PARAM_NAMES[rng.int(PARAM_NAMES.length)]!;
+        const bad = bads[rng.int(bads.length)]!;
+        if (bad !== 0 || name === 'm') params[rng.int(params.length)]![name] = bad;
+      }
+      const fromArray = errorOf(params);
+      expect(errorOf(toColumns(params)), fromArray).toBe(fromArray);
+      if (fromArray !== 'no error') expect(fromArray).toMatch(/^simulation: oscillator \d+ parameter \w+ must be/);
+    }
   });
 });
