@@ -1,14 +1,12 @@
 // ensemble-panel.ts — panel 4: N oscillators (k, c and the start spread around panel 1's)
 // stepped together by the rk4.wgsl kernel, drawn as a phase-space cloud every frame.
-// The state never leaves the GPU between frames: parameters are uploaded once per reset,
-// the kernel carries (x, v) in its [N, 2] state buffer, and each frame runs steps
-// [spf, 2·spf) of a 3-sample run (stepBegin > 0 ⇒ the kernel reads the carried state),
-// with t0 shifted so that the forcing sees the true time. Only the state is read back.
+// The state never leaves the GPU between frames: parameters are uploaded once per reset
+// (a run with keepState), and each frame continues the last frame's run by spf steps
+// (simulate's `from`: no parameter upload, time continuous). Only the final state is read back.
 
-import { packOscillatorParams, recordRk4Chunk, rk4Kernel } from '../../src/kernels/rk4';
-import { STORAGE_RW } from '../../src/gpu/flags';
-import type { Scheduler } from '../../src/gpu/scheduler';
+import { simulate, type Trajectory } from '../../src/physics/simulate';
 import { Random } from '../../src/util/random';
+import type { Scheduler } from '../../src/gpu/scheduler';
 import type { OscillatorColumns } from '../../src/reference/rk4';
 import { PhaseCloud } from './phase-cloud';
 import { forcingOf, V0, X0, type SystemSettings } from './settings';
@@ -21,9 +19,8 @@ const MAX_OSCILLATOR_STEPS_PER_DISPATCH = 5e7;
 interface Ensemble {
   settings: SystemSettings;
   count: number;
-  params: GPUBuffer; // [N, 8] f32
-  state: GPUBuffer; // [N, 2] f32 (x, v)
-  out: GPUBuffer; // [N, 3] f32, written by the kernel, never read
+  /** The last frame's run (keepState): finalState [N, 2] f32 (x, v) at time t. */
+  run: Trajectory;
   hue: Float32Array; // [N] damping, scaled to [0, 1]
   t: number;
 }
@@ -67,10 +64,9 @@ export class EnsemblePanel {
     const count = Number($<HTMLSelectElement>('ens-count').value);
     const spread = Number($<HTMLInputElement>('ens-spread').value);
     await this.gpu.run(async (sched) => {
-      await sched.prepare(rk4Kernel);
-      this.release(sched);
-      this.ens = createEnsemble(sched, settings, count, spread);
-      const state = (await sched.read({ buffer: this.ens.state, offset: 0, size: count * 8 }, 'f32')) as Float32Array;
+      this.release();
+      this.ens = await createEnsemble(sched, settings, count, spread);
+      const state = (await sched.read(this.ens.run.finalState!, 'f32')) as Float32Array;
       this.cloud.resetScale();
       this.show(state);
     });
@@ -97,12 +93,18 @@ export class EnsemblePanel {
     return this.gpu.run(async (sched) => {
       const ens = this.ens!;
       const started = performance.now();
-      recordSteps(sched, ens, spf);
-      const state = (await sched.read({ buffer: ens.state, offset: 0, size: ens.count * 8 }, 'f32')) as Float32Array;
+      const { integrator, dt } = ens.settings;
+      const next = await simulate(sched, {
+        from: ens.run, integrator, dt, steps: spf, recordEvery: spf, keepState: true,
+        maxOscillatorStepsPerDispatch: MAX_OSCILLATOR_STEPS_PER_DISPATCH, label: 'ensemble samples',
+      });
+      ens.run.destroy();
+      ens.run = next;
+      const state = (await sched.read(next.finalState!, 'f32')) as Float32Array;
       const seconds = (performance.now() - started) / 1000;
       const now = (ens.count * spf) / seconds;
       this.rate = this.rate === 0 ? now : 0.8 * this.rate + 0.2 * now;
-      ens.t += spf * ens.settings.dt;
+      ens.t = next.t0 + next.steps * dt;
       this.show(state);
       const now2 = performance.now();
       if (this.lastFrame > 0 && now2 - this.lastFrame < 2000) {
@@ -122,15 +124,14 @@ export class EnsemblePanel {
     $('ens-rate').textContent = this.rate > 0 ? formatRate(this.rate) : '–';
   }
 
-  private release(sched: Scheduler): void {
-    if (!this.ens) return;
-    for (const b of [this.ens.params, this.ens.state, this.ens.out]) sched.destroyBuffer(b);
+  private release(): void {
+    this.ens?.run.destroy();
     this.ens = null;
   }
 }
 
 /** Draws the ensemble's parameters and starting states (seeded: same spread, same cloud). */
-function createEnsemble(sched: Scheduler, settings: SystemSettings, count: number, spread: number): Ensemble {
+async function createEnsemble(sched: Scheduler, settings: SystemSettings, count: number, spread: number): Promise<Ensemble> {
   const rng = new Random(2024);
   const { F, omega, phi } = forcingOf(settings);
   const col = (f: (i: number) => number) => Float64Array.from({ length: count }, (_, i) => f(i));
@@ -145,43 +146,14 @@ function createEnsemble(sched: Scheduler, settings: SystemSettings, count: numbe
     x0: col(() => X0 + spread * 0.25 * rng.normal()),
     v0: col(() => V0 + spread * 0.25 * rng.normal()),
   };
-  const params = sched.createBuffer(count * 32, STORAGE_RW, 'ensemble params');
-  const state = sched.createBuffer(count * 8, STORAGE_RW, 'ensemble state');
-  const out = sched.createBuffer(count * 12, STORAGE_RW, 'ensemble samples');
-  const packed = packOscillatorParams(columns); // [N, 8]
-  const initial = new Float32Array(count * 2); // [N, 2]
   const hue = new Float32Array(count);
   const cLo = settings.c - spread * 0.25;
-  for (let i = 0; i < count; i++) {
-    initial[2 * i] = columns.x0[i]!;
-    initial[2 * i + 1] = columns.v0[i]!;
-    hue[i] = spread > 0 ? (columns.c[i]! - cLo) / (spread * 0.5) : 0.5;
-  }
-  sched.upload({ buffer: params, offset: 0, shape: [count, 8], dtype: 'f32', label: 'ensemble params' }, packed);
-  sched.upload({ buffer: state, offset: 0, shape: [count, 2], dtype: 'f32', label: 'ensemble state' }, initial);
-  return { settings, count, params, state, out, hue, t: 0 };
-}
-
-/** Records steps [spf, 2·spf) of a 3-sample run, cut into watchdog-safe dispatches. */
-function recordSteps(sched: Scheduler, ens: Ensemble, spf: number): void {
-  const perDispatch = Math.max(1, Math.floor(MAX_OSCILLATOR_STEPS_PER_DISPATCH / ens.count));
-  for (let begin = spf; begin < 2 * spf; begin += perDispatch) {
-    recordRk4Chunk(sched, {
-      integrator: ens.settings.integrator,
-      params: ens.params,
-      state: ens.state,
-      out: ens.out,
-      count: ens.count,
-      samples: 3,
-      recordEvery: spf,
-      stepBegin: begin,
-      stepEnd: Math.min(begin + perDispatch, 2 * spf),
-      velocity: false,
-      // Step n of this run is at t0 + n·dt; step spf must be at the ensemble's time t.
-      t0: ens.t - spf * ens.settings.dt,
-      dt: ens.settings.dt,
-    });
-  }
+  for (let i = 0; i < count; i++) hue[i] = spread > 0 ? (columns.c[i]! - cLo) / (spread * 0.5) : 0.5;
+  // recordEvery > steps: S = 1, no steps taken; the final state is the starting (x0, v0).
+  const run = await simulate(sched, {
+    params: columns, integrator: settings.integrator, dt: settings.dt, steps: 1, recordEvery: 2, keepState: true, label: 'ensemble samples',
+  });
+  return { settings, count, run, hue, t: 0 };
 }
 
 function formatRate(r: number): string {
