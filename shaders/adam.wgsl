@@ -10,6 +10,9 @@
 // params, grads, m, v: [n] f32, the same arena layout (padding stays 0). scale: [≥1] f32.
 // Mirrors adamStepReference in src/reference/optim.ts.
 
+//!include "grid"
+//!include "optim_grad"
+
 struct AdamUniforms {
   n: u32,
   beta1: f32,
@@ -31,15 +34,12 @@ override WORKGROUP_SIZE: u32 = 256;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn adam(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  let i = flat_index(gid, groups, WORKGROUP_SIZE);
   if (i >= u.n) {
     return;
   }
   let p = params[i];
-  var g = grads[i] * scale[0];
-  if (u.weight_decay != 0.0) {
-    g = g + u.weight_decay * p;
-  }
+  let g = effective_grad(i, p);
   let m = exp_avg[i] + (1.0 - u.beta1) * (g - exp_avg[i]);
   let v = u.beta2 * exp_avg_sq[i] + (1.0 - u.beta2) * g * g;
   exp_avg[i] = m;

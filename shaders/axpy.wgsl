@@ -2,6 +2,8 @@
 // the foundation tests on every adapter (Node and browser give bit-identical results).
 // x, y: [n] f32. Mirrors axpyReference in src/reference/axpy.ts.
 
+//!include "grid"
+
 struct Params {
   n: u32,
   alpha: f32,
@@ -16,7 +18,7 @@ override WORKGROUP_SIZE: u32 = 64;
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn axpy(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   // 2-D grid so n may exceed 65535 workgroups of one dimension.
-  let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  let i = flat_index(gid, groups, WORKGROUP_SIZE);
   if (i >= params.n) {
     return;
   }

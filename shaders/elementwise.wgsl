@@ -6,6 +6,8 @@
 // Mirrors elementwiseReference in src/reference/elementwise.ts.
 //!include "activations"
 
+//!include "grid"
+
 struct Map {
   rows: u32,
   cols: u32,
@@ -27,7 +29,7 @@ override WG: u32 = 64u;
 
 @compute @workgroup_size(WG)
 fn map(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let e = gid.x + gid.y * groups.x * WG;
+  let e = flat_index(gid, groups, WG);
   if (e >= p.rows * p.cols) {
     return;
   }

@@ -3,6 +3,8 @@
 // batch-first [B, T, F] sequences to the time-major [T, B, F] rows the recurrent kernels use,
 // and back. Mirrors permuteReference in src/reference/permute.ts.
 
+//!include "grid"
+
 struct Permute {
   a: u32,
   bd: u32,
@@ -20,7 +22,7 @@ override WG: u32 = 64u;
 @compute @workgroup_size(WG)
 fn permute(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   // 2-D grid (src/gpu/grid.ts): e = flat index into out.
-  let e = gid.x + gid.y * groups.x * WG;
+  let e = flat_index(gid, groups, WG);
   if (e >= p.a * p.bd * p.f) {
     return;
   }

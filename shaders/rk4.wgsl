@@ -14,6 +14,8 @@
 // then x with the new v). Mirrors simulateReference in src/reference/rk4.ts; the wrapper is
 // src/kernels/rk4.ts. (Writing out as [S, N] instead measured no faster on lavapipe.)
 
+//!include "grid"
+
 struct Sim {
   count: u32,       // N: oscillators bound here (one group of a larger run)
   samples: u32,     // S = floor(steps / recordEvery) + 1
@@ -54,7 +56,7 @@ struct Recorder {
 
 fn oscillatorIndex(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
   // 2-D grid so N may exceed 65535 workgroups of one dimension.
-  return gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  return flat_index(gid, groups, WORKGROUP_SIZE);
 }
 
 fn loadOscillator(i: u32) -> Oscillator {

@@ -8,6 +8,9 @@
 // lr comes per step as a uniform (the host evaluates the schedule): no readback per step.
 // Mirrors sgdStepReference in src/reference/optim.ts.
 
+//!include "grid"
+//!include "optim_grad"
+
 struct SgdUniforms {
   n: u32,
   lr: f32,
@@ -28,15 +31,12 @@ override WORKGROUP_SIZE: u32 = 256;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn sgd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  let i = flat_index(gid, groups, WORKGROUP_SIZE);
   if (i >= u.n) {
     return;
   }
   let p = params[i];
-  var g = grads[i] * scale[0];
-  if (u.weight_decay != 0.0) {
-    g = g + u.weight_decay * p;
-  }
+  var g = effective_grad(i, p);
   if (u.momentum != 0.0) {
     var b = g;
     if (u.first_step == 0u) {

@@ -13,6 +13,8 @@
 //   gather_labels: the same x, and labels [B] u32 = row_labels[p / S] (sequence-to-label).
 // Mirrors src/reference/windows.ts.
 
+//!include "grid"
+
 struct StatsUniforms {
   rows: u32,
   samples: u32,
@@ -104,7 +106,7 @@ fn norm_stats(@builtin(local_invocation_index) lane: u32) {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn features(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  let i = flat_index(gid, groups, WORKGROUP_SIZE);
   if (i >= fu.rows * fu.samples) {
     return;
   }
@@ -126,7 +128,7 @@ fn features(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn gather(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE; // over [B, T, F]
+  let i = flat_index(gid, groups, WORKGROUP_SIZE); // over [B, T, F]
   let per_row = gu.seq * gu.features;
   if (i >= gu.batch * per_row) {
     return;
@@ -152,7 +154,7 @@ fn gather(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn gather_labels(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE; // over [B, T, F]
+  let i = flat_index(gid, groups, WORKGROUP_SIZE); // over [B, T, F]
   let per_row = gu.seq * gu.features;
   if (i >= gu.batch * per_row) {
     return;

@@ -14,9 +14,17 @@ function checkF32(name: string, t: GpuTensor): void {
   if (t.dtype !== 'f32') throw new Error(`${name} must be f32, got ${t.dtype}`);
 }
 
+/** A state-shaped tensor [L, B, H] (h0, c0, dhN, dcN); cell-state ones exist for LSTM only. */
+function checkStateTensor(name: string, t: GpuTensor | null | undefined, config: ModelConfig, batch: number, cellState: boolean): void {
+  if (!t) return;
+  if (cellState && config.cell !== 'lstm') throw new Error(`${name} is only used by lstm, but this model's cell is ${config.cell}`);
+  checkF32(name, t);
+  expectShape(name, t.shape, [config.numLayers, batch, config.hiddenSize]);
+}
+
 /** Validates x [B, T, I] and the optional initial states; returns B and T. */
 export function checkForwardInputs(config: ModelConfig, x: GpuTensor, states: ForwardOptions): { batch: number; seqLen: number } {
-  const { inputSize: I, hiddenSize: H, numLayers: L } = config;
+  const { inputSize: I } = config;
   if (x.shape.length !== 3) {
     throw new Error(`x must have rank 3 [batch, seqLen, inputSize=${I}], got shape ${formatShape(x.shape)}`);
   }
@@ -26,36 +34,21 @@ export function checkForwardInputs(config: ModelConfig, x: GpuTensor, states: Fo
   }
   if (F !== I) throw new Error(`x has feature size ${F} (shape ${formatShape(x.shape)}) but the model's inputSize is ${I}`);
   checkF32('x', x);
-  if (states.h0) {
-    checkF32('h0', states.h0);
-    expectShape('h0', states.h0.shape, [L, B, H]);
-  }
-  if (states.c0) {
-    if (config.cell !== 'lstm') throw new Error(`c0 is only used by lstm, but this model's cell is ${config.cell}`);
-    checkF32('c0', states.c0);
-    expectShape('c0', states.c0.shape, [L, B, H]);
-  }
+  checkStateTensor('h0', states.h0, config, B, false);
+  checkStateTensor('c0', states.c0, config, B, true);
   return { batch: B, seqLen: T };
 }
 
 /** Validates dOut (when given) and the backward options; returns the first step back-propagated. */
 export function checkBackwardInputs(config: ModelConfig, ws: Workspace, dOut: GpuTensor | null, opts: BackwardOptions): number {
-  const { hiddenSize: H, numLayers: L } = config;
   const B = ws.batch;
   const T = ws.seqLen;
   if (dOut) {
     checkF32('dOut', dOut);
     expectShape('dOut', dOut.shape, ws.out.shape);
   }
-  if (opts.dhN) {
-    checkF32('dhN', opts.dhN);
-    expectShape('dhN', opts.dhN.shape, [L, B, H]);
-  }
-  if (opts.dcN) {
-    if (config.cell !== 'lstm') throw new Error(`dcN is only used by lstm, but this model's cell is ${config.cell}`);
-    checkF32('dcN', opts.dcN);
-    expectShape('dcN', opts.dcN.shape, [L, B, H]);
-  }
+  checkStateTensor('dhN', opts.dhN, config, B, false);
+  checkStateTensor('dcN', opts.dcN, config, B, true);
   const k = opts.truncate ?? T;
   if (!Number.isInteger(k) || k < 1) throw new Error(`truncate must be a positive integer number of steps, got ${opts.truncate}`);
   return Math.max(0, T - k);
