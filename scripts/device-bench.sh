@@ -4,15 +4,16 @@
 #   npm run build && bash ../shared/device/pack.sh dist      # Node + dawn.node + dist → .devpack/
 #   (and the Vulkan loader as .gl/*.deb if the host lacks libvulkan1)
 # then, on the host, from the repository root:
-#   source .devpack/unpack.sh; bash scripts/device-bench.sh [OUTDIR]
+#   source .devpack/unpack.sh; bash scripts/device-bench.sh [OUTDIR [BENCH FLAGS...]]
 # It checks the adapter, runs `springloop bench` (every kernel validated against its float64
 # reference before it is timed) and writes OUTDIR/device.json + OUTDIR/bench.log; render them
 # into bench/RESULTS.md here with `node dist/node/scripts/results-md.js`.
 set -euo pipefail
 out=${1:-${OUT:-.}}
+shift || true   # the rest goes to `springloop bench` (e.g. --quick --only runtime,rk4 for a dry run)
 mkdir -p "$out" node_modules
 # ESM ignores NODE_PATH: link the packed dawn.node where `import('webgpu')` looks.
 [ -e node_modules/webgpu ] || ln -s "$PWD/.devpack/node_modules/webgpu" node_modules/webgpu
 [ -d dist ] || cp -r .devpack/dist dist
 node bin/springloop.js info 2>&1 | head -3 | tee "$out/info.txt"
-node bin/springloop.js bench --json "$out/device.json" 2>&1 | tee "$out/bench.log"
+node bin/springloop.js bench --json "$out/device.json" "$@" 2>&1 | tee "$out/bench.log"

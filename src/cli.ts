@@ -1,8 +1,8 @@
 // cli.ts — the `springloop` command: dispatches to subcommands in src/cli/.
-import { runInfo } from './cli/info';
-import { runSimulate } from './cli/simulate';
-import { runBench } from './cli/bench';
-import { runTrain } from './cli/train';
+import { INFO_USAGE, runInfo } from './cli/info';
+import { SIMULATE_USAGE, runSimulate } from './cli/simulate';
+import { BENCH_USAGE, runBench } from './cli/bench';
+import { TRAIN_USAGE, runTrain } from './cli/train';
 
 const USAGE = `springloop — WebGPU physics + recurrent nets
 
@@ -16,22 +16,28 @@ commands:
               --peers adds TF.js WebGPU/wasm and PyTorch, and the springloop ÷ peer table)
   help        this text
 
+\`springloop <command> --help\` prints that command's options.
 Every command takes --adapter lavapipe|swiftshader|NAME (or env SPRINGLOOP_ADAPTER).`;
 
-type Command = (args: string[]) => Promise<number>;
+interface Command {
+  run: (args: string[]) => Promise<number>;
+  /** Printed for `springloop <command> --help` (or -h). */
+  usage: string;
+}
 
 const COMMANDS: Record<string, Command> = {
-  info: runInfo,
-  simulate: runSimulate,
-  bench: runBench,
-  train: runTrain,
+  info: { run: runInfo, usage: INFO_USAGE },
+  simulate: { run: runSimulate, usage: SIMULATE_USAGE },
+  bench: { run: runBench, usage: BENCH_USAGE },
+  train: { run: runTrain, usage: TRAIN_USAGE },
 };
 
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    console.log(USAGE);
+    const topic = name === 'help' ? COMMANDS[rest[0] ?? ''] : undefined;
+    console.log(topic ? topic.usage : USAGE);
     return name ? 0 : 1;
   }
   const command = COMMANDS[name];
@@ -39,8 +45,12 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`springloop: unknown command '${name}'\n\n${USAGE}`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.usage);
+    return 0;
+  }
   try {
-    return await command(rest);
+    return await command.run(rest);
   } catch (e) {
     console.error(`springloop ${name}: ${(e as Error).message}`);
     return 1;

@@ -1,6 +1,8 @@
 // torch.ts — peer: PyTorch on the CPU, when `python3 -c 'import torch'` works (Debian:
 // apt-get install python3-torch). Runs bench/peers/torch_step.py, which trains the same
 // seed models and returns rows `peer/torch-cpu/train_step/<cell>/seed` at its best threading.
+// The interpreter is env SPRINGLOOP_PYTHON, else `python3` on PATH, else Debian's
+// /usr/bin/python3 (where python3-torch installs, when PATH leads to another Python first).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -14,17 +16,22 @@ export interface TorchPeerOptions {
   warmup?: number;
   /** Thread counts to try (torch.set_num_threads); the fastest is reported. Default [1, 2]. */
   threads?: readonly number[];
+  /** The interpreter to use; default: the first of pythonCandidates() that imports torch. */
   python?: string;
+}
+
+/** Interpreters to try, in order: env SPRINGLOOP_PYTHON, `python3` on PATH, Debian's own. */
+export function pythonCandidates(env: Record<string, string | undefined> = process.env): string[] {
+  return [...new Set([env.SPRINGLOOP_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p))];
 }
 
 const SCRIPT = 'bench/peers/torch_step.py';
 
 export async function benchTorch(opts: TorchPeerOptions = {}): Promise<PeerResult> {
-  const python = opts.python ?? 'python3';
-  try {
-    await run(python, ['-c', 'import torch'], 60_000);
-  } catch {
-    return { rows: [], notes: [`torch-cpu: skipped: no torch (\`${python} -c 'import torch'\` failed; Debian has python3-torch)`] };
+  const tried = opts.python ? [opts.python] : pythonCandidates();
+  const python = await firstWithTorch(tried);
+  if (!python) {
+    return { rows: [], notes: [`torch-cpu: skipped: no torch (\`python3 -c 'import torch'\` failed for ${tried.join(', ')}; Debian has python3-torch)`] };
   }
   const script = findScript();
   if (!script) return { rows: [], notes: [`torch-cpu: skipped: ${SCRIPT} not found above ${here()}`] };
@@ -39,7 +46,7 @@ export async function benchTorch(opts: TorchPeerOptions = {}): Promise<PeerResul
   const threading = parsed.rows.map((r) => `${r.name.split('/')[3]}: ${r.notes?.threads} thread(s)`).join(', ');
   return {
     rows: parsed.rows,
-    notes: [`torch-cpu: torch ${parsed.torch}, default ${parsed.defaultThreads} thread(s); best of threads [${(opts.threads ?? [1, 2]).join(', ')}]: ${threading}`],
+    notes: [`torch-cpu: torch ${parsed.torch} (${python}), default ${parsed.defaultThreads} thread(s); best of threads [${(opts.threads ?? [1, 2]).join(', ')}]: ${threading}`],
   };
 }
 
@@ -54,6 +61,18 @@ export function parseTorchOutput(stdout: string): { torch: string; defaultThread
   }
   if (!Array.isArray(parsed.rows)) throw new Error('torch_step.py output has no "rows" array');
   return { torch: String(parsed.torch), defaultThreads: Number(parsed.default_threads), rows: parsed.rows as BenchRow[] };
+}
+
+async function firstWithTorch(pythons: readonly string[]): Promise<string | null> {
+  for (const python of pythons) {
+    try {
+      await run(python, ['-c', 'import torch'], 60_000);
+      return python;
+    } catch {
+      // no interpreter there, or no torch in it: try the next
+    }
+  }
+  return null;
 }
 
 function run(cmd: string, args: string[], timeoutMs: number): Promise<string> {

@@ -15,6 +15,20 @@ import { benchPeers } from '../../bench/peers/index';
 import { peerRatios, renderRatioTable } from '../../bench/report';
 import { parseArgs } from './args';
 
+export const BENCH_USAGE = `usage: springloop bench [--only NAMES] [--peers] [--quick] [--json FILE] [--adapter NAME]
+
+  --only NAMES     comma-separated, from: runtime (the adapter's ceilings: dispatch, submit-and-read,
+                   copy GB/s, matmul GFLOP/s), rk4 (N = 1e3 … 1e6), rnn (RNN/LSTM/GRU forward and
+                   training step, seed and large configs), peers; default: all but peers
+  --peers          also run the peers (TF.js WebGPU and wasm, PyTorch CPU when python3 has torch,
+                   a plain-JS RK4 loop) and print the springloop ÷ peer table (minutes on software adapters)
+  --quick          fewer repeats and smaller sizes (a smoke run, not for the record)
+  --json FILE      write { adapter, date, rows: [{ name, median_ms, p10_ms, p90_ms, unit, throughput }] };
+                   render it with \`node dist/node/scripts/results-md.js\`
+  --adapter NAME   lavapipe | swiftshader | any substring of the adapter's name (env SPRINGLOOP_ADAPTER)
+
+Every kernel is checked against its float64 reference before it is timed; a mismatch stops the run.`;
+
 type Bench = (sched: Scheduler, opts: { quick?: boolean; log?: (line: string) => void; notes?: string[] }) => Promise<BenchRow[]>;
 
 /** Every benchmark, in the order they run. */

@@ -2,6 +2,13 @@
 import { init } from '../gpu/device';
 import { parseArgs } from './args';
 
+export const INFO_USAGE = `usage: springloop info [--json] [--adapter NAME]
+
+  Prints the WebGPU adapter springloop picks (hardware first, then lavapipe, then SwiftShader),
+  its features and its limits.
+  --json           the same as one JSON object
+  --adapter NAME   lavapipe | swiftshader | any substring of the adapter's name (env SPRINGLOOP_ADAPTER)`;
+
 export async function runInfo(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { adapter: 'string', json: 'boolean' });
   const ctx = await init({ adapter: args.adapter as string | undefined });

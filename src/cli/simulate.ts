@@ -40,10 +40,6 @@ interface SimulateCommand {
 }
 
 export async function runSimulate(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(SIMULATE_USAGE);
-    return 0;
-  }
   const command = parseSimulateArgs(argv);
   const ctx = await init({ adapter: command.adapter });
   const sched = new Scheduler(ctx);

@@ -100,10 +100,6 @@ export function phaseSummary(cells: readonly CellOutcome[], wallSeconds: number)
 }
 
 export async function runTrain(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(TRAIN_USAGE);
-    return 0;
-  }
   const { config, outDir, resume, stopAfter } = await resolveTrainArgs(argv);
   const plan = planRun(config); // every config / data error, before any GPU work
   const trainCount = plan.windows.trainStarts.length;

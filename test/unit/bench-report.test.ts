@@ -17,7 +17,7 @@ import {
   GENERATED_END,
 } from '../../bench/report';
 import type { BenchRow } from '../../bench/stats';
-import { parseTorchOutput } from '../../bench/peers/torch';
+import { parseTorchOutput, pythonCandidates } from '../../bench/peers/torch';
 import { dawnAdapterFlags } from '../../bench/peers/tfjs';
 
 function row(name: string, medianMs: number, unit = 'steps/s', work = 1): BenchRow {
@@ -178,6 +178,12 @@ describe('peer helpers', () => {
     expect(parsed.defaultThreads).toBe(2);
     expect(parsed.rows[0]!.name).toBe('peer/torch-cpu/train_step/lstm/seed');
     expect(() => parseTorchOutput('Traceback: boom')).toThrow(/printed no JSON result/);
+  });
+
+  it('looks for torch in SPRINGLOOP_PYTHON, then python3 on PATH, then Debian\'s /usr/bin/python3', () => {
+    expect(pythonCandidates({})).toEqual(['python3', '/usr/bin/python3']);
+    expect(pythonCandidates({ SPRINGLOOP_PYTHON: '/opt/py/bin/python' })).toEqual(['/opt/py/bin/python', 'python3', '/usr/bin/python3']);
+    expect(pythonCandidates({ SPRINGLOOP_PYTHON: 'python3' })).toEqual(['python3', '/usr/bin/python3']);
   });
 
   it('asks dawn.node for the adapter springloop uses', () => {
