@@ -76,7 +76,7 @@ export class TrainingPanel {
   private async run(): Promise<void> {
     try {
       const session = await this.ensureSession();
-      while (this.running && session.trainer.epoch < MAX_EPOCHS) {
+      while (this.running && session.epoch < MAX_EPOCHS) {
         await this.gpu.run(() => session.train(1));
         this.showProgress(session);
         const due = Math.max(PICTURE_INTERVAL_MS, 4 * this.pictureMs);
@@ -98,9 +98,9 @@ export class TrainingPanel {
     $('training-readout').className = 'readout';
     $('training-readout').textContent = 'Simulating the data and compiling the kernels…';
     this.session = await this.gpu.run((sched) => TrainSession.create(sched, settings, system));
-    const w = this.session.windows;
+    const w = this.session.windowCounts;
     $('training-readout').textContent =
-      `${w.trainCount} training and ${w.testCount} test windows of ${settings.seq} samples (every ${fmt(this.session.t[1] ?? 0)} s), ` +
+      `${w.train} training and ${w.test} test windows of ${settings.seq} samples (every ${fmt(this.session.t[1] ?? 0)} s), ` +
       `${this.session.batchesPerEpoch} steps per epoch.`;
     return this.session;
   }
@@ -121,14 +121,14 @@ export class TrainingPanel {
   }
 
   private showProgress(session: TrainSession): void {
-    const h = session.trainer.history;
+    const h = session.history;
     const last: EpochReport | undefined = h[h.length - 1];
     const steps = Float64Array.from(h, (r) => r.epoch * session.batchesPerEpoch);
     this.lossChart.set(steps, [
       { label: 'train', color: '--series-1', y: Float64Array.from(h, (r) => r.trainLoss), width: 2 },
       { label: 'test', color: '--series-2', y: Float64Array.from(h, (r) => r.testLoss), width: 2 },
     ]);
-    $('stat-step').textContent = String(session.trainer.epoch * session.batchesPerEpoch);
+    $('stat-step').textContent = String(session.epoch * session.batchesPerEpoch);
     $('stat-train').textContent = last ? last.trainLoss.toExponential(2) : '–';
     $('stat-test').textContent = last ? last.testLoss.toExponential(2) : '–';
     $('stat-rate').textContent = session.samplesPerSecond > 0 ? session.samplesPerSecond.toFixed(0) : '–';
@@ -164,7 +164,7 @@ export class TrainingPanel {
     el.textContent =
       `test MSE ${e.model.mse.toExponential(2)} (R² ${e.model.r2.toFixed(4)}) · persistence (next = last) ${e.persistence.mse.toExponential(2)} · ` +
       `model/persistence ${(e.model.mse / e.persistence.mse).toPrecision(2)} · closed loop ${pics.rolloutPred.length} steps · ` +
-      `${session.windows.trainCount} / ${session.windows.testCount} train / test windows`;
+      `${session.windowCounts.train} / ${session.windowCounts.test} train / test windows`;
   }
 
   private clearCharts(): void {

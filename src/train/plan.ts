@@ -5,7 +5,7 @@ import { describeDataset, type DatasetSpec } from '../data/datasets';
 import { planWindows, type WindowPlan } from '../data/windows';
 import type { FeatureConfig } from '../data/gpu-data';
 import type { ModelConfig } from '../model/config';
-import { validateConfig, type CellName, type TrainConfig } from './config';
+import { validateConfig, type CellName, type TargetMode, type TrainConfig } from './config';
 import { parseSchedule, type Schedule } from './schedule';
 import { optimizerConfig, type OptimizerConfig } from '../kernels/optim';
 import type { LossKind } from './model-handle';
@@ -21,7 +21,13 @@ export interface RunPlan {
   outputSize: number;
 }
 
-const CELL_KINDS: Record<CellName, ModelConfig['cell']> = { rnn: 'rnn_tanh', lstm: 'lstm', gru: 'gru' };
+/** The model cell each --cells name trains (RNN: tanh, as PyTorch's default). */
+export const CELL_KINDS: Readonly<Record<CellName, ModelConfig['cell']>> = { rnn: 'rnn_tanh', lstm: 'lstm', gru: 'gru' };
+
+/** Forecasting inputs and targets: 'delta' normalised (x̃, Δ̃) → Δ̃; 'value' raw x → x. */
+export function forecastFeatures(target: TargetMode): FeatureConfig {
+  return target === 'delta' ? { features: 2, targetDelta: true, normalize: true } : { features: 1, targetDelta: false, normalize: false };
+}
 
 export function planRun(config: TrainConfig): RunPlan {
   validateConfig(config);
@@ -31,11 +37,7 @@ export function planRun(config: TrainConfig): RunPlan {
     rows: spec.rows, samples: spec.samples, seq: config.seq,
     kind: label ? 'label' : config.mode === 'many-to-many' ? 'sequence' : 'next',
   });
-  const features: FeatureConfig = label
-    ? { features: 1, targetDelta: false, normalize: true }
-    : config.target === 'delta'
-      ? { features: 2, targetDelta: true, normalize: true }
-      : { features: 1, targetDelta: false, normalize: false };
+  const features: FeatureConfig = label ? { features: 1, targetDelta: false, normalize: true } : forecastFeatures(config.target);
   const optimizer = optimizerConfig(config.optimizer, {
     lr: config.lr, weightDecay: config.weightDecay,
     ...(config.optimizer === 'sgd' ? { momentum: config.momentum, nesterov: config.nesterov } : {}),

@@ -1,0 +1,106 @@
+// forecaster.test.ts — the high-level Forecaster API (src/train/forecaster.ts) on the adapter
+// Node finds: bad options fail naming the option before any GPU work; a host series trains
+// (the loss falls) and its evaluation agrees with the metrics recomputed on the host from the
+// returned predictions; a multi-oscillator trajectory trains and rolls out; destroy() frees
+// everything the Forecaster made and nothing it was lent.
+import { describe, expect, it } from 'vitest';
+import { useGpu } from './gpu-context';
+import { Forecaster, type ForecasterOptions } from '../../src/train/forecaster';
+import { simulate } from '../../src/physics/simulate';
+
+const gpu = useGpu();
+const SMALL: ForecasterOptions = { cell: 'gru', hidden: 8, layers: 1, seq: 12, batch: 16, lr: 0.01, seed: 3 };
+
+/** A damped sine of n samples. */
+function series(n: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, i) => Math.exp(-i / 400) * Math.sin(i / 7));
+}
+
+describe('Forecaster', () => {
+  it.each([
+    [{ cell: 'tcn' }, /cell must be one of rnn, lstm, gru, got 'tcn'/],
+    [{ hidden: 0 }, /hidden must be an integer >= 1, got 0/],
+    [{ seq: 2.5 }, /seq must be an integer >= 1, got 2.5/],
+    [{ lr: -1 }, /lr must be a finite number > 0, got -1/],
+    [{ clip: 0 }, /clip must be a finite number > 0 or null, got 0/],
+    [{ target: 'raw' }, /target must be 'delta' or 'value', got 'raw'/],
+    [{ trainFraction: 1 }, /trainFraction must be in \(0, 1\), got 1/],
+    [{ epochs: 3 }, /unknown option 'epochs'/],
+    [{ seq: 199 }, /seq 199 is longer than the data allows: 200 samples/],
+  ] as [Record<string, unknown>, RegExp][])('%j fails before any GPU work', async (options, message) => {
+    const before = { ...gpu.sched.counters };
+    await expect(Forecaster.create(gpu.sched, series(200), options as ForecasterOptions)).rejects.toThrow(message);
+    expect(gpu.sched.counters.dispatches).toBe(before.dispatches);
+    expect(gpu.sched.counters.buffersCreated).toBe(before.buffersCreated);
+  });
+
+  it('rejects a non-finite sample, naming its index', async () => {
+    const s = series(100);
+    s[41] = NaN;
+    await expect(Forecaster.create(gpu.sched, s, SMALL)).rejects.toThrow(/series\[41\] is NaN/);
+  });
+
+  it('trains on a host series; evaluate() agrees with the metrics recomputed from its predictions', async () => {
+    const x = series(260);
+    const f = await Forecaster.create(gpu.sched, x, SMALL);
+    try {
+      const seen: number[] = [];
+      const reports = await f.fit(6, (r) => void seen.push(r.epoch));
+      expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(f.epoch).toBe(6);
+      expect(reports[0]!.trainLoss / reports[5]!.trainLoss).toBeGreaterThan(5);
+      const { evaluation, predictions } = await f.evaluate('test');
+      const { testStarts, seq } = f.plan;
+      expect(predictions).toHaveLength(testStarts.length);
+      let se = 0;
+      let sePersistence = 0;
+      testStarts.forEach((start, k) => {
+        se += (predictions[k]! - x[start + seq]!) ** 2;
+        sePersistence += (x[start + seq - 1]! - x[start + seq]!) ** 2;
+      });
+      expect(evaluation.model.mse).toBeCloseTo(se / testStarts.length, 7);
+      expect(evaluation.persistence.mse).toBeCloseTo(sePersistence / testStarts.length, 7);
+      expect((await f.evaluate('train')).predictions).toHaveLength(f.plan.trainStarts.length);
+      await expect(f.fit(0)).rejects.toThrow(/epochs must be an integer >= 1, got 0/);
+    } finally {
+      f.destroy();
+    }
+  });
+
+  it('destroy() frees what it made: a second train-evaluate-rollout cycle leaves no more live buffers than the first', async () => {
+    const liveAfterCycle: number[] = [];
+    for (let cycle = 0; cycle < 2; cycle++) {
+      const f = await Forecaster.create(gpu.sched, series(200), SMALL);
+      await f.fit(1);
+      await f.evaluate();
+      await f.rollout();
+      f.destroy();
+      liveAfterCycle.push(gpu.sched.counters.liveBuffers); // the first cycle may grow shared pools
+    }
+    expect(liveAfterCycle[1]).toBe(liveAfterCycle[0]);
+  });
+
+  it('trains on a simulate() trajectory of several oscillators and rolls out over the test span', async () => {
+    const params = [1, 2, 3].map((k) => ({ m: 1, c: 0.2, k, F: 1, omega: 0.5, phi: 0, x0: 1, v0: 0 }));
+    const trajectory = await simulate(gpu.sched, { params, dt: 0.02, steps: 3000, recordEvery: 20, integrator: 'rk4', velocity: true });
+    const live = gpu.sched.counters.liveBuffers;
+    const f = await Forecaster.create(gpu.sched, trajectory, { ...SMALL, cell: 'lstm', maxEpochs: 3 });
+    try {
+      expect(f.plan.rows).toBe(3);
+      const reports = await f.fit(3);
+      expect(reports.every((r) => Number.isFinite(r.trainLoss) && Number.isFinite(r.testLoss))).toBe(true);
+      await expect(f.fit(1)).rejects.toThrow(/past maxEpochs 3/);
+      const span = f.plan.windowsPerRow - f.plan.trainPerRow;
+      const closed = await f.rollout();
+      expect(closed).toHaveLength(span);
+      expect(closed.every(Number.isFinite)).toBe(true);
+      expect(await f.rollout(5)).toEqual(closed.slice(0, 5));
+      await expect(f.rollout(span + 1)).rejects.toThrow(new RegExp(`steps must be an integer in \\[1, ${span}\\]`));
+    } finally {
+      f.destroy();
+    }
+    expect(gpu.sched.counters.liveBuffers).toBe(live); // the lent trajectory is still there
+    expect((await trajectory.read()).length).toBe(3 * trajectory.samples * 2);
+    trajectory.destroy();
+  });
+});
