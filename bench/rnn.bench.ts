@@ -1,4 +1,4 @@
-// rnn.bench.ts — forward and training-step (forward + MSE + BPTT) times of the fused recurrent
+// rnn.bench.ts — forward and training-step (forward + MSE + BPTT + Adam) times of the fused recurrent
 // kernels on the lectures' configuration ("seed": B 32, T 50, I 1, H 64, 2 layers, head on
 // the last step) for RNN, LSTM and GRU, and on "large" (B 256, T 50, I 1, H 128, 1-layer
 // LSTM); both time-loop variants; an unfused op-by-op LSTM (bench/unfused-lstm.ts) in the
@@ -21,6 +21,7 @@ import { Random } from '../src/util/random';
 import { UnfusedLstm } from './unfused-lstm';
 import { medianGpuMs } from '../src/gpu/timestamps';
 import { summarize, timeRuns, type BenchRow } from './stats';
+import { BenchAdam } from './adam-step';
 
 export interface RnnBenchOptions {
   quick?: boolean;
@@ -158,13 +159,15 @@ function checkAgainstReference(what: string, config: ModelConfig, params: Record
   }
 }
 
-async function validateModel(sched: Scheduler, model: RecurrentModel, s: Shape, what: string): Promise<void> {
+/** Checks forward, loss and gradients, then the Adam step on those gradients. */
+async function validateModel(sched: Scheduler, model: RecurrentModel, adam: BenchAdam, s: Shape, what: string): Promise<void> {
   const inputs = makeInputs(sched, s.batch, s.validateSeqLen, 7);
   try {
     const fwd = model.forward(inputs.x);
     const { loss } = model.lossAndBackward({ kind: 'mse', target: inputs.y });
     const [out, lossValue] = (await sched.readMany([fwd.out, loss])) as Float32Array[];
     checkAgainstReference(what, model.config, await model.getParameters(), inputs, s.batch, s.validateSeqLen, { out: out!, loss: lossValue![0]!, grads: await model.getGradients() });
+    await adam.check(what);
   } finally {
     freeInputs(sched, inputs);
   }
@@ -246,22 +249,25 @@ async function benchModel(sched: Scheduler, stem: string, cell: CellType, s: Sha
   const flops = recurrentFlops(config, s.batch, s.seqLen);
   for (const variant of variants) {
     const model = await RecurrentModel.create(sched, config, { seed: 1, variant });
+    const adam = await BenchAdam.create(sched, model);
     const inputs = makeInputs(sched, s.batch, s.seqLen, 3);
     try {
       const suffix = variant === 'auto' ? '' : `@${variant}`;
-      await validateModel(sched, model, s, `${stem}/${s.name}${suffix}`);
+      await validateModel(sched, model, adam, s, `${stem}/${s.name}${suffix}`);
       log(`rnn bench: ${stem}/${s.name}${suffix} matches the float64 reference; timing`);
       const slow = s.name === 'large';
       const fwd = await timeSteps(sched, () => model.forward(inputs.x), opts.quick === true, slow);
       const train = await timeSteps(sched, () => {
         model.forward(inputs.x);
         model.lossAndBackward({ kind: 'mse', target: inputs.y });
+        adam.record();
       }, opts.quick === true, slow);
       const notes = { variant: variant === 'auto' ? `auto` : variant, B: s.batch, T: s.seqLen, H: s.hidden, L: s.layers };
       rows.push(stepRow(`forward/${stem}/${s.name}${suffix}`, fwd, flops.forward, ceiling, notes));
-      rows.push(stepRow(`train_step/${stem}/${s.name}${suffix}`, train, flops.train, ceiling, notes));
+      rows.push(stepRow(`train_step/${stem}/${s.name}${suffix}`, train, flops.train, ceiling, { ...notes, optimizer: 'adam' }));
     } finally {
       freeInputs(sched, inputs);
+      adam.destroy();
       model.destroy();
     }
   }
@@ -273,6 +279,7 @@ async function benchUnfused(sched: Scheduler, s: Shape, ceiling: number, opts: R
   const flops = recurrentFlops(config, s.batch, s.seqLen);
   await UnfusedLstm.prepare(sched);
   const model = await RecurrentModel.create(sched, config, { seed: 1 });
+  const adam = await BenchAdam.create(sched, model);
   const check = new UnfusedLstm(sched, model, s.batch, s.validateSeqLen);
   const unfused = new UnfusedLstm(sched, model, s.batch, s.seqLen);
   const inputs = makeInputs(sched, s.batch, s.seqLen, 3);
@@ -282,19 +289,25 @@ async function benchUnfused(sched: Scheduler, s: Shape, ceiling: number, opts: R
     check.lossAndBackward(vin.y);
     const [o, l] = (await sched.readMany([out, check.loss])) as Float32Array[];
     checkAgainstReference('lstm/seed/unfused', config, await model.getParameters(), vin, s.batch, s.validateSeqLen, { out: o!, loss: l![0]!, grads: await model.getGradients() });
+    await adam.check('lstm/seed/unfused');
     log('rnn bench: lstm/seed/unfused matches the float64 reference; timing');
     const fwd = await timeSteps(sched, () => unfused.forward(inputs.x), opts.quick === true, false);
     const train = await timeSteps(sched, () => {
       unfused.forward(inputs.x);
       unfused.lossAndBackward(inputs.y);
+      adam.record();
     }, opts.quick === true, false);
     const notes = { variant: 'unfused', B: s.batch, T: s.seqLen, H: s.hidden, L: s.layers };
-    return [stepRow(`forward/lstm/${s.name}/unfused`, fwd, flops.forward, ceiling, notes), stepRow(`train_step/lstm/${s.name}/unfused`, train, flops.train, ceiling, notes)];
+    return [
+      stepRow(`forward/lstm/${s.name}/unfused`, fwd, flops.forward, ceiling, notes),
+      stepRow(`train_step/lstm/${s.name}/unfused`, train, flops.train, ceiling, { ...notes, optimizer: 'adam' }),
+    ];
   } finally {
     check.destroy();
     unfused.destroy();
     freeInputs(sched, inputs);
     freeInputs(sched, vin);
+    adam.destroy();
     model.destroy();
   }
 }

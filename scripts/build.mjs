@@ -1,6 +1,7 @@
 // build.mjs — esbuild bundles: the Node library + CLI + scripts (dawn.node stays external),
 // the browser ESM bundle (WGSL inlined, nothing Node-only), and the demo pages; then
 // TypeScript declarations. `node scripts/build.mjs --no-types` skips the declarations.
+// Browser code ships minified (names kept, source maps beside it).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, mkdirSync, cpSync } from 'node:fs';
@@ -18,12 +19,13 @@ await build({
   external: ['webgpu', 'puppeteer-core'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
-await build({ ...common, entryPoints: ['src/browser.ts'], outfile: 'dist/browser/springloop.js', platform: 'browser' });
+const browser = { ...common, platform: 'browser', minify: true, keepNames: true };
+await build({ ...browser, entryPoints: ['src/browser.ts'], outfile: 'dist/browser/springloop.js' });
 
 if (existsSync('demo')) {
   const pages = readdirSync('demo').filter((f) => f.endsWith('.ts'));
   if (pages.length > 0) {
-    await build({ ...common, entryPoints: pages.map((p) => `demo/${p}`), outdir: 'dist/demo', platform: 'browser' });
+    await build({ ...browser, entryPoints: pages.map((p) => `demo/${p}`), outdir: 'dist/demo', splitting: true });
   }
   mkdirSync('dist/demo', { recursive: true });
   for (const f of readdirSync('demo').filter((f) => /\.(html|css|svg|png)$/.test(f))) cpSync(`demo/${f}`, `dist/demo/${f}`);

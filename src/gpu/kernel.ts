@@ -1,7 +1,7 @@
 // kernel.ts — a kernel is a .wgsl file plus a small typed wrapper. defineKernel() resolves
-// includes and reflects the WGSL once; PipelineCache compiles it per device with explicit
-// bind group layouts (shared between pipelines with the same bindings), one pipeline per
-// (entry point, override constants).
+// includes at once and reflects the WGSL once, on first use (importing the library parses no
+// WGSL); PipelineCache compiles it per device with explicit bind group layouts (shared between
+// pipelines with the same bindings), one pipeline per (entry point, override constants).
 import { resolveIncludes, type SourceLine } from './wgsl-include';
 import { reflectWgsl, type BindingInfo, type EntryPointInfo, type KernelReflection } from './reflect';
 import { WGSL_LIBRARY } from './wgsl-library';
@@ -19,23 +19,31 @@ export interface Kernel {
 
 export type Overrides = Readonly<Record<string, number>>;
 
-/** Reflects a WGSL kernel (after `//!include` expansion). Throws on WGSL it cannot parse. */
+/**
+ * A WGSL kernel (after `//!include` expansion). Reflection runs on first use — compiling it
+ * or asking for an entry point — so importing the library parses no WGSL; WGSL it cannot
+ * parse throws then, naming the kernel.
+ */
 export function defineKernel(name: string, source: string, library: Readonly<Record<string, string>> = WGSL_LIBRARY): Kernel {
   const { code, lineMap } = resolveIncludes(name, source, library);
-  const reflection = reflectWgsl(code, name);
-  return {
+  let reflection: KernelReflection | null = null;
+  const kernel: Kernel = {
     name,
     code,
     lineMap,
-    reflection,
+    get reflection(): KernelReflection {
+      reflection ??= reflectWgsl(code, name);
+      return reflection;
+    },
     entry(entryName: string): EntryPointInfo {
-      const e = reflection.entryPoints.get(entryName);
+      const e = kernel.reflection.entryPoints.get(entryName);
       if (!e) {
-        throw new Error(`kernel ${name} has no entry point '${entryName}' (it has: ${[...reflection.entryPoints.keys()].join(', ')})`);
+        throw new Error(`kernel ${name} has no entry point '${entryName}' (it has: ${[...kernel.reflection.entryPoints.keys()].join(', ')})`);
       }
       return e;
     },
   };
+  return kernel;
 }
 
 export interface CompiledEntry {

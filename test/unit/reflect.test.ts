@@ -67,6 +67,14 @@ describe('reflectWgsl', () => {
     expect(() => defineKernel('test.wgsl', SRC).entry('nope')).toThrow(/no entry point 'nope' \(it has: main, second\)/);
   });
 
+  it('reflects on first use, not when the kernel is defined (importing the library parses no WGSL)', () => {
+    const broken = defineKernel('broken.wgsl', 'fn f( {');
+    expect(broken.code).toBe('fn f( {');
+    expect(() => broken.entry('main')).toThrow(/kernel broken\.wgsl: WGSL could not be parsed/);
+    const k = defineKernel('test.wgsl', SRC);
+    expect(k.reflection).toBe(k.reflection); // reflected once, then kept
+  });
+
   it('rejects a shader without compute entry points', () => {
     expect(() => reflectWgsl('fn f() {}', 'empty.wgsl')).toThrow(/no @compute entry point/);
   });
