@@ -93,6 +93,7 @@ const F32_MIN_NORMAL = 1.1754943508222875e-38;
  * is submitted (read() waits for it), or, with onProgress, once it has finished.
  */
 export async function simulate(sched: Scheduler, opts: SimulateOptions | ContinueOptions): Promise<Trajectory> {
+  if (typeof opts !== 'object' || opts === null) throw new Error(`simulate: options must be an object { params, dt, steps, recordEvery, integrator }, got ${String(opts)}`);
   const from = 'from' in opts && opts.from !== undefined ? continuedRun(opts.from) : null;
   const t0 = from ? from.t0 + from.steps * from.dt : ((opts as SimulateOptions).t0 ?? 0);
   const { count, samples } = from

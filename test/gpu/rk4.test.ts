@@ -268,6 +268,7 @@ describe('bad input is rejected before any GPU work', () => {
     ['steps * dt beyond float32', { ...good(), dt: 1e38 }, /the run's length steps \* dt = 1e\+39 is outside float32's range/],
     ['output > maxBufferSize', { ...good(), steps: 2 ** 31 }, /needs 34359738384 bytes, more than this device's maxBufferSize/],
     ['steps > the kernel counter', { ...good(), steps: 2 ** 32, recordEvery: 2 ** 32 }, /steps=4294967296 exceeds the GPU kernel's step counter/],
+    ['no options at all', undefined as unknown as SimulateOptions, /simulate: options must be an object \{ params, dt, steps, recordEvery, integrator \}, got undefined/],
   ];
 
   it.each(cases)('%s', async (_name, opts, message) => {
