@@ -111,6 +111,7 @@ function maxRelativeError(got: ArrayLike<number>, want: ArrayLike<number>, perOs
 
 async function timeSimulate(sched: Scheduler, params: OscillatorColumns, quick?: boolean): Promise<{ times: number[]; hostMs: number }> {
   const host: number[] = [];
+  sched.resetWaitEstimate(); // the last benchmark's waits say nothing about this one's
   const times = await timeRuns(async () => {
     const start = performance.now();
     const trajectory = await simulate(sched, { params, ...WORKLOAD });
@@ -147,6 +148,7 @@ async function timeKernel(sched: Scheduler, params: OscillatorColumns, quick?: b
     record();
     await sched.flush();
   };
+  sched.resetWaitEstimate();
   await run(); // warm-up
   const before = cpuSnapshot();
   const times = await timeRuns(run, { warmup: 0, minRuns: quick ? 3 : 5, maxRuns: 20, minMs: quick ? 200 : 1000 });

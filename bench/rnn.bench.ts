@@ -210,6 +210,7 @@ function workerCpuMs(): number | null {
  */
 async function timeSteps(sched: Scheduler, record: () => void, quick: boolean, slow: boolean): Promise<Timed> {
   const opts = { warmup: slow ? 1 : 2, minRuns: slow || quick ? 3 : 7, minMs: quick ? 200 : 1000 };
+  sched.resetWaitEstimate(); // the last benchmark's waits say nothing about this one's
   const run = async () => {
     record();
     await sched.flush();

@@ -23,6 +23,7 @@ export async function benchRuntime(sched: Scheduler, options: RuntimeBenchOption
 
   // Dispatch cost: K tiny dispatches in one pass, one submit-and-wait; slope over K.
   const perDispatch = async (k: number) => {
+    sched.resetWaitEstimate();
     const times = await timeRuns(async () => {
       for (let i = 0; i < k; i++) axpy(sched, 1, x, y);
       await sched.read(y);

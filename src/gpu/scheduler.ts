@@ -1,6 +1,6 @@
 // scheduler.ts — records many dispatches into one command encoder (one compute pass where
-// possible) and submits them together; per-dispatch uniforms are 256-byte-aligned slices
-// of a few shared uniform buffers bound with dynamic offsets; bind groups are cached;
+// possible) and submits them together; per-dispatch uniforms are aligned slices of a few
+// shared uniform buffers bound with dynamic offsets (uniform-ring.ts); bind groups are cached;
 // readback is asynchronous; counters say what happened.
 import { PipelineCache, type Kernel, type Overrides } from './kernel';
 import { packUniforms, type UniformValues } from './uniforms';
@@ -10,6 +10,7 @@ import { hostArrayFor, numel, formatShape, type DType, type GpuTensor, type Host
 import type { GpuContext } from './device';
 import { GpuTimer } from './timestamps';
 import { WaitPacer } from './wait-pacer';
+import { UniformRing } from './uniform-ring';
 
 export type Binding = GPUBuffer | GpuTensor | { buffer: GPUBuffer; offset?: number; size?: number };
 
@@ -33,15 +34,6 @@ export interface Counters {
   bindGroupsCreated: number;
 }
 
-const UNIFORM_CHUNK_BYTES = 64 * 1024;
-
-interface UniformChunk {
-  buffer: GPUBuffer;
-  staging: ArrayBuffer;
-  view: DataView;
-  used: number;
-}
-
 interface ResolvedBinding {
   buffer: GPUBuffer;
   offset: number;
@@ -58,8 +50,7 @@ export class Scheduler {
   };
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
-  private readonly uniformChunks: UniformChunk[] = [];
-  private chunkIndex = 0;
+  private readonly uniforms: UniformRing;
   private readonly bindGroups = new Map<string, GPUBindGroup>();
   private readonly bufferIds = new WeakMap<GPUBuffer, number>();
   private readonly liveSizes = new Map<GPUBuffer, number>();
@@ -77,6 +68,10 @@ export class Scheduler {
     this.pool = new ScratchPool(
       (bytes, usage, label) => this.createBuffer(bytes, usage, label),
       () => ({ recording: this.submitted + 1, completed: this.completed }),
+    );
+    this.uniforms = new UniformRing(
+      (bytes) => this.createBuffer(bytes, BufferUsage.UNIFORM | BufferUsage.COPY_DST, 'uniforms'),
+      this.device.limits.minUniformBufferOffsetAlignment,
     );
   }
 
@@ -144,11 +139,11 @@ export class Scheduler {
     let key = `${compiled.layoutId}`;
     for (const b of compiled.info.bindings) {
       if (b.kind === 'uniform') {
-        const { chunk, offset } = this.uniformSlot(b.structBytes!);
-        packUniforms(kernel.name, b, args.uniforms ?? {}, chunk.view, offset);
-        entries.push({ binding: b.binding, resource: { buffer: chunk.buffer, offset: 0, size: b.structBytes! } });
-        dynamicOffsets.push(offset);
-        key += `|u${this.bufferIds.get(chunk.buffer)}`;
+        const slot = this.uniforms.slot(b.structBytes!);
+        packUniforms(kernel.name, b, args.uniforms ?? {}, slot.view, slot.offset);
+        entries.push({ binding: b.binding, resource: { buffer: slot.buffer, offset: 0, size: b.structBytes! } });
+        dynamicOffsets.push(slot.offset);
+        key += `|u${this.bufferIds.get(slot.buffer)}`;
         continue;
       }
       const given = args.bindings[b.name];
@@ -189,11 +184,7 @@ export class Scheduler {
     this.ctx.throwIfFailed();
     if (!this.encoder) return;
     this.endPass();
-    for (const chunk of this.uniformChunks) {
-      if (chunk.used > 0) this.device.queue.writeBuffer(chunk.buffer, 0, chunk.staging, 0, chunk.used);
-      chunk.used = 0;
-    }
-    this.chunkIndex = 0;
+    this.uniforms.write(this.device.queue);
     this.device.queue.submit([this.encoder.finish()]);
     this.encoder = null;
     this.submitted++;
@@ -205,8 +196,7 @@ export class Scheduler {
     this.pass?.end();
     this.pass = null;
     this.encoder = null;
-    for (const chunk of this.uniformChunks) chunk.used = 0;
-    this.chunkIndex = 0;
+    this.uniforms.reset();
   }
 
   /** Submits pending work plus a copy of each binding, then maps them: one round trip. */
@@ -243,6 +233,14 @@ export class Scheduler {
     return (await this.readMany([source], t))[0]!;
   }
 
+  /**
+   * Forgets the expected GPU wait (Node sleeps through most of it; see wait-pacer.ts). Call it
+   * when the work per wait changes by orders of magnitude, e.g. between benchmarks.
+   */
+  resetWaitEstimate(): void {
+    this.pacer.reset();
+  }
+
   /** Submits pending work and waits for the GPU to finish it; throws GPU errors. */
   async flush(): Promise<void> {
     this.submit();
@@ -265,7 +263,7 @@ export class Scheduler {
     this.discard();
     this.pool.destroy();
     for (const b of [...this.liveSizes.keys()]) this.destroyBuffer(b);
-    this.uniformChunks.length = 0;
+    this.uniforms.clear();
     this.bindGroups.clear();
   }
 
@@ -300,28 +298,6 @@ export class Scheduler {
       this.counters.bindGroupsCreated++;
     }
     return bg;
-  }
-
-  private uniformSlot(structBytes: number): { chunk: UniformChunk; offset: number } {
-    const align = this.device.limits.minUniformBufferOffsetAlignment;
-    const slot = Math.ceil(structBytes / align) * align;
-    for (;;) {
-      let chunk = this.uniformChunks[this.chunkIndex];
-      if (!chunk) {
-        const staging = new ArrayBuffer(UNIFORM_CHUNK_BYTES);
-        chunk = {
-          buffer: this.createBuffer(UNIFORM_CHUNK_BYTES, BufferUsage.UNIFORM | BufferUsage.COPY_DST, 'uniforms'),
-          staging, view: new DataView(staging), used: 0,
-        };
-        this.uniformChunks.push(chunk);
-      }
-      if (chunk.used + slot <= UNIFORM_CHUNK_BYTES) {
-        const offset = chunk.used;
-        chunk.used += slot;
-        return { chunk, offset };
-      }
-      this.chunkIndex++;
-    }
   }
 
   private commandEncoder(): GPUCommandEncoder {

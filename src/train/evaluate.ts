@@ -9,6 +9,7 @@ import {
   recordRolloutAppend, recordRolloutInit, recordRolloutWindow, type Evaluation,
 } from '../kernels/metrics';
 import type { BatchBuffers, GpuWindows } from '../data/gpu-data';
+import type { SeriesView } from '../kernels/windows';
 import type { ModelHandle } from './model-handle';
 
 /** Rows of model output per window (1, or T for shifted-sequence models). */
@@ -81,19 +82,25 @@ export function rolloutSpan(data: GpuWindows): { start: number; steps: number } 
   return { start: trainPerRow, steps: windowsPerRow - trainPerRow };
 }
 
+/** Where a closed loop starts: a series (default: the data's) and the flat index of its seed window's first sample. */
+export interface RolloutSeed {
+  series: SeriesView;
+  start: number;
+}
+
 /**
- * Closed loop from the first test window of row 0: `steps` predictions, each fed back.
- * Returns x̂ for samples start+T .. start+T+steps−1.
+ * Closed loop from a seed window — by default the first test window of row 0 — for `steps`
+ * predictions, each fed back. Returns x̂ for samples start+T .. start+T+steps−1.
  */
-export async function rollout(sched: Scheduler, model: ModelHandle, data: GpuWindows, steps: number, submitEvery = 32): Promise<Float32Array> {
+export async function rollout(sched: Scheduler, model: ModelHandle, data: GpuWindows, steps: number, seed?: RolloutSeed, submitEvery = 32): Promise<Float32Array> {
   await sched.prepare(metricsKernel);
   const { seq } = data.plan;
-  const { start } = rolloutSpan(data);
+  const { series, start } = seed ?? { series: data.data.series, start: rolloutSpan(data).start };
   const features = data.cfg.features;
   const hist = sched.createTensor([seq + 1 + steps], 'f32', 'rollout history');
   const xIn = sched.createTensor([1, seq, features], 'f32', 'rollout input');
   const per = outPerRow(data);
-  const args = { series: data.data.series, stats: data.stats, hist, xIn, seq, features, start, targetDelta: data.cfg.targetDelta };
+  const args = { series, stats: data.stats, hist, xIn, seq, features, start, targetDelta: data.cfg.targetDelta };
   try {
     recordRolloutInit(sched, args);
     for (let k = 0; k < steps; k++) {

@@ -111,11 +111,12 @@ export class Forecaster {
     return this.windows.plan;
   }
 
-  /** Epochs trained so far, and the report of each (mean training and test MSE, in the model's units). */
+  /** Epochs trained so far. */
   get epoch(): number {
     return this.trainer.epoch;
   }
 
+  /** One report per epoch: mean training and test MSE in the model's units (normalised increments for target 'delta'). */
   get history(): readonly EpochReport[] {
     return this.trainer.history;
   }
@@ -158,6 +159,29 @@ export class Forecaster {
     const n = steps ?? span;
     if (!Number.isInteger(n) || n < 1 || n > span) throw new Error(`rollout: steps must be an integer in [1, ${span}] (row 0's test span), got ${n}`);
     return rollout(this.sched, this.handle, this.windows, n);
+  }
+
+  /**
+   * Forecasts `steps` samples past the end of `recent` (at least seq samples, in the series'
+   * units; the model sees its last seq), closed-loop: each prediction is fed back as input.
+   * For apps that keep a live series on the host: one upload, one readback.
+   */
+  async forecast(recent: ArrayLike<number>, steps = 1): Promise<Float32Array> {
+    const { seq } = this.windows.plan;
+    if (typeof recent !== 'object' || recent === null || typeof recent.length !== 'number' || recent.length < seq) {
+      throw new Error(`forecast: recent must hold at least seq = ${seq} samples, got ${recent?.length ?? String(recent)}`);
+    }
+    if (!Number.isInteger(steps) || steps < 1) throw new Error(`forecast: steps must be an integer >= 1, got ${steps}`);
+    const tail = Float32Array.from(Array.prototype.slice.call(recent, -(seq + 1)) as number[]);
+    const bad = tail.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new Error(`forecast: recent[${recent.length - tail.length + bad}] is ${tail[bad]}; every sample must be a finite float32`);
+    const src = this.sched.createTensor([1, tail.length, 1], 'f32', 'forecast seed', tail);
+    try {
+      const series = { src, rows: 1, samples: tail.length, channels: 1, channel: 0 };
+      return await rollout(this.sched, this.handle, this.windows, steps, { series, start: tail.length - seq });
+    } finally {
+      this.sched.destroyBuffer(src.buffer);
+    }
   }
 
   /** Frees the model, the windows and the trainer (and the series, when it was uploaded from the host). */

@@ -1,7 +1,8 @@
 // forecaster.test.ts — the high-level Forecaster API (src/train/forecaster.ts) on the adapter
 // Node finds: bad options fail naming the option before any GPU work; a host series trains
 // (the loss falls) and its evaluation agrees with the metrics recomputed on the host from the
-// returned predictions; a multi-oscillator trajectory trains and rolls out; destroy() frees
+// returned predictions, and forecast() from host samples equals the closed loop from the same
+// window; a multi-oscillator trajectory trains and rolls out; destroy() frees
 // everything the Forecaster made and nothing it was lent.
 import { describe, expect, it } from 'vitest';
 import { useGpu } from './gpu-context';
@@ -62,6 +63,13 @@ describe('Forecaster', () => {
       expect(evaluation.persistence.mse).toBeCloseTo(sePersistence / testStarts.length, 7);
       expect((await f.evaluate('train')).predictions).toHaveLength(f.plan.trainStarts.length);
       await expect(f.fit(0)).rejects.toThrow(/epochs must be an integer >= 1, got 0/);
+      // forecast() from the samples up to the first test window's end is rollout() from that window.
+      const { trainPerRow } = f.plan;
+      const closed = await f.rollout(7);
+      expect(await f.forecast(x.subarray(0, trainPerRow + seq), 7)).toEqual(closed);
+      expect(await f.forecast(Array.from(x.subarray(0, trainPerRow + seq)))).toEqual(closed.subarray(0, 1));
+      await expect(f.forecast(x.subarray(0, seq - 1))).rejects.toThrow(/recent must hold at least seq = 12 samples, got 11/);
+      await expect(f.forecast(x, 0)).rejects.toThrow(/steps must be an integer >= 1, got 0/);
     } finally {
       f.destroy();
     }

@@ -41,6 +41,7 @@ const EXPECT: Record<string, (printed: unknown[][]) => void> = {
     expect(p.slice(0, 5).map((l) => String(l[0]).split(':')[0])).toEqual(['epoch 1', 'epoch 2', 'epoch 3', 'epoch 4', 'epoch 5']);
     expect(p[5]![0]).toBeLessThan(1); // the README says: below 1, better than persistence
     expect(p[6]![0]).toBeGreaterThan(10);
+    expect(p[7]![0]).toBe(10);
   },
   model: (p) => {
     expect(p[0]).toEqual([40, expect.any(Number), 4 * 8 * 8]);

@@ -34,3 +34,50 @@ describe('WaitPacer', () => {
     expect(p.expectedMs(1000)).toBeCloseTo(40, 0);
   });
 });
+
+/** A fake clock: sleeping advances it; each wait's GPU work takes workMs from before(), plus Dawn's latency. */
+function fakeGpu(latencyMs: number) {
+  let t = 0;
+  const slept: number[] = [];
+  const pacer = new WaitPacer(true, {
+    now: () => t,
+    sleep: async (ms) => {
+      slept.push(ms);
+      t += ms;
+    },
+  });
+  let dispatches = 0;
+  const run = async (count: number, workMs: number) => {
+    const start = t;
+    dispatches += count;
+    await pacer.before(dispatches);
+    t = Math.max(t, start + workMs) + latencyMs; // mapAsync resolves once the work is done
+    pacer.after();
+  };
+  return { pacer, run, slept };
+}
+
+describe('WaitPacer with sleeping (Node)', () => {
+  it('after long waits, comes down to short ones within a few waits, even when Dawn takes milliseconds to answer', async () => {
+    const { run, slept } = fakeGpu(3);
+    for (let i = 0; i < 4; i++) await run(10, 10_000); // a long simulation: 10 dispatches of a second each
+    slept.length = 0;
+    const times: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const before = slept.reduce((a, b) => a + b, 0);
+      await run(24, 500); // a training step: 24 dispatches, 0.5 s
+      times.push(slept.reduce((a, b) => a + b, 0) - before);
+    }
+    expect(times[0]).toBeGreaterThan(500); // the first sleeps too long
+    expect(Math.max(...times.slice(6))).toBeLessThanOrEqual(500); // then never past the work
+  });
+
+  it('reset() forgets: the next wait is measured, not slept through', async () => {
+    const { pacer, run, slept } = fakeGpu(1);
+    await run(10, 1000);
+    pacer.reset();
+    slept.length = 0;
+    await run(10, 20);
+    expect(slept).toEqual([]);
+  });
+});
