@@ -225,14 +225,10 @@ async function timeSteps(sched: Scheduler, record: () => void, quick: boolean, s
     runs++;
   }, { ...opts, warmup: 0 });
   const c1 = workerCpuMs();
-  const gpuMs = await medianGpuMs(sched, record, 3);
-  return {
-    gpuMs,
-    times,
-    dispatches: (sched.counters.dispatches - d0) / runs,
-    submits: (sched.counters.submits - s0) / runs,
-    workerCpuMs: c0 !== null && c1 !== null ? (c1 - c0) / runs : null,
-  };
+  const dispatches = (sched.counters.dispatches - d0) / runs;
+  const submits = (sched.counters.submits - s0) / runs;
+  const gpuMs = await medianGpuMs(sched, record, 3); // after the counts: its runs are not timed ones
+  return { gpuMs, times, dispatches, submits, workerCpuMs: c0 !== null && c1 !== null ? (c1 - c0) / runs : null };
 }
 
 function stepRow(name: string, t: Timed, flops: number, ceiling: number, notes: Record<string, number | string>): BenchRow {

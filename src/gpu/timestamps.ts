@@ -73,6 +73,9 @@ export class GpuTimer {
     this.state = 'idle';
     if (this.passes === 0) return { ns: 0, passes: 0, untimed: this.untimed };
     const bytes = 16 * this.passes;
+    // The scheduler's paced wait first: in Node a bare mapAsync spins the JS thread for the
+    // whole run, which on a software adapter takes a core from the kernels being timed.
+    await this.sched.flush();
     await this.readBuffer.mapAsync(MapMode.READ, 0, bytes);
     const stamps = new BigUint64Array(this.readBuffer.getMappedRange(0, bytes).slice(0));
     this.readBuffer.unmap();
