@@ -38,6 +38,19 @@ export const PEER_GOALS: Readonly<Record<string, number>> = {
   'peer/tfjs-wasm/train_step/lstm/seed': 3,
 };
 
+/**
+ * Adds `of_copy` (achieved GB/s ÷ the measured copy ceiling) to every row with a `gbps` note,
+ * when the rows include ceiling/copy. (Rows with `gflops` carry `of_matmul` already.)
+ */
+export function annotateCeilings(rows: BenchRow[]): void {
+  const copy = rows.find((r) => r.name === 'ceiling/copy');
+  if (!copy) return;
+  for (const r of rows) {
+    const gbps = r.notes?.gbps;
+    if (typeof gbps === 'number') r.notes = { ...r.notes, of_copy: +(gbps / copy.throughput).toFixed(3) };
+  }
+}
+
 /** 'peer/tfjs-wasm/train_step/gru/seed' → { peer: 'tfjs-wasm', name: 'train_step/gru/seed' }; else null. */
 export function splitPeerName(rowName: string): { peer: string; name: string } | null {
   const m = /^peer\/([^/]+)\/(.+)$/.exec(rowName);

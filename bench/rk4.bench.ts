@@ -56,6 +56,7 @@ export async function benchRk4(sched: Scheduler, opts: Rk4BenchOptions = {}): Pr
     const byCpu: Record<string, number> = kernel.cpu && jsRun.cpu && cores ? { vs_js_by_cpu: round(jsRun.cpu.mainMs / (kernel.cpu.otherMs / cores)) } : {};
     const gpuMs: Record<string, number> = kernel.gpuMs === null ? {} : { gpu_ms: round(kernel.gpuMs) };
     const gpuRow = summarize(`rk4/${label}`, kernel.times, 'oscillator-steps/s', work, { ...notes, ...cpuNotes(kernel.cpu, 'other'), ...byCpu, ...gpuMs });
+    gpuRow.notes = { ...gpuRow.notes, gbps: round(kernel.bytes / 1e9 / (gpuRow.median_ms / 1000)) };
     const js = summarize(`peer/js/rk4/${label}`, jsRun.times, 'oscillator-steps/s', work, { ...notes, ...cpuNotes(jsRun.cpu, 'main') });
     const whole = await timeSimulate(sched, params, opts.quick);
     rows.push(gpuRow, js, summarize(`simulate/rk4/${label}`, whole.times, 'oscillator-steps/s', work, { ...notes, host_ms: round(whole.hostMs) }));
@@ -124,7 +125,7 @@ async function timeSimulate(sched: Scheduler, params: OscillatorColumns, quick?:
 }
 
 /** The same dispatches simulate() records, on buffers allocated and filled once. */
-async function timeKernel(sched: Scheduler, params: OscillatorColumns, quick?: boolean): Promise<Timed & { gpuMs: number | null }> {
+async function timeKernel(sched: Scheduler, params: OscillatorColumns, quick?: boolean): Promise<Timed & { gpuMs: number | null; bytes: number }> {
   const count = params.count;
   const samples = WORKLOAD.steps / WORKLOAD.recordEvery + 1;
   const plan = planSimulation({ count, samples, recordEvery: WORKLOAD.recordEvery, velocity: false }, sched.device.limits);
@@ -155,7 +156,9 @@ async function timeKernel(sched: Scheduler, params: OscillatorColumns, quick?: b
   const cpu = perRun(cpuSince(before, cpuSnapshot()), times.length);
   const gpuMs = await medianGpuMs(sched, record, 3);
   for (const b of [paramsBuffer, state, out]) sched.destroyBuffer(b);
-  return { times, cpu, gpuMs };
+  // Memory traffic of one run: the trajectory written once; per chunk, parameters read and the state read and written.
+  const bytes = plan.outputBytes + plan.chunks.length * count * (32 + 2 * 8);
+  return { times, cpu, gpuMs, bytes };
 }
 
 function timeJs(params: OscillatorColumns, count: number, quick?: boolean): Timed {

@@ -5,6 +5,7 @@ import { missingWebGpuReason, startGpu, type PageGpu } from './parts/gpu';
 import { benchRuntime } from '../bench/runtime.bench';
 import { benchRk4 } from '../bench/rk4.bench';
 import { benchRecurrent } from '../bench/rnn.bench';
+import { annotateCeilings } from '../bench/report';
 import type { BenchRow } from '../bench/stats';
 import type { Scheduler } from '../src/gpu/scheduler';
 
@@ -80,6 +81,7 @@ async function runAll(gpu: PageGpu, opts: BenchRunOptions): Promise<BenchResult>
       const log = (line: string) => (progress.textContent = line);
       const got = await gpu.run((sched) => runSuite(sched, suite, preset, log));
       rows.push(...got);
+      annotateCeilings(rows); // achieved GB/s as a fraction of the copy ceiling, once measured
       appendRows(got);
     }
     progress.textContent = `done: ${rows.length} rows (${preset}).`;

@@ -12,7 +12,7 @@ import { benchRk4 } from '../../bench/rk4.bench';
 import { benchRecurrent } from '../../bench/rnn.bench';
 import { formatRows, type BenchRow } from '../../bench/stats';
 import { benchPeers } from '../../bench/peers/index';
-import { peerRatios, renderRatioTable } from '../../bench/report';
+import { annotateCeilings, peerRatios, renderRatioTable } from '../../bench/report';
 import { parseArgs } from './args';
 
 export const BENCH_USAGE = `usage: springloop bench [--only NAMES] [--peers] [--quick] [--json FILE] [--adapter NAME]
@@ -71,6 +71,7 @@ export async function runBench(argv: string[]): Promise<number> {
     const rows: BenchRow[] = [];
     const notes: string[] = [];
     for (const name of names) rows.push(...(await BENCHES[name]!(sched, { quick: args.quick === true, log, notes })));
+    annotateCeilings(rows);
     console.log(formatRows(ctx.adapterName, rows));
     const ratios = peerRatios(rows);
     if (ratios.length > 0) console.log(`\nspringloop ÷ peer (throughput):\n${renderRatioTable(ratios)}`);

@@ -2,6 +2,7 @@
 // the torch peer's output parser and the tfjs peer's adapter flags (no GPU, no timing).
 import { describe, expect, it } from 'vitest';
 import {
+  annotateCeilings,
   formatNumber,
   groupByAdapter,
   parseBenchReport,
@@ -167,6 +168,18 @@ describe('parseBenchReport', () => {
   it('names the file and the bad field', () => {
     expect(() => parseBenchReport({ rows: [] }, 'a.json')).toThrow(/a\.json: "adapter" must be a string/);
     expect(() => parseBenchReport({ adapter: 'x', rows: [{ ...row('a', 1), median_ms: '3' }] }, 'b.json')).toThrow(/b\.json: rows\[0\]\.median_ms must be a number/);
+  });
+});
+
+describe('annotateCeilings', () => {
+  it('adds of_copy = gbps ÷ the copy ceiling to rows that report GB/s, and nothing without a ceiling', () => {
+    const rk4 = { ...row('rk4/1e6', 1000), notes: { gbps: 0.5 } };
+    const other = row('forward/lstm/seed', 30);
+    annotateCeilings([rk4, other]);
+    expect(rk4.notes).toEqual({ gbps: 0.5 });
+    annotateCeilings([{ ...row('ceiling/copy', 10), throughput: 12.5 }, rk4, other]);
+    expect(rk4.notes).toEqual({ gbps: 0.5, of_copy: 0.04 });
+    expect(other.notes?.of_copy).toBeUndefined();
   });
 });
 
