@@ -20,7 +20,7 @@ export { physicsRnn, physicsRnnParameters, PHYSICS_RNN_CONFIG } from './physics-
 // Recurrent models (PyTorch state_dict names), optimizers, data and training.
 export * from './model/index';
 export { GpuOptimizer, GradClipper, optimizerConfig, type OptimizerConfig } from './kernels/optim';
-export { Forecaster, type ForecasterOptions, type ForecastSeries } from './train/forecaster';
+export { Forecaster, type ForecasterOptions, type ForecasterTraining, type ForecastSeries } from './train/forecaster';
 export { Trainer, type TrainerOptions, type EpochReport } from './train/trainer';
 export { describeDataset, DATASETS, type DatasetName } from './data/datasets';
 export { materializeDataset, GpuWindows } from './data/gpu-data';

@@ -101,9 +101,13 @@ export class GpuWindows {
     await this.sched.prepare(windowsKernel);
   }
 
-  /** Records statistics (or writes identity statistics) and the feature/target series. */
-  recordSetup(): void {
-    if (this.cfg.normalize) recordNormStats(this.sched, this.data.series, this.plan.statRows, this.plan.statEnd, this.stats);
+  /**
+   * Records statistics (or writes identity statistics, or `fixedStats` — [mean x, std x,
+   * mean Δ, std Δ] saved with a trained model) and the feature/target series.
+   */
+  recordSetup(fixedStats?: ArrayLike<number>): void {
+    if (fixedStats) this.sched.upload(this.stats, fixedStats);
+    else if (this.cfg.normalize) recordNormStats(this.sched, this.data.series, this.plan.statRows, this.plan.statEnd, this.stats);
     else this.sched.upload(this.stats, [0, 1, 0, 1]);
     recordFeatures(this.sched, this.data.series, this.stats, { feat: this.feat, tgt: this.tgt }, this.cfg.features, this.cfg.targetDelta);
   }

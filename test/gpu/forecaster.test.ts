@@ -75,6 +75,40 @@ describe('Forecaster', () => {
     }
   });
 
+  it('save() then load() forecasts exactly as the original, with or without a series; load checks its input', async () => {
+    const x = series(240);
+    const f = await Forecaster.create(gpu.sched, x, { ...SMALL, cell: 'lstm' });
+    try {
+      await f.fit(2);
+      const recent = x.subarray(0, 150);
+      const want = await f.forecast(recent, 6);
+      const file = await f.save();
+      const bare = await Forecaster.load(gpu.sched, file);
+      try {
+        expect(await bare.forecast(recent, 6)).toEqual(want);
+        await expect(bare.fit(1)).rejects.toThrow(/loaded without a series, so only forecast\(\) and save\(\) work/);
+        await expect(bare.evaluate()).rejects.toThrow(/loaded without a series/);
+      } finally {
+        bare.destroy();
+      }
+      const withSeries = await Forecaster.load(gpu.sched, file, x, { lr: 0.001 });
+      try {
+        expect(await withSeries.forecast(recent, 6)).toEqual(want);
+        expect((await withSeries.evaluate()).evaluation).toEqual((await f.evaluate()).evaluation);
+        expect(withSeries.options.lr).toBe(0.001);
+        await withSeries.fit(1); // trains on: Adam starts afresh
+      } finally {
+        withSeries.destroy();
+      }
+      await expect(Forecaster.load(gpu.sched, file, x, { hidden: 4 } as object)).rejects.toThrow(/'hidden' is fixed by the file/);
+      const plain = await f.model.toSafetensors();
+      await expect(Forecaster.load(gpu.sched, plain)).rejects.toThrow(/not a Forecaster file/);
+      await expect(Forecaster.load(gpu.sched, new Uint8Array([1, 2, 3]))).rejects.toThrow(/safetensors/);
+    } finally {
+      f.destroy();
+    }
+  });
+
   it('destroy() frees what it made: a second train-evaluate-rollout cycle leaves no more live buffers than the first', async () => {
     const liveAfterCycle: number[] = [];
     for (let cycle = 0; cycle < 2; cycle++) {

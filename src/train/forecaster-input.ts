@@ -1,0 +1,131 @@
+// forecaster-input.ts — what a Forecaster (forecaster.ts) is made from, checked before any GPU
+// work with errors that name the culprit: its options (with defaults), the series (a
+// simulate() trajectory or host samples) and the file Forecaster.save() writes.
+import type { Scheduler } from '../gpu/scheduler';
+import type { GpuTensor } from '../gpu/tensor';
+import type { Trajectory } from '../physics/simulate';
+import type { GpuTrajectory } from '../data/gpu-data';
+import { decodeSafetensors } from '../io/safetensors';
+import { CELLS, type CellName, type TargetMode } from './config';
+
+export interface ForecasterOptions {
+  /** Default 'lstm'. */
+  cell?: CellName;
+  /** Hidden units per layer (default 64) and stacked layers (default 2). */
+  hidden?: number;
+  layers?: number;
+  /** Window length in samples (default 50). */
+  seq?: number;
+  /** Minibatch (default 32) and learning rate (default 1e-3). */
+  batch?: number;
+  lr?: number;
+  /** Default 'adam' (SGD without momentum otherwise). */
+  optimizer?: 'adam' | 'sgd';
+  /** Global-norm gradient clipping threshold, or null for none (default). */
+  clip?: number | null;
+  /** Seeds the initial weights and the shuffling (default 42). */
+  seed?: number;
+  /** 'delta' (default): normalised (x̃, Δ̃) in, next increment out; 'value': raw x in, next x out. */
+  target?: TargetMode;
+  /** Chronological training fraction of each row's windows (default 0.75). */
+  trainFraction?: number;
+  /** Most epochs fit() may reach in total (sizes the loss history; default 10000). */
+  maxEpochs?: number;
+}
+
+/** A series to learn from: a simulate() trajectory (caller keeps ownership) or host samples. */
+export type ForecastSeries = Trajectory | ArrayLike<number>;
+
+const DEFAULTS = {
+  cell: 'lstm', hidden: 64, layers: 2, seq: 50, batch: 32, lr: 1e-3, optimizer: 'adam', clip: null, seed: 42,
+  target: 'delta', trainFraction: 0.75, maxEpochs: 10_000,
+} as const satisfies Required<ForecasterOptions>;
+
+/** Merges the defaults and checks every option, naming it. */
+export function resolveOptions(options: ForecasterOptions): Required<ForecasterOptions> {
+  const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<ForecasterOptions>;
+  const known = Object.keys(DEFAULTS);
+  for (const key of Object.keys(options)) if (!known.includes(key)) throw new Error(`Forecaster: unknown option '${key}' (known: ${known.join(', ')})`);
+  if (!(CELLS as readonly string[]).includes(o.cell)) throw new Error(`Forecaster: cell must be one of ${CELLS.join(', ')}, got '${String(o.cell)}'`);
+  for (const key of ['hidden', 'layers', 'seq', 'batch', 'maxEpochs'] as const) {
+    if (!Number.isInteger(o[key]) || o[key] < 1) throw new Error(`Forecaster: ${key} must be an integer >= 1, got ${String(o[key])}`);
+  }
+  if (!(typeof o.lr === 'number' && Number.isFinite(o.lr) && o.lr > 0)) throw new Error(`Forecaster: lr must be a finite number > 0, got ${String(o.lr)}`);
+  if (o.optimizer !== 'adam' && o.optimizer !== 'sgd') throw new Error(`Forecaster: optimizer must be 'adam' or 'sgd', got '${String(o.optimizer)}'`);
+  if (o.clip !== null && !(typeof o.clip === 'number' && Number.isFinite(o.clip) && o.clip > 0)) throw new Error(`Forecaster: clip must be a finite number > 0 or null, got ${String(o.clip)}`);
+  if (!Number.isInteger(o.seed) || o.seed < 0) throw new Error(`Forecaster: seed must be an integer >= 0, got ${String(o.seed)}`);
+  if (o.target !== 'delta' && o.target !== 'value') throw new Error(`Forecaster: target must be 'delta' or 'value', got '${String(o.target)}'`);
+  if (!(o.trainFraction > 0 && o.trainFraction < 1)) throw new Error(`Forecaster: trainFraction must be in (0, 1), got ${String(o.trainFraction)}`);
+  return o;
+}
+
+export interface SeriesSource {
+  rows: number;
+  samples: number;
+  /** A trajectory already on the GPU, or host samples to upload. */
+  trajectory: Trajectory | null;
+  host: Float32Array | null;
+  owned: boolean;
+}
+
+function isTrajectory(series: ForecastSeries): series is Trajectory {
+  return typeof series === 'object' && series !== null && 'tensor' in series && 'slices' in series;
+}
+
+/** Checks the series (finite host samples; a trajectory in one binding) before any GPU work. */
+export function describeSeries(series: ForecastSeries): SeriesSource {
+  if (isTrajectory(series)) {
+    if (series.slices.length !== 1) throw new Error(`Forecaster: the trajectory of ${series.count} oscillators × ${series.samples} samples does not fit one storage binding; simulate fewer oscillators`);
+    return { rows: series.count, samples: series.samples, trajectory: series, host: null, owned: false };
+  }
+  if (typeof series !== 'object' || series === null || typeof series.length !== 'number') {
+    throw new Error('Forecaster: series must be a simulate() trajectory or an array of samples');
+  }
+  const host = Float32Array.from(series);
+  const bad = host.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`Forecaster: series[${bad}] is ${series[bad]}; every sample must be a finite float32`);
+  return { rows: 1, samples: host.length, trajectory: null, host, owned: true };
+}
+
+/** The series as the windows kernels see it: [R, S, C], x in channel 0. */
+export function gpuSeries(sched: Scheduler, s: SeriesSource): GpuTrajectory {
+  const tensor: GpuTensor = s.trajectory ? s.trajectory.tensor : sched.createTensor([1, s.samples, 1], 'f32', 'forecaster.series', s.host!);
+  const channels = s.trajectory?.velocity ? 2 : 1;
+  return {
+    spec: {
+      name: 'oscillator', rows: s.rows, samples: s.samples, sampleDt: s.trajectory ? s.trajectory.dt * s.trajectory.recordEvery : 1,
+      t0: s.trajectory?.t0 ?? 0, kind: 'forecast', classes: 0, description: 'Forecaster series',
+    },
+    tensor,
+    series: { src: tensor, rows: s.rows, samples: s.samples, channels, channel: 0 },
+    rowLabels: null,
+    read: async () => (await sched.read(tensor, 'f32')) as Float32Array,
+    destroy: () => sched.destroyBuffer(tensor.buffer),
+  };
+}
+
+/** Options Forecaster.load may change: how it trains, not the model. */
+export type ForecasterTraining = Pick<ForecasterOptions, 'batch' | 'lr' | 'optimizer' | 'clip' | 'seed' | 'trainFraction' | 'maxEpochs'>;
+export const TRAINING_KEYS = ['batch', 'lr', 'optimizer', 'clip', 'seed', 'trainFraction', 'maxEpochs'] as const;
+export const FILE_KIND = 'forecaster';
+
+/** The options and normalisation save() wrote, checked; throws naming what is missing. */
+export function readForecasterFile(file: Uint8Array): { options: ForecasterOptions; stats: number[] } {
+  if (!(file instanceof Uint8Array)) throw new Error('Forecaster.load: file must be the Uint8Array that save() returned');
+  const meta = decodeSafetensors(file).metadata;
+  if (meta?.springloop !== FILE_KIND || !meta.options || !meta.normalisation) {
+    throw new Error('Forecaster.load: not a Forecaster file (its safetensors metadata lacks springloop/options/normalisation); plain weights load with RecurrentModel.loadSafetensors');
+  }
+  let options: ForecasterOptions;
+  let stats: number[];
+  try {
+    options = JSON.parse(meta.options) as ForecasterOptions;
+    stats = JSON.parse(meta.normalisation) as number[];
+  } catch (e) {
+    throw new Error(`Forecaster.load: the file's metadata is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(stats) || stats.length !== 4 || !stats.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    throw new Error(`Forecaster.load: normalisation must be 4 finite numbers, got ${meta.normalisation}`);
+  }
+  return { options, stats };
+}
