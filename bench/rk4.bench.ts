@@ -22,7 +22,7 @@ import { buildEnsemble } from '../src/physics/ensemble';
 import { packOscillatorParams, recordRk4Chunk, rk4Kernel } from '../src/kernels/rk4';
 import { simulateReference, type OscillatorColumns } from '../src/reference/rk4';
 import { jsRk4Float32 } from './js-rk4';
-import { summarize, timeRuns, type BenchRow } from './stats';
+import { summarize, timeGpuRuns, timeRuns, type BenchRow } from './stats';
 import { coreCount, cpuSince, cpuSnapshot, type CpuUsed } from './cpu-time';
 import { medianGpuMs } from '../src/gpu/timestamps';
 
@@ -112,8 +112,7 @@ function maxRelativeError(got: ArrayLike<number>, want: ArrayLike<number>, perOs
 
 async function timeSimulate(sched: Scheduler, params: OscillatorColumns, quick?: boolean): Promise<{ times: number[]; hostMs: number }> {
   const host: number[] = [];
-  sched.resetWaitEstimate(); // the last benchmark's waits say nothing about this one's
-  const times = await timeRuns(async () => {
+  const times = await timeGpuRuns(sched, async () => {
     const start = performance.now();
     const trajectory = await simulate(sched, { params, ...WORKLOAD });
     host.push(performance.now() - start);
@@ -149,10 +148,9 @@ async function timeKernel(sched: Scheduler, params: OscillatorColumns, quick?: b
     record();
     await sched.flush();
   };
-  sched.resetWaitEstimate();
   await run(); // warm-up
   const before = cpuSnapshot();
-  const times = await timeRuns(run, { warmup: 0, minRuns: quick ? 3 : 5, maxRuns: 20, minMs: quick ? 200 : 1000 });
+  const times = await timeGpuRuns(sched, run, { warmup: 0, minRuns: quick ? 3 : 5, maxRuns: 20, minMs: quick ? 200 : 1000 });
   const cpu = perRun(cpuSince(before, cpuSnapshot()), times.length);
   const gpuMs = await medianGpuMs(sched, record, 3);
   for (const b of [paramsBuffer, state, out]) sched.destroyBuffer(b);

@@ -20,7 +20,7 @@ import { paramsToFloat64 } from '../src/reference/init';
 import { Random } from '../src/util/random';
 import { UnfusedLstm } from './unfused-lstm';
 import { medianGpuMs } from '../src/gpu/timestamps';
-import { summarize, timeRuns, type BenchRow } from './stats';
+import { summarize, timeGpuRuns, timeRuns, type BenchRow } from './stats';
 import { BenchAdam } from './adam-step';
 
 export interface RnnBenchOptions {
@@ -104,7 +104,7 @@ async function matmulCeiling(sched: Scheduler, quick: boolean, tiny: boolean): P
       for (let i = 0; i < want.length; i++) {
         if (Math.abs(got[i]! - want[i]!) > 1e-3 * Math.sqrt(n)) throw new Error(`ceiling/matmul validation failed at ${i}: ${got[i]} vs ${want[i]}`);
       }
-      const times = await timeRuns(async () => {
+      const times = await timeGpuRuns(sched, async () => {
         run();
         await sched.flush();
       }, { warmup: 1, minRuns: 3, minMs: quick ? 100 : 400 });
@@ -210,11 +210,11 @@ function workerCpuMs(): number | null {
  */
 async function timeSteps(sched: Scheduler, record: () => void, quick: boolean, slow: boolean): Promise<Timed> {
   const opts = { warmup: slow ? 1 : 2, minRuns: slow || quick ? 3 : 7, minMs: quick ? 200 : 1000 };
-  sched.resetWaitEstimate(); // the last benchmark's waits say nothing about this one's
   const run = async () => {
     record();
     await sched.flush();
   };
+  sched.resetWaitEstimate(); // the last benchmark's waits say nothing about this one's
   for (let i = 0; i < opts.warmup; i++) await run();
   const d0 = sched.counters.dispatches;
   const s0 = sched.counters.submits;

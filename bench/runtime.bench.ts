@@ -5,7 +5,7 @@ import type { Scheduler } from '../src/gpu/scheduler';
 import { axpy, axpyKernel } from '../src/kernels/axpy';
 import { axpyReference } from '../src/reference/axpy';
 import { STORAGE_RW } from '../src/gpu/flags';
-import { summarize, timeRuns, type BenchRow } from './stats';
+import { summarize, timeGpuRuns, type BenchRow } from './stats';
 
 export interface RuntimeBenchOptions {
   quick?: boolean;
@@ -23,8 +23,7 @@ export async function benchRuntime(sched: Scheduler, options: RuntimeBenchOption
 
   // Dispatch cost: K tiny dispatches in one pass, one submit-and-wait; slope over K.
   const perDispatch = async (k: number) => {
-    sched.resetWaitEstimate();
-    const times = await timeRuns(async () => {
+    const times = await timeGpuRuns(sched, async () => {
       for (let i = 0; i < k; i++) axpy(sched, 1, x, y);
       await sched.read(y);
     }, { minRuns: 5, minMs: opts.quick ? 100 : 400 });
@@ -37,7 +36,7 @@ export async function benchRuntime(sched: Scheduler, options: RuntimeBenchOption
   rows.push({ name: 'ceiling/dispatch', median_ms: dispatchMs, p10_ms: dispatchMs, p90_ms: dispatchMs, unit: 'dispatches/s', throughput: 1000 / dispatchMs, notes: { method: `(t(${k}) - t(1)) / ${k - 1} in one pass` } });
 
   // Submit-and-read: one dispatch, one submit, map a 4-byte result.
-  const roundTrip = await timeRuns(async () => {
+  const roundTrip = await timeGpuRuns(sched, async () => {
     axpy(sched, 1, x, y);
     await sched.read({ buffer: y.buffer, offset: 0, size: 4 });
   }, { minRuns: 20, minMs: opts.quick ? 100 : 500 });
@@ -48,7 +47,7 @@ export async function benchRuntime(sched: Scheduler, options: RuntimeBenchOption
   const src = sched.createBuffer(bytes, STORAGE_RW, 'copy-src');
   const dst = sched.createBuffer(bytes, STORAGE_RW, 'copy-dst');
   const reps = 4;
-  const copyTimes = await timeRuns(async () => {
+  const copyTimes = await timeGpuRuns(sched, async () => {
     for (let i = 0; i < reps; i++) sched.copy(src, dst, bytes);
     await sched.flush();
   }, { minRuns: 3, minMs: opts.quick ? 100 : 500 });

@@ -1,5 +1,6 @@
 // stats.ts — timing helpers shared by every bench file: repeat, then report the median and
 // the 10th/90th percentiles (in ms) and a throughput in the row's unit.
+import type { Scheduler } from '../src/gpu/scheduler';
 
 export interface BenchRow {
   name: string;
@@ -50,6 +51,15 @@ export async function timeRuns(fn: () => Promise<void> | void, opts: { warmup?: 
     times.push(performance.now() - t0);
   }
   return times;
+}
+
+/**
+ * timeRuns for GPU work: first forgets the scheduler's expected wait (Node sleeps through most
+ * of it), which the previous benchmark's very different dispatches would otherwise set.
+ */
+export function timeGpuRuns(sched: Pick<Scheduler, 'resetWaitEstimate'>, fn: () => Promise<void> | void, opts: Parameters<typeof timeRuns>[1] = {}): Promise<number[]> {
+  sched.resetWaitEstimate();
+  return timeRuns(fn, opts);
 }
 
 export function formatRows(adapter: string, rows: readonly BenchRow[]): string {

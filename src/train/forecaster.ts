@@ -22,6 +22,8 @@ import { planWindows, type WindowPlan } from '../data/windows';
 import type { Evaluation } from '../kernels/metrics';
 import { optimizerConfig } from '../kernels/optim';
 import { RecurrentModel } from '../model/recurrent-model';
+import type { ModelConfig } from '../model/config';
+import { decodeModelFile } from '../model/weights';
 import { recurrentModelHandle, type ModelHandle } from './model-handle';
 import { CELL_KINDS, forecastFeatures } from './plan';
 import { parseSchedule } from './schedule';
@@ -35,6 +37,12 @@ import { evaluateForecast, rollout, rolloutSpan } from './evaluate';
 export type { ForecasterOptions, ForecasterTraining, ForecastSeries } from './forecaster-input';
 
 const EVAL_BATCH = 256;
+
+/** The model a Forecaster with these options trains: one output, the head on the last step. */
+function modelConfigOf(o: Required<ForecasterOptions>): ModelConfig {
+  const features = forecastFeatures(o.target).features;
+  return { cell: CELL_KINDS[o.cell], inputSize: features, hiddenSize: o.hidden, numLayers: o.layers, outputSize: 1, head: 'last-step' };
+}
 
 export class Forecaster {
   private constructor(
@@ -66,16 +74,12 @@ export class Forecaster {
       if (!(TRAINING_KEYS as readonly string[]).includes(key)) throw new Error(`Forecaster.load: '${key}' is fixed by the file; only ${TRAINING_KEYS.join(', ')} can change`);
     }
     const o = resolveOptions({ ...saved.options, ...training });
+    const weights = decodeModelFile(modelConfigOf(o), file); // every tensor checked before any GPU work
     const placeholder = series === undefined;
     // Without a series: zeros just long enough for one training and one test window.
     const minWindows = Math.max(4, Math.ceil(2 / Math.min(o.trainFraction, 1 - o.trainFraction)));
     const f = await Forecaster.build(sched, placeholder ? new Float32Array(o.seq + minWindows) : series, o, saved.stats, placeholder);
-    try {
-      f.model.loadSafetensors(file);
-    } catch (e) {
-      f.destroy();
-      throw e;
-    }
+    f.model.setParameters(weights);
     return f;
   }
 
@@ -88,9 +92,7 @@ export class Forecaster {
     try {
       const windows = new GpuWindows(sched, data, plan, features);
       owned.push(windows);
-      const model = await RecurrentModel.create(sched, {
-        cell: CELL_KINDS[o.cell], inputSize: features.features, hiddenSize: o.hidden, numLayers: o.layers, outputSize: 1, head: 'last-step',
-      }, { seed: o.seed, maxWorkspaces: 6 });
+      const model = await RecurrentModel.create(sched, modelConfigOf(o), { seed: o.seed, maxWorkspaces: 6 });
       const handle = recurrentModelHandle(model);
       owned.push(handle);
       const trainer = new Trainer(sched, handle, windows, {

@@ -12,6 +12,16 @@ import { simulate } from '../../src/physics/simulate';
 const gpu = useGpu();
 const SMALL: ForecasterOptions = { cell: 'gru', hidden: 8, layers: 1, seq: 12, batch: 16, lr: 0.01, seed: 3 };
 
+/** Bytes with one ASCII string replaced by another of the same length (which must occur). */
+function replaceAscii(bytes: Uint8Array, from: string, to: string): Uint8Array {
+  const text = Array.from(bytes, (c) => String.fromCharCode(c)).join('');
+  const at = text.indexOf(from);
+  if (at < 0 || from.length !== to.length) throw new Error(`replaceAscii: '${from}' not found`);
+  const out = bytes.slice();
+  for (let i = 0; i < to.length; i++) out[at + i] = to.charCodeAt(i);
+  return out;
+}
+
 /** A damped sine of n samples. */
 function series(n: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => Math.exp(-i / 400) * Math.sin(i / 7));
@@ -104,6 +114,13 @@ describe('Forecaster', () => {
       const plain = await f.model.toSafetensors();
       await expect(Forecaster.load(gpu.sched, plain)).rejects.toThrow(/not a Forecaster file/);
       await expect(Forecaster.load(gpu.sched, new Uint8Array([1, 2, 3]))).rejects.toThrow(/safetensors/);
+      // A file whose options claim H = 8 over weights of H = 5 fails on the tensors, before any GPU work.
+      const other = await Forecaster.create(gpu.sched, x, { ...SMALL, cell: 'lstm', hidden: 5 });
+      const claims8 = replaceAscii(await other.save(), 'hidden\\":5', 'hidden\\":8');
+      other.destroy();
+      const created = gpu.sched.counters.buffersCreated;
+      await expect(Forecaster.load(gpu.sched, claims8)).rejects.toThrow(/weight_hh_l0/);
+      expect(gpu.sched.counters.buffersCreated).toBe(created);
     } finally {
       f.destroy();
     }
