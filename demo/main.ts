@@ -28,6 +28,8 @@ export interface DemoHook {
    * (built from the panel's settings if needed); per-epoch mean train and test losses.
    */
   trainEpochs(n: number): Promise<{ train: number[]; test: number[]; stepsPerEpoch: number }>;
+  /** Panel 3's "Save model": the file it offers for download (the Forecaster's safetensors), as bytes. */
+  saveModel(): Promise<{ name: string; bytes: number[] }>;
   /** Panel 4: n frames of the ensemble. */
   ensembleFrames(n: number): Promise<{ rate: number; t: number; finite: boolean }>;
 }
@@ -115,6 +117,10 @@ function installHook(system: SystemPanel, exercise: ExercisePanel, training: Tra
   };
   hook.physicsRnnError = (opts) => exercise.measure(opts?.solution ?? true);
   hook.trainEpochs = (n) => training.epochs(n);
+  hook.saveModel = async () => {
+    const file = await training.saveModel();
+    return { name: file.name, bytes: Array.from(file.bytes) };
+  };
   hook.ensembleFrames = (n) => ensemble.frames(n);
 }
 
@@ -130,6 +136,7 @@ window.springloopDemo = {
   },
   physicsRnnError: notStarted,
   trainEpochs: notStarted,
+  saveModel: notStarted,
   ensembleFrames: notStarted,
 };
 window.springloopDemo.ready = start().catch((e: Error) => {

@@ -34,6 +34,7 @@ export class TrainingPanel {
     this.rolloutChart = new LineChart($('rollout-chart'), { xLabel: 't', title: 'closed loop over the test span', placeholder });
     $('train-toggle').addEventListener('click', () => (this.running ? this.stop() : this.start()));
     $('train-reset').addEventListener('click', () => void this.reset());
+    $('train-save').addEventListener('click', () => void this.download());
     $('train-controls').addEventListener('change', () => void this.reset());
     $('train-controls').addEventListener('submit', (e) => e.preventDefault());
     system.onRun(() => void this.reset());
@@ -49,6 +50,31 @@ export class TrainingPanel {
     this.showProgress(session);
     await this.refreshPictures(session);
     return { train: reports.map((r) => r.trainLoss), test: reports.map((r) => r.testLoss), stepsPerEpoch: session.batchesPerEpoch };
+  }
+
+  /**
+   * The current model as Forecaster.save() writes it: safetensors with PyTorch names (for
+   * torch's load_file) and the options and normalisation springloop needs to load it again.
+   */
+  async saveModel(): Promise<{ name: string; bytes: Uint8Array }> {
+    const session = this.session;
+    if (!session || session.epoch === 0) throw new Error('train the model first: there is nothing to save yet');
+    const bytes = await this.gpu.run(() => session.forecaster.save());
+    return { name: `springloop-${session.settings.cell}-epoch${session.epoch}.safetensors`, bytes };
+  }
+
+  private async download(): Promise<void> {
+    try {
+      const { name, bytes } = await this.saveModel();
+      const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (e) {
+      showError($('training-readout'), e);
+    }
   }
 
   private start(): void {

@@ -119,6 +119,15 @@ describe('demo page', () => {
     expect(train[7]!).toBeLessThan(0.5 * train[0]!);
     expect(test[7]!).toBeLessThan(test[0]!);
     expect(await page.$eval('#stat-rate', (el) => el.textContent)).toMatch(/\d/);
+    // "Save model" offers the Forecaster's file: safetensors whose header names the weights and the settings.
+    const saved = await demo('saveModel');
+    expect(saved.name).toBe('springloop-gru-epoch8.safetensors');
+    const bytes = Uint8Array.from(saved.bytes);
+    const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+    expect(header.__metadata__.springloop).toBe('forecaster');
+    expect(JSON.parse(header.__metadata__.options)).toMatchObject({ cell: 'gru', hidden: 8, seq: 10 });
+    expect(header.weight_hh_l0.shape).toEqual([24, 8]);
     await screenshotPanel('training');
     expect(session.errors).toEqual([]);
   });
