@@ -109,6 +109,11 @@ export type ForecasterTraining = Pick<ForecasterOptions, 'batch' | 'lr' | 'optim
 export const TRAINING_KEYS = ['batch', 'lr', 'optimizer', 'clip', 'seed', 'trainFraction', 'maxEpochs'] as const;
 export const FILE_KIND = 'forecaster';
 
+/** The safetensors metadata Forecaster.load reads: the options and the normalisation [μx, σx, μΔ, σΔ]. */
+export function forecasterMetadata(options: Required<ForecasterOptions>, stats: readonly number[]): Record<string, string> {
+  return { format: 'pt', springloop: FILE_KIND, options: JSON.stringify(options), normalisation: JSON.stringify(stats) };
+}
+
 /** The options and normalisation save() wrote, checked; throws naming what is missing. */
 export function readForecasterFile(file: Uint8Array): { options: ForecasterOptions; stats: number[] } {
   if (!(file instanceof Uint8Array)) throw new Error('Forecaster.load: file must be the Uint8Array that save() returned');

@@ -29,7 +29,7 @@ import { CELL_KINDS, forecastFeatures } from './plan';
 import { parseSchedule } from './schedule';
 import { Trainer, type EpochReport } from './trainer';
 import {
-  describeSeries, FILE_KIND, gpuSeries, readForecasterFile, resolveOptions, TRAINING_KEYS,
+  describeSeries, forecasterMetadata, gpuSeries, readForecasterFile, resolveOptions, TRAINING_KEYS,
   type ForecasterOptions, type ForecasterTraining, type ForecastSeries,
 } from './forecaster-input';
 import { evaluateForecast, rollout, rolloutSpan } from './evaluate';
@@ -198,10 +198,7 @@ export class Forecaster {
    * saved.
    */
   async save(): Promise<Uint8Array> {
-    const stats = await this.windows.readStats();
-    return this.model.toSafetensors({
-      format: 'pt', springloop: FILE_KIND, options: JSON.stringify(this.options), normalisation: JSON.stringify(stats),
-    });
+    return this.model.toSafetensors(forecasterMetadata(this.options, await this.windows.readStats()));
   }
 
   private needSeries(what: string): void {

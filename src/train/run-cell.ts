@@ -12,6 +12,7 @@ import { recurrentModelHandle } from './model-handle';
 import { Trainer, type EpochReport } from './trainer';
 import { evaluateForecast, evaluateLabels, figureTrainStarts, rollout, rolloutSpan } from './evaluate';
 import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint';
+import { forecasterMetadata, resolveOptions } from './forecaster-input';
 
 export interface CellOutcome {
   cell: CellName;
@@ -64,13 +65,28 @@ export async function runCell(sched: Scheduler, plan: RunPlan, data: GpuWindows,
     };
     if (base.interrupted) return base;
     const t0 = performance.now();
-    await writeFileAtomic(join(o.outDir, `${cell}.safetensors`), await model.toSafetensors({ cell, dataset: c.dataset }));
+    await writeFileAtomic(join(o.outDir, `${cell}.safetensors`), await model.toSafetensors(await weightsMetadata(plan, cell, data)));
     const evaluated = await evaluateCell(sched, plan, trainer);
     return { ...base, ...evaluated, evalSeconds: (performance.now() - t0) / 1000 };
   } finally {
     trainer.destroy();
     handle.destroy();
   }
+}
+
+/**
+ * The weights file's metadata. A next-value forecaster also gets what Forecaster.load needs
+ * (options and normalisation), so a model trained here forecasts in an app or a browser.
+ */
+async function weightsMetadata(plan: RunPlan, cell: CellName, data: GpuWindows): Promise<Record<string, string>> {
+  const c = plan.config;
+  const base = { cell, dataset: c.dataset };
+  if (plan.windows.kind !== 'next') return { format: 'pt', ...base };
+  const options = resolveOptions({
+    cell, hidden: c.hidden, layers: c.layers, seq: c.seq, batch: c.batch, lr: c.lr, optimizer: c.optimizer,
+    clip: c.clip, seed: c.seed, target: c.target, maxEpochs: Math.max(10_000, c.epochs),
+  });
+  return { ...forecasterMetadata(options, await data.readStats()), ...base };
 }
 
 /** Restores the cell's checkpoint when resuming, trains to the end (or the stop), checkpointing; returns the seconds of each. */

@@ -15,6 +15,7 @@ import { RecurrentModel } from '../../src/model/recurrent-model';
 import { recurrentModelHandle } from '../../src/train/model-handle';
 import { evaluateForecast } from '../../src/train/evaluate';
 import { Trainer } from '../../src/train/trainer';
+import { Forecaster } from '../../src/train/forecaster';
 
 const gpu = useGpu();
 const SMALL = { dataset: 'sine', cells: ['lstm'], hidden: 12, layers: 1, seq: 16, batch: 32, rollout: 0 };
@@ -30,6 +31,18 @@ describe('training', () => {
     const results = JSON.parse(await readFile(join(outDir, 'results.json'), 'utf8'));
     expect(results.results[0].r2).toBeGreaterThan(0.9);
     expect((await readFile(join(outDir, 'figure.svg'), 'utf8')).startsWith('<svg')).toBe(true);
+    // The weights file loads as a Forecaster (options + normalisation in its metadata) and
+    // reproduces the run's one-step test predictions.
+    const spec = planRun(config).spec;
+    const xv = spec.host!();
+    const x = Float32Array.from({ length: spec.samples }, (_, s) => xv[2 * s]!);
+    const f = await Forecaster.load(gpu.sched, new Uint8Array(await readFile(join(outDir, 'lstm.safetensors'))), x);
+    try {
+      expect(f.options).toMatchObject({ cell: 'lstm', hidden: 12, layers: 1, seq: 16, target: 'value' });
+      expect((await f.evaluate('test')).predictions).toEqual(run.cells[0]!.testPred);
+    } finally {
+      f.destroy();
+    }
   });
 
   it('an interrupted run resumed from its checkpoint ends with the weights of an uninterrupted one', async () => {
