@@ -43,6 +43,7 @@ const DEFAULTS = {
 
 /** Merges the defaults and checks every option, naming it. */
 export function resolveOptions(options: ForecasterOptions): Required<ForecasterOptions> {
+  if (typeof options !== 'object' || options === null) throw new Error(`Forecaster: options must be an object, got ${String(options)}`);
   const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<ForecasterOptions>;
   const known = Object.keys(DEFAULTS);
   for (const key of Object.keys(options)) if (!known.includes(key)) throw new Error(`Forecaster: unknown option '${key}' (known: ${known.join(', ')})`);

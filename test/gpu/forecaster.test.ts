@@ -37,6 +37,7 @@ describe('Forecaster', () => {
     [{ target: 'raw' }, /target must be 'delta' or 'value', got 'raw'/],
     [{ trainFraction: 1 }, /trainFraction must be in \(0, 1\), got 1/],
     [{ epochs: 3 }, /unknown option 'epochs'/],
+    [null, /options must be an object, got null/],
     [{ seq: 199 }, /seq 199 is longer than the data allows: 200 samples/],
   ] as [Record<string, unknown>, RegExp][])('%j fails before any GPU work', async (options, message) => {
     const before = { ...gpu.sched.counters };
