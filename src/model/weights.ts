@@ -1,7 +1,7 @@
 // weights.ts — the model's parameters as PyTorch state_dict tensors: safetensors import and
 // export (src/io/safetensors.ts) and checks that name every missing, extra, wrongly shaped
 // or non-finite tensor before anything is uploaded.
-import { checkStateDict, decodeSafetensors, encodeSafetensors, type Float32Tensor } from '../io/safetensors';
+import { checkStateDict, decodeSafetensors, encodeSafetensors, type DecodedSafetensors, type Float32Tensor } from '../io/safetensors';
 import { modelParamShapes, type ModelConfig } from './config';
 
 /** Checks flat values by name: every parameter present, right length, finite. */
@@ -21,9 +21,9 @@ function throwProblems(problems: { message: string }[]): void {
   if (problems.length > 0) throw new Error(`parameters do not match the model: ${problems.map((p) => p.message).join('; ')}`);
 }
 
-/** Decodes and checks a safetensors file; returns float32 values by name. */
-export function decodeModelFile(config: ModelConfig, bytes: Uint8Array): Record<string, Float32Array> {
-  const { tensors } = decodeSafetensors(bytes);
+/** Decodes (unless already decoded) and checks a safetensors file; returns float32 values by name. */
+export function decodeModelFile(config: ModelConfig, file: Uint8Array | DecodedSafetensors): Record<string, Float32Array> {
+  const { tensors } = file instanceof Uint8Array ? decodeSafetensors(file) : file;
   const shapes = modelParamShapes(config);
   const problems = checkStateDict(tensors, shapes);
   for (const [name, t] of Object.entries(tensors)) {

@@ -5,7 +5,7 @@ import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import type { Trajectory } from '../physics/simulate';
 import type { GpuTrajectory } from '../data/gpu-data';
-import { decodeSafetensors } from '../io/safetensors';
+import { decodeSafetensors, type DecodedSafetensors } from '../io/safetensors';
 import { CELLS, type CellName, type TargetMode } from './config';
 
 export interface ForecasterOptions {
@@ -82,10 +82,19 @@ export function describeSeries(series: ForecastSeries): SeriesSource {
   if (typeof series !== 'object' || series === null || typeof series.length !== 'number') {
     throw new Error('Forecaster: series must be a simulate() trajectory or an array of samples');
   }
-  const host = Float32Array.from(series);
-  const bad = host.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new Error(`Forecaster: series[${bad}] is ${series[bad]}; every sample must be a finite float32`);
+  const host = finiteSamples(series, 'Forecaster: series');
   return { rows: 1, samples: host.length, trajectory: null, host, owned: true };
+}
+
+/**
+ * values[from..] as float32, or an error naming the first sample (by its index in `values`)
+ * that is not a finite float32.
+ */
+export function finiteSamples(values: ArrayLike<number>, what: string, from = 0): Float32Array {
+  const out = Float32Array.from(Array.prototype.slice.call(values, from) as number[]);
+  const bad = out.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`${what}[${from + bad}] is ${values[from + bad]}; every sample must be a finite float32`);
+  return out;
 }
 
 /** The series as the windows kernels see it: [R, S, C], x in channel 0. */
@@ -115,10 +124,11 @@ export function forecasterMetadata(options: Required<ForecasterOptions>, stats: 
   return { format: 'pt', springloop: FILE_KIND, options: JSON.stringify(options), normalisation: JSON.stringify(stats) };
 }
 
-/** The options and normalisation save() wrote, checked; throws naming what is missing. */
-export function readForecasterFile(file: Uint8Array): { options: ForecasterOptions; stats: number[] } {
+/** The decoded file with the options and normalisation save() wrote, checked; throws naming what is missing. */
+export function readForecasterFile(file: Uint8Array): { decoded: DecodedSafetensors; options: ForecasterOptions; stats: number[] } {
   if (!(file instanceof Uint8Array)) throw new Error('Forecaster.load: file must be the Uint8Array that save() returned');
-  const meta = decodeSafetensors(file).metadata;
+  const decoded = decodeSafetensors(file);
+  const meta = decoded.metadata;
   if (meta?.springloop !== FILE_KIND || !meta.options || !meta.normalisation) {
     throw new Error('Forecaster.load: not a Forecaster file (its safetensors metadata lacks springloop/options/normalisation); plain weights load with RecurrentModel.loadSafetensors');
   }
@@ -133,5 +143,5 @@ export function readForecasterFile(file: Uint8Array): { options: ForecasterOptio
   if (!Array.isArray(stats) || stats.length !== 4 || !stats.every((v) => typeof v === 'number' && Number.isFinite(v))) {
     throw new Error(`Forecaster.load: normalisation must be 4 finite numbers, got ${meta.normalisation}`);
   }
-  return { options, stats };
+  return { decoded, options, stats };
 }

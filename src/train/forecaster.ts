@@ -29,7 +29,7 @@ import { CELL_KINDS, forecastFeatures } from './plan';
 import { parseSchedule } from './schedule';
 import { Trainer, type EpochReport } from './trainer';
 import {
-  describeSeries, forecasterMetadata, gpuSeries, readForecasterFile, resolveOptions, TRAINING_KEYS,
+  describeSeries, finiteSamples, forecasterMetadata, gpuSeries, readForecasterFile, resolveOptions, TRAINING_KEYS,
   type ForecasterOptions, type ForecasterTraining, type ForecastSeries,
 } from './forecaster-input';
 import { evaluateForecast, rollout, rolloutSpan } from './evaluate';
@@ -74,7 +74,7 @@ export class Forecaster {
       if (!(TRAINING_KEYS as readonly string[]).includes(key)) throw new Error(`Forecaster.load: '${key}' is fixed by the file; only ${TRAINING_KEYS.join(', ')} can change`);
     }
     const o = resolveOptions({ ...saved.options, ...training });
-    const weights = decodeModelFile(modelConfigOf(o), file); // every tensor checked before any GPU work
+    const weights = decodeModelFile(modelConfigOf(o), saved.decoded); // every tensor checked before any GPU work
     const placeholder = series === undefined;
     // Without a series: zeros just long enough for one training and one test window.
     const minWindows = Math.max(4, Math.ceil(2 / Math.min(o.trainFraction, 1 - o.trainFraction)));
@@ -179,9 +179,7 @@ export class Forecaster {
       throw new Error(`forecast: recent must hold at least seq = ${seq} samples, got ${recent?.length ?? String(recent)}`);
     }
     if (!Number.isInteger(steps) || steps < 1) throw new Error(`forecast: steps must be an integer >= 1, got ${steps}`);
-    const tail = Float32Array.from(Array.prototype.slice.call(recent, -(seq + 1)) as number[]);
-    const bad = tail.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw new Error(`forecast: recent[${recent.length - tail.length + bad}] is ${tail[bad]}; every sample must be a finite float32`);
+    const tail = finiteSamples(recent, 'forecast: recent', Math.max(0, recent.length - (seq + 1)));
     const src = this.sched.createTensor([1, tail.length, 1], 'f32', 'forecast seed', tail);
     try {
       const series = { src, rows: 1, samples: tail.length, channels: 1, channel: 0 };
