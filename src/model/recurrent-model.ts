@@ -15,7 +15,7 @@ import { gruKernels } from '../kernels/gru';
 import { rnnKernels } from '../kernels/rnn';
 import type { RecurrentTile, RecurrentVariant } from '../kernels/recurrent';
 import { modelParamShapes, validateModelConfig, type ModelConfig } from './config';
-import { Workspace, checkWorkspaceLimits } from './workspace';
+import { Workspace, checkWorkspaceLimits, type LayerBuffers } from './workspace';
 import { layerForward, layerBackward, type LayerParams, type TimeLoop } from './layers';
 import { headBackward, headForward, headInput, type HeadShape } from './head';
 import { checkBackwardInputs, checkForwardInputs, checkLossTarget, type LossTarget } from './checks';
@@ -186,6 +186,16 @@ export class RecurrentModel {
     if (target.kind === 'mse') mseLossGpu(this.sched, ws.out, target.target, g.dOut, g.loss);
     else crossEntropyLossGpu(this.sched, ws.out, target.labels, g.dOut, g.loss);
     return { ...this.recordBackward(ws, g.dOut, opts, tBegin), loss: g.loss };
+  }
+
+  /**
+   * The last forward's tape per layer (time-major hseq / cseq [T+1, B, H], kept gates), for
+   * analysis kernels such as the step Jacobians (src/kernels/jacobian.ts). Views into the
+   * workspace: valid until the next forward of the same (batch, seqLen).
+   */
+  forwardTape(): { batch: number; seqLen: number; layers: readonly LayerBuffers[] } {
+    const ws = this.requireForward('forwardTape');
+    return { batch: ws.batch, seqLen: ws.seqLen, layers: ws.layers };
   }
 
   /** Records only the loss of the last forward (no gradients); returns the [1] tensor. */
