@@ -186,37 +186,51 @@ export function layerWeightsOf(params: Readonly<Record<string, ArrayLike<number>
 }
 
 /**
- * One step of the whole stack: full state s [L·S·H] (layer-major; per layer h then c), model
- * input u [I]. Returns s_t and the full-state Jacobian ∂s_t/∂s_{t-1} [L·S·H, L·S·H]: block
- * lower-triangular, block (l, m) = K^l · (h rows of block row l−1)(·, m) + δ_lm J^l, because
- * layer l reads the h of layer l−1 at the same step.
+ * The full-state Jacobian [L·N, L·N] of a stack from its layers' state Jacobians J^l [N, N]
+ * and input Jacobians K^l [N, In_l] (N = S·H): block lower-triangular, block (l, m) =
+ * K^l · (h rows of block row l−1)(·, m) + δ_lm J^l, because layer l reads the h of layer l−1
+ * at the same step.
  */
-export function stackedStepJacobian(m: StackedCell, state: Float64Array, u: Float64Array): { next: Float64Array; jacobian: Float64Array } {
-  const H = m.hidden;
-  const N = stateMultiplier(m.cell) * H;
-  const L = m.layers.length;
+export function assembleStackJacobian(blocks: readonly { state: ArrayLike<number>; input: ArrayLike<number> }[], N: number): Float64Array {
+  const L = blocks.length;
   const total = L * N;
-  if (state.length !== total) throw new Error(`state has ${state.length} values, expected ${total} (layers ${L} × ${N})`);
-  const next = new Float64Array(total);
   const J = new Float64Array(total * total);
-  let x = u;
   for (let l = 0; l < L; l++) {
-    const step = cellStepJacobians(m.cell, H, m.layers[l]!, state.subarray(l * N, (l + 1) * N), x);
-    next.set(step.next, l * N);
-    const inSize = x.length;
+    const { state, input } = blocks[l]!;
+    const inSize = input.length / N;
     for (let r = 0; r < N; r++) {
       const row = (l * N + r) * total;
-      for (let k = 0; k < N; k++) J[row + l * N + k] += step.state[r * N + k]!;
+      for (let k = 0; k < N; k++) J[row + l * N + k] += state[r * N + k]!;
       if (l === 0) continue;
-      // + K^l (∂h^{l-1}_t / ∂s_{t-1}): the h rows of block row l−1.
       for (let q = 0; q < inSize; q++) {
-        const kq = step.input[r * inSize + q]!;
+        const kq = input[r * inSize + q]!;
         if (kq === 0) continue;
         const src = ((l - 1) * N + q) * total;
         for (let col = 0; col < l * N; col++) J[row + col] += kq * J[src + col]!;
       }
     }
+  }
+  return J;
+}
+
+/**
+ * One step of the whole stack: full state s [L·S·H] (layer-major; per layer h then c), model
+ * input u [I]. Returns s_t and the full-state Jacobian ∂s_t/∂s_{t-1} [L·S·H, L·S·H]
+ * (assembleStackJacobian).
+ */
+export function stackedStepJacobian(m: StackedCell, state: Float64Array, u: Float64Array): { next: Float64Array; jacobian: Float64Array } {
+  const H = m.hidden;
+  const N = stateMultiplier(m.cell) * H;
+  const L = m.layers.length;
+  if (state.length !== L * N) throw new Error(`state has ${state.length} values, expected ${L * N} (layers ${L} × ${N})`);
+  const next = new Float64Array(L * N);
+  const blocks: StepJacobians[] = [];
+  let x = u;
+  for (let l = 0; l < L; l++) {
+    const step = cellStepJacobians(m.cell, H, m.layers[l]!, state.subarray(l * N, (l + 1) * N), x);
+    next.set(step.next, l * N);
+    blocks.push(step);
     x = step.next.slice(0, H);
   }
-  return { next, jacobian: J };
+  return { next, jacobian: assembleStackJacobian(blocks, N) };
 }

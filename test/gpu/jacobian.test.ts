@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { useGpu } from './gpu-context';
 import { RecurrentModel, type ModelConfig } from '../../src/model';
 import { CELL_KINDS, type CellKind } from '../../src/reference/cells';
-import { cellStepJacobiansFd, layerWeightsOf, stateMultiplier } from '../../src/reference/jacobian';
+import { cellStepJacobiansFd, layerWeightsOf, stackedStepJacobian, stateMultiplier } from '../../src/reference/jacobian';
+import { trajectoryDynamics, trajectoryJacobians } from '../../src/analysis/trajectory';
+import { fullStateSize, stackOf } from '../../src/analysis/state-layout';
+import { physicsRnn, physicsRnnTheory } from '../../src/physics-rnn';
 import { jacobianKernel, jacobianSizes, recordInputJacobians, recordStateJacobians } from '../../src/kernels/jacobian';
 import { Random } from '../../src/util/random';
 
@@ -72,4 +75,58 @@ describe('step Jacobians on the GPU', () => {
       expect(worst).toBeLessThan(2e-5);
     });
   }
+});
+
+describe('full-state Jacobians along a trajectory (trajectoryJacobians)', () => {
+  it('2-layer LSTM: the assembled GPU Jacobians equal the float64 stacked step at the GPU states', async () => {
+    const { sched } = gpu;
+    const config: ModelConfig = { cell: 'lstm', inputSize: 2, hiddenSize: 3, numLayers: 2, outputSize: 1, head: 'last-step' };
+    const model = await RecurrentModel.create(sched, config, { seed: 4 });
+    const rng = new Random(2);
+    const [B, T] = [2, 3];
+    const xHost = Float32Array.from({ length: B * T * 2 }, () => rng.normal());
+    const x = sched.createTensor([B, T, 2], 'f32', 'x', xHost);
+    model.forward(x);
+    const tape = model.forwardTape();
+    const seqs = (await sched.readMany(tape.layers.flatMap((l) => [l.hseq, l.cseq!]))) as Float32Array[];
+    const jacobians = await trajectoryJacobians(sched, model, 2);
+    const stack = stackOf(config, await model.getParameters());
+    const D = fullStateSize(config);
+    let worst = 0;
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const s = new Float64Array(D);
+        for (let l = 0; l < 2; l++) {
+          s.set(seqs[2 * l]!.subarray((t * B + b) * 3, (t * B + b + 1) * 3), l * 6);
+          s.set(seqs[2 * l + 1]!.subarray((t * B + b) * 3, (t * B + b + 1) * 3), l * 6 + 3);
+        }
+        const ref = stackedStepJacobian(stack, s, Float64Array.from(xHost.subarray((b * T + t) * 2, (b * T + t + 1) * 2))).jacobian;
+        for (let e = 0; e < D * D; e++) worst = Math.max(worst, Math.abs(jacobians[b]![t]![e]! - ref[e]!));
+      }
+    }
+    expect(worst).toBeLessThan(1e-6);
+    model.destroy();
+    sched.destroyBuffer(x.buffer);
+  });
+
+  it.each([[1, 0.5], [1, 3], [1, -1]] as const)('physics RNN (k %d, c %d): spectral radius and Lyapunov exponents are the Euler matrix\'s', async (k, c) => {
+    const { sched } = gpu;
+    const dt = 0.01;
+    const model = await physicsRnn(sched, { k, c, dt });
+    const T = 3000;
+    const u = sched.createTensor([1, T, 1], 'f32', 'u', new Float32Array(T).fill(0.3));
+    const h0 = sched.createTensor([1, 1, 2], 'f32', 'h0', [1, 0]);
+    model.forward(u, { h0 });
+    const dyn = trajectoryDynamics(await trajectoryJacobians(sched, model, 1), 2);
+    const theory = physicsRnnTheory({ k, c, dt });
+    for (const r of dyn.spectralRadius[0]!) expect(r).toBeCloseTo(theory.spectralRadius, 6);
+    const expected = theory.eigenvalues.map(([re, im]) => Math.log(Math.hypot(re, im))).sort((a, b) => b - a);
+    // Their sum is ln|det J| per step exactly; each converges to ln|λ| like 1/T (J is not normal).
+    const [l1, l2] = dyn.lyapunov[0]!;
+    expect(l1! + l2!).toBeCloseTo(expected[0]! + expected[1]!, 6); // float32 weights
+    for (let i = 0; i < 2; i++) expect(Math.abs(dyn.lyapunov[0]![i]! - expected[i]!)).toBeLessThan(3 / T);
+    model.destroy();
+    sched.destroyBuffer(u.buffer);
+    sched.destroyBuffer(h0.buffer);
+  });
 });
