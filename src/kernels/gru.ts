@@ -6,7 +6,7 @@ import { defineKernel, type Kernel } from '../gpu/kernel';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
-import { recordBackwardSteps, recordForwardSteps, type RecurrentRun } from './recurrent';
+import { recordBackwardSteps, recordForwardSteps, dstateBinding, type RecurrentRun, type StateGradRecord } from './recurrent';
 
 export const gruKernel = defineKernel('gru.wgsl', source);
 /** Everything gruForward / gruBackward dispatch (the backward ends with a gemm): prepare these. */
@@ -36,7 +36,7 @@ export function gruForward(sched: Scheduler, a: GruForwardArgs): void {
   });
 }
 
-export interface GruBackwardArgs extends RecurrentRun {
+export interface GruBackwardArgs extends RecurrentRun, StateGradRecord {
   wHh: GpuTensor;
   gates: GpuTensor;
   hseq: GpuTensor;
@@ -58,8 +58,9 @@ export function gruBackward(sched: Scheduler, a: GruBackwardArgs): void {
       variant: a.variant,
       units: 4,
       tileWidth: 3 * a.hidden,
-      bindings: { w_hh_b: a.wHh, gates_b: a.gates, hseq_b: a.hseq, dy: a.dy ?? a.gates, dg_in: a.dgIn, dg_hid: a.dgHid, dh_carry: a.dhCarry },
+      bindings: { w_hh_b: a.wHh, gates_b: a.gates, hseq_b: a.hseq, dy: a.dy ?? a.gates, dg_in: a.dgIn, dg_hid: a.dgHid, dh_carry: a.dhCarry, dstate: dstateBinding(sched, a.dstate) },
       hasDy: a.dy !== null,
+      keepDstate: Boolean(a.dstate),
       tile: a.tile,
     },
     { dgHid: a.dgHid, wHh: a.wHh, dhCarry: a.dhCarry, gateCount: 3 },

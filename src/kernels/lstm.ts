@@ -6,7 +6,7 @@ import { defineKernel, type Kernel } from '../gpu/kernel';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
-import { recordBackwardSteps, recordForwardSteps, type RecurrentRun } from './recurrent';
+import { recordBackwardSteps, recordForwardSteps, dstateBinding, type RecurrentRun, type StateGradRecord } from './recurrent';
 
 export const lstmKernel = defineKernel('lstm.wgsl', source);
 /** Everything lstmForward / lstmBackward dispatch (the backward ends with a gemm): prepare these. */
@@ -38,7 +38,7 @@ export function lstmForward(sched: Scheduler, a: LstmForwardArgs): void {
   });
 }
 
-export interface LstmBackwardArgs extends RecurrentRun {
+export interface LstmBackwardArgs extends RecurrentRun, StateGradRecord {
   wHh: GpuTensor;
   gates: GpuTensor;
   cseq: GpuTensor;
@@ -61,8 +61,9 @@ export function lstmBackward(sched: Scheduler, a: LstmBackwardArgs): void {
       variant: a.variant,
       units: 4,
       tileWidth: 4 * a.hidden,
-      bindings: { w_hh_b: a.wHh, gates_b: a.gates, cseq_b: a.cseq, dy: a.dy ?? a.gates, dgates: a.dgates, dh_carry: a.dhCarry, dc_carry: a.dcCarry },
+      bindings: { w_hh_b: a.wHh, gates_b: a.gates, cseq_b: a.cseq, dy: a.dy ?? a.gates, dgates: a.dgates, dh_carry: a.dhCarry, dstate: dstateBinding(sched, a.dstate), dc_carry: a.dcCarry },
       hasDy: a.dy !== null,
+      keepDstate: Boolean(a.dstate),
       tile: a.tile,
     },
     { dgHid: a.dgates, wHh: a.wHh, dhCarry: a.dhCarry, gateCount: 4 },

@@ -34,6 +34,28 @@ export interface RecurrentRun extends StepRange {
   tile?: RecurrentTile;
 }
 
+/** What every backward wrapper also takes: where to record d loss / d state for gradient norms. */
+export interface StateGradRecord {
+  /** [T, B, S, H] (S = 2 for LSTM: h then c; else 1): filled for rows tBegin..tEnd-1 when given. */
+  dstate?: GpuTensor | null;
+}
+
+const placeholders = new WeakMap<Scheduler, GPUBuffer>();
+
+/**
+ * The buffer bound as dstate when no gradient norms are recorded (never written then). Its own
+ * small buffer, since WebGPU forbids binding one buffer to two writable bindings of a dispatch.
+ */
+export function dstateBinding(sched: Scheduler, dstate: GpuTensor | null | undefined): Binding {
+  if (dstate) return dstate;
+  let buffer = placeholders.get(sched);
+  if (!buffer) {
+    buffer = sched.createBuffer(16, undefined, 'dstate placeholder');
+    placeholders.set(sched, buffer);
+  }
+  return buffer;
+}
+
 const pow2AtLeast = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 
 /**
@@ -96,6 +118,8 @@ export interface RecordStepsArgs {
   /** Cell-specific uniforms beyond batch, hidden, t_begin, t_end, has_dy. */
   extraUniforms?: UniformValues;
   hasDy?: boolean;
+  /** Backward: record d loss / d h_t (and c_t) into the cell's dstate binding (gradient norms). */
+  keepDstate?: boolean;
   tile?: RecurrentTile;
 }
 
@@ -119,7 +143,7 @@ function recordSteps(sched: Scheduler, a: RecordStepsArgs, direction: 'forward' 
   checkRange(where, a.range);
   const tile = resolveTile(sched, where, a);
   const { batch, hidden, tBegin, tEnd } = a.range;
-  const base = { batch, hidden, has_dy: a.hasDy ? 1 : 0, ...a.extraUniforms };
+  const base = { batch, hidden, has_dy: a.hasDy ? 1 : 0, keep_dstate: a.keepDstate ? 1 : 0, ...a.extraUniforms };
   if (a.variant === 'persistent') {
     sched.dispatch(a.kernel, `${direction}_seq`, {
       bindings: a.bindings,

@@ -6,7 +6,7 @@ import { defineKernel, type Kernel } from '../gpu/kernel';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
-import { recordBackwardSteps, recordForwardSteps, type RecurrentRun } from './recurrent';
+import { recordBackwardSteps, recordForwardSteps, dstateBinding, type RecurrentRun, type StateGradRecord } from './recurrent';
 
 export const rnnKernel = defineKernel('rnn.wgsl', source);
 /** Everything rnnForward / rnnBackward dispatch (the backward ends with a gemm): prepare these. */
@@ -45,7 +45,7 @@ export function rnnForward(sched: Scheduler, a: RnnForwardArgs): void {
   });
 }
 
-export interface RnnBackwardArgs extends RecurrentRun {
+export interface RnnBackwardArgs extends RecurrentRun, StateGradRecord {
   wHh: GpuTensor;
   hseq: GpuTensor;
   /** [T, B, H] d loss / d h_t from above, or null. */
@@ -66,9 +66,10 @@ export function rnnBackward(sched: Scheduler, a: RnnBackwardArgs): void {
       variant: a.variant,
       units: 4,
       tileWidth: a.hidden,
-      bindings: { w_hh_b: a.wHh, hseq_b: a.hseq, dy: a.dy ?? a.hseq, dgates: a.dgates, dh_carry: a.dhCarry },
+      bindings: { w_hh_b: a.wHh, hseq_b: a.hseq, dy: a.dy ?? a.hseq, dgates: a.dgates, dh_carry: a.dhCarry, dstate: dstateBinding(sched, a.dstate) },
       extraUniforms: { act: actCode(a.activation) },
       hasDy: a.dy !== null,
+      keepDstate: Boolean(a.dstate),
       tile: a.tile,
     },
     { dgHid: a.dgates, wHh: a.wHh, dhCarry: a.dhCarry, gateCount: 1 },

@@ -74,6 +74,8 @@ export interface LayerBackwardArgs {
   /** Add to the gradient arena instead of overwriting it. */
   accumulate: boolean;
   loop: TimeLoop;
+  /** [T, B, S, H]: when given, the time loop records d loss / d h_t (and c_t) there. */
+  dstate?: GpuTensor | null;
 }
 
 /** BPTT through one layer: dgates, dhCarry/dcCarry → state at tBegin−1, param grads, dIn. */
@@ -82,7 +84,7 @@ export function layerBackward(sched: Scheduler, a: LayerBackwardArgs): void {
   const { batch: B, seqLen: T, hidden: H } = s;
   const GH = gatesOf(s.cell) * H;
   const range = { batch: B, hidden: H, seqLen: T, tBegin: a.tBegin, tEnd: T };
-  const common = { ...range, ...a.loop, wHh: params.wHh, dy: a.dy, dhCarry: gbuf.dhCarry };
+  const common = { ...range, ...a.loop, wHh: params.wHh, dy: a.dy, dhCarry: gbuf.dhCarry, dstate: a.dstate ?? null };
   if (s.cell === 'lstm') lstmBackward(sched, { ...common, gates: buf.gates!, cseq: buf.cseq!, dgates: gbuf.dgIn, dcCarry: gbuf.dcCarry! });
   else if (s.cell === 'gru') gruBackward(sched, { ...common, gates: buf.gates!, hseq: buf.hseq, dgIn: gbuf.dgIn, dgHid: gbuf.dgHid });
   else rnnBackward(sched, { ...common, hseq: buf.hseq, dgates: gbuf.dgIn, activation: RNN_ACT[s.cell]! });

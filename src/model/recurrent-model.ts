@@ -13,6 +13,7 @@ import { lossKernel, mseLossGpu, crossEntropyLossGpu } from '../kernels/loss';
 import { lstmKernels } from '../kernels/lstm';
 import { gruKernels } from '../kernels/gru';
 import { rnnKernels } from '../kernels/rnn';
+import { recordStateGradNorms, stateGradNormKernel } from '../kernels/state-grad-norm';
 import type { RecurrentTile, RecurrentVariant } from '../kernels/recurrent';
 import { modelParamShapes, validateModelConfig, type ModelConfig } from './config';
 import { Workspace, checkWorkspaceLimits, type LayerBuffers } from './workspace';
@@ -20,6 +21,7 @@ import { layerForward, layerBackward, type LayerParams, type TimeLoop } from './
 import { headBackward, headForward, headInput, type HeadShape } from './head';
 import { checkBackwardInputs, checkForwardInputs, checkLossTarget, type LossTarget } from './checks';
 import { initRecurrentParams } from '../reference/init';
+import { stateMultiplier } from '../reference/jacobian';
 import { pickVariant } from './variant';
 import * as weights from './weights';
 
@@ -62,6 +64,12 @@ export interface BackwardOptions {
   truncate?: number;
   /** Add to the gradient arena instead of overwriting it. Default false. */
   accumulate?: boolean;
+  /**
+   * Also record gradient norms through time (Pascanu et al. 2013): the backward kernels keep
+   * d loss / d h_t (and c_t) and one reduction per layer turns them into `gradNorms`. Nothing
+   * is read back until you read that tensor. Default false.
+   */
+  gradNorms?: boolean;
 }
 
 export interface BackwardOutputs {
@@ -69,6 +77,12 @@ export interface BackwardOutputs {
   dx: GpuTensor;
   dh0: GpuTensor;
   dc0: GpuTensor | null;
+  /**
+   * With opts.gradNorms: [L, S, T], element (l, 0, t) = (1/B) Σ_b ‖∂L/∂h^l_t[b]‖₂ (all of it:
+   * from the loss at t and later and from the layer above) and, LSTM (S = 2), (l, 1, t) the
+   * same of ∂L/∂c_t with h_t held fixed; steps before a truncation are 0. Else null.
+   */
+  gradNorms: GpuTensor | null;
 }
 
 interface LastForward {
@@ -85,7 +99,7 @@ export class RecurrentModel {
   static async create(sched: Scheduler, config: ModelConfig, opts: RecurrentModelOptions = {}): Promise<RecurrentModel> {
     validateModelConfig(config);
     const cellKernels = config.cell === 'lstm' ? lstmKernels : config.cell === 'gru' ? gruKernels : rnnKernels;
-    await sched.prepare(gemmKernel, permuteKernel, lossKernel, ...cellKernels);
+    await sched.prepare(gemmKernel, permuteKernel, lossKernel, stateGradNormKernel, ...cellKernels);
     return new RecurrentModel(sched, config, opts);
   }
 
@@ -237,6 +251,7 @@ export class RecurrentModel {
       dRnnOut: g.dRnnOut, dyTop: g.dyTop, dhCarryTop: g.layers[L - 1]!.dhCarry,
     });
     const loop = this.timeLoop(B);
+    const norms = opts.gradNorms ? ws.gradNorms() : null;
     for (let l = L - 1; l >= 0; l--) {
       layerBackward(this.sched, {
         shape: { cell: this.config.cell, batch: B, seqLen: T, hidden: H, inputs: l === 0 ? I : H },
@@ -244,8 +259,12 @@ export class RecurrentModel {
         buf: ws.layers[l]!, gbuf: g.layers[l]!,
         input: l === 0 ? ws.xT : ws.layers[l - 1]!.hseq, inputOffset: l === 0 ? 0 : B * H,
         dy: l === L - 1 ? g.dyTop : g.layers[l + 1]!.dIn,
-        tBegin, accumulate, loop,
+        tBegin, accumulate, loop, dstate: norms?.dstate[l] ?? null,
       });
+      if (norms) {
+        const S = stateMultiplier(this.config.cell);
+        recordStateGradNorms(this.sched, { batch: B, hidden: H, slots: S, steps: T, tBegin, dstate: norms.dstate[l]!, norms: norms.norms, outOffset: l * S * T });
+      }
     }
     permute01(this.sched, { src: g.layers[0]!.dIn, out: g.dx, dims: [T, B, I] });
     for (let l = 0; l < L; l++) {
@@ -253,7 +272,7 @@ export class RecurrentModel {
       this.sched.copy(gl.dhCarry, { buffer: g.dh0.buffer, offset: l * bytes, size: bytes });
       if (gl.dcCarry) this.sched.copy(gl.dcCarry, { buffer: g.dc0!.buffer, offset: l * bytes, size: bytes });
     }
-    return { dx: g.dx, dh0: g.dh0, dc0: g.dc0 };
+    return { dx: g.dx, dh0: g.dh0, dc0: g.dc0, gradNorms: norms?.norms ?? null };
   }
 
   private initState(src: GpuTensor | null, srcOffset: number, dst: GpuTensor, bytes: number): void {

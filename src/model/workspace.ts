@@ -5,6 +5,7 @@
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gatesOf, type ModelConfig } from './config';
+import { stateMultiplier } from '../reference/jacobian';
 
 /** One layer's activations and gradients. */
 export interface LayerBuffers {
@@ -45,6 +46,14 @@ export interface GradBuffers {
   loss: GpuTensor;
 }
 
+/** Buffers of gradient norms through time, allocated on the first backward that asks for them. */
+export interface GradNormBuffers {
+  /** Per layer [T, B, S, H]: d loss / d h_t (and c_t, LSTM) as the backward kernels record them. */
+  dstate: GpuTensor[];
+  /** [L, S, T]: batch-mean ‖d loss / d h_t‖₂ (s = 0) and ‖d loss / d c_t‖₂ (s = 1, LSTM). */
+  norms: GpuTensor;
+}
+
 /** Element counts of every tensor a shape needs, for checking device limits before allocating. */
 export function workspaceTensorSizes(config: ModelConfig, batch: number, seqLen: number): Record<string, number> {
   const { inputSize: I, hiddenSize: H, numLayers: L, outputSize: O } = config;
@@ -74,6 +83,7 @@ export class Workspace {
   readonly hN: GpuTensor;
   readonly cN: GpuTensor | null;
   private gradBuffers: GradBuffers | null = null;
+  private normBuffers: GradNormBuffers | null = null;
   private readonly owned: GpuTensor[] = [];
 
   constructor(private readonly sched: Scheduler, private readonly config: ModelConfig, readonly batch: number, readonly seqLen: number) {
@@ -129,6 +139,16 @@ export class Workspace {
       loss: this.make([1], 'loss'),
     };
     return this.gradBuffers;
+  }
+
+  /** Gradient-norm buffers, allocated on first use. */
+  gradNorms(): GradNormBuffers {
+    if (this.normBuffers) return this.normBuffers;
+    const { hiddenSize: H, numLayers: L } = this.config;
+    const S = stateMultiplier(this.config.cell);
+    const dstate = Array.from({ length: L }, (_, l) => this.make([this.seqLen, this.batch, S, H], `dstate_l${l}`));
+    this.normBuffers = { dstate, norms: this.make([L, S, this.seqLen], 'grad_norms') };
+    return this.normBuffers;
   }
 
   destroy(): void {
