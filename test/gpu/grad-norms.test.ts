@@ -13,6 +13,7 @@ import { batchMeanNorms } from '../../src/reference/grad-norms';
 import { CELL_KINDS, type CellKind } from '../../src/reference/cells';
 import type { RecurrentVariant } from '../../src/kernels/recurrent';
 import { Random } from '../../src/util/random';
+import { rhoSweep } from '../../src/analysis/rho-sweep';
 
 const gpu = useGpu();
 
@@ -88,5 +89,21 @@ describe('gradient norms through time on the GPU', () => {
     const ref = referenceNorms(c, got.params, got.xHost, got.yHost, got.config);
     // With a last-step loss the gradients of the last 4 steps do not depend on the truncation.
     expectNorms(c, got.norms, ref, 5);
+  });
+});
+
+describe('experiment (a): the rho sweep', () => {
+  it('linear RNN: the gradient norm changes by a factor rho per step back in time', async () => {
+    const rows = await rhoSweep(gpu.sched, { cell: 'rnn_identity', hidden: 16, steps: 60, batch: 8 });
+    expect(rows.map((r) => r.rho)).toEqual([0.5, 0.9, 1, 1.1, 1.5]);
+    for (const r of rows) expect(Math.abs(r.rate - r.rho) / r.rho, `rho ${r.rho}: rate ${r.rate}`).toBeLessThan(0.03);
+    // Decay below 1, growth above: the norm at t = 1 against the norm at T.
+    expect(rows[0]!.norms[0]! / rows[0]!.norms[59]!).toBeLessThan(1e-10);
+    expect(rows[4]!.norms[0]! / rows[4]!.norms[59]!).toBeGreaterThan(1e8);
+  });
+
+  it('tanh RNN: tanh\' ≤ 1 makes every factor at most rho', async () => {
+    const rows = await rhoSweep(gpu.sched, { cell: 'rnn_tanh', hidden: 16, steps: 40, batch: 4, rhos: [0.9, 1.5] });
+    for (const r of rows) expect(r.rate).toBeLessThanOrEqual(r.rho * 1.03);
   });
 });
