@@ -32,8 +32,8 @@ export interface RhoSweepRow {
   norms: number[];
   /**
    * Per-step factor going back in time: exp(−slope) of ln ‖∂L/∂h_t‖ against t over the first
-   * ¾ of the steps (away from the loss, where the top eigen-direction dominates). → ρ for
-   * the linear RNN.
+   * ¾ of the steps (away from the loss, where the top eigen-direction dominates; see
+   * backwardRate). → ρ for the linear RNN.
    */
   rate: number;
 }
@@ -43,6 +43,20 @@ export function scaleToSpectralRadius(w: ArrayLike<number>, hidden: number, rho:
   const current = spectralRadius(w, hidden);
   if (!(current > 0)) throw new Error('scaleToSpectralRadius: W has spectral radius 0');
   return Float32Array.from(w, (v) => (v * rho) / current);
+}
+
+/** Smallest norm the fit trusts: below it float32 flushes or loses the curve. */
+const FIT_FLOOR = 1e-30;
+
+/**
+ * Per-step factor back in time over the first ¾ of the steps, starting where the curve is
+ * above FIT_FLOOR (a strongly vanishing one underflows float32 near t = 1); NaN if < 2 steps.
+ */
+export function backwardRate(norms: readonly number[]): number {
+  const to = Math.floor((3 * norms.length) / 4);
+  let from = to;
+  while (from > 0 && norms[from - 1]! > FIT_FLOOR && Number.isFinite(norms[from - 1]!)) from--;
+  return to - from >= 2 ? 1 / geometricRate(norms, from, to) : Number.NaN;
 }
 
 /** Runs the sweep on the GPU; see the file comment. */
@@ -70,7 +84,7 @@ export async function rhoSweep(sched: Scheduler, o: RhoSweepOptions = {}): Promi
       model.forward(x);
       const { gradNorms } = model.lossAndBackward({ kind: 'mse', target: y }, { gradNorms: true });
       const norms = [...((await sched.read(gradNorms!)) as Float32Array)];
-      rows.push({ rho, norms, rate: 1 / geometricRate(norms, 0, Math.floor((3 * T) / 4)) });
+      rows.push({ rho, norms, rate: backwardRate(norms) });
     }
   } finally {
     model.destroy();

@@ -14,6 +14,8 @@ import { CELL_KINDS, type CellKind } from '../../src/reference/cells';
 import type { RecurrentVariant } from '../../src/kernels/recurrent';
 import { Random } from '../../src/util/random';
 import { rhoSweep } from '../../src/analysis/rho-sweep';
+import { renderRhoSweepFigure } from '../../src/report/dynamics-figure';
+import { mkdirSync, writeFileSync } from 'node:fs';
 
 const gpu = useGpu();
 
@@ -95,6 +97,8 @@ describe('gradient norms through time on the GPU', () => {
 describe('experiment (a): the rho sweep', () => {
   it('linear RNN: the gradient norm changes by a factor rho per step back in time', async () => {
     const rows = await rhoSweep(gpu.sched, { cell: 'rnn_identity', hidden: 16, steps: 60, batch: 8 });
+    mkdirSync('test-artifacts', { recursive: true });
+    writeFileSync('test-artifacts/rho-sweep-linear.svg', renderRhoSweepFigure(rows, 'linear RNN', gpu.ctx.adapterName));
     expect(rows.map((r) => r.rho)).toEqual([0.5, 0.9, 1, 1.1, 1.5]);
     for (const r of rows) expect(Math.abs(r.rate - r.rho) / r.rho, `rho ${r.rho}: rate ${r.rate}`).toBeLessThan(0.03);
     // Decay below 1, growth above: the norm at t = 1 against the norm at T.
