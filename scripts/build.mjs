@@ -1,4 +1,4 @@
-// build.mjs — esbuild bundles: the Node library + CLI + scripts (dawn.node stays external),
+// build.mjs — esbuild bundles: the Node library + its 'springloop/analysis' entry + CLI + scripts (dawn.node stays external),
 // the browser ESM bundle (WGSL inlined, nothing Node-only), and the demo pages; then
 // TypeScript declarations. `node scripts/build.mjs --no-types` skips the declarations.
 // Browser code ships minified (names kept, source maps beside it).
@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, mkdirSync, cpSync } from 'node:fs';
 
 const common = { bundle: true, format: 'esm', loader: { '.wgsl': 'text' }, sourcemap: true, logLevel: 'warning', target: 'es2022' };
-const nodeEntries = ['src/index.ts', 'src/cli.ts', 'scripts/conformance.ts', 'scripts/results-md.ts'].filter((f) => existsSync(f));
+const nodeEntries = ['src/index.ts', 'src/analysis/index.ts', 'src/cli.ts', 'scripts/conformance.ts', 'scripts/results-md.ts'].filter((f) => existsSync(f));
 
 rmSync('dist', { recursive: true, force: true });
 await build({

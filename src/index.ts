@@ -15,7 +15,12 @@ export { Random } from './util/random';
 export { simulate, type SimulateOptions, type Trajectory } from './physics/simulate';
 export { simulateReference, DEFAULT_OSCILLATOR, PARAM_NAMES, type OscillatorParams, type Integrator } from './reference/rk4';
 export { buildEnsemble } from './physics/ensemble';
-export { physicsRnn, physicsRnnParameters, PHYSICS_RNN_CONFIG } from './physics-rnn';
+export { physicsRnn, physicsRnnParameters, physicsRnnTheory, PHYSICS_RNN_CONFIG, type PhysicsRnnOptions, type PhysicsRnnTheory, type DampingRegime } from './physics-rnn';
+
+// Dynamics on the GPU (no host linear algebra: that is in 'springloop/analysis').
+export { recordStateJacobians, recordInputJacobians, jacobianSizes, jacobianKernel, type JacobianArgs } from './kernels/jacobian';
+export { recordStateGradNorms, stateGradNormKernel, type StateGradNormArgs } from './kernels/state-grad-norm';
+export { classifyEigenvalues, eigenvalues2x2, type Stability } from './analysis/stability';
 
 // Recurrent models (PyTorch state_dict names), optimizers, data and training.
 export * from './model/index';

@@ -1,0 +1,15 @@
+// index.ts — 'springloop/analysis': RNNs as dynamical systems. Gradient norms through time come
+// with the core library (RecurrentModel.backward({ gradNorms: true })); this entry adds what
+// needs float64 linear algebra on the host (ml-matrix), kept out of the browser library bundle:
+// Jacobian spectra and Lyapunov exponents along trajectories, fixed points, the whole analysis
+// and its JSON / SVG, and the two gradient experiments.
+export { analyzeModel, sampleStarts, type AnalysisInputs, type AnalysisResult } from './analyze';
+export { analysisJson, type AnalysisJson } from './report';
+export { findFixedPoints, fixedPointGradient, qValue, type FixedPoint, type FixedPointOptions, type FixedPointResult } from './fixed-points';
+export { trajectoryJacobians, trajectoryDynamics, type TrajectoryDynamics } from './trajectory';
+export { eigenvalues, spectralRadius, singularValues, lyapunovExponents, principalAxes, solve, modulus, type Complex } from './linalg';
+export { classifyEigenvalues, eigenvalues2x2, type Stability } from './stability';
+export { fullStateSize, toModelStates, fromModelStates, stackOf } from './state-layout';
+export { rhoSweep, scaleToSpectralRadius, backwardRate, type RhoSweepOptions, type RhoSweepRow } from './rho-sweep';
+export { longMemoryExperiment, longMemoryData, type LongMemoryOptions, type LongMemoryRow } from './long-memory';
+export { renderAnalysisFigure, renderRhoSweepFigure, renderLongMemoryFigure } from '../report/dynamics-figure';
