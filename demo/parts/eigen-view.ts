@@ -13,6 +13,7 @@ export interface EigenReading {
   verdict: 'explodes' | 'decays' | 'neither grows nor decays';
 }
 
+/** Panel 2's eigenvalue canvas and its readout sentence. */
 export class EigenView {
   last: EigenReading | null = null;
   private eig: [number, number][] = [];

@@ -24,6 +24,7 @@ export interface VanishingResult {
   parameters: Record<string, Record<string, number[]>>;
 }
 
+/** Panel 5's controls, live chart and readout. */
 export class VanishingPanel {
   private readonly chart: LineChart;
   private busy: Promise<VanishingResult> | null = null;

@@ -9,6 +9,7 @@ import { RecurrentModel, type CellType } from '../../src/model';
 import { GpuOptimizer, GradClipper, optimizerConfig } from '../../src/kernels/optim';
 import { longMemoryData } from '../../src/analysis/long-memory';
 
+/** The three cells the panel compares, in its order. */
 export const VANISH_CELLS: readonly CellType[] = ['rnn_tanh', 'lstm', 'gru'];
 /** T steps, H units, B sequences per batch, Adam steps per round, training batches. */
 export const VANISH = { steps: 40, hidden: 16, batch: 16, stepsPerRound: 8, trainBatches: 4, lr: 3e-3 } as const;
@@ -26,6 +27,7 @@ interface Trained {
   clip: GradClipper;
 }
 
+/** Three models, their optimizers and the task's batches on the GPU (one per panel run). */
 export class VanishingRun {
   private readonly cells = new Map<CellType, Trained>();
   private readonly owned: GpuTensor[] = [];

@@ -9,6 +9,7 @@ import { rhoSweep } from '../analysis/rho-sweep';
 import { longMemoryExperiment } from '../analysis/long-memory';
 import { renderLongMemoryFigure, renderRhoSweepFigure } from '../report/dynamics-figure';
 
+/** The names --experiment takes. */
 export const EXPERIMENTS = ['rho-sweep', 'long-memory'] as const;
 
 async function rhoExperiment(sched: Scheduler, quick: boolean, outDir: string, adapter: string): Promise<void> {

@@ -22,6 +22,7 @@ const FLAGS: FlagSpec = {
   experiment: 'string', quick: 'boolean', out: 'string', adapter: 'string',
 };
 
+/** `springloop analyze --help`. */
 export const ANALYZE_USAGE = `usage: springloop analyze (--model FILE | --physics-rnn --k K --c C --dt DT | --experiment NAME) [options]
 
   The recurrent model as a dynamical system: ‖∂L/∂h_t‖ per layer and step (from the backward
@@ -104,6 +105,7 @@ async function analyzeSource(sched: Scheduler, src: AnalysisSource, args: Record
   console.log(`wrote ${join(outDir, 'analysis.json')}, ${join(outDir, 'analysis.svg')}`);
 }
 
+/** Runs `springloop analyze` with argv (after the command name); returns the exit code. */
 export async function runAnalyze(argv: string[]): Promise<number> {
   const { args, outDir } = resolveAnalyzeArgs(argv);
   if (args.model !== undefined) await savedModelPlan(args.model as string, args.dataset as string | undefined); // file, config and data errors before the GPU

@@ -7,6 +7,7 @@ import { grid1d } from '../gpu/grid';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 
+/** shaders/fixed_point.wgsl (entry points residual, descend). */
 export const fixedPointKernel = defineKernel('fixed_point.wgsl', source);
 const WG = 64;
 

@@ -11,6 +11,7 @@ import { CELL_KINDS, gateCount, type CellKind } from '../reference/cells';
 import { stateMultiplier } from '../reference/jacobian';
 import { requireInteger, requireOneOf } from '../util/check';
 
+/** shaders/jacobian.wgsl (entry points state_jacobian, input_jacobian). */
 export const jacobianKernel = defineKernel('jacobian.wgsl', source);
 const WG = 64;
 

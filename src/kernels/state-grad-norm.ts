@@ -8,9 +8,11 @@ import { grid1d } from '../gpu/grid';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 
+/** shaders/state_grad_norm.wgsl (entry point step_norms). */
 export const stateGradNormKernel = defineKernel('state_grad_norm.wgsl', source);
 const WG = 64;
 
+/** Sizes, the recorded dstate and where the [S, T] norms go. */
 export interface StateGradNormArgs {
   batch: number;
   hidden: number;
