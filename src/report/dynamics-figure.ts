@@ -24,6 +24,8 @@ function document(width: number, height: number, title: string, subtitle: string
 
 const steps = (n: number): number[] => Array.from({ length: n }, (_, t) => t + 1);
 const positive = (v: number[]): number[] => v.filter((x) => x > 0 && Number.isFinite(x));
+/** For a log axis: values ≤ 0 (a norm that underflowed float32) become gaps, not plunges. */
+const forLog = (v: readonly number[]): number[] => v.map((x) => (x > 0 ? x : Number.NaN));
 
 function logRange(curves: number[][]): [number, number] {
   const all = curves.flatMap(positive);
@@ -39,8 +41,8 @@ function normsPanel(box: Box, j: AnalysisJson): string {
   const T = j.gradient_norms[0]?.length ?? 1;
   const p = new Plot(box, [1, T], logRange(curves), { title: '‖∂L/∂h_t‖ per layer (batch mean)', xLabel: 't', yLabel: 'norm (log)', logY: true });
   const legend: [string, string][] = [];
-  j.gradient_norms.forEach((n, l) => { p.line(steps(n.length), n, COLORS[l % COLORS.length]!, 1.6); legend.push([`h, layer ${l}`, COLORS[l % COLORS.length]!]); });
-  j.cell_gradient_norms?.forEach((n, l) => { p.line(steps(n.length), n, COLORS[l % COLORS.length]!, 1.2, '4,3'); legend.push([`c, layer ${l}`, COLORS[l % COLORS.length]!]); });
+  j.gradient_norms.forEach((n, l) => { p.line(steps(n.length), forLog(n), COLORS[l % COLORS.length]!, 1.6); legend.push([`h, layer ${l}`, COLORS[l % COLORS.length]!]); });
+  j.cell_gradient_norms?.forEach((n, l) => { p.line(steps(n.length), forLog(n), COLORS[l % COLORS.length]!, 1.2, '4,3'); legend.push([`c, layer ${l}`, COLORS[l % COLORS.length]!]); });
   p.legend(legend.slice(0, 6));
   return p.svg();
 }
@@ -83,9 +85,9 @@ export function renderAnalysisFigure(j: AnalysisJson, r: AnalysisResult): string
 export function renderRhoSweepFigure(rows: readonly RhoSweepRow[], cell: string, adapter: string): string {
   const T = rows[0]?.norms.length ?? 1;
   const p = new Plot({ x: 80, y: 80, w: 640, h: 360 }, [1, T], logRange(rows.map((r) => r.norms)), { title: `${cell}: ‖∂L/∂h_t‖ with W_hh scaled to spectral radius ρ (loss on step T)`, xLabel: 't', yLabel: 'norm (log)', logY: true });
-  rows.forEach((r, i) => p.line(steps(r.norms.length), r.norms, COLORS[i % COLORS.length]!, 1.6));
-  p.legend(rows.map((r, i) => [`ρ ${r.rho}: ×${r.rate.toFixed(3)}/step`, COLORS[i % COLORS.length]!] as [string, string]));
-  return document(800, 480, 'Gradient norms through time against the spectral radius of W_hh', `per-step factor back in time fitted over the first 3/4 of the steps · ${adapter}`, [p.svg()]);
+  rows.forEach((r, i) => p.line(steps(r.norms.length), forLog(r.norms), COLORS[i % COLORS.length]!, 1.6));
+  p.legend(rows.map((r, i) => [`ρ ${r.rho} → ${r.rate.toFixed(3)}`, COLORS[i % COLORS.length]!] as [string, string]));
+  return document(800, 480, 'Gradient norms through time against the spectral radius of W_hh', `legend: ρ → the per-step factor back in time fitted over the first 3/4 of the steps (gaps: below float32) · ${adapter}`, [p.svg()]);
 }
 
 /** RNN vs LSTM vs GRU against T: test error and ‖∂L/∂h₁‖ / ‖∂L/∂h_T‖. */
@@ -98,8 +100,8 @@ export function renderLongMemoryFigure(rows: readonly LongMemoryRow[], adapter: 
     const mine = rows.filter((r) => r.cell === cell);
     const color = COLORS[i % COLORS.length]!;
     err.line(mine.map((r) => r.steps), mine.map((r) => r.testError), color, 1.8);
-    ratio.line(mine.map((r) => r.steps), mine.map((r) => r.ratioTrained), color, 1.8);
-    ratio.line(mine.map((r) => r.steps), mine.map((r) => r.ratioInit), color, 1.2, '4,3');
+    ratio.line(mine.map((r) => r.steps), forLog(mine.map((r) => r.ratioTrained)), color, 1.8);
+    ratio.line(mine.map((r) => r.steps), forLog(mine.map((r) => r.ratioInit)), color, 1.2, '4,3');
   });
   err.legend(cells.map((c, i) => [c, COLORS[i % COLORS.length]!] as [string, string]));
   return document(1060, 450, 'Long memory: output an oscillator\'s x0 after reading T forced, damped samples', adapter, [err.svg(), ratio.svg()]);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { physicsRnnParameters, physicsRnnTheory } from '../../src/physics-rnn';
 import { eigenvalues } from '../../src/analysis/linalg';
-import { classifyEigenvalues } from '../../src/analysis/stability';
+import { classifyEigenvalues, eigenvalues2x2 } from '../../src/analysis/stability';
 
 const CASES = [
   { name: 'under-damped', k: 1, c: 0.5, regime: 'under-damped', stability: 'stable', complex: true },
@@ -49,5 +49,21 @@ describe('physicsRnnTheory', () => {
     expect(physicsRnnTheory({ k: 0, c: 1, dt: 0.1 }).fixedPoint).toBeNull();
     expect(() => physicsRnnTheory({ k: 1, c: 1, dt: 0.1 }, Number.NaN)).toThrow(/u must be a finite number, got NaN/);
     expect(() => physicsRnnTheory({ k: 1, c: 1, dt: -1 })).toThrow(/dt must be > 0/);
+  });
+});
+
+describe('eigenvalues2x2 (the demo\'s closed form)', () => {
+  it('matches the float64 eigen-solver on random, defective and triangular matrices', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 4 - 2;
+    const cases = [[[1, 1], [0, 1]], [[2, 0], [0, -3]], [[0, 0], [0, 0]], [[1, 0.01], [-0.01, 0.997]], ...Array.from({ length: 50 }, () => [[rnd(), rnd()], [rnd(), rnd()]])];
+    for (const m of cases) {
+      const got = eigenvalues2x2(m);
+      const want = eigenvalues(m.flat(), 2);
+      for (let i = 0; i < 2; i++) {
+        expect(Math.hypot(got[i]![0] - want[i]![0], Math.abs(got[i]![1]) - Math.abs(want[i]![1])), JSON.stringify(m)).toBeLessThan(1e-7);
+      }
+    }
+    expect(() => eigenvalues2x2([[1, 2], [3]])).toThrow(/needs a 2 × 2 matrix/);
   });
 });
