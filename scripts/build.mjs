@@ -5,6 +5,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, mkdirSync, cpSync } from 'node:fs';
+import { demoDefines } from './serve-demo.mjs';
 
 const common = { bundle: true, format: 'esm', loader: { '.wgsl': 'text' }, sourcemap: true, logLevel: 'warning', target: 'es2022' };
 const nodeEntries = ['src/index.ts', 'src/cli.ts', 'scripts/conformance.ts', 'scripts/results-md.ts'].filter((f) => existsSync(f));
@@ -25,7 +26,7 @@ await build({ ...browser, entryPoints: ['src/browser.ts'], outfile: 'dist/browse
 if (existsSync('demo')) {
   const pages = readdirSync('demo').filter((f) => f.endsWith('.ts'));
   if (pages.length > 0) {
-    await build({ ...browser, entryPoints: pages.map((p) => `demo/${p}`), outdir: 'dist/demo', splitting: true });
+    await build({ ...browser, entryPoints: pages.map((p) => `demo/${p}`), outdir: 'dist/demo', splitting: true, define: demoDefines() });
   }
   mkdirSync('dist/demo', { recursive: true });
   for (const f of readdirSync('demo').filter((f) => /\.(html|css|svg|png)$/.test(f))) cpSync(`demo/${f}`, `dist/demo/${f}`);
