@@ -8,7 +8,7 @@ import { existsSync, readdirSync, rmSync, mkdirSync, cpSync } from 'node:fs';
 import { demoDefines } from './serve-demo.mjs';
 
 const common = { bundle: true, format: 'esm', loader: { '.wgsl': 'text' }, sourcemap: true, logLevel: 'warning', target: 'es2022' };
-const nodeEntries = ['src/index.ts', 'src/cli.ts', 'scripts/conformance.ts', 'scripts/results-md.ts'].filter((f) => existsSync(f));
+const nodeEntries = ['src/index.ts', 'src/cli.ts', 'scripts/conformance.ts', 'scripts/results-md.ts', 'scripts/bench-page.ts'].filter((f) => existsSync(f));
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -17,7 +17,7 @@ await build({
   outdir: 'dist/node',
   platform: 'node',
   splitting: true,
-  external: ['webgpu', 'puppeteer-core'],
+  external: ['webgpu', 'puppeteer-core', 'esbuild'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 const browser = { ...common, platform: 'browser', minify: true, keepNames: true };

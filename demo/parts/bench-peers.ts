@@ -61,8 +61,8 @@ async function startJax(): Promise<PeerSettings> {
 
 /** The adapter the libraries get (they ask for high-performance, as here). */
 async function adapterName(): Promise<string> {
-  const a = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
-  return a?.info.description || a?.info.vendor || 'unknown';
+  const info = (await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' }))?.info;
+  return info?.description || [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown';
 }
 
 // jax-js does not export its version; the build pins it from package.json (scripts/build.mjs).
