@@ -12,6 +12,7 @@ import { streamReference } from '../src/reference/stream';
 import type { ForecastStream } from '../src/train/stream';
 import { summarize, timeGpuRuns, type BenchRow } from './stats';
 
+/** Sizes of the stream bench: quick = fewer repeats, tiny = the browser tests' small LSTM. */
 export interface StreamBenchOptions {
   quick?: boolean;
   tiny?: boolean;
@@ -26,6 +27,7 @@ function signal(n: number, from = 0): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => Math.exp(-(from + i) / 4000) * Math.sin((from + i) / 9));
 }
 
+/** Validates the stream against the float64 reference, then times pushes of 1 and 60 samples. */
 export async function benchStream(sched: Scheduler, opts: StreamBenchOptions = {}): Promise<BenchRow[]> {
   const shape: ForecasterOptions = opts.tiny ? { cell: 'lstm', hidden: 16, layers: 1, seq: 8 } : { cell: 'lstm' };
   const name = opts.tiny ? 'tiny' : 'seed';

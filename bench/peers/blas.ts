@@ -9,6 +9,7 @@
 /** The BLAS implementations told apart; 'static' = linked into torch itself (pip wheels: MKL). */
 export type BlasKind = 'openblas' | 'mkl' | 'blis' | 'atlas' | 'reference' | 'static' | 'unknown';
 
+/** Which BLAS a process runs on, as classifyBlas tells it. */
 export interface BlasInfo {
   kind: BlasKind;
   /** OpenBLAS / BLIS threading flavour from Debian's directory name (pthread, openmp, serial). */

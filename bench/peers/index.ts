@@ -18,8 +18,10 @@ import { benchTorch } from './torch';
 /** Peer groups runPeers knows. */
 export type PeerName = 'tfjs-webgpu' | 'tfjs-wasm' | 'jaxjs-webgpu' | 'jaxjs-wasm' | 'torch-cpu';
 
+/** Every peer group, in the order runPeers runs them. */
 export const PEER_NAMES: readonly PeerName[] = ['tfjs-webgpu', 'tfjs-wasm', 'jaxjs-webgpu', 'jaxjs-wasm', 'torch-cpu'];
 
+/** What runPeers runs and how long. */
 export interface RunPeersOptions {
   /** Fewer steps (TF.js 3 after 1 warm-up, jax-js 10 validated): a smoke run. */
   quick?: boolean;

@@ -21,6 +21,7 @@ type JaxModule = typeof Jax;
 type Arr = Jax.Array;
 type Params = Record<string, Arr>;
 
+/** How many steps timeJaxTrainStep runs, validates and times. */
 export interface JaxTrainOptions {
   /** Steps run in all (≥ 2): every loss is read back; the loss must fall from the first to the last. Default 50. */
   steps?: number;

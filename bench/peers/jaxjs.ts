@@ -14,8 +14,10 @@ import { SEED_WORKLOADS, type PeerResult, type PeerSettings, type PeerWorkload }
 import { timeJaxTrainStep } from './jaxjs-model';
 import { firstLine } from './tfjs';
 
+/** jax-js devices the Node peer times. */
 export type JaxBackend = 'webgpu' | 'wasm';
 
+/** What benchJaxjs runs. */
 export interface JaxPeerOptions {
   backends?: readonly JaxBackend[];
   workloads?: readonly PeerWorkload[];

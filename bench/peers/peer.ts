@@ -18,6 +18,7 @@ export interface PeerResult {
 /** Recurrent cells the peers train; row names use these stems (train_step/<cell>/seed). */
 export type PeerCell = 'rnn' | 'lstm' | 'gru';
 
+/** The cells every recurrent peer trains. */
 export const PEER_CELLS: readonly PeerCell[] = ['rnn', 'lstm', 'gru'];
 
 /**

@@ -9,9 +9,11 @@ import { peerBatch, type PeerCell, type PeerWorkload } from './peer';
 
 // The slice of the tfjs API used here, typed locally: tfjs's own declarations pull in an
 // old @webgpu/types and DOM typings that clash with the project's.
+/** The slice of a tf.Tensor used here. */
 export interface TfTensor {
   dispose(): void;
 }
+/** The slice of a tf.Sequential model used here. */
 export interface TfModel {
   add(layer: unknown): void;
   compile(args: { optimizer: unknown; loss: string }): void;
@@ -35,6 +37,7 @@ export interface Tf {
   removeBackend(name: string): void;
 }
 
+/** How many steps timeTfjsTrainStep warms up and times. */
 export interface TfjsTrainOptions {
   /** Untimed steps first (the first one compiles shaders / kernels). Default 2. */
   warmup?: number;

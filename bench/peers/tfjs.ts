@@ -12,8 +12,10 @@ import { timeTfjsTrainStep, type Tf } from './tfjs-model';
 export type { PeerAdapter } from './dawn-navigator';
 export { dawnAdapterFlags } from './dawn-navigator';
 
+/** TF.js backends the Node peer times. */
 export type TfjsBackend = 'webgpu' | 'wasm';
 
+/** What benchTfjs runs. */
 export interface TfjsPeerOptions {
   backends?: readonly TfjsBackend[];
   workloads?: readonly PeerWorkload[];

@@ -23,6 +23,7 @@ export interface TorchSetting {
   torchThreads: number;
 }
 
+/** What benchTorch runs, and with which interpreter and runner. */
 export interface TorchPeerOptions {
   workloads?: readonly PeerWorkload[];
   /** Timed steps per workload and setting (at least 20: the median of fewer moves with the load). Default 20. */

@@ -15,6 +15,7 @@ import { timeJaxTrainStep } from '../../bench/peers/jaxjs-model';
 /** Peers the page runs. */
 export type PagePeer = 'tfjs-webgpu' | 'jaxjs-webgpu';
 
+/** What the page's peers produced. */
 export interface PagePeersResult {
   rows: BenchRow[];
   settings: Record<string, PeerSettings>;

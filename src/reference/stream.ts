@@ -6,6 +6,7 @@
 import { recurrentForward } from './recurrent';
 import type { Params, RecurrentConfig } from './params';
 
+/** The model, its normalisation and the samples streamReference runs. */
 export interface StreamReferenceInput {
   /** The model with a head on every step (headOnLastStepOnly is ignored). inputSize: 1 or 2 features. */
   config: RecurrentConfig;

@@ -33,6 +33,7 @@ export interface StreamSource {
   targetDelta: boolean;
 }
 
+/** Options of Forecaster.stream() and ForecastStream.reset(). */
 export interface StreamOptions {
   /**
    * The sample just before the first one pushed, so the first increment is real (as
