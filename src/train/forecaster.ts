@@ -200,6 +200,7 @@ export class Forecaster {
    */
   async stream(options: StreamOptions = {}): Promise<ForecastStream> {
     checkStreamOptions(options);
+    this.streams.assertOpen();
     const { features, targetDelta } = forecastFeatures(this.options.target);
     const stats = await this.windows.readStats();
     return this.streams.add(this.sched, { model: this.model, stats, features: features as 1 | 2, targetDelta }, options);

@@ -189,16 +189,24 @@ function checkSamples(samples: ArrayLike<number>): ArrayLike<number> {
 /** The open streams of one Forecaster: destroyed with it. */
 export class StreamSet {
   private readonly open = new Set<ForecastStream>();
+  private closedReason: string | null = null;
+
+  /** Throws once destroyAll() ran: the owner is gone (call before any GPU work of a new stream). */
+  assertOpen(): void {
+    if (this.closedReason) throw new Error(`Forecaster.stream: cannot open a stream: ${this.closedReason}`);
+  }
 
   /** Opens a stream over `src` that this set will destroy in destroyAll(). */
   add(sched: Scheduler, src: StreamSource, opts?: StreamOptions): ForecastStream {
+    this.assertOpen();
     const s = new ForecastStream(sched, src, opts, (gone) => this.open.delete(gone));
     this.open.add(s);
     return s;
   }
 
-  /** Destroys every open stream, saying why. */
+  /** Destroys every open stream, saying why; later add() calls throw with the same reason. */
   destroyAll(reason: string): void {
+    this.closedReason ??= reason;
     for (const s of [...this.open]) s.destroy(reason);
   }
 }

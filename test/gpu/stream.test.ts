@@ -105,6 +105,7 @@ describe('Forecaster.stream', () => {
     f.destroy();
     expect(s.destroyed).toBe(true);
     await expect(s.push(0.1)).rejects.toThrow(/this stream was destroyed \(its Forecaster was destroyed\)/);
+    await expect(f.stream()).rejects.toThrow(/Forecaster\.stream: cannot open a stream: its Forecaster was destroyed/);
     expect(gpu.sched.counters.liveBuffers).toBe(live);
   });
 });
