@@ -47,9 +47,12 @@ export const PEER_GOALS: Readonly<Record<string, number>> = {
 /** Row notes that say which of a peer's settings won for that row (torch's threading search). */
 const ROW_SETTING_NOTES: Readonly<Record<string, string>> = { openblas_threads: 'OPENBLAS_NUM_THREADS', torch_threads: 'torch threads' };
 
-/** A peer's settings in one line: the run's settings for the peer, then the row's own. */
+/** Settings kept in the JSON and the notes but left out of the ratio tables (paths, defaults). */
+const DETAIL_SETTINGS: ReadonlySet<string> = new Set(['python', 'blas_library', 'default_threads']);
+
+/** A peer's settings in one line: the run's settings for the peer (less DETAIL_SETTINGS), then the row's own. */
 export function peerSettingsText(settings: Record<string, string | number> | undefined, peerRow: BenchRow): string {
-  const run = Object.entries(settings ?? {}).map(([k, v]) => `${k} ${v}`);
+  const run = Object.entries(settings ?? {}).filter(([k]) => !DETAIL_SETTINGS.has(k)).map(([k, v]) => `${k} ${v}`);
   const own = Object.entries(ROW_SETTING_NOTES).filter(([k]) => peerRow.notes?.[k] !== undefined).map(([k, label]) => `${label}${label.includes('_') ? '=' : ' '}${peerRow.notes![k]}`);
   return [run.join(', '), own.join(', ')].filter(Boolean).join('; ');
 }

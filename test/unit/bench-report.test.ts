@@ -96,7 +96,7 @@ describe('markdown rendering', () => {
   it('shows each peer\'s settings beside its ratio: the run\'s, then the row\'s own', () => {
     const torchRow = { ...row('peer/torch-cpu/train_step/lstm/seed', 20), notes: { openblas_threads: '1', torch_threads: 2, runs: 20 } };
     const ratios = peerRatios([row('train_step/lstm/seed', 40), torchRow, row('peer/jaxjs-wasm/train_step/lstm/seed', 200)], {
-      'torch-cpu': { torch: '1.13.0', blas: 'OpenBLAS 0.3.21 (pthread)' },
+      'torch-cpu': { torch: '1.13.0', python: '/usr/bin/python3', blas: 'OpenBLAS 0.3.21 (pthread)', blas_library: '/usr/lib/libopenblas.so' },
       'jaxjs-wasm': { jaxjs: '0.1.25', backend: 'wasm', threads: 'off' },
     });
     expect(ratios.map((r) => r.settings)).toEqual([
