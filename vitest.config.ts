@@ -1,16 +1,10 @@
 import { defineConfig } from 'vitest/config';
-
-// .wgsl files import as text, exactly as esbuild's text loader does in scripts/build.mjs.
-const wgslAsText = {
-  name: 'wgsl-as-text',
-  transform(code: string, id: string) {
-    if (!id.endsWith('.wgsl')) return null;
-    return { code: `export default ${JSON.stringify(code)};`, map: null };
-  },
-};
+import { resolve } from 'node:path';
+import { viteWgslPlugin } from './scripts/wgsl-plugin.ts';
 
 export default defineConfig({
-  plugins: [wgslAsText],
+  // .wgsl files import as build-compiled kernels, exactly as scripts/build.mjs bundles them.
+  plugins: [viteWgslPlugin({ kernelModule: resolve('src/gpu/kernel.ts') })],
   test: {
     include: ['test/**/*.test.ts'],
     // One file at a time: GPU tiers share two cores with the software adapter.

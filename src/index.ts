@@ -1,11 +1,11 @@
 // index.ts — springloop's public API.
 export { init, adapterKindOf, matchesAdapter, type GpuContext, type InitOptions, type AdapterKind } from './gpu/device';
 export { Scheduler, type Binding, type DispatchArgs, type Counters } from './gpu/scheduler';
-export { defineKernel, PipelineCache, type Kernel, type Overrides } from './gpu/kernel';
+export { PipelineCache, type Kernel, type Overrides } from './gpu/kernel';
 export { ParamArena, layoutArena, type ArenaEntry, type ArenaSlot } from './gpu/arena';
 export { ScratchPool, type PoolStats } from './gpu/pool';
-export { resolveIncludes } from './gpu/wgsl-include';
-export { reflectWgsl, type BindingInfo, type EntryPointInfo } from './gpu/reflect';
+export type { SourceLine } from './gpu/wgsl-include';
+export type { BindingInfo, BindingKind, EntryPointInfo, KernelReflection, UniformMember } from './gpu/reflect';
 export { BufferUsage, MapMode, STORAGE_RW } from './gpu/flags';
 export { numel, type GpuTensor, type DType, type HostArray } from './gpu/tensor';
 export { axpy, axpyKernel } from './kernels/axpy';

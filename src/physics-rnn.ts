@@ -18,7 +18,7 @@ export interface PhysicsRnnOptions {
 }
 
 /** Identity RNN, 1 input (u), 2 hidden units (x, v), head reading x on every step. */
-export const PHYSICS_RNN_CONFIG: Readonly<ModelConfig> = Object.freeze({
+export const PHYSICS_RNN_CONFIG: Readonly<ModelConfig> = /* @__PURE__ */ Object.freeze({
   cell: 'rnn_identity',
   inputSize: 1,
   hiddenSize: 2,

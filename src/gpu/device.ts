@@ -30,14 +30,19 @@ export interface GpuContext {
 /** Requested when the adapter has them: timestamps for benchmarks. */
 const DEFAULT_OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query'];
 
+/** What init() says in Node when the optional peer dependency 'webgpu' is not installed. */
+const NODE_BINDING_MISSING =
+  "springloop runs in Node through Dawn, the npm package 'webgpu', which is not installed: npm i springloop webgpu";
+
 const SETUP_HINT = 'run `bash scripts/setup.sh` (it installs Mesa lavapipe >= 25 and Chromium\'s SwiftShader)';
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+// A function, not a constant: reading `process` at import would be a side effect bundlers keep.
+const isNode = (): boolean => typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
 /** Finds an adapter and creates a device. Throws a clear error when none is available. */
 export async function init(options: InitOptions = {}): Promise<GpuContext> {
   const wanted = options.adapter ?? envAdapter();
-  const { gpu, keepAlive } = isNode ? await nodeGpu(wanted) : browserGpu();
+  const { gpu, keepAlive } = isNode() ? await nodeGpu(wanted) : browserGpu();
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch((e: Error) => {
     // dawn.node throws for an adapter name it does not have, listing the ones it has.
     throw new Error(`no WebGPU adapter matching adapter='${wanted}' was found: ${e.message}`);
@@ -119,7 +124,10 @@ async function nodeGpu(wanted: string | undefined): Promise<{ gpu: GPU; keepAliv
   try {
     mod = (await import(/* @vite-ignore */ specifier)) as typeof mod;
   } catch (e) {
-    throw new Error(`the npm package 'webgpu' (dawn.node) could not be loaded: ${(e as Error).message}; run \`npm ci\``);
+    const err = e as Error & { code?: string };
+    // 'webgpu' is an optional peer dependency: browser apps never install it.
+    if (err.code === 'ERR_MODULE_NOT_FOUND' && /'webgpu'/.test(err.message)) throw new Error(NODE_BINDING_MISSING);
+    throw new Error(`the npm package 'webgpu' (dawn.node) could not be loaded: ${err.message}; reinstall it: npm i webgpu`);
   }
   const flags: string[] = [];
   const w = wanted?.toLowerCase();
@@ -171,7 +179,7 @@ function wrapDevice(device: GPUDevice, adapter: GPUAdapter, adapterName: string,
     adapter,
     adapterName,
     adapterKind: adapterKindOf(adapterName),
-    runtime: isNode ? 'node' : 'browser',
+    runtime: isNode() ? 'node' : 'browser',
     features: new Set([...device.features]),
     throwIfFailed() {
       if (disposed) throw new Error('this springloop GPU context has been disposed');

@@ -17,4 +17,4 @@ export const MapMode = { READ: 0x0001, WRITE: 0x0002 } as const;
 export const ShaderStage = { COMPUTE: 0x4 } as const;
 
 /** Usage of a general-purpose storage buffer that can be written, read back and copied. */
-export const STORAGE_RW = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
+export const STORAGE_RW = 0x0080 | 0x0004 | 0x0008; // STORAGE | COPY_SRC | COPY_DST, as literals: a module-level property read is code a bundler must keep

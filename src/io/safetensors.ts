@@ -36,7 +36,7 @@ export interface DecodedSafetensors {
   metadata: Record<string, string> | null;
 }
 
-const utf8 = new TextEncoder();
+const utf8 = /* @__PURE__ */ new TextEncoder();
 
 /** Rust's String ordering: byte-wise on UTF-8. */
 function compareUtf8(a: string, b: string): number {

@@ -2,22 +2,26 @@
 // optimizer step over a whole parameter arena in one dispatch, and global-norm gradient
 // clipping in two dispatches, all recorded into the scheduler's encoder (no readback).
 // Optimizer state lives in buffers of the arena's layout: Adam m, v; SGD momentum buffer.
-import adamSource from '../../shaders/adam.wgsl';
-import sgdSource from '../../shaders/sgd.wgsl';
-import gradNormSource from '../../shaders/grad_norm.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import adamWgsl from '../../shaders/adam.wgsl';
+import sgdWgsl from '../../shaders/sgd.wgsl';
+import gradNormWgsl from '../../shaders/grad_norm.wgsl';
+import { workgroupWidth, type Kernel } from '../gpu/kernel';
 import { grid1d } from '../gpu/grid';
 import { STORAGE_RW } from '../gpu/flags';
 import type { Binding, Scheduler } from '../gpu/scheduler';
 import { adamStepScalars, validateAdam, validateSgd, ADAM_DEFAULTS, SGD_DEFAULTS, type AdamHyper, type SgdHyper } from '../reference/optim';
 
-export const adamKernel = defineKernel('adam.wgsl', adamSource);
-export const sgdKernel = defineKernel('sgd.wgsl', sgdSource);
-export const gradNormKernel = defineKernel('grad_norm.wgsl', gradNormSource);
+/** shaders/adam.wgsl, reflected at build time. */
+export const adamKernel: Kernel = adamWgsl;
+/** shaders/sgd.wgsl, reflected at build time. */
+export const sgdKernel: Kernel = sgdWgsl;
+/** shaders/grad_norm.wgsl, reflected at build time. */
+export const gradNormKernel: Kernel = gradNormWgsl;
 
-const ADAM_WG = adamKernel.entry('adam').workgroupSize[0];
-const SGD_WG = sgdKernel.entry('sgd').workgroupSize[0];
-const NORM_WG = gradNormKernel.entry('partial_sums').workgroupSize[0];
+// Workgroup widths, read on use (kernels do nothing at import).
+const ADAM_WG = (): number => workgroupWidth(adamKernel, 'adam');
+const SGD_WG = (): number => workgroupWidth(sgdKernel, 'sgd');
+const NORM_WG = (): number => workgroupWidth(gradNormKernel, 'partial_sums');
 /** Upper bound on stage-1 workgroups; fixed per arena size, so the sum order is deterministic. */
 const MAX_PARTIALS = 256;
 
@@ -88,7 +92,7 @@ export class GpuOptimizer {
       this.sched.dispatch(adamKernel, 'adam', {
         bindings: { ...common, exp_avg: this.state.exp_avg!, exp_avg_sq: this.state.exp_avg_sq! },
         uniforms: { n, beta1: c.beta1, beta2: c.beta2, eps: c.eps, weight_decay: c.weightDecay, step_size: stepSize, bc2_sqrt: bc2Sqrt },
-        workgroups: grid1d(n, ADAM_WG, limit),
+        workgroups: grid1d(n, ADAM_WG(), limit),
       });
       return;
     }
@@ -99,7 +103,7 @@ export class GpuOptimizer {
         n, lr, momentum: c.momentum, dampening: c.dampening, weight_decay: c.weightDecay,
         nesterov: c.nesterov ? 1 : 0, first_step: this.step === 1 ? 1 : 0,
       },
-      workgroups: grid1d(n, SGD_WG, limit),
+      workgroups: grid1d(n, SGD_WG(), limit),
     });
   }
 
@@ -153,7 +157,7 @@ export class GradClipper {
     if (maxNorm !== null && !(Number.isFinite(maxNorm) && maxNorm > 0)) {
       throw new Error(`clip: max_norm must be a finite number > 0, got ${maxNorm}`);
     }
-    this.numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(floats / NORM_WG)));
+    this.numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(floats / NORM_WG())));
     this.out = sched.createBuffer(8, STORAGE_RW, 'clip.out');
     this.partials = sched.createBuffer(4 * this.numPartials, STORAGE_RW, 'clip.partials');
     sched.device.queue.writeBuffer(this.out, 0, new Float32Array([1, 0]));

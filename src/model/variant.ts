@@ -9,7 +9,7 @@ import { chooseRecurrentTile, type RecurrentVariant } from '../kernels/recurrent
 import { gatesOf, type ModelConfig } from './config';
 
 /** Largest recurrent work per step (B·G·H² multiply-adds) for which 'auto' picks 'persistent'. */
-export const PERSISTENT_MAX_STEP_MACS = 1 << 20;
+export const PERSISTENT_MAX_STEP_MACS = 1_048_576; // 2^20 (a literal: bundlers keep `1 << 20` as code)
 
 export function pickVariant(sched: Scheduler, config: ModelConfig, batch: number): RecurrentVariant {
   const H = config.hiddenSize;

@@ -13,7 +13,7 @@ export interface AdamHyper {
 }
 
 /** torch.optim.Adam's defaults. */
-export const ADAM_DEFAULTS: Readonly<AdamHyper> = Object.freeze({ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
+export const ADAM_DEFAULTS: Readonly<AdamHyper> = /* @__PURE__ */ Object.freeze({ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
 
 /** SGD hyper-parameters (torch.optim.SGD names). */
 export interface SgdHyper {
@@ -24,7 +24,7 @@ export interface SgdHyper {
   nesterov: boolean;
 }
 
-export const SGD_DEFAULTS: Readonly<SgdHyper> = Object.freeze({ lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false });
+export const SGD_DEFAULTS: Readonly<SgdHyper> = /* @__PURE__ */ Object.freeze({ lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false });
 
 /** The per-step scalars of Adam, computed on the host as torch does (Python floats). */
 export function adamStepScalars(h: AdamHyper, step: number): { stepSize: number; bc2Sqrt: number } {
