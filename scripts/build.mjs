@@ -51,6 +51,6 @@ if (existsSync('demo')) {
 
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  fixDeclarations('dist/types');
+  fixDeclarations('dist/types', ['index.d.ts', 'kernel-authoring.d.ts']);
 }
 console.log(`built dist/lib, dist/browser/springloop.js, dist/node (${nodeEntries.length} entries)${existsSync('dist/demo') ? ', dist/demo' : ''}${existsSync('dist/types') ? ', dist/types' : ''}`);

@@ -1,12 +1,14 @@
 // declarations.mjs — readies tsc's declarations (dist/types) for every module resolver.
 // src/ imports without extensions (bundler style); NodeNext and Node16 need the full path, so
 // each relative specifier becomes the file it names ('./gpu/device' -> './gpu/device.js',
-// './model' -> './model/index.js'). Files that use WebGPU types get
-// `/// <reference types="@webgpu/types" />`, so consumers need no `types` setting. Then it
-// checks what users would trip over: a specifier that names no declaration, `any`, Node-only
-// types, a .wgsl module. Throws, listing file:line of each problem.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+// './model' -> './model/index.js'). WebGPU types: TypeScript >= 6 has them in its DOM and
+// WebWorker libs, and @webgpu/types would then clash with them; TypeScript 5.x has none, so
+// each entry gets a twin in ts5/ that references @webgpu/types (package.json routes 5.x there
+// with a "types@<6.0" condition). Consumers need no `types` setting either way. Then it checks
+// what users would trip over: a specifier that names no declaration, `any`, Node-only types,
+// a .wgsl module. Throws, listing file:line of each problem.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 
 const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)(['"])(\.{1,2}\/[^'"]*)\2/gm;
 const WEBGPU_REFERENCE = '/// <reference types="@webgpu/types" />';
@@ -52,15 +54,22 @@ export function declarationProblems(file, text, root) {
   return problems;
 }
 
-/** Rewrites every declaration file under `dir` in place; throws listing the problems found. */
-export function fixDeclarations(dir) {
+/**
+ * Rewrites every declaration file under `dir` in place and writes the TypeScript 5.x twins
+ * `dir/ts5/<entry>` of the `entries` (e.g. 'index.d.ts'); throws listing the problems found.
+ */
+export function fixDeclarations(dir, entries) {
   const problems = [];
   for (const file of declarationFiles(dir)) {
     const text = readFileSync(file, 'utf8');
     problems.push(...declarationProblems(file, text, dir));
-    let fixed = text.replace(SPECIFIER, (all, head, quote, spec) => `${head}${quote}${fullSpecifier(file, spec) ?? spec}${quote}`);
-    if (/\bGPU[A-Z]\w*/.test(codeOnly(fixed)) && !fixed.includes(WEBGPU_REFERENCE)) fixed = `${WEBGPU_REFERENCE}\n${fixed}`;
+    const fixed = text.replace(SPECIFIER, (all, head, quote, spec) => `${head}${quote}${fullSpecifier(file, spec) ?? spec}${quote}`);
     if (fixed !== text) writeFileSync(file, fixed);
   }
   if (problems.length > 0) throw new Error(`declarations in ${dir} need fixing:\n  ${problems.join('\n  ')}`);
+  mkdirSync(join(dir, 'ts5'), { recursive: true });
+  for (const entry of entries) {
+    const js = `../${basename(entry, '.d.ts')}.js`;
+    writeFileSync(join(dir, 'ts5', entry), `${WEBGPU_REFERENCE}\nexport * from '${js}';\n`);
+  }
 }

@@ -131,7 +131,7 @@ export class Forecaster {
   }
 
   /** Trains `epochs` more epochs (one submit per step; losses read once per epoch); returns their reports. */
-  async fit(epochs: number, onEpoch?: (report: EpochReport) => void | Promise<void>): Promise<EpochReport[]> {
+  async fit(epochs: number, onEpoch?: (report: EpochReport) => unknown): Promise<EpochReport[]> {
     this.needSeries('fit');
     if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`fit: epochs must be an integer >= 1, got ${epochs}`);
     const to = this.trainer.epoch + epochs;

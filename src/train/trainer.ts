@@ -121,7 +121,7 @@ export class Trainer {
   }
 
   /** Trains epochs [this.epoch, toEpoch); onEpoch sees each epoch once its sums are read back. */
-  async train(toEpoch: number, onEpoch?: (r: EpochReport) => void | Promise<void>): Promise<void> {
+  async train(toEpoch: number, onEpoch?: (r: EpochReport) => unknown): Promise<void> {
     if (toEpoch > this.opts.epochs) throw new Error(`train: toEpoch ${toEpoch} exceeds the configured ${this.opts.epochs} epochs`);
     const B = this.full.batch;
     const nFull = Math.floor(this.data.trainCount / B);
