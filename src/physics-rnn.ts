@@ -8,6 +8,7 @@
 import type { Scheduler } from './gpu/scheduler';
 import { RecurrentModel, type ModelConfig, type RecurrentModelOptions } from './model';
 
+/** The oscillator a physicsRnn() reproduces: x'' = -k x - c x' + u(t), Euler steps of dt. */
 export interface PhysicsRnnOptions {
   /** Spring constant k (finite). */
   k: number;

@@ -3,8 +3,10 @@
 // device with the adapter's large limits, and turns device loss and uncaptured
 // validation errors into thrown Errors carrying the implementation's message.
 
+/** What kind of adapter runs the kernels: a hardware GPU, or one of the software rasterisers (Mesa lavapipe, SwiftShader, another). */
 export type AdapterKind = 'hardware' | 'lavapipe' | 'swiftshader' | 'software';
 
+/** Options of init(). */
 export interface InitOptions {
   /** 'lavapipe', 'swiftshader', or a substring of the adapter's name. Default: env SPRINGLOOP_ADAPTER, else best found. */
   adapter?: string;
@@ -12,18 +14,25 @@ export interface InitOptions {
   optionalFeatures?: GPUFeatureName[];
 }
 
+/** A WebGPU device from init(), with the adapter it came from; the first device-lost or uncaptured error is kept and thrown by throwIfFailed(). Give it to `new Scheduler(ctx)`; dispose() it when done. */
 export interface GpuContext {
+  /** The WebGPU device (requested with the adapter's large storage and workgroup limits). */
   readonly device: GPUDevice;
+  /** The adapter the device came from. */
   readonly adapter: GPUAdapter;
   /** Human-readable adapter name, e.g. "llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)". */
   readonly adapterName: string;
+  /** Hardware or which software adapter. */
   readonly adapterKind: AdapterKind;
+  /** Where this runs: Node (Dawn, the npm package 'webgpu') or a browser or worker (navigator.gpu). */
   readonly runtime: 'node' | 'browser';
+  /** The device's features, e.g. 'timestamp-query' when the adapter has it. */
   readonly features: ReadonlySet<string>;
   /** Throws the first device-lost or uncaptured GPU error seen so far, if any. */
   throwIfFailed(): void;
   /** Destroys the device (lets a Node process exit). Idempotent. */
   dispose(): void;
+  /** True once dispose() has run. */
   readonly disposed: boolean;
 }
 

@@ -1,6 +1,7 @@
 // flags.ts — WebGPU's numeric flag values (spec constants), so no code depends on the
 // GPUBufferUsage/GPUMapMode globals, which dawn.node only provides after set-up.
 
+/** WebGPU's GPUBufferUsage flag values (spec constants), usable before any device exists. */
 export const BufferUsage = {
   MAP_READ: 0x0001,
   MAP_WRITE: 0x0002,
@@ -12,6 +13,7 @@ export const BufferUsage = {
   QUERY_RESOLVE: 0x0200,
 } as const;
 
+/** WebGPU's GPUMapMode flag values (spec constants). */
 export const MapMode = { READ: 0x0001, WRITE: 0x0002 } as const;
 
 export const ShaderStage = { COMPUTE: 0x4 } as const;

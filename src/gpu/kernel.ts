@@ -85,10 +85,15 @@ export function workgroupWidth(kernel: Kernel, entryName: string): number {
   return kernel.entry(entryName).workgroupSize[0];
 }
 
+/** A compiled entry point: its pipeline, bind group layout and reflection (PipelineCache.get()). */
 export interface CompiledEntry {
+  /** The compute pipeline for (entry point, overrides). */
   pipeline: GPUComputePipeline;
+  /** Its explicit bind group layout (@group(0)), shared by entry points with the same bindings. */
   layout: GPUBindGroupLayout;
+  /** A small number naming the layout (part of bind group cache keys). */
   layoutId: number;
+  /** The entry point's reflection. */
   info: EntryPointInfo;
 }
 
@@ -98,6 +103,7 @@ export class PipelineCache {
   private readonly layouts = new Map<string, { layout: GPUBindGroupLayout; id: number; pipelineLayout: GPUPipelineLayout }>();
   /** Per kernel object (two kernels may share a file name), keyed by entry point + overrides. */
   private readonly pipelines = new Map<Kernel, Map<string, CompiledEntry>>();
+  /** Pipelines compiled so far (benchmarks check that none are made per run). */
   pipelinesCreated = 0;
 
   constructor(private readonly device: GPUDevice) {}

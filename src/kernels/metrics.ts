@@ -62,9 +62,13 @@ export function recordEvaluation(
   sched.dispatch(metricsKernel, 'eval_finalize', { bindings, uniforms, workgroups: 1 });
 }
 
+/** One-step test metrics of a forecast and of the two baselines. */
 export interface Evaluation {
+  /** The model's predictions. */
   model: Metrics;
+  /** Persistence: the next value equals the last one. */
   persistence: Metrics;
+  /** Linear extrapolation from the last two values. */
   linear: Metrics;
 }
 

@@ -27,12 +27,15 @@ const MAX_PARTIALS = 256;
 
 /** What an optimizer walks: a flat params buffer and a grads buffer of the same layout. */
 export interface ArenaLike {
+  /** Parameters, one flat f32 array. */
   readonly params: GPUBuffer;
+  /** Gradients, laid out like `params`. */
   readonly grads: GPUBuffer;
   /** f32 elements of each buffer, padding included. */
   readonly floats: number;
 }
 
+/** An optimizer and its hyper-parameters (PyTorch's names and meanings); make one with optimizerConfig(). */
 export type OptimizerConfig = ({ kind: 'adam' } & AdamHyper) | ({ kind: 'sgd' } & SgdHyper);
 
 /** Fills in torch's defaults for the fields not given. */
@@ -59,11 +62,13 @@ export function stateNames(config: OptimizerConfig): string[] {
 export class GpuOptimizer {
   /** State buffers by name (see stateNames), each the arena's size, zero-initialised. */
   readonly state: Record<string, GPUBuffer> = {};
+  /** Optimizer steps recorded so far (Adam's bias correction uses it). */
   step = 0;
 
   constructor(
     private readonly sched: Scheduler,
     private readonly arena: ArenaLike,
+    /** The optimizer and its hyper-parameters (checked by the constructor). */
     readonly config: OptimizerConfig,
   ) {
     if (config.kind === 'adam') validateAdam(config);
@@ -72,6 +77,7 @@ export class GpuOptimizer {
     for (const name of stateNames(config)) this.state[name] = sched.createBuffer(4 * arena.floats, STORAGE_RW, `optim.${name}`);
   }
 
+  /** Compiles the optimizer's kernel (await once before recording). */
   async prepare(): Promise<void> {
     await this.sched.prepare(this.config.kind === 'adam' ? adamKernel : sgdKernel);
   }
@@ -126,6 +132,7 @@ export class GpuOptimizer {
     this.step = step;
   }
 
+  /** Frees the state buffers. Idempotent. */
   destroy(): void {
     for (const b of Object.values(this.state)) this.sched.destroyBuffer(b);
     if (this.spare) this.sched.destroyBuffer(this.spare);
@@ -152,6 +159,7 @@ export class GradClipper {
     private readonly sched: Scheduler,
     private readonly grads: GPUBuffer,
     private readonly floats: number,
+    /** Global-norm threshold (torch.nn.utils.clip_grad_norm_ max_norm), or null: no clipping (the factor stays 1). */
     readonly maxNorm: number | null,
   ) {
     if (maxNorm !== null && !(Number.isFinite(maxNorm) && maxNorm > 0)) {
@@ -163,10 +171,12 @@ export class GradClipper {
     sched.device.queue.writeBuffer(this.out, 0, new Float32Array([1, 0]));
   }
 
+  /** The clip factor, [1] f32 on the GPU: bind it as the optimizer's scale. */
   get scale(): Binding {
     return { buffer: this.out, offset: 0, size: 4 };
   }
 
+  /** Compiles the norm kernel (await once before recording). */
   async prepare(): Promise<void> {
     await this.sched.prepare(gradNormKernel);
   }
@@ -180,6 +190,7 @@ export class GradClipper {
     this.sched.dispatch(gradNormKernel, 'finalize', { bindings, uniforms, workgroups: 1 });
   }
 
+  /** Frees the clipper's buffers. Idempotent. */
   destroy(): void {
     this.sched.destroyBuffer(this.out);
     this.sched.destroyBuffer(this.partials);

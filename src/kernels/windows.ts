@@ -10,10 +10,15 @@ export const windowsKernel: Kernel = windowsWgsl;
 
 /** Channel `channel` of a trajectory src [rows, samples, channels]. */
 export interface SeriesView {
+  /** The trajectory, [rows, samples, channels] f32. */
   src: Binding;
+  /** Rows (trajectories). */
   rows: number;
+  /** Samples per row. */
   samples: number;
+  /** Channels per sample (2 for (x, v)). */
   channels: number;
+  /** The channel read (0: x). */
   channel: number;
 }
 

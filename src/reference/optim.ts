@@ -5,10 +5,15 @@
 
 /** Adam hyper-parameters (torch.optim.Adam names; amsgrad and maximize are not supported). */
 export interface AdamHyper {
+  /** Learning rate (default 1e-3). */
   lr: number;
+  /** Decay of the first-moment average (default 0.9). */
   beta1: number;
+  /** Decay of the second-moment average (default 0.999). */
   beta2: number;
+  /** Added to the denominator (default 1e-8). */
   eps: number;
+  /** L2 penalty added to the gradient, as torch.optim.Adam's weight_decay (default 0). */
   weightDecay: number;
 }
 
@@ -17,10 +22,15 @@ export const ADAM_DEFAULTS: Readonly<AdamHyper> = /* @__PURE__ */ Object.freeze(
 
 /** SGD hyper-parameters (torch.optim.SGD names). */
 export interface SgdHyper {
+  /** Learning rate (default 1e-3). */
   lr: number;
+  /** Momentum factor (default 0: plain SGD). */
   momentum: number;
+  /** Dampening of the momentum (default 0). */
   dampening: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** Nesterov momentum (default false; needs momentum > 0 and dampening 0). */
   nesterov: boolean;
 }
 

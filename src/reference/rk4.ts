@@ -66,6 +66,7 @@ export interface SimulationOptions {
   steps: number;
   /** Record every recordEvery-th step (integer >= 1). */
   recordEvery: number;
+  /** 'rk4' (classical Runge–Kutta), 'euler' (explicit) or 'symplectic' (semi-implicit Euler). */
   integrator: Integrator;
   /** Start time (default 0); forcing uses absolute time t0 + n * dt. */
   t0?: number;

@@ -32,8 +32,10 @@ let nodeApp: string;
 let viteApp: string;
 
 beforeAll(() => {
-  if (!existsSync(join(REPO, 'dist', 'types', 'index.d.ts')) || !existsSync(join(REPO, 'dist', 'lib', 'index.js'))) {
+  // `npm test` builds the package and its docs first; a lone run of this file builds what is missing.
+  if (!['dist/types/index.d.ts', 'dist/lib/index.js', 'dist/docs/index.html'].every((f) => existsSync(join(REPO, f)))) {
     execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'inherit' });
+    execFileSync(process.execPath, ['scripts/docs.mjs'], { cwd: REPO, stdio: 'inherit' });
   }
   work = mkdtempSync(join(tmpdir(), 'springloop-consumer-'));
   pkg = packRepository(work);
