@@ -131,7 +131,7 @@ async function nodeGpu(wanted: string | undefined): Promise<{ gpu: GPU; keepAliv
   const specifier = 'webgpu'; // a variable, so browser bundlers leave it alone
   let mod: { create(flags: string[]): GPU };
   try {
-    mod = (await import(/* @vite-ignore */ specifier)) as typeof mod;
+    mod = (await import(/* webpackIgnore: true */ /* @vite-ignore */ specifier)) as typeof mod;
   } catch (e) {
     const err = e as Error & { code?: string };
     // 'webgpu' is an optional peer dependency: browser apps never install it.
