@@ -8,6 +8,8 @@
 // esbuild (scripts/build.mjs) and for vitest (vitest.config.ts), so tests run what ships.
 // With `stripComments` (production bundles) comments are blanked line by line: every line
 // keeps its number and every token its column, so the line map of compile errors survives.
+import type { Plugin as EsbuildPlugin } from 'esbuild';
+import type { Plugin as VitePlugin } from 'vite';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { resolveIncludes } from '../src/gpu/wgsl-include.ts';
@@ -116,10 +118,10 @@ export function wgslModuleCode(path: string, options: WgslModuleOptions): string
 }
 
 /** The esbuild plugin: .wgsl imports load as wgslModuleCode. */
-export function esbuildWgslPlugin(options: WgslModuleOptions) {
+export function esbuildWgslPlugin(options: WgslModuleOptions): EsbuildPlugin {
   return {
     name: 'springloop-wgsl',
-    setup(build: { onLoad(o: { filter: RegExp }, cb: (args: { path: string }) => { contents: string; loader: 'js'; resolveDir: string; watchFiles: string[] }): void }) {
+    setup(build) {
       build.onLoad({ filter: /\.wgsl$/ }, (args) => ({
         contents: wgslModuleCode(args.path, options),
         loader: 'js',
@@ -131,11 +133,11 @@ export function esbuildWgslPlugin(options: WgslModuleOptions) {
 }
 
 /** The vite / vitest plugin: the same modules for .wgsl imports in tests and the dev server. */
-export function viteWgslPlugin(options: WgslModuleOptions) {
+export function viteWgslPlugin(options: WgslModuleOptions): VitePlugin {
   return {
     name: 'springloop-wgsl',
-    enforce: 'pre' as const,
-    load(id: string) {
+    enforce: 'pre',
+    load(id) {
       const path = id.split('?')[0]!;
       if (!path.endsWith('.wgsl')) return null;
       return { code: wgslModuleCode(resolve(path), options), map: null };
