@@ -5,7 +5,7 @@
 // page's thread keeps running); the Node flow with and without the optional `webgpu` peer;
 // the bundle-size targets. Needs the build (`npm test` builds first).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +109,13 @@ describe('in Node', () => {
     expect(losses.at(-1)!).toBeLessThan(losses[0]!);
     expect(result.forecast).toBe(4);
     expect(result.doubled).toEqual([2, 4, 6, 8, 10]);
+  });
+
+  it('the installed `springloop` command runs, with no Dawn noise on stderr', () => {
+    const r = spawnSync(process.execPath, [join(nodeApp, 'node_modules', 'springloop', 'bin', 'springloop.js'), 'info'], { cwd: nodeApp, encoding: 'utf8' });
+    expect(r.stderr).not.toMatch(/artificially reduced/);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^adapter: /m);
   });
 
   it('without the optional webgpu peer, init() names the command to run', () => {
