@@ -3,7 +3,8 @@
 //   export default /* @__PURE__ */ compiledKernel({ name, source, helpers, entryPoints });
 // where `helpers` holds the text of each shaders/lib/ file it includes (imported from their
 // own modules, so a helper ships once) and `entryPoints` is the reflection of the expanded
-// source (wgsl_reflect, src/gpu/reflect.ts), done here so the runtime needs no WGSL parser.
+// source (wgsl_reflect, src/gpu/reflect.ts; packed as src/gpu/packed-reflection.ts), done here
+// so the runtime needs no WGSL parser.
 // Helpers (files in a `lib/` folder) are not reflected. One function makes the module for
 // esbuild (scripts/build.mjs) and for vitest (vitest.config.ts), so tests run what ships.
 // With `stripComments` (production bundles) comments are blanked line by line: every line
@@ -14,6 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { resolveIncludes } from '../src/gpu/wgsl-include.ts';
 import { reflectWgsl } from '../src/gpu/reflect.ts';
+import { packBinding } from '../src/gpu/packed-reflection.ts';
 
 export interface WgslModuleOptions {
   /** Absolute path of src/gpu/kernel.ts (the module that exports compiledKernel). */
@@ -92,15 +94,15 @@ export function wgslModuleCode(path: string, options: WgslModuleOptions): string
     return rel.startsWith('.') ? rel : `./${rel}`;
   };
   // Entry points of one file mostly share their bindings (one uniform struct, the same
-  // buffers): each distinct binding is written once and referenced.
+  // buffers): each distinct binding is written once, packed (src/gpu/packed-reflection.ts).
   const bindings = new Map<string, string>();
-  const bindingRef = (b: unknown) => {
-    const json = JSON.stringify(b);
+  const bindingRef = (b: Parameters<typeof packBinding>[0]) => {
+    const json = JSON.stringify(packBinding(b));
     if (!bindings.has(json)) bindings.set(json, `binding${bindings.size}`);
     return bindings.get(json)!;
   };
   const entries = entryPoints.map(
-    (e) => `{ name: ${JSON.stringify(e.name)}, workgroupSize: ${JSON.stringify(e.workgroupSize)}, bindings: [${e.bindings.map(bindingRef).join(', ')}], overrides: ${JSON.stringify(e.overrides)} }`,
+    (e) => `[${JSON.stringify(e.name)}, ${JSON.stringify(e.workgroupSize)}, [${e.bindings.map(bindingRef).join(', ')}], ${JSON.stringify(e.overrides)}]`,
   );
   return [
     `import { compiledKernel } from ${JSON.stringify(importPath(options.kernelModule))};`,

@@ -7,6 +7,7 @@
 // one pipeline per (entry point, override constants).
 import { resolveIncludes, type ResolvedWgsl, type SourceLine } from './wgsl-include';
 import type { BindingInfo, EntryPointInfo, KernelReflection } from './reflect';
+import { unpackEntryPoint, type PackedEntryPoint } from './packed-reflection';
 import { ShaderStage } from './flags';
 
 /**
@@ -39,8 +40,8 @@ export interface CompiledWgsl {
   source: string;
   /** The text of every helper the file includes, directly or through another helper. */
   helpers: Readonly<Record<string, string>>;
-  /** Reflected at build time from the expanded source; empty for helpers (shaders/lib/). */
-  entryPoints: readonly EntryPointInfo[];
+  /** Reflected at build time from the expanded source (packed); empty for helpers (shaders/lib/). */
+  entryPoints: readonly PackedEntryPoint[];
 }
 
 /** The Kernel of a build-compiled .wgsl file: nothing is done until it is first used. */
@@ -48,7 +49,7 @@ export function compiledKernel(compiled: CompiledWgsl): Kernel {
   return makeKernel(
     compiled.name,
     () => resolveIncludes(compiled.name, compiled.source, compiled.helpers),
-    () => ({ entryPoints: new Map(compiled.entryPoints.map((e) => [e.name, e])) }),
+    () => ({ entryPoints: new Map(compiled.entryPoints.map((packed) => [packed[0], unpackEntryPoint(packed)])) }),
   );
 }
 
