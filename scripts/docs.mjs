@@ -48,7 +48,8 @@ async function main(argv) {
     return;
   }
   if (app.logger.hasWarnings() || app.logger.hasErrors()) {
-    console.error('docs: TypeDoc reported problems (above): fix them');
+    console.error('docs: TypeDoc reported the problems above. "referenced by … but not included in the documentation"');
+    console.error('means a public signature uses a type that is not exported: add it to the type exports at the end of src/index.ts.');
     process.exitCode = 1;
     return;
   }
