@@ -12,9 +12,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, mkdirSync, cpSync } from 'node:fs';
 import { wgslPlugin } from './wgsl-esbuild.mjs';
 import { fixDeclarations } from './declarations.mjs';
+import { demoDefines } from './serve-demo.mjs';
 
 const shipped = { bundle: true, format: 'esm', logLevel: 'warning', target: 'es2022', plugins: [await wgslPlugin({ stripComments: true })] };
-const nodeEntries = ['src/cli.ts', 'scripts/conformance.ts', 'scripts/results-md.ts'].filter((f) => existsSync(f));
+const nodeEntries = ['src/cli.ts', 'scripts/conformance.ts', 'scripts/results-md.ts', 'scripts/bench-page.ts'].filter((f) => existsSync(f));
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -33,7 +34,7 @@ await build({
   outdir: 'dist/node',
   platform: 'node',
   splitting: true,
-  external: ['webgpu', 'puppeteer-core'],
+  external: ['webgpu', 'puppeteer-core', 'esbuild'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 
@@ -42,7 +43,7 @@ if (existsSync('demo')) {
   if (pages.length > 0) {
     await build({
       bundle: true, format: 'esm', logLevel: 'warning', target: 'es2022', platform: 'browser', minify: true, keepNames: true, sourcemap: true,
-      plugins: [await wgslPlugin()], entryPoints: pages.map((p) => `demo/${p}`), outdir: 'dist/demo', splitting: true,
+      plugins: [await wgslPlugin()], entryPoints: pages.map((p) => `demo/${p}`), outdir: 'dist/demo', splitting: true, define: demoDefines(),
     });
   }
   mkdirSync('dist/demo', { recursive: true });
