@@ -10,6 +10,7 @@ import { RecurrentModel, type ModelConfig, type RecurrentModelOptions } from './
 import { classifyEigenvalues, type Stability } from './analysis/stability';
 import { describeValue } from './util/check';
 
+/** The oscillator a physicsRnn() reproduces: x'' = -k x - c x' + u(t), Euler steps of dt. */
 export interface PhysicsRnnOptions {
   /** Spring constant k (finite). */
   k: number;
@@ -20,7 +21,7 @@ export interface PhysicsRnnOptions {
 }
 
 /** Identity RNN, 1 input (u), 2 hidden units (x, v), head reading x on every step. */
-export const PHYSICS_RNN_CONFIG: Readonly<ModelConfig> = Object.freeze({
+export const PHYSICS_RNN_CONFIG: Readonly<ModelConfig> = /* @__PURE__ */ Object.freeze({
   cell: 'rnn_identity',
   inputSize: 1,
   hiddenSize: 2,

@@ -1,14 +1,14 @@
 // fixed-point.ts — typed wrapper of shaders/fixed_point.wgsl: the residual r = F(s) − s and the
 // Adam descent step on q(s) = ½‖r‖² (gradient Jᵀ r − r) of the fixed-point search
 // (src/analysis/fixed-points.ts). Every array is an [n] f32 view of the same layout.
-import source from '../../shaders/fixed_point.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import kernelWgsl from '../../shaders/fixed_point.wgsl';
+import type { Kernel } from '../gpu/kernel';
 import { grid1d } from '../gpu/grid';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 
-/** shaders/fixed_point.wgsl (entry points residual, descend). */
-export const fixedPointKernel = defineKernel('fixed_point.wgsl', source);
+/** shaders/fixed_point.wgsl reflected at build time (entry points residual, descend). */
+export const fixedPointKernel: Kernel = kernelWgsl;
 const WG = 64;
 
 function need(where: string, name: string, t: GpuTensor, n: number): void {

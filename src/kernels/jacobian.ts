@@ -2,8 +2,8 @@
 // [steps, B, S·H, S·H] and input Jacobians K_t = ∂s_t/∂x_t [steps, B, S·H, In] of one layer
 // along a recorded forward pass (its hseq / cseq / gates tape). Mirrors cellStepJacobians in
 // src/reference/jacobian.ts.
-import source from '../../shaders/jacobian.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import kernelWgsl from '../../shaders/jacobian.wgsl';
+import type { Kernel } from '../gpu/kernel';
 import { grid1d } from '../gpu/grid';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
@@ -11,8 +11,8 @@ import { CELL_KINDS, gateCount, type CellKind } from '../reference/cells';
 import { stateMultiplier } from '../reference/jacobian';
 import { requireInteger, requireOneOf } from '../util/check';
 
-/** shaders/jacobian.wgsl (entry points state_jacobian, input_jacobian). */
-export const jacobianKernel = defineKernel('jacobian.wgsl', source);
+/** shaders/jacobian.wgsl reflected at build time (entry points state_jacobian, input_jacobian). */
+export const jacobianKernel: Kernel = kernelWgsl;
 const WG = 64;
 
 /** One layer's tape and weights, and the steps [tBegin, tBegin + steps) to differentiate. */

@@ -2,14 +2,14 @@
 // norms of the d loss / d h_t (and c_t) a backward pass recorded into dstate [T, B, S, H],
 // written as [S, T] into a norms tensor at an element offset (one dispatch per layer).
 // Mirrors batchMeanNorms in src/reference/grad-norms.ts.
-import source from '../../shaders/state_grad_norm.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import kernelWgsl from '../../shaders/state_grad_norm.wgsl';
+import type { Kernel } from '../gpu/kernel';
 import { grid1d } from '../gpu/grid';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 
 /** shaders/state_grad_norm.wgsl (entry point step_norms). */
-export const stateGradNormKernel = defineKernel('state_grad_norm.wgsl', source);
+export const stateGradNormKernel: Kernel = kernelWgsl;
 const WG = 64;
 
 /** Sizes, the recorded dstate and where the [S, T] norms go. */
