@@ -21,7 +21,7 @@ const nodeEntries = ['src/cli.ts', 'scripts/conformance.ts', 'scripts/results-md
 rmSync('dist', { recursive: true, force: true });
 await build({
   ...shipped,
-  entryPoints: { index: 'src/index.ts', kernels: 'src/kernel-authoring.ts', analysis: 'src/analysis/index.ts' },
+  entryPoints: { index: 'src/index.ts', kernels: 'src/kernel-authoring.ts', analysis: 'src/dynamics.ts' },
   outdir: 'dist/lib',
   chunkNames: 'chunks/[name]-[hash]',
   platform: 'neutral',
@@ -53,6 +53,6 @@ if (existsSync('demo')) {
 
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  fixDeclarations('dist/types', ['index.d.ts', 'kernel-authoring.d.ts']);
+  fixDeclarations('dist/types', ['index.d.ts', 'kernel-authoring.d.ts', 'dynamics.d.ts']);
 }
 console.log(`built dist/lib, dist/browser/springloop.js, dist/node (${nodeEntries.length} entries)${existsSync('dist/demo') ? ', dist/demo' : ''}${existsSync('dist/types') ? ', dist/types' : ''}`);

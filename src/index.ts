@@ -17,9 +17,8 @@ export { simulateReference, DEFAULT_OSCILLATOR, PARAM_NAMES, type OscillatorPara
 export { buildEnsemble } from './physics/ensemble';
 export { physicsRnn, physicsRnnParameters, physicsRnnTheory, PHYSICS_RNN_CONFIG, type PhysicsRnnTheory, type DampingRegime } from './physics-rnn';
 
-// Dynamics on the GPU (no host linear algebra: that is in 'springloop/analysis').
-export { recordStateJacobians, recordInputJacobians, jacobianSizes, jacobianKernel, type JacobianArgs } from './kernels/jacobian';
-export { recordStateGradNorms, stateGradNormKernel, type StateGradNormArgs } from './kernels/state-grad-norm';
+// Dynamics: stability of the physics RNN in closed form (RecurrentModel's gradNorms option gives
+// gradient norms through time; Jacobians, fixed points and Lyapunov exponents: 'springloop/analysis').
 export { classifyEigenvalues, eigenvalues2x2, type Stability } from './analysis/stability';
 
 // Recurrent models (PyTorch state_dict names), optimizers, data and training.

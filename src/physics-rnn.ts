@@ -73,7 +73,9 @@ export interface PhysicsRnnTheory {
   spectralRadius: number;
   /** The fixed point h* = (u/k, 0) for constant input u, or null when k = 0 (a line of them for u = 0, none otherwise). */
   fixedPoint: [number, number] | null;
+  /** Damping regime of the continuous spring. */
   regime: DampingRegime;
+  /** Of the fixed point (and the whole linear map): stable, saddle or unstable. */
   stability: Stability;
   /** One sentence for a person: explodes, decays or stays, and why. */
   verdict: string;

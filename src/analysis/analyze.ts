@@ -16,8 +16,11 @@ import { trajectoryDynamics, trajectoryJacobians } from './trajectory';
 
 /** What to analyse: inputs x [B, T, I] (and states) with the loss of the gradient norms. */
 export interface AnalysisInputs {
+  /** Input sequences [B, T, I]. */
   x: GpuTensor;
+  /** Initial hidden state [L, B, H] (zeros when absent). */
   h0?: GpuTensor | null;
+  /** Initial cell state [L, B, H] (LSTM; zeros when absent). */
   c0?: GpuTensor | null;
   /** The loss whose gradients are measured (the model's training loss on these sequences). */
   target: LossTarget;
@@ -25,8 +28,11 @@ export interface AnalysisInputs {
   input?: ArrayLike<number>;
   /** Fixed-point starts [64], their noise σ relative to the visited states' spread [0.1], Adam iterations [1500], seed [0]. */
   starts?: number;
+  /** Noise of the starts relative to the visited states' spread per coordinate [0.1]. */
   noise?: number;
+  /** Adam iterations of the fixed-point search [1500]. */
   iterations?: number;
+  /** Seed of the starts [0]. */
   seed?: number;
   /** Lyapunov exponents kept [min(D, 8)]. */
   lyapunovCount?: number;
@@ -38,18 +44,23 @@ export interface AnalysisInputs {
 export interface AnalysisResult {
   /** [L][T]: batch-mean ‖∂L/∂h_t‖ per layer; cellGradientNorms likewise for c_t (LSTM, else null). */
   gradientNorms: number[][];
+  /** [L][T]: batch-mean ‖∂L/∂c_t‖ with h_t held fixed (LSTM), else null. */
   cellGradientNorms: number[][] | null;
   /** Along the first sequence: per step max |λ(J_t)| and σ_max(J_t); Lyapunov exponents per step. */
   spectralRadius: number[];
+  /** Per step along the first sequence: σ_max(J_t). */
   largestSingularValue: number[];
+  /** Finite-time Lyapunov exponents of the first sequence, per step, largest first. */
   lyapunov: number[];
   /** Eigenvalues of J at the last step of the first sequence (largest |λ| first). */
   lastStepEigenvalues: Complex[];
+  /** The fixed points kept (most starts first). */
   fixedPoints: FixedPoint[];
   /** The constant input of the fixed points. */
   input: number[];
   /** Visited full states of the first sequence [T+1][D] and the top two principal axes of all visited states. */
   trajectory: number[][];
+  /** Mean [D] and the top two principal axes [2][D] of all visited states. */
   pca: { mean: number[]; axes: number[][] };
 }
 

@@ -27,6 +27,7 @@ export interface FixedPointOptions {
   iterations?: number;
   /** Learning rate, decaying geometrically from lr to lrEnd [0.1 → 1e-5]. */
   lr?: number;
+  /** Learning rate at the last iteration [1e-5]. */
   lrEnd?: number;
   /** Keep points with q (float64, after polishing) at most this [1e-12]. */
   qTolerance?: number;
@@ -48,7 +49,9 @@ export interface FixedPoint {
   qGpu: number;
   /** Eigenvalues of J = ∂F/∂s at the point, largest |λ| first. */
   eigenvalues: Complex[];
+  /** stable (every |λ| < 1), unstable (every |λ| > 1) or saddle. */
   stability: Stability;
+  /** True when J has a complex eigenvalue pair there. */
   oscillatory: boolean;
   /** How many starts ended here. */
   starts: number;
@@ -56,9 +59,11 @@ export interface FixedPoint {
 
 /** What the search found: the kept points (most starts first) and every start's final q. */
 export interface FixedPointResult {
+  /** Kept fixed points: q at most qTolerance, merged, most starts first. */
   points: FixedPoint[];
   /** q of every start after the GPU search (float32) and after polishing (float64). */
   qGpu: number[];
+  /** q of every start after polishing (float64). */
   q: number[];
 }
 

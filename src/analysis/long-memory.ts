@@ -21,11 +21,17 @@ export interface LongMemoryOptions {
   cells?: readonly CellType[];
   /** H [32], Adam steps [300], batch [32], lr [3e-3], train / test sequences [512 / 256], seed [1]. */
   hidden?: number;
+  /** Adam steps per (cell, T) [300]. */
   iterations?: number;
+  /** Sequences per training batch [32]. */
   batch?: number;
+  /** Adam learning rate [3e-3] (gradients clipped to norm 1). */
   lr?: number;
+  /** Training sequences [512]. */
   train?: number;
+  /** Test sequences (one batch) [256]. */
   test?: number;
+  /** Seed of the data and the initialisation [1]. */
   seed?: number;
   /** Called after each (cell, T) with its row. */
   onRow?: (row: LongMemoryRow) => void;
@@ -33,12 +39,15 @@ export interface LongMemoryOptions {
 
 /** One (cell, T) of the experiment. */
 export interface LongMemoryRow {
+  /** The cell. */
   cell: CellType;
+  /** T: samples read. */
   steps: number;
   /** Test MSE / Var(x0) after training. */
   testError: number;
   /** ‖∂L/∂h₁‖ / ‖∂L/∂h_T‖ (batch means) at initialisation and after training. */
   ratioInit: number;
+  /** ‖∂L/∂h₁‖ / ‖∂L/∂h_T‖ after training (0 when ‖∂L/∂h₁‖ underflowed float32). */
   ratioTrained: number;
   /** ‖∂L/∂h_t‖, t = 1..T, after training. */
   norms: number[];

@@ -19,14 +19,19 @@ export interface RhoSweepOptions {
   cell?: 'rnn_tanh' | 'rnn_identity';
   /** H [32], T [60], B [16], input scale σ of x ~ N(0, σ²) [0.1], seed [1]. */
   hidden?: number;
+  /** T: steps per sequence [60] (the loss is on step T). */
   steps?: number;
+  /** B: sequences [16]. */
   batch?: number;
+  /** σ of the inputs x ~ N(0, σ²) [0.1]. */
   inputScale?: number;
+  /** Seed of W, x and the targets [1]. */
   seed?: number;
 }
 
 /** One ρ of the sweep. */
 export interface RhoSweepRow {
+  /** Spectral radius W_hh was scaled to. */
   rho: number;
   /** ‖∂L/∂h_t‖₂ (batch mean), t = 1..T. */
   norms: number[];

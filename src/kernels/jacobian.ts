@@ -17,18 +17,25 @@ const WG = 64;
 
 /** One layer's tape and weights, and the steps [tBegin, tBegin + steps) to differentiate. */
 export interface JacobianArgs {
+  /** The layer's cell kind. */
   cell: CellKind;
+  /** B: sequences. */
   batch: number;
+  /** H: hidden units. */
   hidden: number;
   /** In: the layer's input width (I for layer 0, H above). */
   inputs: number;
+  /** First step differentiated. */
   tBegin: number;
+  /** Steps differentiated. */
   steps: number;
   /** [G·H, H] and [G·H, In] row-major. */
   wHh: GpuTensor;
+  /** W_ih [G·H, In] row-major. */
   wIh: GpuTensor;
   /** [T+1, B, H] (T ≥ tBegin + steps); cseq (LSTM) likewise, null otherwise. */
   hseq: GpuTensor;
+  /** LSTM: [T+1, B, H] cell states; null otherwise. */
   cseq: GpuTensor | null;
   /** [T, B, 4H] kept gates (LSTM, GRU), null for RNN cells. */
   gates: GpuTensor | null;

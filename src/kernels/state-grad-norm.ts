@@ -14,10 +14,13 @@ const WG = 64;
 
 /** Sizes, the recorded dstate and where the [S, T] norms go. */
 export interface StateGradNormArgs {
+  /** B: sequences. */
   batch: number;
+  /** H: hidden units. */
   hidden: number;
   /** S: 2 for LSTM (h, c), else 1. */
   slots: number;
+  /** T: steps. */
   steps: number;
   /** Steps before tBegin (truncated BPTT) get 0. */
   tBegin: number;
@@ -25,6 +28,7 @@ export interface StateGradNormArgs {
   dstate: GpuTensor;
   /** Receives [S, T] at element outOffset. */
   norms: GpuTensor;
+  /** Element offset of this layer's [S, T] block in norms. */
   outOffset: number;
 }
 

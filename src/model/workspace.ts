@@ -11,7 +11,7 @@ import { stateMultiplier } from '../reference/jacobian';
 export interface LayerBuffers {
   /** [T, B, G·H] input projection x W_ihᵀ + b_ih. */
   gx: GpuTensor;
-  /** [T+1, B, H]: row block 0 = initial state, t+1 = state after step t. */
+  /** Shape [T+1, B, H]; row block 0 = initial state, t+1 = state after step t. */
   hseq: GpuTensor;
   /** [T+1, B, H] (LSTM only). */
   cseq: GpuTensor | null;
