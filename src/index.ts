@@ -13,7 +13,8 @@ export { Random } from './util/random';
 
 // Physics: batched oscillators on the GPU, and their float64 reference.
 export { simulate, type SimulateOptions, type Trajectory } from './physics/simulate';
-export { simulateReference, DEFAULT_OSCILLATOR, PARAM_NAMES, type OscillatorParams, type Integrator } from './reference/rk4';
+export { simulateReference } from './physics/simulate-reference';
+export { DEFAULT_OSCILLATOR, PARAM_NAMES, type OscillatorParams, type Integrator } from './physics/oscillator';
 export { buildEnsemble } from './physics/ensemble';
 export { physicsRnn, physicsRnnParameters, PHYSICS_RNN_CONFIG } from './physics-rnn';
 

@@ -1,11 +1,10 @@
 // rk4.ts — typed wrapper of shaders/rk4.wgsl: records one chunk of steps for one group of
-// oscillators, and packs parameters into the kernel's [N, 8] f32 layout. The whole-run
-// driver (validation, chunking, groups, the Trajectory) is src/physics/simulate.ts.
+// oscillators. The whole-run driver (validation, packing, chunking, groups, the Trajectory)
+// is src/physics/simulate.ts; the parameter rows are packed by src/physics/pack.ts.
 import source from '../../shaders/rk4.wgsl';
 import { defineKernel } from '../gpu/kernel';
 import { grid1d } from '../gpu/grid';
 import type { Binding, Scheduler } from '../gpu/scheduler';
-import { PARAM_NAMES, toColumns, type Integrator, type OscillatorColumns, type SimulationOptions } from '../reference/rk4';
 
 export const rk4Kernel = defineKernel('rk4.wgsl', source);
 
@@ -19,7 +18,8 @@ export const RK4_WORKGROUP_SIZE = rk4Kernel.entry('rk4').workgroupSize[0];
 
 /** One dispatch: steps [stepBegin, stepEnd) of `count` oscillators bound at the given ranges. */
 export interface Rk4ChunkArgs {
-  integrator: Integrator;
+  /** The entry point: rk4, euler or symplectic (src/physics/oscillator.ts's Integrator). */
+  integrator: 'rk4' | 'euler' | 'symplectic';
   /** [count, 8] f32 parameter rows. */
   params: Binding;
   /** [count, 2] f32 (x, v), read when stepBegin > 0 or fromState, written at the end. */
@@ -67,39 +67,4 @@ export function recordRk4Chunk(sched: Scheduler, a: Rk4ChunkArgs): void {
     },
     workgroups: grid1d(a.count, RK4_WORKGROUP_SIZE, sched.device.limits.maxComputeWorkgroupsPerDimension),
   });
-}
-
-const F32_MAX = 3.4028234663852886e38;
-const F32_MIN_NORMAL = 1.1754943508222875e-38;
-const TWO_PI = 2 * Math.PI;
-const PHASE_SLOT = PARAM_NAMES.indexOf('phi');
-
-/**
- * Packs oscillators into the kernel's [N, 8] f32 rows (m, c, k, F, omega, phase, x0, v0),
- * phase = omega t0 + phi reduced to [-π, π] in float64 (the kernel counts time from t0).
- * Throws, naming the oscillator and parameter, when a value does not survive the cast to
- * float32 (|value| > 3.4e38, or |m| below float32's smallest normal number).
- */
-export function packOscillatorParams(params: SimulationOptions['params'], t0 = 0): Float32Array {
-  const columns = Array.isArray(params) ? toColumns(params) : (params as OscillatorColumns);
-  const count = columns.count;
-  const packed = new Float32Array(count * PARAMS_PER_OSCILLATOR); // [N, 8]
-  PARAM_NAMES.forEach((name, j) => {
-    const column = columns[name];
-    for (let i = 0; i < count; i++) {
-      const value = column[i]!;
-      if (!(Math.abs(value) <= F32_MAX)) {
-        throw new Error(`simulation: oscillator ${i} parameter ${name}=${value} is outside float32's range (|value| <= 3.4e38)`);
-      }
-      packed[i * PARAMS_PER_OSCILLATOR + j] = value;
-    }
-  });
-  for (let i = 0; i < count; i++) {
-    const phase = columns.omega[i]! * t0 + columns.phi[i]!;
-    packed[i * PARAMS_PER_OSCILLATOR + PHASE_SLOT] = phase - TWO_PI * Math.round(phase / TWO_PI);
-    if (Math.abs(packed[i * PARAMS_PER_OSCILLATOR]!) < F32_MIN_NORMAL) {
-      throw new Error(`simulation: oscillator ${i} parameter m=${columns.m[i]} is too small for float32 (|m| >= 1.2e-38; the equation divides by m)`);
-    }
-  }
-  return packed;
 }

@@ -10,8 +10,9 @@
 import type { Scheduler } from '../gpu/scheduler';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import { STORAGE_RW } from '../gpu/flags';
-import { packOscillatorParams, recordRk4Chunk, rk4Kernel } from '../kernels/rk4';
-import type { Integrator, SimulationOptions } from '../reference/rk4';
+import { recordRk4Chunk, rk4Kernel } from '../kernels/rk4';
+import { F32_MAX, F32_MIN_NORMAL, packOscillatorParams } from './pack';
+import type { Integrator, SimulationOptions } from './oscillator';
 import { validateRunOptions, validateSimulation } from './validate';
 import {
   PARAM_BYTES_PER_OSCILLATOR,
@@ -83,9 +84,6 @@ export interface Trajectory {
   /** Frees the GPU buffer (and, with keepState, the state; the parameters once no run uses them). */
   destroy(): void;
 }
-
-const F32_MAX = 3.4028234663852886e38;
-const F32_MIN_NORMAL = 1.1754943508222875e-38;
 
 /**
  * Checks options and device limits (throwing an Error that names the parameter), then
