@@ -15,6 +15,8 @@ export interface Kernel {
   readonly lineMap: readonly SourceLine[];
   readonly reflection: KernelReflection;
   entry(name: string): EntryPointInfo;
+  /** The value of a module-scope `const` of the WGSL (e.g. 'MAX_ROWS'); throws naming the kernel when there is none. */
+  constant(name: string): number;
 }
 
 export type Overrides = Readonly<Record<string, number>>;
@@ -41,6 +43,13 @@ export function defineKernel(name: string, source: string, library: Readonly<Rec
         throw new Error(`kernel ${name} has no entry point '${entryName}' (it has: ${[...kernel.reflection.entryPoints.keys()].join(', ')})`);
       }
       return e;
+    },
+    constant(constName: string): number {
+      const value = kernel.reflection.constants.get(constName);
+      if (value === undefined) {
+        throw new Error(`kernel ${name} declares no module-scope const '${constName}' (it has: ${[...kernel.reflection.constants.keys()].join(', ') || 'none'})`);
+      }
+      return value;
     },
   };
   return kernel;

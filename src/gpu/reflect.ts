@@ -1,6 +1,6 @@
 // reflect.ts — WGSL is the source of truth for layouts: this reflects a kernel's source
 // (with wgsl_reflect) into per-entry-point bindings, uniform member offsets, workgroup
-// sizes and override names. Nothing here touches a GPU.
+// sizes, override names and module-scope constants. Nothing here touches a GPU.
 // The package's 'main' is CommonJS inside a "type": "module" package; its ESM build works everywhere.
 import { WgslReflect, ResourceType } from 'wgsl_reflect/wgsl_reflect.module.js';
 
@@ -38,6 +38,11 @@ export interface EntryPointInfo {
 
 export interface KernelReflection {
   entryPoints: Map<string, EntryPointInfo>;
+  /**
+   * Module-scope `const` declarations with a numeric value (`const GATES: u32 = 4u;`), by
+   * name: what TypeScript reads instead of writing the same number a second time.
+   */
+  constants: ReadonlyMap<string, number>;
 }
 
 export function reflectWgsl(code: string, kernelName: string): KernelReflection {
@@ -65,7 +70,17 @@ export function reflectWgsl(code: string, kernelName: string): KernelReflection 
     });
   }
   if (entryPoints.size === 0) throw new Error(`kernel ${kernelName}: no @compute entry point found`);
-  return { entryPoints };
+  return { entryPoints, constants: moduleConstants(reflect) };
+}
+
+/** wgsl_reflect evaluates module-scope consts and override defaults into one table; keep the consts. */
+function moduleConstants(reflect: WgslReflect): ReadonlyMap<string, number> {
+  const overrides = new Set(reflect.overrides.map((o) => o.name));
+  const constants = new Map<string, number>();
+  for (const [name, value] of reflect._constValues) {
+    if (!overrides.has(name) && typeof value === 'number' && Number.isFinite(value)) constants.set(name, value);
+  }
+  return constants;
 }
 
 type Variable = WgslReflect['uniforms'][number];

@@ -11,13 +11,11 @@ import { gemm } from './gemm';
 
 export type RecurrentVariant = 'step' | 'persistent';
 
-/** Sequences per workgroup (rows ≤ 16) and hidden units per workgroup pass (wg). */
+/** Sequences per workgroup (rows ≤ the kernels' MAX_ROWS, 16) and hidden units per workgroup pass (wg). */
 export interface RecurrentTile {
   rows: number;
   wg: number;
 }
-
-export const MAX_TILE_ROWS = 16;
 
 /** Sizes of one layer's time loop; steps t ∈ [tBegin, tEnd) of a sequence of length seqLen. */
 export interface StepRange {
@@ -68,9 +66,11 @@ export function chooseRecurrentTile(variant: RecurrentVariant, batch: number, hi
   return { rows, wg };
 }
 
-function checkTile(where: string, tile: RecurrentTile): void {
-  if (!Number.isInteger(tile.rows) || tile.rows < 1 || tile.rows > MAX_TILE_ROWS) {
-    throw new Error(`${where}: tile.rows must be an integer in 1..${MAX_TILE_ROWS}, got ${tile.rows}`);
+/** Checks a tile against the kernel's bound on sequences per workgroup (MAX_ROWS, shaders/lib/recurrent_tile.wgsl). */
+function checkTile(where: string, kernel: Kernel, tile: RecurrentTile): void {
+  const maxRows = kernel.constant('MAX_ROWS');
+  if (!Number.isInteger(tile.rows) || tile.rows < 1 || tile.rows > maxRows) {
+    throw new Error(`${where}: tile.rows must be an integer in 1..${maxRows}, got ${tile.rows}`);
   }
   if (!Number.isInteger(tile.wg) || tile.wg < 1) throw new Error(`${where}: tile.wg must be a positive integer, got ${tile.wg}`);
 }
@@ -103,7 +103,7 @@ function resolveTile(sched: Scheduler, where: string, a: RecordStepsArgs): Recur
   const limit = sched.device.limits.maxComputeWorkgroupStorageSize;
   const tile = a.tile ?? chooseRecurrentTile(a.variant, a.range.batch, a.range.hidden, a.tileWidth, limit, a.units);
   if (!tile) throw new Error(`${where}: hidden size ${a.range.hidden} is too large for the persistent variant (needs ${8 * a.tileWidth} bytes of workgroup memory, this device has ${limit}); use variant 'step'`);
-  checkTile(where, tile);
+  checkTile(where, a.kernel, tile);
   if (a.variant === 'persistent' && 4 * persistentTileFloats(tile.rows, a.tileWidth) > limit) {
     throw new Error(`${where}: tile.rows ${tile.rows} needs ${4 * persistentTileFloats(tile.rows, a.tileWidth)} bytes of workgroup memory, this device has ${limit}`);
   }

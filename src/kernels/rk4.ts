@@ -8,13 +8,26 @@ import type { Binding, Scheduler } from '../gpu/scheduler';
 
 export const rk4Kernel = defineKernel('rk4.wgsl', source);
 
-/** Floats per oscillator in the packed parameter rows: m, c, k, F, omega, phase, x0, v0. */
-export const PARAMS_PER_OSCILLATOR = 8;
-/** Floats per oscillator in the carried state: x, v. */
-export const STATE_PER_OSCILLATOR = 2;
+/** What TypeScript must agree on with rk4.wgsl, read from its declarations. */
+export interface Rk4Layout {
+  /** Bytes of one oscillator's parameter row (struct OscillatorRow: m, c, k, F, omega, phase, x0, v0). */
+  paramBytes: number;
+  /** Bytes of one oscillator's carried state (vec2: x, v). */
+  stateBytes: number;
+  /** Invocations per workgroup of every entry point (they share the WORKGROUP_SIZE override). */
+  workgroupSize: number;
+}
 
-/** Workgroup size of every entry point (they share the WORKGROUP_SIZE override). */
-export const RK4_WORKGROUP_SIZE = rk4Kernel.entry('rk4').workgroupSize[0];
+let layout: Rk4Layout | null = null;
+
+/** rk4.wgsl's row sizes and workgroup size (reflected on first use, then kept). */
+export function rk4Layout(): Rk4Layout {
+  if (layout) return layout;
+  const entry = rk4Kernel.entry('rk4');
+  const stride = (name: string) => entry.bindings.find((b) => b.name === name)!.stride;
+  layout = { paramBytes: stride('params'), stateBytes: stride('state'), workgroupSize: entry.workgroupSize[0] };
+  return layout;
+}
 
 /** One dispatch: steps [stepBegin, stepEnd) of `count` oscillators bound at the given ranges. */
 export interface Rk4ChunkArgs {
@@ -65,6 +78,6 @@ export function recordRk4Chunk(sched: Scheduler, a: Rk4ChunkArgs): void {
       dt: a.dt,
       fromState: a.fromState ? 1 : 0,
     },
-    workgroups: grid1d(a.count, RK4_WORKGROUP_SIZE, sched.device.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: grid1d(a.count, rk4Layout().workgroupSize, sched.device.limits.maxComputeWorkgroupsPerDimension),
   });
 }

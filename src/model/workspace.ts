@@ -4,6 +4,7 @@
 // batch-first at the model's boundary. Backward buffers are allocated on first backward.
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
+import { gemmMaxRows } from '../kernels/gemm';
 import { gatesOf, type ModelConfig } from './config';
 
 /** One layer's activations and gradients. */
@@ -143,9 +144,6 @@ export class Workspace {
   }
 }
 
-/** Rows of C per workgroup the GEMMs over all T·B rows use at most (src/kernels/gemm.ts). */
-const GEMM_ROWS_PER_WORKGROUP = 16;
-
 /**
  * Throws naming the tensor or size when a shape exceeds the device's limits: storage binding
  * size, and workgroups per grid dimension of the GEMMs over all T·B rows.
@@ -157,7 +155,7 @@ export function checkWorkspaceLimits(sched: Scheduler, config: ModelConfig, batc
       throw new Error(`batch ${batch} × seqLen ${seqLen}: ${name} needs ${4 * count} bytes, more than this device's maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize})`);
     }
   }
-  const maxRows = GEMM_ROWS_PER_WORKGROUP * limits.maxComputeWorkgroupsPerDimension;
+  const maxRows = gemmMaxRows() * limits.maxComputeWorkgroupsPerDimension;
   if (batch * seqLen > maxRows) {
     throw new Error(`batch ${batch} × seqLen ${seqLen} = ${batch * seqLen} rows is more than the ${maxRows} this device's maxComputeWorkgroupsPerDimension (${limits.maxComputeWorkgroupsPerDimension}) allows`);
   }

@@ -1,6 +1,7 @@
 // pack.ts — oscillators into the parameter rows shaders/rk4.wgsl reads: [N, 8] f32 in
 // PARAM_NAMES order (m, c, k, F, omega, phase, x0, v0), the phase taken at the run's start.
 // The float32 range checks live here, with the constants simulate() also checks dt against.
+import { rk4Layout } from '../kernels/rk4';
 import { PARAM_NAMES, toColumns, type OscillatorColumns, type SimulationOptions } from './oscillator';
 
 /** Largest finite float32, and its smallest normal magnitude. */
@@ -9,7 +10,6 @@ export const F32_MIN_NORMAL = 1.1754943508222875e-38;
 
 const TWO_PI = 2 * Math.PI;
 const PHASE_SLOT = PARAM_NAMES.indexOf('phi');
-const ROW = PARAM_NAMES.length;
 
 /**
  * Packs oscillators into the kernel's [N, 8] f32 rows (m, c, k, F, omega, phase, x0, v0),
@@ -20,6 +20,7 @@ const ROW = PARAM_NAMES.length;
 export function packOscillatorParams(params: SimulationOptions['params'], t0 = 0): Float32Array {
   const columns = Array.isArray(params) ? toColumns(params) : (params as OscillatorColumns);
   const count = columns.count;
+  const ROW = rk4Layout().paramBytes / 4; // floats per row, as rk4.wgsl declares it
   const packed = new Float32Array(count * ROW); // [N, 8]
   PARAM_NAMES.forEach((name, j) => {
     const column = columns[name];
