@@ -14,9 +14,9 @@ import { referenceConfig } from '../src/model/config';
 import type { RecurrentVariant } from '../src/kernels/recurrent';
 import { gemm, gemmKernel } from '../src/kernels/gemm';
 import { gemmReference } from '../src/reference/gemm';
-import { recurrentBackward, recurrentForward } from '../src/reference/recurrent';
+import { paramsToFloat64, recurrentBackward, recurrentForward } from '../src/reference/recurrent';
 import { mseLoss } from '../src/reference/losses';
-import { paramsToFloat64 } from '../src/reference/init';
+
 import { Random } from '../src/util/random';
 import { UnfusedLstm } from './unfused-lstm';
 import { medianGpuMs } from '../src/gpu/timestamps';

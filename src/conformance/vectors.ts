@@ -5,8 +5,8 @@
 // Every tensor in the file is {shape, data} with data row-major; its shape is checked
 // against the one the case's config implies, and every error names the case id.
 
-import { paramShapes, shapeSize, type Params, type RecurrentConfig } from '../reference/params';
-import type { RecurrentInputs } from '../reference/recurrent';
+import { modelParamShapes, shapeSize } from '../model/params';
+import type { Params, RecurrentConfig, RecurrentInputs } from '../reference/recurrent';
 
 /** Cells the PyTorch vectors cover. */
 export type ConformanceCell = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
@@ -177,7 +177,7 @@ export function parseConformanceCase(raw: unknown, index: number): ConformanceCa
   const { config, batch: B, seqLen: T, initialState } = readConfig(r, raw, cell);
   const seedValue = r.get(raw, 'seed', 'seed');
   if (typeof seedValue !== 'number' || !Number.isInteger(seedValue)) r.fail(`"seed" must be an integer, got ${JSON.stringify(seedValue)}`);
-  const shapes = paramShapes(config);
+  const shapes = modelParamShapes(config);
   const expectedOrder = Object.keys(shapes);
   const order = r.get(raw, 'param_order', 'param_order');
   if (!Array.isArray(order) || order.join(',') !== expectedOrder.join(',')) {

@@ -14,12 +14,13 @@ import { lstmKernels } from '../kernels/lstm';
 import { gruKernels } from '../kernels/gru';
 import { rnnKernels } from '../kernels/rnn';
 import type { RecurrentTile, RecurrentVariant } from '../kernels/recurrent';
-import { modelParamShapes, validateModelConfig, type ModelConfig } from './config';
+import { validateModelConfig, type ModelConfig } from './config';
+import { modelParamShapes } from './params';
 import { Workspace, checkWorkspaceLimits } from './workspace';
 import { layerForward, layerBackward, type LayerParams, type TimeLoop } from './layers';
 import { headBackward, headForward, headInput, type HeadShape } from './head';
 import { checkBackwardInputs, checkForwardInputs, checkLossTarget, type LossTarget } from './checks';
-import { initRecurrentParams } from '../reference/init';
+import { initRecurrentParams } from './init';
 import { pickVariant } from './variant';
 import * as weights from './weights';
 
@@ -99,8 +100,7 @@ export class RecurrentModel {
   /** PyTorch's default initialisation from a seed (queued upload). */
   initParameters(seed: number): void {
     if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
-    const { head, ...rest } = this.config;
-    this.arena.write(initRecurrentParams({ ...rest, headOnLastStepOnly: head === 'last-step' }, seed));
+    this.arena.write(initRecurrentParams(this.config, seed));
   }
 
   /** Uploads parameters by state_dict name (every tensor, right sizes, finite values). */

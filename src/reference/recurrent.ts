@@ -8,12 +8,36 @@
 //
 // The per-step point-wise math is in cells.ts, the affine maps in dense.ts.
 
-import { cellPointwiseBackward, cellPointwiseForward, type StepTape } from './cells';
-import { linearBackwardAccumulate, linearForward } from './dense';
-import { validateParams, zeroParams, type Params, type RecurrentConfig } from './params';
+// Parameters are read by their PyTorch state_dict names (weight_ih_l0, …, head.bias; their
+// shapes are listed in src/model/params.ts); every one is checked where the loops read it.
 
-export { paramNames, paramShapes, shapeSize, validateConfig, validateParams, zeroParams } from './params';
-export type { Params, RecurrentConfig } from './params';
+import { CELL_KINDS, cellPointwiseBackward, cellPointwiseForward, gateCount, type CellKind, type StepTape } from './cells';
+import { linearBackwardAccumulate, linearForward } from './dense';
+
+/** Shape of the stacked recurrent model + Linear head. */
+export interface RecurrentConfig {
+  cell: CellKind;
+  /** I: features per time step of x. */
+  inputSize: number;
+  /** H: hidden units per layer. */
+  hiddenSize: number;
+  /** L: stacked layers (layer l+1 consumes layer l's h sequence). */
+  numLayers: number;
+  /** O: head outputs. */
+  outputSize: number;
+  /** true: head on the last step only, out [B, O]; false/absent: every step, out [B, T, O]. */
+  headOnLastStepOnly?: boolean;
+}
+
+/** Parameters (or their gradients) by state_dict name, row-major float64. */
+export type Params = Record<string, Float64Array>;
+
+/** Widens float32 parameters to float64 (exact) for the reference. */
+export function paramsToFloat64(params: Record<string, Float32Array>): Params {
+  const out: Params = {};
+  for (const [name, data] of Object.entries(params)) out[name] = Float64Array.from(data);
+  return out;
+}
 
 /** Model inputs. Absent h0 / c0 mean zeros, as in PyTorch. */
 export interface RecurrentInputs {
@@ -89,7 +113,45 @@ function checkLength(name: string, arr: Float64Array, want: number, shape: strin
   if (arr.length !== want) throw new Error(`${name} has ${arr.length} elements, expected ${want} for shape ${shape}`);
 }
 
+function validateConfig(config: RecurrentConfig): void {
+  if (!CELL_KINDS.includes(config.cell)) throw new Error(`config.cell must be one of ${CELL_KINDS.join(', ')}, got ${String(config.cell)}`);
+  for (const key of ['inputSize', 'hiddenSize', 'numLayers', 'outputSize'] as const) {
+    const v = config[key];
+    if (!Number.isInteger(v) || v < 1) throw new Error(`config.${key} must be an integer >= 1, got ${v}`);
+  }
+}
+
+/** params[name], checked to hold `count` values. */
+function param(params: Params, name: string, count: number): Float64Array {
+  const p = params[name];
+  if (p === undefined) throw new Error(`params.${name} is missing (expected ${count} elements)`);
+  if (p.length !== count) throw new Error(`params.${name} has ${p.length} elements, expected ${count}`);
+  return p;
+}
+
+/** Layer l's four tensors: W_ih [G·H, In], W_hh [G·H, H], b_ih, b_hh [G·H]. */
+function layerWeights(config: RecurrentConfig, params: Params, l: number) {
+  const H = config.hiddenSize;
+  const GH = gateCount(config.cell) * H;
+  const inSize = l === 0 ? config.inputSize : H;
+  return {
+    GH,
+    inSize,
+    wIh: param(params, `weight_ih_l${l}`, GH * inSize),
+    wHh: param(params, `weight_hh_l${l}`, GH * H),
+    bIh: param(params, `bias_ih_l${l}`, GH),
+    bHh: param(params, `bias_hh_l${l}`, GH),
+  };
+}
+
+/** The head's W [O, H] and b [O]. */
+function headWeights(config: RecurrentConfig, params: Params) {
+  const { hiddenSize: H, outputSize: O } = config;
+  return { w: param(params, 'head.weight', O * H), b: param(params, 'head.bias', O) };
+}
+
 function validateInputs(config: RecurrentConfig, inputs: RecurrentInputs): void {
+  validateConfig(config);
   const { batch: B, seqLen: T } = inputs;
   if (!Number.isInteger(B) || B < 1) throw new Error(`inputs.batch must be an integer >= 1, got ${B}`);
   if (!Number.isInteger(T) || T < 1) throw new Error(`inputs.seqLen must be an integer >= 1, got ${T}`);
@@ -105,13 +167,12 @@ function validateInputs(config: RecurrentConfig, inputs: RecurrentInputs): void 
 /** Runs one layer over all T steps; inputs: T × [B, In]. */
 function layerForward(config: RecurrentConfig, params: Params, l: number, tape: LayerTape, B: number): void {
   const H = config.hiddenSize;
-  const G = params[`bias_ih_l${l}`]!.length / H;
-  const inSize = l === 0 ? config.inputSize : H;
+  const { GH, inSize, wIh, wHh, bIh, bHh } = layerWeights(config, params, l);
   let h = tape.hInit;
   let c = tape.cInit;
   for (const xt of tape.inputs) {
-    const preIn = linearForward(xt, params[`weight_ih_l${l}`]!, params[`bias_ih_l${l}`]!, G * H, inSize);
-    const preHid = linearForward(h, params[`weight_hh_l${l}`]!, params[`bias_hh_l${l}`]!, G * H, H);
+    const preIn = linearForward(xt, wIh, bIh, GH, inSize);
+    const preHid = linearForward(h, wHh, bHh, GH, H);
     const step = cellPointwiseForward(config.cell, B, H, preIn, preHid, h, c);
     tape.steps.push(step);
     h = step.h;
@@ -121,8 +182,9 @@ function layerForward(config: RecurrentConfig, params: Params, l: number, tape: 
 
 /** Forward pass of the whole model; keeps every activation for recurrentBackward. */
 export function recurrentForward(config: RecurrentConfig, params: Params, inputs: RecurrentInputs): RecurrentForward {
-  validateParams(config, params);
   validateInputs(config, inputs);
+  for (let l = 0; l < config.numLayers; l++) layerWeights(config, params, l);
+  const head = headWeights(config, params);
   const { batch: B, seqLen: T } = inputs;
   const { inputSize: I, hiddenSize: H, numLayers: L, outputSize: O } = config;
   const isLstm = config.cell === 'lstm';
@@ -150,7 +212,7 @@ export function recurrentForward(config: RecurrentConfig, params: Params, inputs
     for (let b = 0; b < B; b++) rnnOut.set(seq[t]!.subarray(b * H, (b + 1) * H), (b * T + t) * H);
   }
   const headIn = config.headOnLastStepOnly ? seq[T - 1]! : rnnOut; // [B, H] or [B·T, H]
-  const out = linearForward(headIn, params['head.weight']!, params['head.bias']!, O, H);
+  const out = linearForward(headIn, head.w, head.b, O, H);
   return { batch: B, seqLen: T, out, rnnOut, hN, cN, layers };
 }
 
@@ -166,7 +228,7 @@ function headBackward(
   const { hiddenSize: H, outputSize: O } = config;
   const dTop: Float64Array[] = [];
   for (let t = 0; t < T; t++) dTop.push(new Float64Array(B * H));
-  const w = params['head.weight']!;
+  const w = headWeights(config, params).w;
   if (config.headOnLastStepOnly) {
     checkLength('dOut', dOut, B * O, `[${B}, ${O}]`);
     const headIn = fwd.layers[config.numLayers - 1]!.steps[T - 1]!.h;
@@ -197,8 +259,7 @@ function layerBackward(
 ): Float64Array[] {
   const B = tape.hInit.length / config.hiddenSize;
   const H = config.hiddenSize;
-  const G = params[`bias_ih_l${l}`]!.length / H;
-  const inSize = l === 0 ? config.inputSize : H;
+  const { GH, inSize, wIh, wHh } = layerWeights(config, params, l);
   const dInputs: Float64Array[] = new Array<Float64Array>(tape.steps.length);
   for (let t = tape.steps.length - 1; t >= 0; t--) {
     const hPrev = t > 0 ? tape.steps[t - 1]!.h : tape.hInit;
@@ -207,11 +268,9 @@ function layerBackward(
     for (let k = 0; k < dhTotal.length; k++) dhTotal[k] = dh[k]! + dOutSeq[t]![k]!;
     const g = cellPointwiseBackward(config.cell, B, H, tape.steps[t]!, hPrev, cPrev, dhTotal, dc);
     const dx = new Float64Array(B * inSize);
-    const wIh = params[`weight_ih_l${l}`]!;
-    linearBackwardAccumulate(g.dPreIn, tape.inputs[t]!, wIh, G * H, inSize, grads[`weight_ih_l${l}`]!, grads[`bias_ih_l${l}`]!, dx);
+    linearBackwardAccumulate(g.dPreIn, tape.inputs[t]!, wIh, GH, inSize, grads[`weight_ih_l${l}`]!, grads[`bias_ih_l${l}`]!, dx);
     const dhPrev = g.dhPrevDirect ?? new Float64Array(B * H);
-    const wHh = params[`weight_hh_l${l}`]!;
-    linearBackwardAccumulate(g.dPreHid, hPrev, wHh, G * H, H, grads[`weight_hh_l${l}`]!, grads[`bias_hh_l${l}`]!, dhPrev);
+    linearBackwardAccumulate(g.dPreHid, hPrev, wHh, GH, H, grads[`weight_hh_l${l}`]!, grads[`bias_hh_l${l}`]!, dhPrev);
     dh.set(dhPrev);
     if (dc !== null) dc.set(g.dcPrev!);
     dInputs[t] = dx;
@@ -230,13 +289,16 @@ export function recurrentBackward(
   dOut: Float64Array,
   finalStateGrads: FinalStateGrads = {},
 ): RecurrentGradients {
-  validateParams(config, params);
+  validateConfig(config);
+  for (let l = 0; l < config.numLayers; l++) layerWeights(config, params, l);
+  headWeights(config, params);
   const { batch: B, seqLen: T } = fwd;
   const { inputSize: I, hiddenSize: H, numLayers: L } = config;
   const isLstm = config.cell === 'lstm';
   if (finalStateGrads.hN) checkLength('finalStateGrads.hN', finalStateGrads.hN, L * B * H, `[${L}, ${B}, ${H}]`);
   if (finalStateGrads.cN) checkLength('finalStateGrads.cN', finalStateGrads.cN, L * B * H, `[${L}, ${B}, ${H}]`);
-  const grads = zeroParams(config);
+  const grads: Params = {};
+  for (const [name, p] of Object.entries(params)) grads[name] = new Float64Array(p.length);
   let dSeq = headBackward(config, params, fwd, dOut, grads);
   const dh0 = new Float64Array(L * B * H);
   const dc0 = isLstm ? new Float64Array(L * B * H) : null;
