@@ -8,36 +8,11 @@
 //
 // The per-step point-wise math is in cells.ts, the affine maps in dense.ts.
 
-// Parameters are read by their PyTorch state_dict names (weight_ih_l0, …, head.bias; their
-// shapes are listed in src/model/params.ts); every one is checked where the loops read it.
-
-import { CELL_KINDS, cellPointwiseBackward, cellPointwiseForward, gateCount, type CellKind, type StepTape } from './cells';
+import { cellPointwiseBackward, cellPointwiseForward, type StepTape } from './cells';
 import { linearBackwardAccumulate, linearForward } from './dense';
+import { headWeights, layerWeights, type Params, type RecurrentConfig } from './recurrent-params';
 
-/** Shape of the stacked recurrent model + Linear head. */
-export interface RecurrentConfig {
-  cell: CellKind;
-  /** I: features per time step of x. */
-  inputSize: number;
-  /** H: hidden units per layer. */
-  hiddenSize: number;
-  /** L: stacked layers (layer l+1 consumes layer l's h sequence). */
-  numLayers: number;
-  /** O: head outputs. */
-  outputSize: number;
-  /** true: head on the last step only, out [B, O]; false/absent: every step, out [B, T, O]. */
-  headOnLastStepOnly?: boolean;
-}
-
-/** Parameters (or their gradients) by state_dict name, row-major float64. */
-export type Params = Record<string, Float64Array>;
-
-/** Widens float32 parameters to float64 (exact) for the reference. */
-export function paramsToFloat64(params: Record<string, Float32Array>): Params {
-  const out: Params = {};
-  for (const [name, data] of Object.entries(params)) out[name] = Float64Array.from(data);
-  return out;
-}
+export { paramsToFloat64, type Params, type RecurrentConfig } from './recurrent-params';
 
 /** Model inputs. Absent h0 / c0 mean zeros, as in PyTorch. */
 export interface RecurrentInputs {
@@ -113,45 +88,7 @@ function checkLength(name: string, arr: Float64Array, want: number, shape: strin
   if (arr.length !== want) throw new Error(`${name} has ${arr.length} elements, expected ${want} for shape ${shape}`);
 }
 
-function validateConfig(config: RecurrentConfig): void {
-  if (!CELL_KINDS.includes(config.cell)) throw new Error(`config.cell must be one of ${CELL_KINDS.join(', ')}, got ${String(config.cell)}`);
-  for (const key of ['inputSize', 'hiddenSize', 'numLayers', 'outputSize'] as const) {
-    const v = config[key];
-    if (!Number.isInteger(v) || v < 1) throw new Error(`config.${key} must be an integer >= 1, got ${v}`);
-  }
-}
-
-/** params[name], checked to hold `count` values. */
-function param(params: Params, name: string, count: number): Float64Array {
-  const p = params[name];
-  if (p === undefined) throw new Error(`params.${name} is missing (expected ${count} elements)`);
-  if (p.length !== count) throw new Error(`params.${name} has ${p.length} elements, expected ${count}`);
-  return p;
-}
-
-/** Layer l's four tensors: W_ih [G·H, In], W_hh [G·H, H], b_ih, b_hh [G·H]. */
-function layerWeights(config: RecurrentConfig, params: Params, l: number) {
-  const H = config.hiddenSize;
-  const GH = gateCount(config.cell) * H;
-  const inSize = l === 0 ? config.inputSize : H;
-  return {
-    GH,
-    inSize,
-    wIh: param(params, `weight_ih_l${l}`, GH * inSize),
-    wHh: param(params, `weight_hh_l${l}`, GH * H),
-    bIh: param(params, `bias_ih_l${l}`, GH),
-    bHh: param(params, `bias_hh_l${l}`, GH),
-  };
-}
-
-/** The head's W [O, H] and b [O]. */
-function headWeights(config: RecurrentConfig, params: Params) {
-  const { hiddenSize: H, outputSize: O } = config;
-  return { w: param(params, 'head.weight', O * H), b: param(params, 'head.bias', O) };
-}
-
 function validateInputs(config: RecurrentConfig, inputs: RecurrentInputs): void {
-  validateConfig(config);
   const { batch: B, seqLen: T } = inputs;
   if (!Number.isInteger(B) || B < 1) throw new Error(`inputs.batch must be an integer >= 1, got ${B}`);
   if (!Number.isInteger(T) || T < 1) throw new Error(`inputs.seqLen must be an integer >= 1, got ${T}`);
@@ -289,7 +226,6 @@ export function recurrentBackward(
   dOut: Float64Array,
   finalStateGrads: FinalStateGrads = {},
 ): RecurrentGradients {
-  validateConfig(config);
   for (let l = 0; l < config.numLayers; l++) layerWeights(config, params, l);
   headWeights(config, params);
   const { batch: B, seqLen: T } = fwd;
