@@ -2,6 +2,7 @@
 // its value, and is thrown before anything is recorded.
 import { formatShape, type GpuTensor } from '../gpu/tensor';
 import { expectShape, type ModelConfig } from './config';
+import { cellSpec, cellsWith } from './cells';
 import type { ForwardOptions, BackwardOptions } from './recurrent-model';
 import type { Workspace } from './workspace';
 
@@ -14,10 +15,10 @@ function checkF32(name: string, t: GpuTensor): void {
   if (t.dtype !== 'f32') throw new Error(`${name} must be f32, got ${t.dtype}`);
 }
 
-/** A state-shaped tensor [L, B, H] (h0, c0, dhN, dcN); cell-state ones exist for LSTM only. */
+/** A state-shaped tensor [L, B, H] (h0, c0, dhN, dcN); cell-state ones exist for cells that carry one. */
 function checkStateTensor(name: string, t: GpuTensor | null | undefined, config: ModelConfig, batch: number, cellState: boolean): void {
   if (!t) return;
-  if (cellState && config.cell !== 'lstm') throw new Error(`${name} is only used by lstm, but this model's cell is ${config.cell}`);
+  if (cellState && !cellSpec(config.cell).cellState) throw new Error(`${name} is only used by ${cellsWith('cellState').join(', ')}, but this model's cell is ${config.cell}`);
   checkF32(name, t);
   expectShape(name, t.shape, [config.numLayers, batch, config.hiddenSize]);
 }

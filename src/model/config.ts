@@ -1,13 +1,11 @@
 // config.ts — the recurrent model's configuration and the checks that name a bad field or
 // tensor before any GPU work.
 import type { RecurrentConfig } from '../reference/recurrent';
-import { gateCount, type CellKind } from '../reference/cells';
 import { formatShape } from '../gpu/tensor';
+import { cellSpec, type CellType } from './cells';
 
-export type CellType = CellKind;
+export { CELL_TYPES, type CellType } from './cells';
 export type HeadMode = 'every-step' | 'last-step';
-
-export const CELL_TYPES: readonly CellType[] = ['rnn_tanh', 'rnn_relu', 'rnn_identity', 'lstm', 'gru'];
 
 /** A stacked RNN / LSTM / GRU (batch-first, bias, no dropout) plus a Linear head. */
 export interface ModelConfig {
@@ -26,7 +24,7 @@ export interface ModelConfig {
 
 /** Throws naming the field when the cell or a size is invalid (what the parameter shapes need). */
 export function validateModelSizes(config: Pick<ModelConfig, 'cell' | 'inputSize' | 'hiddenSize' | 'numLayers' | 'outputSize'>): void {
-  if (!CELL_TYPES.includes(config.cell)) throw new Error(`config.cell must be one of ${CELL_TYPES.join(', ')}, got ${String(config.cell)}`);
+  cellSpec(config.cell);
   for (const key of ['inputSize', 'hiddenSize', 'numLayers', 'outputSize'] as const) {
     const v = config[key];
     if (!Number.isInteger(v) || v < 1) throw new Error(`config.${key} must be an integer >= 1, got ${v}`);
@@ -51,11 +49,6 @@ export function referenceConfig(config: ModelConfig): RecurrentConfig {
     outputSize: config.outputSize,
     headOnLastStepOnly: config.head === 'last-step',
   };
-}
-
-/** G: 1 (RNN), 4 (LSTM), 3 (GRU). */
-export function gatesOf(cell: CellType): number {
-  return gateCount(cell);
 }
 
 /** Checks a tensor's shape; the error names it and both shapes. */

@@ -3,5 +3,7 @@ export { RecurrentModel } from './recurrent-model';
 export type { RecurrentModelOptions, ForwardOptions, ForwardOutputs, BackwardOptions, BackwardOutputs, LossTarget } from './recurrent-model';
 export { CELL_TYPES, validateModelConfig, referenceConfig } from './config';
 export { modelParamShapes } from './params';
+export { CELL_SPECS, cellSpec } from './cells';
+export type { CellSpec, TorchCell } from './cells';
 export type { ModelConfig, CellType, HeadMode } from './config';
 export { pickVariant, PERSISTENT_MAX_STEP_MACS } from './variant';

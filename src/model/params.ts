@@ -10,7 +10,7 @@
 //
 // G is the cell's gate count (src/model/cells.ts).
 
-import { gateCount } from '../reference/cells';
+import { cellSpec } from './cells';
 import { validateModelSizes, type ModelConfig } from './config';
 
 /** What the parameter shapes depend on (a ModelConfig, or the reference's RecurrentConfig). */
@@ -19,7 +19,7 @@ export type ParamShapeConfig = Pick<ModelConfig, 'cell' | 'inputSize' | 'hiddenS
 /** state_dict name → shape, in state_dict order (object key order is the order). Throws naming a bad field. */
 export function modelParamShapes(config: ParamShapeConfig): Record<string, number[]> {
   validateModelSizes(config);
-  const G = gateCount(config.cell);
+  const G = cellSpec(config.cell).gates;
   const H = config.hiddenSize;
   const shapes: Record<string, number[]> = {};
   for (let l = 0; l < config.numLayers; l++) {

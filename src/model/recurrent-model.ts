@@ -10,14 +10,12 @@ import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from '../kernels/gemm';
 import { permuteKernel, permute01 } from '../kernels/permute';
 import { lossKernel, mseLossGpu, crossEntropyLossGpu } from '../kernels/loss';
-import { lstmKernels } from '../kernels/lstm';
-import { gruKernels } from '../kernels/gru';
-import { rnnKernels } from '../kernels/rnn';
 import type { RecurrentTile, RecurrentVariant } from '../kernels/recurrent';
 import { validateModelConfig, type ModelConfig } from './config';
 import { modelParamShapes } from './params';
+import { cellSpec, type CellSpec } from './cells';
 import { Workspace, checkWorkspaceLimits } from './workspace';
-import { layerForward, layerBackward, type LayerParams, type TimeLoop } from './layers';
+import { layerForward, layerBackward, type LayerParams, type LayerShape, type TimeLoop } from './layers';
 import { headBackward, headForward, headInput, type HeadShape } from './head';
 import { checkBackwardInputs, checkForwardInputs, checkLossTarget, type LossTarget } from './checks';
 import { initRecurrentParams } from './init';
@@ -79,19 +77,20 @@ interface LastForward {
 export class RecurrentModel {
   readonly config: ModelConfig;
   readonly arena: ParamArena;
+  private readonly cell: CellSpec;
   private readonly workspaces = new Map<string, Workspace>();
   private last: LastForward | null = null;
 
   /** Creates the model, compiles its kernels and initialises its parameters from opts.seed. */
   static async create(sched: Scheduler, config: ModelConfig, opts: RecurrentModelOptions = {}): Promise<RecurrentModel> {
     validateModelConfig(config);
-    const cellKernels = config.cell === 'lstm' ? lstmKernels : config.cell === 'gru' ? gruKernels : rnnKernels;
-    await sched.prepare(gemmKernel, permuteKernel, lossKernel, ...cellKernels);
+    await sched.prepare(gemmKernel, permuteKernel, lossKernel, ...cellSpec(config.cell).kernels);
     return new RecurrentModel(sched, config, opts);
   }
 
   private constructor(private readonly sched: Scheduler, config: ModelConfig, private readonly opts: RecurrentModelOptions) {
     this.config = { ...config };
+    this.cell = cellSpec(config.cell);
     const shapes = modelParamShapes(config);
     this.arena = new ParamArena(sched, Object.entries(shapes).map(([name, shape]) => ({ name, shape })), `${config.cell} params`);
     this.initParameters(opts.seed ?? 0);
@@ -150,8 +149,7 @@ export class RecurrentModel {
     for (let l = 0; l < L; l++) {
       const input = l === 0 ? ws.xT : ws.layers[l - 1]!.hseq;
       const inputOffset = l === 0 ? 0 : B * H;
-      const shape = { cell: this.config.cell, batch: B, seqLen: T, hidden: H, inputs: l === 0 ? I : H };
-      layerForward(this.sched, shape, this.layerParams(l), ws.layers[l]!, input, inputOffset, loop);
+      layerForward(this.sched, this.layerShape(l, B, T), this.layerParams(l), ws.layers[l]!, input, inputOffset, loop);
     }
     const top = ws.layers[L - 1]!;
     permute01(this.sched, { src: top.hseq, out: ws.rnnOut, dims: [T, B, H], srcOffset: B * H });
@@ -229,7 +227,7 @@ export class RecurrentModel {
     const loop = this.timeLoop(B);
     for (let l = L - 1; l >= 0; l--) {
       layerBackward(this.sched, {
-        shape: { cell: this.config.cell, batch: B, seqLen: T, hidden: H, inputs: l === 0 ? I : H },
+        shape: this.layerShape(l, B, T),
         params: this.layerParams(l), grads: this.layerParams(l, 'grads'),
         buf: ws.layers[l]!, gbuf: g.layers[l]!,
         input: l === 0 ? ws.xT : ws.layers[l - 1]!.hseq, inputOffset: l === 0 ? 0 : B * H,
@@ -250,6 +248,12 @@ export class RecurrentModel {
     const target = { buffer: dst.buffer, offset: dst.offset, size: bytes };
     if (src) this.sched.copy({ buffer: src.buffer, offset: src.offset + srcOffset, size: bytes }, target);
     else this.sched.clear(target);
+  }
+
+  /** Layer l's sizes and cell (In = I for layer 0, H above). */
+  private layerShape(l: number, batch: number, seqLen: number): LayerShape {
+    const { inputSize: I, hiddenSize: H } = this.config;
+    return { cell: this.cell, batch, seqLen, hidden: H, inputs: l === 0 ? I : H };
   }
 
   private timeLoop(batch: number): TimeLoop {

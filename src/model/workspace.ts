@@ -5,7 +5,8 @@
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmMaxRows } from '../kernels/gemm';
-import { gatesOf, type ModelConfig } from './config';
+import type { ModelConfig } from './config';
+import { cellSpec } from './cells';
 
 /** One layer's activations and gradients. */
 export interface LayerBuffers {
@@ -49,14 +50,15 @@ export interface GradBuffers {
 /** Element counts of every tensor a shape needs, for checking device limits before allocating. */
 export function workspaceTensorSizes(config: ModelConfig, batch: number, seqLen: number): Record<string, number> {
   const { inputSize: I, hiddenSize: H, numLayers: L, outputSize: O } = config;
-  const G = gatesOf(config.cell);
+  const cell = cellSpec(config.cell);
+  const G = cell.gates;
   const B = batch;
   const T = seqLen;
   return {
     'x (time-major)': T * B * I,
     'gate pre-activations [T, B, G·H]': T * B * G * H,
     'hidden states [T+1, B, H]': (T + 1) * B * H,
-    'kept gates [T, B, 4H]': config.cell === 'lstm' || config.cell === 'gru' ? T * B * 4 * H : 1,
+    'kept gates [T, B, K·H]': Math.max(1, T * B * cell.keptGates * H),
     rnn_out: B * T * H,
     out: config.head === 'every-step' ? B * T * O : B * O,
     'h_n [L, B, H]': L * B * H,
@@ -79,43 +81,42 @@ export class Workspace {
 
   constructor(private readonly sched: Scheduler, private readonly config: ModelConfig, readonly batch: number, readonly seqLen: number) {
     const { inputSize: I, hiddenSize: H, numLayers: L, outputSize: O } = config;
-    const G = gatesOf(config.cell);
+    const cell = cellSpec(config.cell);
+    const G = cell.gates;
     const B = batch;
     const T = seqLen;
-    const lstm = config.cell === 'lstm';
-    const keepsGates = lstm || config.cell === 'gru';
     for (let l = 0; l < L; l++) {
       this.layers.push({
         gx: this.make([T, B, G * H], `gx_l${l}`),
         hseq: this.make([T + 1, B, H], `hseq_l${l}`),
-        cseq: lstm ? this.make([T + 1, B, H], `cseq_l${l}`) : null,
-        gates: keepsGates ? this.make([T, B, 4 * H], `gates_l${l}`) : null,
+        cseq: cell.cellState ? this.make([T + 1, B, H], `cseq_l${l}`) : null,
+        gates: cell.keptGates > 0 ? this.make([T, B, cell.keptGates * H], `gates_l${l}`) : null,
       });
     }
     this.xT = this.make([T, B, I], 'x (time-major)');
     this.rnnOut = this.make([B, T, H], 'rnn_out');
     this.out = this.make(config.head === 'every-step' ? [B, T, O] : [B, O], 'out');
     this.hN = this.make([L, B, H], 'h_n');
-    this.cN = lstm ? this.make([L, B, H], 'c_n') : null;
+    this.cN = cell.cellState ? this.make([L, B, H], 'c_n') : null;
   }
 
   /** Backward buffers, allocated on first use. */
   grads(): GradBuffers {
     if (this.gradBuffers) return this.gradBuffers;
     const { inputSize: I, hiddenSize: H, numLayers: L } = this.config;
-    const G = gatesOf(this.config.cell);
+    const cell = cellSpec(this.config.cell);
+    const G = cell.gates;
     const B = this.batch;
     const T = this.seqLen;
-    const lstm = this.config.cell === 'lstm';
     const layers: LayerGradBuffers[] = [];
     for (let l = 0; l < L; l++) {
       const dgIn = this.make([T, B, G * H], `dgates_in_l${l}`);
       layers.push({
         dgIn,
-        dgHid: this.config.cell === 'gru' ? this.make([T, B, G * H], `dgates_hid_l${l}`) : dgIn,
+        dgHid: cell.separateHiddenGrads ? this.make([T, B, G * H], `dgates_hid_l${l}`) : dgIn,
         dIn: this.make([T, B, l === 0 ? I : H], `d_input_l${l}`),
         dhCarry: this.make([B, H], `dh_carry_l${l}`),
-        dcCarry: lstm ? this.make([B, H], `dc_carry_l${l}`) : null,
+        dcCarry: cell.cellState ? this.make([B, H], `dc_carry_l${l}`) : null,
       });
     }
     const everyStep = this.config.head === 'every-step';
@@ -126,7 +127,7 @@ export class Workspace {
       dyTop: everyStep ? this.make([T, B, H], 'dy_top') : null,
       dx: this.make([B, T, I], 'dx'),
       dh0: this.make([L, B, H], 'dh0'),
-      dc0: lstm ? this.make([L, B, H], 'dc0') : null,
+      dc0: cell.cellState ? this.make([L, B, H], 'dc0') : null,
       loss: this.make([1], 'loss'),
     };
     return this.gradBuffers;

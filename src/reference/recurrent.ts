@@ -8,7 +8,7 @@
 //
 // The per-step point-wise math is in cells.ts, the affine maps in dense.ts.
 
-import { cellPointwiseBackward, cellPointwiseForward, type StepTape } from './cells';
+import { CELL_KINDS, carriesCellState, cellPointwiseBackward, cellPointwiseForward, type StepTape } from './cells';
 import { linearBackwardAccumulate, linearForward } from './dense';
 import { headWeights, layerWeights, type Params, type RecurrentConfig } from './recurrent-params';
 
@@ -96,7 +96,7 @@ function validateInputs(config: RecurrentConfig, inputs: RecurrentInputs): void 
   checkLength('inputs.x', inputs.x, B * T * I, `[${B}, ${T}, ${I}]`);
   if (inputs.h0) checkLength('inputs.h0', inputs.h0, L * B * H, `[${L}, ${B}, ${H}]`);
   if (inputs.c0) {
-    if (config.cell !== 'lstm') throw new Error(`inputs.c0 is only valid for lstm, got cell ${config.cell}`);
+    if (!carriesCellState(config.cell)) throw new Error(`inputs.c0 is only valid for ${CELL_KINDS.filter(carriesCellState).join(', ')}, got cell ${config.cell}`);
     checkLength('inputs.c0', inputs.c0, L * B * H, `[${L}, ${B}, ${H}]`);
   }
 }
@@ -124,9 +124,9 @@ export function recurrentForward(config: RecurrentConfig, params: Params, inputs
   const head = headWeights(config, params);
   const { batch: B, seqLen: T } = inputs;
   const { inputSize: I, hiddenSize: H, numLayers: L, outputSize: O } = config;
-  const isLstm = config.cell === 'lstm';
+  const withC = carriesCellState(config.cell);
   const hN = new Float64Array(L * B * H);
-  const cN = isLstm ? new Float64Array(L * B * H) : null;
+  const cN = withC ? new Float64Array(L * B * H) : null;
   const layers: LayerTape[] = [];
   let seq: Float64Array[] = [];
   for (let t = 0; t < T; t++) seq.push(stepSlice(inputs.x, B, T, I, t));
@@ -134,7 +134,7 @@ export function recurrentForward(config: RecurrentConfig, params: Params, inputs
     const tape: LayerTape = {
       inputs: seq,
       hInit: layerState(inputs.h0, l, B, H),
-      cInit: isLstm ? layerState(inputs.c0, l, B, H) : null,
+      cInit: withC ? layerState(inputs.c0, l, B, H) : null,
       steps: [],
     };
     layerForward(config, params, l, tape, B);
@@ -230,17 +230,17 @@ export function recurrentBackward(
   headWeights(config, params);
   const { batch: B, seqLen: T } = fwd;
   const { inputSize: I, hiddenSize: H, numLayers: L } = config;
-  const isLstm = config.cell === 'lstm';
+  const withC = carriesCellState(config.cell);
   if (finalStateGrads.hN) checkLength('finalStateGrads.hN', finalStateGrads.hN, L * B * H, `[${L}, ${B}, ${H}]`);
   if (finalStateGrads.cN) checkLength('finalStateGrads.cN', finalStateGrads.cN, L * B * H, `[${L}, ${B}, ${H}]`);
   const grads: Params = {};
   for (const [name, p] of Object.entries(params)) grads[name] = new Float64Array(p.length);
   let dSeq = headBackward(config, params, fwd, dOut, grads);
   const dh0 = new Float64Array(L * B * H);
-  const dc0 = isLstm ? new Float64Array(L * B * H) : null;
+  const dc0 = withC ? new Float64Array(L * B * H) : null;
   for (let l = L - 1; l >= 0; l--) {
     const dh = layerState(finalStateGrads.hN, l, B, H);
-    const dc = isLstm ? layerState(finalStateGrads.cN, l, B, H) : null;
+    const dc = withC ? layerState(finalStateGrads.cN, l, B, H) : null;
     dSeq = layerBackward(config, params, l, fwd.layers[l]!, dSeq, dh, dc, grads);
     dh0.set(dh, l * B * H);
     if (dc0 && dc) dc0.set(dc, l * B * H);
