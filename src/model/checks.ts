@@ -46,7 +46,7 @@ export function checkBackwardInputs(config: ModelConfig, ws: Workspace, dOut: Gp
   const T = ws.seqLen;
   if (dOut) {
     checkF32('dOut', dOut);
-    expectShape('dOut', dOut.shape, ws.out.shape);
+    expectShape('dOut', dOut.shape, ws.forward.out.shape);
   }
   checkStateTensor('dhN', opts.dhN, config, B, false);
   checkStateTensor('dcN', opts.dcN, config, B, true);
@@ -58,7 +58,7 @@ export function checkBackwardInputs(config: ModelConfig, ws: Workspace, dOut: Gp
 export function checkLossTarget(config: ModelConfig, ws: Workspace, target: LossTarget): void {
   if (target.kind === 'mse') {
     checkF32('target', target.target);
-    expectShape('target', target.target.shape, ws.out.shape);
+    expectShape('target', target.target.shape, ws.forward.out.shape);
     return;
   }
   if (target.kind === 'cross_entropy') {

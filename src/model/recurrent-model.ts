@@ -15,6 +15,7 @@ import { validateModelConfig, type ModelConfig } from './config';
 import { modelParamShapes } from './params';
 import { cellSpec, type CellSpec } from './cells';
 import { Workspace, checkWorkspaceLimits } from './workspace';
+import { planWorkspace, type ForwardTensors } from './workspace-plan';
 import { layerForward, layerBackward, type LayerParams, type LayerShape, type TimeLoop } from './layers';
 import { headBackward, headForward, headInput, type HeadShape } from './head';
 import { checkBackwardInputs, checkForwardInputs, checkLossTarget, type LossTarget } from './checks';
@@ -135,33 +136,32 @@ export class RecurrentModel {
   /** Records the forward pass of x [B, T, I]. Validates every input before recording. */
   forward(x: GpuTensor, states: ForwardOptions = {}): ForwardOutputs {
     const { batch: B, seqLen: T } = checkForwardInputs(this.config, x, states);
-    checkWorkspaceLimits(this.sched, this.config, B, T);
     const ws = this.workspace(B, T);
+    const f = ws.forward;
     const { hiddenSize: H, numLayers: L, inputSize: I } = this.config;
     const bytes = 4 * B * H;
     for (let l = 0; l < L; l++) {
-      const layer = ws.layers[l]!;
+      const layer = f.layers[l]!;
       this.initState(states.h0 ?? null, l * bytes, layer.hseq, bytes);
       if (layer.cseq) this.initState(states.c0 ?? null, l * bytes, layer.cseq, bytes);
     }
     const loop = this.timeLoop(B);
-    permute01(this.sched, { src: x, out: ws.xT, dims: [B, T, I] });
+    permute01(this.sched, { src: x, out: f.xT, dims: [B, T, I] });
     for (let l = 0; l < L; l++) {
-      const input = l === 0 ? ws.xT : ws.layers[l - 1]!.hseq;
-      const inputOffset = l === 0 ? 0 : B * H;
-      layerForward(this.sched, this.layerShape(l, B, T), this.layerParams(l), ws.layers[l]!, input, inputOffset, loop);
+      const { input, inputOffset } = layerInput(f, l, B * H);
+      layerForward(this.sched, this.layerShape(l, B, T), this.layerParams(l), f.layers[l]!, input, inputOffset, loop);
     }
-    const top = ws.layers[L - 1]!;
-    permute01(this.sched, { src: top.hseq, out: ws.rnnOut, dims: [T, B, H], srcOffset: B * H });
+    const top = f.layers[L - 1]!;
+    permute01(this.sched, { src: top.hseq, out: f.rnnOut, dims: [T, B, H], srcOffset: B * H });
     const hs = this.headShape(B, T);
-    headForward(this.sched, hs, this.headParams('params'), headInput(hs, ws.rnnOut, top.hseq), ws.out);
+    headForward(this.sched, hs, this.headParams('params'), headInput(hs, f.rnnOut, top.hseq), f.out);
     for (let l = 0; l < L; l++) {
-      const layer = ws.layers[l]!;
-      this.sched.copy({ buffer: layer.hseq.buffer, offset: T * bytes, size: bytes }, { buffer: ws.hN.buffer, offset: l * bytes, size: bytes });
-      if (layer.cseq) this.sched.copy({ buffer: layer.cseq.buffer, offset: T * bytes, size: bytes }, { buffer: ws.cN!.buffer, offset: l * bytes, size: bytes });
+      const layer = f.layers[l]!;
+      this.sched.copy({ buffer: layer.hseq.buffer, offset: T * bytes, size: bytes }, { buffer: f.hN.buffer, offset: l * bytes, size: bytes });
+      if (layer.cseq) this.sched.copy({ buffer: layer.cseq.buffer, offset: T * bytes, size: bytes }, { buffer: f.cN!.buffer, offset: l * bytes, size: bytes });
     }
     this.last = { ws };
-    return { out: ws.out, rnnOut: ws.rnnOut, hN: ws.hN, cN: ws.cN };
+    return { out: f.out, rnnOut: f.rnnOut, hN: f.hN, cN: f.cN };
   }
 
   /** Records BPTT of the last forward given dOut = d loss / d out; gradients go to the arena. */
@@ -181,8 +181,8 @@ export class RecurrentModel {
     checkLossTarget(this.config, ws, target);
     const tBegin = checkBackwardInputs(this.config, ws, null, opts);
     const g = ws.grads();
-    if (target.kind === 'mse') mseLossGpu(this.sched, ws.out, target.target, g.dOut, g.loss);
-    else crossEntropyLossGpu(this.sched, ws.out, target.labels, g.dOut, g.loss);
+    if (target.kind === 'mse') mseLossGpu(this.sched, ws.forward.out, target.target, g.dOut, g.loss);
+    else crossEntropyLossGpu(this.sched, ws.forward.out, target.labels, g.dOut, g.loss);
     return { ...this.recordBackward(ws, g.dOut, opts, tBegin), loss: g.loss };
   }
 
@@ -191,8 +191,8 @@ export class RecurrentModel {
     const ws = this.requireForward('loss');
     checkLossTarget(this.config, ws, target);
     const g = ws.grads();
-    if (target.kind === 'mse') mseLossGpu(this.sched, ws.out, target.target, g.dOut, g.loss);
-    else crossEntropyLossGpu(this.sched, ws.out, target.labels, g.dOut, g.loss);
+    if (target.kind === 'mse') mseLossGpu(this.sched, ws.forward.out, target.target, g.dOut, g.loss);
+    else crossEntropyLossGpu(this.sched, ws.forward.out, target.labels, g.dOut, g.loss);
     return g.loss;
   }
 
@@ -208,6 +208,7 @@ export class RecurrentModel {
     const { hiddenSize: H, numLayers: L, inputSize: I } = this.config;
     const B = ws.batch;
     const T = ws.seqLen;
+    const f = ws.forward;
     const g = ws.grads();
     const accumulate = opts.accumulate ?? false;
     const bytes = 4 * B * H;
@@ -218,10 +219,10 @@ export class RecurrentModel {
       if (tBegin > 0) this.sched.clear(gl.dIn);
     }
     const hs = this.headShape(B, T);
-    const top = ws.layers[L - 1]!;
+    const top = f.layers[L - 1]!;
     headBackward(this.sched, {
       shape: hs, params: this.headParams('params'), grads: this.headParams('grads'),
-      input: headInput(hs, ws.rnnOut, top.hseq), dOut, accumulate,
+      input: headInput(hs, f.rnnOut, top.hseq), dOut, accumulate,
       dRnnOut: g.dRnnOut, dyTop: g.dyTop, dhCarryTop: g.layers[L - 1]!.dhCarry,
     });
     const loop = this.timeLoop(B);
@@ -229,8 +230,8 @@ export class RecurrentModel {
       layerBackward(this.sched, {
         shape: this.layerShape(l, B, T),
         params: this.layerParams(l), grads: this.layerParams(l, 'grads'),
-        buf: ws.layers[l]!, gbuf: g.layers[l]!,
-        input: l === 0 ? ws.xT : ws.layers[l - 1]!.hseq, inputOffset: l === 0 ? 0 : B * H,
+        buf: f.layers[l]!, gbuf: g.layers[l]!,
+        ...layerInput(f, l, B * H),
         dy: l === L - 1 ? g.dyTop : g.layers[l + 1]!.dIn,
         tBegin, accumulate, loop,
       });
@@ -283,6 +284,8 @@ export class RecurrentModel {
     if (ws) {
       this.workspaces.delete(key); // re-insert: most recently used last
     } else {
+      const plan = planWorkspace(this.config, batch, seqLen);
+      checkWorkspaceLimits(this.sched, plan); // before anything is evicted or allocated
       const max = this.opts.maxWorkspaces ?? 4;
       if (this.workspaces.size >= max) {
         const [oldKey, old] = this.workspaces.entries().next().value as [string, Workspace];
@@ -291,9 +294,14 @@ export class RecurrentModel {
         this.workspaces.delete(oldKey);
         if (this.last?.ws === old) this.last = null;
       }
-      ws = new Workspace(this.sched, this.config, batch, seqLen);
+      ws = new Workspace(this.sched, plan);
     }
     this.workspaces.set(key, ws);
     return ws;
   }
+}
+
+/** Layer l's input [T, B, In]: x time-major, or the layer below's hseq from row block 1 (offset B·H). */
+function layerInput(f: ForwardTensors<GpuTensor>, l: number, blockElements: number): { input: GpuTensor; inputOffset: number } {
+  return l === 0 ? { input: f.xT, inputOffset: 0 } : { input: f.layers[l - 1]!.hseq, inputOffset: blockElements };
 }
