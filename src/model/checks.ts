@@ -3,13 +3,8 @@
 import { formatShape, type GpuTensor } from '../gpu/tensor';
 import { expectShape, type ModelConfig } from './config';
 import { cellSpec, cellsWith } from './cells';
-import type { ForwardOptions, BackwardOptions } from './recurrent-model';
+import type { BackwardOptions, ForwardOptions, LossTarget } from './options';
 import type { Workspace } from './workspace';
-
-/** What the model output is compared with. */
-export type LossTarget =
-  | { kind: 'mse'; /** f32, same shape as out. */ target: GpuTensor }
-  | { kind: 'cross_entropy'; /** u32 class indices: [B] (last-step head) or [B, T] (every step). */ labels: GpuTensor };
 
 function checkF32(name: string, t: GpuTensor): void {
   if (t.dtype !== 'f32') throw new Error(`${name} must be f32, got ${t.dtype}`);
@@ -55,6 +50,7 @@ export function checkBackwardInputs(config: ModelConfig, ws: Workspace, dOut: Gp
   return Math.max(0, T - k);
 }
 
+/** Validates a loss target against the last forward's output (shape, dtype, kind). */
 export function checkLossTarget(config: ModelConfig, ws: Workspace, target: LossTarget): void {
   if (target.kind === 'mse') {
     checkF32('target', target.target);

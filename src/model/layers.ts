@@ -17,6 +17,7 @@ export interface LayerParams {
   bHh: GpuTensor;
 }
 
+/** One layer's sizes and cell. */
 export interface LayerShape {
   cell: CellSpec;
   batch: number;
@@ -26,6 +27,7 @@ export interface LayerShape {
   inputs: number;
 }
 
+/** Which time-loop kernels a layer runs, and their tile. */
 export interface TimeLoop {
   variant: RecurrentVariant;
   tile?: RecurrentTile;
@@ -50,6 +52,7 @@ export function layerForward(sched: Scheduler, s: LayerShape, p: LayerParams, bu
   s.cell.recordForward(sched, run, { gx: buf.gx, wHh: p.wHh, bHh: p.bHh, hseq: buf.hseq, cseq: buf.cseq, gates: buf.gates });
 }
 
+/** Everything layerBackward reads and writes. */
 export interface LayerBackwardArgs {
   shape: LayerShape;
   params: LayerParams;

@@ -10,7 +10,6 @@ import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from '../kernels/gemm';
 import { permuteKernel, permute01 } from '../kernels/permute';
 import { lossKernel, mseLossGpu, crossEntropyLossGpu } from '../kernels/loss';
-import type { RecurrentTile, RecurrentVariant } from '../kernels/recurrent';
 import { validateModelConfig, type ModelConfig } from './config';
 import { modelParamShapes } from './params';
 import { cellSpec, type CellSpec } from './cells';
@@ -18,58 +17,13 @@ import { Workspace, checkWorkspaceLimits } from './workspace';
 import { planWorkspace, type ForwardTensors } from './workspace-plan';
 import { layerForward, layerBackward, type LayerParams, type LayerShape, type TimeLoop } from './layers';
 import { headBackward, headForward, headInput, type HeadShape } from './head';
-import { checkBackwardInputs, checkForwardInputs, checkLossTarget, type LossTarget } from './checks';
+import { checkBackwardInputs, checkForwardInputs, checkLossTarget } from './checks';
+import type { BackwardOptions, BackwardOutputs, ForwardOptions, ForwardOutputs, LossTarget, RecurrentModelOptions } from './options';
 import { initRecurrentParams } from './init';
 import { pickVariant } from './variant';
 import * as weights from './weights';
 
-export type { LossTarget } from './checks';
-
-export interface RecurrentModelOptions {
-  /** Seed of PyTorch's default initialisation U(±1/√H). Default 0. */
-  seed?: number;
-  /** Time-loop kernels: 'auto' (per shape), one dispatch per 'step', or 'persistent'. */
-  variant?: RecurrentVariant | 'auto';
-  /** Fixed tile of the time-loop kernels (benchmarks); default chosen per shape. */
-  tile?: RecurrentTile;
-  /** Distinct workspaces kept (one per (batch, seqLen)). Default 4. */
-  maxWorkspaces?: number;
-}
-
-export interface ForwardOptions {
-  /** [L, B, H] initial hidden state (zeros when absent). */
-  h0?: GpuTensor | null;
-  /** [L, B, H] initial cell state (LSTM only; zeros when absent). */
-  c0?: GpuTensor | null;
-}
-
-/** Views into the workspace: valid until the next forward of the same (batch, seqLen). */
-export interface ForwardOutputs {
-  /** [B, T, O] (every-step head) or [B, O] (last-step head). */
-  out: GpuTensor;
-  /** [B, T, H]. */
-  rnnOut: GpuTensor;
-  /** [L, B, H]; cN is null except for LSTM. */
-  hN: GpuTensor;
-  cN: GpuTensor | null;
-}
-
-export interface BackwardOptions {
-  /** [L, B, H] gradients arriving at the final states (e.g. from a later TBPTT chunk). */
-  dhN?: GpuTensor | null;
-  dcN?: GpuTensor | null;
-  /** Back-propagate through the last `truncate` steps only (truncated BPTT). Default all. */
-  truncate?: number;
-  /** Add to the gradient arena instead of overwriting it. Default false. */
-  accumulate?: boolean;
-}
-
-export interface BackwardOutputs {
-  /** [B, T, I]; [L, B, H] (gradients w.r.t. the states entering step T − truncate). */
-  dx: GpuTensor;
-  dh0: GpuTensor;
-  dc0: GpuTensor | null;
-}
+export type { BackwardOptions, BackwardOutputs, ForwardOptions, ForwardOutputs, LossTarget, RecurrentModelOptions } from './options';
 
 interface LastForward {
   ws: Workspace;

@@ -68,6 +68,7 @@ export interface BackwardTensors<T> {
   loss: T;
 }
 
+/** Every tensor of one (batch, seqLen) workspace. */
 export interface WorkspacePlan {
   batch: number;
   seqLen: number;

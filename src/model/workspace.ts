@@ -18,6 +18,7 @@ export type LayerGradBuffers = LayerGradients<GpuTensor>;
 /** Everything backward() writes. */
 export type GradBuffers = BackwardTensors<GpuTensor>;
 
+/** The GPU tensors of one plan; destroy() frees them. */
 export class Workspace {
   readonly batch: number;
   readonly seqLen: number;

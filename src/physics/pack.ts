@@ -4,8 +4,9 @@
 import { rk4Layout } from '../kernels/rk4';
 import { PARAM_NAMES, toColumns, type OscillatorColumns, type SimulationOptions } from './oscillator';
 
-/** Largest finite float32, and its smallest normal magnitude. */
+/** Largest finite float32. */
 export const F32_MAX = 3.4028234663852886e38;
+/** Smallest normal float32 magnitude. */
 export const F32_MIN_NORMAL = 1.1754943508222875e-38;
 
 const TWO_PI = 2 * Math.PI;

@@ -1,0 +1,59 @@
+// options.ts — what RecurrentModel's methods take and return (options, outputs, loss
+// targets), apart from the class so that checks.ts and the class both read them.
+import type { GpuTensor } from '../gpu/tensor';
+import type { RecurrentTile, RecurrentVariant } from '../kernels/recurrent';
+
+/** What the model output is compared with. */
+export type LossTarget =
+  | { kind: 'mse'; /** f32, same shape as out. */ target: GpuTensor }
+  | { kind: 'cross_entropy'; /** u32 class indices: [B] (last-step head) or [B, T] (every step). */ labels: GpuTensor };
+
+/** How RecurrentModel.create builds and runs the model. */
+export interface RecurrentModelOptions {
+  /** Seed of PyTorch's default initialisation U(±1/√H). Default 0. */
+  seed?: number;
+  /** Time-loop kernels: 'auto' (per shape), one dispatch per 'step', or 'persistent'. */
+  variant?: RecurrentVariant | 'auto';
+  /** Fixed tile of the time-loop kernels (benchmarks); default chosen per shape. */
+  tile?: RecurrentTile;
+  /** Distinct workspaces kept (one per (batch, seqLen)). Default 4. */
+  maxWorkspaces?: number;
+}
+
+/** Initial states of forward(); absent ones are zeros, as in PyTorch. */
+export interface ForwardOptions {
+  /** [L, B, H] initial hidden state (zeros when absent). */
+  h0?: GpuTensor | null;
+  /** [L, B, H] initial cell state (LSTM only; zeros when absent). */
+  c0?: GpuTensor | null;
+}
+
+/** Views into the workspace: valid until the next forward of the same (batch, seqLen). */
+export interface ForwardOutputs {
+  /** [B, T, O] (every-step head) or [B, O] (last-step head). */
+  out: GpuTensor;
+  /** [B, T, H]. */
+  rnnOut: GpuTensor;
+  /** [L, B, H]; cN is null except for LSTM. */
+  hN: GpuTensor;
+  cN: GpuTensor | null;
+}
+
+/** Options of backward() and lossAndBackward(). */
+export interface BackwardOptions {
+  /** [L, B, H] gradients arriving at the final states (e.g. from a later TBPTT chunk). */
+  dhN?: GpuTensor | null;
+  dcN?: GpuTensor | null;
+  /** Back-propagate through the last `truncate` steps only (truncated BPTT). Default all. */
+  truncate?: number;
+  /** Add to the gradient arena instead of overwriting it. Default false. */
+  accumulate?: boolean;
+}
+
+/** Gradients w.r.t. the inputs of the last forward (views into the workspace). */
+export interface BackwardOutputs {
+  /** [B, T, I]; [L, B, H] (gradients w.r.t. the states entering step T − truncate). */
+  dx: GpuTensor;
+  dh0: GpuTensor;
+  dc0: GpuTensor | null;
+}
