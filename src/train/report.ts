@@ -4,7 +4,7 @@
 // and the figure's input.
 import type { Metrics } from '../reference/metrics';
 import type { RunPlan } from './plan';
-import type { CellOutcome } from './run-cell';
+import type { CellOutcome } from './node/run-cell';
 import { forecastSummary, renderFigure, type CellFigure } from '../report/figure';
 import { REGIME_CLASSES } from '../data/datasets';
 

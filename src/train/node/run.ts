@@ -3,13 +3,13 @@
 // details.json and figure.svg in the output directory.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { init } from '../gpu/device';
-import { Scheduler } from '../gpu/scheduler';
-import { materializeDataset, GpuWindows } from '../data/gpu-data';
-import type { TrainConfig } from './config';
-import { planRun, type RunPlan } from './plan';
+import { init } from '../../gpu/device';
+import { Scheduler } from '../../gpu/scheduler';
+import { materializeDataset, GpuWindows } from '../../data/gpu-data';
+import type { TrainConfig } from '../config';
+import { planRun, type RunPlan } from '../plan';
 import { runCell, type CellOutcome, type CellRunOptions } from './run-cell';
-import { resultsJson, rolloutGrowth, runFigure, type ResultsJson } from './report';
+import { resultsJson, rolloutGrowth, runFigure, type ResultsJson } from '../report';
 import { writeFileAtomic } from './checkpoint';
 
 export interface RunOptions {

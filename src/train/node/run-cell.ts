@@ -2,17 +2,17 @@
 // writing checkpoints at epoch boundaries), then evaluate it once (test and training
 // windows with the baselines, or accuracy), roll it out closed-loop, and save its weights.
 import { join } from 'node:path';
-import type { Scheduler } from '../gpu/scheduler';
-import { RecurrentModel } from '../model/recurrent-model';
-import type { GpuWindows } from '../data/gpu-data';
-import type { Evaluation } from '../kernels/metrics';
-import type { CellName } from './config';
-import { modelConfigFor, type RunPlan } from './plan';
-import { recurrentModelHandle } from './model-handle';
-import { Trainer, type EpochReport } from './trainer';
-import { evaluateForecast, evaluateLabels, figureTrainStarts, rollout, rolloutSpan } from './evaluate';
+import type { Scheduler } from '../../gpu/scheduler';
+import { RecurrentModel } from '../../model/recurrent-model';
+import type { GpuWindows } from '../../data/gpu-data';
+import type { Evaluation } from '../../kernels/metrics';
+import type { CellName } from '../config';
+import { modelConfigFor, type RunPlan } from '../plan';
+import { recurrentModelHandle } from '../model-handle';
+import { Trainer, type EpochReport } from '../trainer';
+import { evaluateForecast, evaluateLabels, figureTrainStarts, rollout, rolloutSpan } from '../evaluate';
 import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint';
-import { forecasterMetadata, resolveOptions } from './forecaster-input';
+import { forecasterMetadata, resolveOptions } from '../forecaster-input';
 
 export interface CellOutcome {
   cell: CellName;
