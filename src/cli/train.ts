@@ -9,7 +9,7 @@ import { ProgressBar, formatDuration } from './progress';
 import { mergeConfig, type TrainConfig } from '../train/config';
 import { planRun } from '../train/plan';
 import { checkWritableDir, runTraining } from '../train/node/run';
-import type { CellOutcome } from '../train/node/run-cell';
+import type { CellOutcome } from '../train/report';
 import { formatTable } from '../train/report';
 
 const FLAGS: FlagSpec = {
