@@ -1,12 +1,13 @@
 // rk4.ts — typed wrapper of shaders/rk4.wgsl: records one chunk of steps for one group of
 // oscillators. The whole-run driver (validation, packing, chunking, groups, the Trajectory)
 // is src/physics/simulate.ts; the parameter rows are packed by src/physics/pack.ts.
-import source from '../../shaders/rk4.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import rk4Wgsl from '../../shaders/rk4.wgsl';
+import { workgroupWidth, type Kernel } from '../gpu/kernel';
 import { grid1d } from '../gpu/grid';
 import type { Binding, Scheduler } from '../gpu/scheduler';
 
-export const rk4Kernel = defineKernel('rk4.wgsl', source);
+/** shaders/rk4.wgsl, reflected at build time. */
+export const rk4Kernel: Kernel = rk4Wgsl;
 
 /** What TypeScript must agree on with rk4.wgsl, read from its declarations. */
 export interface Rk4Layout {
@@ -14,18 +15,18 @@ export interface Rk4Layout {
   paramBytes: number;
   /** Bytes of one oscillator's carried state (vec2: x, v). */
   stateBytes: number;
-  /** Invocations per workgroup of every entry point (they share the WORKGROUP_SIZE override). */
-  workgroupSize: number;
 }
+
+/** Workgroup size of every entry point (they share the WORKGROUP_SIZE override). */
+export const rk4WorkgroupSize = (): number => workgroupWidth(rk4Kernel, 'rk4');
 
 let layout: Rk4Layout | null = null;
 
-/** rk4.wgsl's row sizes and workgroup size (reflected on first use, then kept). */
+/** rk4.wgsl's row sizes (reflected on first use, then kept). */
 export function rk4Layout(): Rk4Layout {
   if (layout) return layout;
-  const entry = rk4Kernel.entry('rk4');
-  const stride = (name: string) => entry.bindings.find((b) => b.name === name)!.stride;
-  layout = { paramBytes: stride('params'), stateBytes: stride('state'), workgroupSize: entry.workgroupSize[0] };
+  const stride = (name: string) => rk4Kernel.entry('rk4').bindings.find((b) => b.name === name)!.stride;
+  layout = { paramBytes: stride('params'), stateBytes: stride('state') };
   return layout;
 }
 
@@ -78,6 +79,6 @@ export function recordRk4Chunk(sched: Scheduler, a: Rk4ChunkArgs): void {
       dt: a.dt,
       fromState: a.fromState ? 1 : 0,
     },
-    workgroups: grid1d(a.count, rk4Layout().workgroupSize, sched.device.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: grid1d(a.count, rk4WorkgroupSize(), sched.device.limits.maxComputeWorkgroupsPerDimension),
   });
 }

@@ -12,7 +12,10 @@ import { lstmBackward, lstmForward, lstmKernel, lstmKernels } from '../kernels/l
 import { gruBackward, gruForward, gruKernel, gruKernels } from '../kernels/gru';
 import { rnnBackward, rnnForward, rnnKernel, rnnKernels, type RnnActivation } from '../kernels/rnn';
 
-/** Recurrent cell kinds. `rnn_identity` is the linear RNN h = W_ih x + b_ih + W_hh h + b_hh. */
+/**
+ * The recurrent cell: Elman RNN with tanh, ReLU or no nonlinearity (identity: the linear RNN
+ * h = W_ih x + b_ih + W_hh h + b_hh), LSTM, or GRU (PyTorch's equations and gate orders).
+ */
 export type CellType = 'rnn_tanh' | 'rnn_relu' | 'rnn_identity' | 'lstm' | 'gru';
 
 /** What a cell's forward time loop reads and writes in one layer (views into the workspace and the arena). */
@@ -44,13 +47,17 @@ export interface CellBackwardTensors extends Omit<CellForwardTensors, 'gx' | 'bH
 
 /** How PyTorch names a cell: nn.RNN / nn.LSTM / nn.GRU, the RNN's nonlinearity, its gate order. */
 export interface TorchCell {
+  /** The torch.nn module: nn.RNN, nn.LSTM or nn.GRU. */
   module: 'RNN' | 'LSTM' | 'GRU';
+  /** nn.RNN's `nonlinearity` argument; null for LSTM and GRU. */
   nonlinearity: 'tanh' | 'relu' | null;
+  /** The gate blocks along the 4H / 3H rows, as the conformance files write them ('i,f,g,o'); null for RNN. */
   gateOrder: string | null;
 }
 
 /** Everything about one cell kind. */
 export interface CellSpec {
+  /** The cell kind this row describes (its key in CELL_SPECS). */
   readonly name: CellType;
   /** The PyTorch module that computes the same cell (conformance vectors), or null: none does. */
   readonly torch: TorchCell | null;
@@ -93,12 +100,12 @@ function elman(name: CellType, activation: RnnActivation, nonlinearity: TorchCel
   });
 }
 
-/** The table, in the order CELL_TYPES lists the kinds. */
+/** The table, in the order CELL_TYPES lists the kinds (pure calls: importing builds nothing a bundler must keep). */
 export const CELL_SPECS: Readonly<Record<CellType, CellSpec>> = {
-  rnn_tanh: elman('rnn_tanh', 'tanh', 'tanh'),
-  rnn_relu: elman('rnn_relu', 'relu', 'relu'),
-  rnn_identity: elman('rnn_identity', 'identity', undefined), // nn.RNN has no identity nonlinearity
-  lstm: spec('lstm', lstmKernel, {
+  rnn_tanh: /* @__PURE__ */ elman('rnn_tanh', 'tanh', 'tanh'),
+  rnn_relu: /* @__PURE__ */ elman('rnn_relu', 'relu', 'relu'),
+  rnn_identity: /* @__PURE__ */ elman('rnn_identity', 'identity', undefined), // nn.RNN has no identity nonlinearity
+  lstm: /* @__PURE__ */ spec('lstm', lstmKernel, {
     torch: { module: 'LSTM', nonlinearity: null, gateOrder: 'i,f,g,o' },
     cellState: true,
     keptGates: 4, // i, f, g, o activated
@@ -107,7 +114,7 @@ export const CELL_SPECS: Readonly<Record<CellType, CellSpec>> = {
     recordForward: (sched, run, t) => lstmForward(sched, { ...run, ...t, cseq: t.cseq!, gates: t.gates! }),
     recordBackward: (sched, run, t) => lstmBackward(sched, { ...run, ...t, cseq: t.cseq!, gates: t.gates!, dgates: t.dgIn, dcCarry: t.dcCarry! }),
   }),
-  gru: spec('gru', gruKernel, {
+  gru: /* @__PURE__ */ spec('gru', gruKernel, {
     torch: { module: 'GRU', nonlinearity: null, gateOrder: 'r,z,n' },
     cellState: false,
     keptGates: 4, // r, z, n, W_hn h + b_hn
@@ -119,7 +126,7 @@ export const CELL_SPECS: Readonly<Record<CellType, CellSpec>> = {
 };
 
 /** Every cell kind, in table order. */
-export const CELL_TYPES: readonly CellType[] = Object.keys(CELL_SPECS) as CellType[];
+export const CELL_TYPES: readonly CellType[] = /* @__PURE__ */ Object.keys(CELL_SPECS) as CellType[];
 
 /** The kinds whose spec has `property` set (cellState: 'lstm'), for error messages. */
 export function cellsWith(property: 'cellState' | 'torch'): CellType[] {

@@ -5,10 +5,12 @@ import { formatShape } from '../gpu/tensor';
 import { cellSpec, type CellType } from './cells';
 
 export { CELL_TYPES, type CellType } from './cells';
+/** Where the Linear head reads the hidden state: every step (out [B, T, O]) or the last step only (out [B, O]). */
 export type HeadMode = 'every-step' | 'last-step';
 
 /** A stacked RNN / LSTM / GRU (batch-first, bias, no dropout) plus a Linear head. */
 export interface ModelConfig {
+  /** The recurrent cell. */
   cell: CellType;
   /** I: features per time step. */
   inputSize: number;

@@ -8,7 +8,7 @@ export type LossTarget =
   | { kind: 'mse'; /** f32, same shape as out. */ target: GpuTensor }
   | { kind: 'cross_entropy'; /** u32 class indices: [B] (last-step head) or [B, T] (every step). */ labels: GpuTensor };
 
-/** How RecurrentModel.create builds and runs the model. */
+/** Options of RecurrentModel.create(). */
 export interface RecurrentModelOptions {
   /** Seed of PyTorch's default initialisation U(±1/√H). Default 0. */
   seed?: number;
@@ -20,7 +20,7 @@ export interface RecurrentModelOptions {
   maxWorkspaces?: number;
 }
 
-/** Initial states of forward(); absent ones are zeros, as in PyTorch. */
+/** Initial states of RecurrentModel.forward(). */
 export interface ForwardOptions {
   /** [L, B, H] initial hidden state (zeros when absent). */
   h0?: GpuTensor | null;
@@ -36,13 +36,15 @@ export interface ForwardOutputs {
   rnnOut: GpuTensor;
   /** [L, B, H]; cN is null except for LSTM. */
   hN: GpuTensor;
+  /** [L, B, H] final cell states (LSTM), else null. */
   cN: GpuTensor | null;
 }
 
-/** Options of backward() and lossAndBackward(). */
+/** Options of RecurrentModel.backward() and lossAndBackward(). */
 export interface BackwardOptions {
   /** [L, B, H] gradients arriving at the final states (e.g. from a later TBPTT chunk). */
   dhN?: GpuTensor | null;
+  /** [L, B, H] gradients arriving at the final cell states (LSTM only). */
   dcN?: GpuTensor | null;
   /** Back-propagate through the last `truncate` steps only (truncated BPTT). Default all. */
   truncate?: number;
@@ -50,10 +52,12 @@ export interface BackwardOptions {
   accumulate?: boolean;
 }
 
-/** Gradients w.r.t. the inputs of the last forward (views into the workspace). */
+/** Gradients with respect to the inputs and initial states (views into the workspace, valid until the next backward of the same shape). */
 export interface BackwardOutputs {
   /** [B, T, I]; [L, B, H] (gradients w.r.t. the states entering step T − truncate). */
   dx: GpuTensor;
+  /** [L, B, H] gradient w.r.t. the initial hidden states. */
   dh0: GpuTensor;
+  /** [L, B, H] gradient w.r.t. the initial cell states (LSTM), else null. */
   dc0: GpuTensor | null;
 }

@@ -29,8 +29,11 @@ interface LastForward {
   ws: Workspace;
 }
 
+/** A stacked RNN / LSTM / GRU with a Linear head on the GPU, batch-first, following PyTorch exactly: weights carry PyTorch's state_dict names and layouts in one parameter arena (gradients in a second), forward and BPTT are fused kernels recorded into the scheduler's current pass (nothing is submitted until you read or submit). Make one with RecurrentModel.create(); bad shapes or inputs throw before any GPU work; destroy() it when done. */
 export class RecurrentModel {
+  /** Cell, sizes and head (validated). */
   readonly config: ModelConfig;
+  /** Parameters and gradients, one buffer each, with state_dict-named slots. */
   readonly arena: ParamArena;
   private readonly cell: CellSpec;
   private readonly workspaces = new Map<string, Workspace>();
@@ -63,10 +66,12 @@ export class RecurrentModel {
     this.arena.write(values);
   }
 
+  /** Reads every parameter back by state_dict name (submits what is recorded). */
   async getParameters(): Promise<Record<string, Float32Array>> {
     return this.arena.read('params');
   }
 
+  /** Reads every gradient back by parameter name, as the last backward left them. */
   async getGradients(): Promise<Record<string, Float32Array>> {
     return this.arena.read('grads');
   }
@@ -150,6 +155,7 @@ export class RecurrentModel {
     return g.loss;
   }
 
+  /** Submits what is recorded, then frees the arena and workspaces. Idempotent. */
   destroy(): void {
     this.sched.submit();
     for (const ws of this.workspaces.values()) ws.destroy();

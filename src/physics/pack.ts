@@ -9,8 +9,8 @@ export const F32_MAX = 3.4028234663852886e38;
 /** Smallest normal float32 magnitude. */
 export const F32_MIN_NORMAL = 1.1754943508222875e-38;
 
-const TWO_PI = 2 * Math.PI;
-const PHASE_SLOT = PARAM_NAMES.indexOf('phi');
+const TWO_PI = 6.283185307179586; // 2π as a literal (2 * Math.PI at module level is code a bundler keeps)
+const PHASE_SLOT = /* @__PURE__ */ PARAM_NAMES.indexOf('phi');
 
 /**
  * Packs oscillators into the kernel's [N, 8] f32 rows (m, c, k, F, omega, phase, x0, v0),

@@ -7,6 +7,7 @@ import { gateCount, type CellKind } from './cells';
 
 /** Shape of the stacked recurrent model + Linear head. */
 export interface RecurrentConfig {
+  /** The recurrent cell. */
   cell: CellKind;
   /** I: features per time step of x. */
   inputSize: number;

@@ -14,6 +14,7 @@ export interface Oscillator {
 
 /** How a run is integrated and sampled; the caller has checked it (src/physics/validate.ts). */
 export interface IntegrationRun {
+  /** 'rk4' (classical Runge–Kutta), 'euler' (explicit) or 'symplectic' (semi-implicit Euler). */
   integrator: keyof typeof STEPPERS;
   /** Time step; steps taken; every recordEvery-th step is recorded. */
   dt: number;

@@ -10,7 +10,7 @@ const LAVAPIPE: PlanLimits = { maxStorageBufferBindingSize: 134217728, maxBuffer
 
 describe('planSimulation', () => {
   it('reads the row sizes from rk4.wgsl', () => {
-    expect(rk4Layout()).toEqual({ paramBytes: 32, stateBytes: 8, workgroupSize: 64 });
+    expect(rk4Layout()).toEqual({ paramBytes: 32, stateBytes: 8 });
   });
 
 
