@@ -23,23 +23,42 @@ async function runCli() {
   process.exitCode = await main(process.argv.slice(2));
 }
 
+// The child runs in a process group of its own (detached), so a signal reaches it exactly once:
+// from the wrapper, whether it came from the terminal (Ctrl-C goes to the foreground group) or
+// to the wrapper's pid (`kill -INT`, a test harness, CI's timeout). If the wrapper itself is
+// killed (kill -9), the IPC channel closes and the child dies at once the same way: the work
+// never outlives the command the user sees.
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 function runFiltered() {
   const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: ['inherit', 'inherit', 'pipe'],
+    stdio: ['inherit', 'inherit', 'pipe', 'ipc'],
+    detached: true,
     env: { ...process.env, [CHILD]: '1', [TTY_COLUMNS]: process.stderr.isTTY ? String(process.stderr.columns ?? 80) : '' },
   });
   const filter = dawnNoiseFilter((text) => process.stderr.write(text));
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk) => filter.push(chunk));
-  // Ctrl-C reaches the child through the terminal's process group; other signals are passed on.
-  process.on('SIGINT', () => {});
-  for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  const forward = (signal) => () => child.kill(signal);
+  for (const signal of FORWARDED) process.on(signal, forward(signal));
   child.on('close', (code, signal) => {
     filter.end();
-    if (signal) process.kill(process.pid, signal);
-    else process.exitCode = code ?? 1;
+    if (signal) {
+      for (const s of FORWARDED) process.removeAllListeners(s);
+      process.kill(process.pid, signal);
+    } else process.exitCode = code ?? 1;
   });
 }
 
-if (process.env[CHILD] === '1' || process.env.SPRINGLOOP_RAW_STDERR === '1') await runCli();
+/** In the child: die with the wrapper (its IPC channel closes when it is killed). */
+function dieWithWrapper() {
+  if (!process.channel) return;
+  process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+  process.channel.unref();
+}
+
+if (process.env[CHILD] === '1') {
+  dieWithWrapper();
+  await runCli();
+} else if (process.env.SPRINGLOOP_RAW_STDERR === '1') await runCli();
 else runFiltered();
