@@ -10,7 +10,7 @@ import { EnsemblePanel } from './parts/ensemble-panel';
 import { VanishingPanel, type VanishingResult } from './parts/vanishing-panel';
 import type { CellType } from '../src/model';
 import { SLIDER_NAMES, type InputKind, type SliderName } from './parts/settings';
-import type { Integrator } from '../src/reference/rk4';
+import type { Integrator } from '../src/physics/oscillator';
 
 export interface DemoHook {
   /** Resolves once the first simulation is on screen, or with ok = false and the reason. */

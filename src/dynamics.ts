@@ -15,5 +15,5 @@ export { longMemoryExperiment, longMemoryData, type LongMemoryOptions, type Long
 export { renderAnalysisFigure, renderRhoSweepFigure, renderLongMemoryFigure } from './report/dynamics-figure';
 export { recordStateJacobians, recordInputJacobians, jacobianSizes, jacobianKernel, type JacobianArgs } from './kernels/jacobian';
 export { recordStateGradNorms, stateGradNormKernel, type StateGradNormArgs } from './kernels/state-grad-norm';
-export type { LossTarget } from './model/checks';
+export type { LossTarget } from './model/options';
 export type { LayerBuffers } from './model/workspace';

@@ -6,7 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { RecurrentModel } from '../model/recurrent-model';
-import type { LossTarget } from '../model/checks';
+import type { LossTarget } from '../model/options';
 import { physicsRnn, physicsRnnTheory, type PhysicsRnnOptions } from '../physics-rnn';
 import { decodeSafetensors } from '../io/safetensors';
 import { CELLS, mergeConfig, type CellName, type TrainConfig } from '../train/config';

@@ -9,11 +9,14 @@ import { numel, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 import { CELL_KINDS, gateCount, type CellKind } from '../reference/cells';
 import { stateMultiplier } from '../reference/jacobian';
+import { cellSpec } from '../model/cells';
 import { requireInteger, requireOneOf } from '../util/check';
 
 /** shaders/jacobian.wgsl reflected at build time (entry points state_jacobian, input_jacobian). */
 export const jacobianKernel: Kernel = kernelWgsl;
 const WG = 64;
+/** The shader's `cell` uniform (see its header). */
+const JACOBIAN_CELL_CODE: Readonly<Record<CellKind, number>> = { rnn_tanh: 0, rnn_relu: 1, rnn_identity: 2, lstm: 3, gru: 4 };
 
 /** One layer's tape and weights, and the steps [tBegin, tBegin + steps) to differentiate. */
 export interface JacobianArgs {
@@ -61,12 +64,15 @@ function check(a: JacobianArgs): void {
   need('wHh', a.wHh, G * H * H);
   need('wIh', a.wIh, G * H * I);
   need('hseq', a.hseq, (T + 1) * B * H);
-  if (a.cell === 'lstm') need('cseq', a.cseq ?? a.hseq, (T + 1) * B * H);
-  if (a.cell === 'lstm' || a.cell === 'gru') {
-    if (!a.gates) throw new Error(`jacobian: cell ${a.cell} needs its kept gates`);
-    need('gates', a.gates, T * B * 4 * H);
+  const spec = cellSpec(a.cell);
+  if (spec.cellState) {
+    if (!a.cseq) throw new Error(`jacobian: cell ${a.cell} needs cseq`);
+    need('cseq', a.cseq, (T + 1) * B * H);
   }
-  if (a.cell === 'lstm' && !a.cseq) throw new Error('jacobian: cell lstm needs cseq');
+  if (spec.keptGates > 0) {
+    if (!a.gates) throw new Error(`jacobian: cell ${a.cell} needs its kept gates`);
+    need('gates', a.gates, T * B * spec.keptGates * H);
+  }
 }
 
 /** Records J into `out` ([steps, B, S·H, S·H] elements at least). */
@@ -88,7 +94,7 @@ export function recordInputJacobians(sched: Scheduler, a: JacobianArgs, out: Gpu
 function dispatch(sched: Scheduler, a: JacobianArgs, entry: string, outputs: Record<string, GpuTensor>, count: number): void {
   sched.dispatch(jacobianKernel, entry, {
     bindings: { w_hh: a.wHh, w_ih: a.wIh, hseq: a.hseq, cseq: a.cseq ?? a.hseq, gates: a.gates ?? a.hseq, ...outputs },
-    uniforms: { batch: a.batch, hidden: a.hidden, inputs: a.inputs, t_begin: a.tBegin, steps: a.steps, cell: CELL_KINDS.indexOf(a.cell) },
+    uniforms: { batch: a.batch, hidden: a.hidden, inputs: a.inputs, t_begin: a.tBegin, steps: a.steps, cell: JACOBIAN_CELL_CODE[a.cell] },
     workgroups: grid1d(count, WG, sched.device.limits.maxComputeWorkgroupsPerDimension),
     overrides: { WG },
   });

@@ -11,7 +11,7 @@
 //         ∂h/∂a_{i,f,g} = o(1−tanh²c)·∂c/∂a, ∂h/∂a_o = tanh(c)·o(1−o); direct ∂c/∂c' = f, ∂h/∂c' = o(1−tanh²c)·f
 //   GRU   h = (1−z)n + z h':  ∂h/∂a_r = (1−z)(1−n²)·(W_hn h' + b_hn)·r(1−r), ∂h/∂a_z = (h'−n)·z(1−z),
 //         ∂h/∂(input n) = (1−z)(1−n²), ∂h/∂(hidden n) = (1−z)(1−n²)·r; direct ∂h/∂h' = z
-import { cellPointwiseForward, gateCount, type CellKind } from './cells';
+import { carriesCellState, cellPointwiseForward, gateCount, type CellKind } from './cells';
 import { linearForward } from './dense';
 
 /** One layer's parameters (PyTorch layouts): W_ih [G·H, In], W_hh [G·H, H], b_ih, b_hh [G·H]. */
@@ -24,7 +24,7 @@ export interface LayerWeights {
 
 /** State values per unit: 2 for LSTM (h, c), else 1. */
 export function stateMultiplier(cell: CellKind): number {
-  return cell === 'lstm' ? 2 : 1;
+  return carriesCellState(cell) ? 2 : 1;
 }
 
 /** The layer's step s_t = F(s_{t-1}, x): s [S·H] in state order, x [In]. Returns s_t [S·H]. */
@@ -33,7 +33,7 @@ export function cellStep(cell: CellKind, hidden: number, w: LayerWeights, state:
   const G = gateCount(cell);
   const inSize = w.wIh.length / (G * H);
   const h = state.subarray(0, H);
-  const c = cell === 'lstm' ? state.slice(H, 2 * H) : null;
+  const c = carriesCellState(cell) ? state.slice(H, 2 * H) : null;
   const preIn = linearForward(x, w.wIh, w.bIh, G * H, inSize);
   const preHid = linearForward(Float64Array.from(h), w.wHh, w.bHh, G * H, H);
   const tape = cellPointwiseForward(cell, 1, H, preIn, preHid, Float64Array.from(h), c);

@@ -8,7 +8,7 @@ import { RecurrentModel, type ModelConfig } from '../../src/model';
 import { referenceConfig } from '../../src/model/config';
 import { recurrentBackward, recurrentForward } from '../../src/reference/recurrent';
 import { mseLoss } from '../../src/reference/losses';
-import { paramsToFloat64 } from '../../src/reference/init';
+import { paramsToFloat64 } from '../../src/reference/recurrent-params';
 import { batchMeanNorms } from '../../src/reference/grad-norms';
 import { CELL_KINDS, type CellKind } from '../../src/reference/cells';
 import type { RecurrentVariant } from '../../src/kernels/recurrent';

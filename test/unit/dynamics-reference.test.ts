@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { CELL_KINDS, type CellKind } from '../../src/reference/cells';
 import { cellStep, cellStepJacobians, cellStepJacobiansFd, layerWeightsOf, stackedStepJacobian, stateMultiplier, type StackedCell } from '../../src/reference/jacobian';
-import { initRecurrentParams, paramsToFloat64 } from '../../src/reference/init';
+import { initRecurrentParams } from '../../src/model/init';
+import { paramsToFloat64 } from '../../src/reference/recurrent-params';
 import { recurrentBackward, recurrentForward, type RecurrentConfig } from '../../src/reference/recurrent';
 import { mseLoss } from '../../src/reference/losses';
 import { batchMeanNorms, geometricRate } from '../../src/reference/grad-norms';
