@@ -1,5 +1,5 @@
 // args.ts — a small, strict flag parser: `--name value`, `--name=value`, `--flag`.
-// Unknown flags and missing values are errors naming the flag.
+// Unknown flags, missing values and a flag given twice are errors naming the flag.
 
 export type FlagType = 'string' | 'number' | 'boolean';
 export type FlagSpec = Readonly<Record<string, FlagType>>;
@@ -20,6 +20,7 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const type = spec[name];
     if (!type) throw new Error(`unknown flag --${name} (known: ${Object.keys(spec).map((k) => `--${k}`).join(', ')})`);
+    if (name in out) throw new Error(`flag --${name} is given twice`);
     if (type === 'boolean') {
       if (eq >= 0) throw new Error(`flag --${name} takes no value`);
       out[name] = true;

@@ -1,25 +1,46 @@
-// run.ts — a whole `springloop train` run: plan (no GPU), then on the GPU: the data set,
-// its windows, each cell in turn (src/train/run-cell.ts), and finally results.json,
-// details.json and figure.svg in the output directory.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// run.ts — a whole `springloop train` run (Node only). First, with no GPU and nothing written:
+// the plan, host memory, the output directory (one run per directory, run-dir.ts), the
+// checkpoints of a resumed run (resume.ts) and the disk space; then the device and its limits
+// (sizing.ts). Only then is the directory written: config.json, each cell in turn
+// (run-cell.ts) with its checkpoints, and finally details.json, figure.svg and results.json.
+import { basename, join } from 'node:path';
 import { init } from '../gpu/device';
 import { Scheduler } from '../gpu/scheduler';
 import { materializeDataset, GpuWindows } from '../data/gpu-data';
-import type { TrainConfig } from './config';
+import { validateConfig, type TrainConfig } from './config';
 import { planRun, type RunPlan } from './plan';
 import { runCell, type CellOutcome, type CellRunOptions } from './run-cell';
 import { resultsJson, rolloutGrowth, runFigure, type ResultsJson } from './report';
-import { writeFileAtomic } from './checkpoint';
+import { writeFileAtomic } from '../io/atomic-file';
+import { checkDiskSpace, checkHostMemory } from '../io/host-limits';
+import { removeUnreferencedWeights } from './checkpoint';
+import { prepareRunDir, readRunConfig, runConfigJson, type RecordedChange, type RunDirMode } from './run-dir';
+import { loadResumeState, type ResumeState } from './resume';
+import { checkTrainDevice, datasetHostNeeds, trainDiskNeeds, trainHostNeeds } from './sizing';
+import type { TrainControl } from './trainer';
 
 export interface RunOptions {
   config: TrainConfig;
   outDir: string;
-  resume: boolean;
+  /**
+   * 'new' (default): outDir must not hold a run; 'overwrite': a run there is moved aside
+   * first; 'resume': continue the run in outDir from its checkpoints.
+   */
+  mode?: RunDirMode;
+  /** Shorthand for mode 'resume' (true) or 'new' (false). */
+  resume?: boolean;
+  /** Resume: let hyper-parameters (lr, epochs, …) differ from the checkpoints'; the change is recorded. */
+  allowChange?: boolean;
   adapter?: string;
   stopAfterEpochs?: number;
+  /** A stop request ends the run at the next step boundary, with a checkpoint. */
+  control?: TrainControl;
+  /** Once the run is planned (before any GPU work). */
+  onPlan?: (plan: RunPlan) => void;
   onEpoch?: CellRunOptions['onEpoch'];
   onCellDone?: (o: CellOutcome) => void;
+  /** Once outDir is committed: the old run's new name (overwrite), the stale temporaries removed, a recorded change. */
+  onStart?: (s: { movedTo: string | null; removedTemporaries: string[]; change: RecordedChange | null }) => void;
 }
 
 export interface RunOutcome {
@@ -28,29 +49,48 @@ export interface RunOutcome {
   results: ResultsJson | null;
   cells: CellOutcome[];
   wallSeconds: number;
+  /** True when the run stopped before its end (stopAfterEpochs or a stop request). */
   interrupted: boolean;
+  /** True when it stopped before writing anything into outDir. */
+  nothingWritten?: boolean;
 }
 
-/** Throws a clear error when dir cannot be created or written. */
-export async function checkWritableDir(dir: string): Promise<void> {
-  const probe = join(dir, `.springloop-write-test-${process.pid}`);
-  try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(probe, 'ok');
-    await rm(probe, { force: true });
-  } catch (e) {
-    throw new Error(`--out ${dir} is not writable: ${(e as Error).message}`);
+/** Everything checked before any GPU work: the plan, the host's memory, the directory, the checkpoints, the disk. */
+async function prepareRun(o: RunOptions, mode: RunDirMode) {
+  validateConfig(o.config);
+  checkHostMemory(datasetHostNeeds(o.config)); // planRun builds per-row tables
+  const plan = planRun(o.config);
+  checkHostMemory([...datasetHostNeeds(o.config), ...trainHostNeeds(plan)]);
+  const dir = await prepareRunDir(o.outDir, mode);
+  let resume: ResumeState | null = null;
+  let changes: RecordedChange[] = [];
+  if (mode === 'resume') {
+    const saved = await readRunConfig(o.outDir);
+    resume = await loadResumeState(o.outDir, plan, saved.settings, o.allowChange ?? false);
+    changes = resume.change ? [...saved.changes, resume.change] : saved.changes;
   }
+  await checkDiskSpace(o.outDir, trainDiskNeeds(plan, mode === 'resume'));
+  return { plan, dir, resume, configJson: runConfigJson(o.config, changes) };
 }
 
+/** A whole run: checks (no GPU), the device and its limits, then the directory is written, the cells trained, the results written. */
 export async function runTraining(o: RunOptions): Promise<RunOutcome> {
   const started = performance.now();
-  const plan = planRun(o.config);
-  await checkWritableDir(o.outDir);
-  await writeFileAtomic(join(o.outDir, 'config.json'), JSON.stringify(o.config, null, 2));
+  const mode: RunDirMode = o.mode ?? (o.resume ? 'resume' : 'new');
+  const { plan, dir, resume, configJson } = await prepareRun(o, mode);
+  o.onPlan?.(plan);
   const ctx = await init({ adapter: o.adapter ?? o.config.adapter ?? undefined });
   const sched = new Scheduler(ctx);
+  const stopped = (cells: CellOutcome[], nothingWritten = false): RunOutcome =>
+    ({ adapter: ctx.adapterName, plan, results: null, cells, wallSeconds: (performance.now() - started) / 1000, interrupted: true, nothingWritten });
   try {
+    checkTrainDevice(plan, sched);
+    if (o.control?.stopRequested()) return stopped([], true);
+    const committed = await dir.commit(configJson);
+    for (const ck of Object.values(resume?.loaded ?? {})) {
+      await removeUnreferencedWeights(join(o.outDir, 'checkpoints', ck.cell), [basename(ck.files.weights), basename(ck.files.optimizer)]);
+    }
+    o.onStart?.({ ...committed, change: resume?.change ?? null });
     const traj = await materializeDataset(sched, plan.spec);
     const data = new GpuWindows(sched, traj, plan.windows, plan.features);
     await data.prepare();
@@ -58,16 +98,18 @@ export async function runTraining(o: RunOptions): Promise<RunOutcome> {
     const host = await traj.read();
     const cells: CellOutcome[] = [];
     for (const cell of o.config.cells) {
-      const outcome = await runCell(sched, plan, data, cell, { outDir: o.outDir, resume: o.resume, stopAfterEpochs: o.stopAfterEpochs, onEpoch: o.onEpoch });
+      const outcome = await runCell(sched, plan, data, cell, {
+        outDir: o.outDir, resumeFrom: resume?.points[cell] ?? null, stopAfterEpochs: o.stopAfterEpochs, control: o.control, onEpoch: o.onEpoch,
+      });
       cells.push(outcome);
       o.onCellDone?.(outcome);
-      if (outcome.interrupted) return { adapter: ctx.adapterName, plan, results: null, cells, wallSeconds: (performance.now() - started) / 1000, interrupted: true };
+      if (outcome.interrupted) return stopped(cells);
     }
     const results = resultsJson(ctx.adapterName, plan, cells);
     const wallSeconds = (performance.now() - started) / 1000;
-    await writeFileAtomic(join(o.outDir, 'results.json'), JSON.stringify(results, null, 2));
     await writeFileAtomic(join(o.outDir, 'details.json'), JSON.stringify(details(plan, host, cells, wallSeconds), null, 1));
     await writeFileAtomic(join(o.outDir, 'figure.svg'), runFigure(ctx.adapterName, plan, host, cells, wallSeconds));
+    await writeFileAtomic(join(o.outDir, 'results.json'), JSON.stringify(results, null, 2)); // last: it marks the run finished
     data.destroy();
     traj.destroy();
     return { adapter: ctx.adapterName, plan, results, cells, wallSeconds, interrupted: false };
