@@ -55,12 +55,11 @@ export interface RunOutcome {
   nothingWritten?: boolean;
 }
 
-/** Everything checked before any GPU work: the plan, the host's memory, the directory, the checkpoints, the disk. */
+/** Everything checked before any GPU work: the settings, the data set's size, the directory, a resumed run's checkpoints. */
 async function prepareRun(o: RunOptions, mode: RunDirMode) {
   validateConfig(o.config);
   checkHostMemory(datasetHostNeeds(o.config)); // planRun builds per-row tables
   const plan = planRun(o.config);
-  checkHostMemory([...datasetHostNeeds(o.config), ...trainHostNeeds(plan)]);
   const dir = await prepareRunDir(o.outDir, mode);
   let resume: ResumeState | null = null;
   let changes: RecordedChange[] = [];
@@ -69,8 +68,14 @@ async function prepareRun(o: RunOptions, mode: RunDirMode) {
     resume = await loadResumeState(o.outDir, plan, saved.settings, o.allowChange ?? false);
     changes = resume.change ? [...saved.changes, resume.change] : saved.changes;
   }
-  await checkDiskSpace(o.outDir, trainDiskNeeds(plan, mode === 'resume'));
   return { plan, dir, resume, configJson: runConfigJson(o.config, changes) };
+}
+
+/** With the device open, before anything is allocated or written: its limits, then the host's memory and the disk. */
+async function checkSizes(o: RunOptions, plan: RunPlan, sched: Scheduler, mode: RunDirMode): Promise<void> {
+  checkTrainDevice(plan, sched);
+  checkHostMemory([...datasetHostNeeds(o.config), ...trainHostNeeds(plan)]);
+  await checkDiskSpace(o.outDir, trainDiskNeeds(plan, mode === 'resume'));
 }
 
 /** A whole run: checks (no GPU), the device and its limits, then the directory is written, the cells trained, the results written. */
@@ -84,7 +89,7 @@ export async function runTraining(o: RunOptions): Promise<RunOutcome> {
   const stopped = (cells: CellOutcome[], nothingWritten = false): RunOutcome =>
     ({ adapter: ctx.adapterName, plan, results: null, cells, wallSeconds: (performance.now() - started) / 1000, interrupted: true, nothingWritten });
   try {
-    checkTrainDevice(plan, sched);
+    await checkSizes(o, plan, sched, mode);
     if (o.control?.stopRequested()) return stopped([], true);
     const committed = await dir.commit(configJson);
     for (const ck of Object.values(resume?.loaded ?? {})) {

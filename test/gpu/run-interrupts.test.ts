@@ -1,0 +1,132 @@
+// run-interrupts.test.ts — `springloop train` and `simulate` as child processes, stopped the
+// ways a user stops them: Ctrl-C (SIGINT) and SIGTERM stop training at the next step with a
+// checkpoint and exit 130 / 143; a second Ctrl-C quits at once; kill -9 at random moments of
+// checkpoint writes never damages the last checkpoint, the next start removes the dead
+// process's temporaries, and --resume ends with the weights of an uninterrupted run.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildCli, runCli, startCli } from './cli-process';
+import { loadCheckpoint } from '../../src/train/checkpoint';
+import { checkCheckpoint } from '../../src/train/checkpoint-check';
+import { mergeConfig } from '../../src/train/config';
+import { planRun } from '../../src/train/plan';
+import { Random } from '../../src/util/random';
+
+// About 12 steps and 0.1 s an epoch on lavapipe.
+const SETTINGS = { dataset: 'sine', cells: 'lstm', hidden: 8, layers: 1, seq: 16, batch: 64, epochs: 20, rollout: 0, seed: 3 };
+const FLAGS = Object.entries(SETTINGS).flatMap(([k, v]) => [`--${k}`, String(v)]);
+const plan = planRun(mergeConfig({ ...SETTINGS, cells: ['lstm'] }));
+
+let runner = '';
+let root = '';
+let reference = Buffer.alloc(0);
+
+beforeAll(async () => {
+  runner = await buildCli();
+  root = mkdtempSync(join(tmpdir(), 'springloop-interrupts-'));
+  const whole = await runCli(runner, ['train', ...FLAGS, '--out', join(root, 'whole')]);
+  expect(whole.code, whole.stderr).toBe(0);
+  reference = readFileSync(join(root, 'whole', 'lstm.safetensors'));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Every temporary file under dir. */
+function temporaries(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.tmp-\d+-\d+$/.test(f));
+}
+
+/** The cell's checkpoint loads and passes every check of a resume. */
+async function expectIntactCheckpoint(dir: string): Promise<void> {
+  const ck = await loadCheckpoint(join(dir, 'checkpoints', 'lstm'));
+  if (ck) expect(() => checkCheckpoint(ck, plan, 'lstm')).not.toThrow();
+}
+
+describe('interrupting springloop train', () => {
+  it('SIGINT and SIGTERM stop at a step with a checkpoint, exit 130 / 143 and print the resume command; resuming gives the uninterrupted weights', async () => {
+    const dir = join(root, 'signals');
+    let args = ['train', ...FLAGS, '--out', dir];
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      const p = startCli(runner, args);
+      await p.waitFor(/epoch \d+\/20/);
+      p.child.kill(signal);
+      const end = await p.exited;
+      expect(end.code, p.stderr).toBe(code);
+      expect(p.stderr).toMatch(new RegExp(`stopped by ${signal}; lstm has a checkpoint at epoch \\d+(, step \\d+)? in .*; continue with: springloop train --resume ${dir}`));
+      await expectIntactCheckpoint(dir);
+      expect(temporaries(dir)).toEqual([]);
+      args = ['train', '--resume', dir];
+    }
+    const last = await runCli(runner, args);
+    expect(last.code, last.stderr).toBe(0);
+    expect(Buffer.compare(readFileSync(join(dir, 'lstm.safetensors')), reference)).toBe(0);
+  });
+
+  it('a second Ctrl-C quits at once, leaving no temporary file and a valid last checkpoint', async () => {
+    const dir = join(root, 'twice');
+    const p = startCli(runner, ['train', ...FLAGS, '--out', dir]);
+    await p.waitFor(/epoch 1\/20/);
+    p.child.kill('SIGINT');
+    await p.waitFor(/SIGINT — stopping at the next step boundary/);
+    p.child.kill('SIGINT');
+    const end = await p.exited;
+    expect(end.code, p.stderr).toBe(130);
+    expect(p.stderr).toMatch(/SIGINT — quitting at once; the last checkpoint written stays valid/);
+    expect(temporaries(dir)).toEqual([]);
+    await expectIntactCheckpoint(dir);
+  });
+
+  it('kill -9 at random moments of checkpoint writes (12 kills): the checkpoint stays intact, the next start removes the temporaries, --resume ends with the uninterrupted weights', async () => {
+    const dir = join(root, 'kills');
+    mkdirSync(dir);
+    const rng = new Random(20);
+    let kills = 0;
+    let leftTemporaries = 0;
+    let finished = false;
+    while (kills < 12 && !finished) {
+      const args = existsSync(join(dir, 'config.json')) ? ['train', '--resume', dir] : ['train', ...FLAGS, '--out', dir];
+      const p = startCli(runner, args);
+      // Most kills land on the k-th temporary file being written; every third at a random time.
+      const nth = 2 + rng.int(9);
+      let seen = 0;
+      const watcher = watch(dir, { recursive: true }, (_event, name) => {
+        if (kills % 3 !== 2 && /\.tmp-/.test(String(name)) && ++seen === nth) p.child.kill('SIGKILL');
+      });
+      const timer = kills % 3 === 2 ? setTimeout(() => p.child.kill('SIGKILL'), 400 + rng.int(1200)) : null;
+      const end = await p.exited;
+      watcher.close();
+      if (timer) clearTimeout(timer);
+      if (end.signal === 'SIGKILL') {
+        kills++;
+        if (temporaries(dir).length > 0) leftTemporaries++;
+        await expectIntactCheckpoint(dir);
+      } else {
+        expect(end.code, p.stderr).toBe(0);
+        finished = true;
+      }
+    }
+    expect(kills).toBeGreaterThanOrEqual(10);
+    expect(leftTemporaries).toBeGreaterThan(0); // the kills did land inside writes
+    if (!finished) {
+      const last = await runCli(runner, ['train', '--resume', dir]);
+      expect(last.code, last.stderr).toBe(0);
+    }
+    expect(temporaries(dir)).toEqual([]);
+    expect(Buffer.compare(readFileSync(join(dir, 'lstm.safetensors')), reference)).toBe(0);
+  });
+});
+
+describe('interrupting springloop simulate', () => {
+  it('Ctrl-C while the CSV is being written exits 130 and leaves neither the file nor a temporary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'springloop-sim-int-'));
+    const out = join(dir, 'big.csv');
+    const p = startCli(runner, ['simulate', '--count', '100000', '--dt', '0.01', '--steps', '60', '--out', out]);
+    while (readdirSync(dir).length === 0 && p.child.exitCode === null) await new Promise((r) => setTimeout(r, 10));
+    p.child.kill('SIGINT');
+    const end = await p.exited;
+    expect(end.code, p.stderr).toBe(130);
+    expect(readdirSync(dir)).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
