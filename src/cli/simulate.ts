@@ -18,7 +18,7 @@ import { buildEnsemble, parseParamSpec, type ParamSpec } from '../physics/ensemb
 import { parseParamsCsv } from '../io/params-csv';
 import { encodeNpyFloat32 } from '../io/npy';
 import { trajectoryCsvLines, type TrajectoryCsvOptions } from '../io/csv-out';
-import { removeStaleTemporaries, writeFileAtomic } from '../io/atomic-file';
+import { checkWritableDir, removeStaleTemporaries, writeFileAtomic } from '../io/atomic-file';
 import { checkDiskSpace, checkHostMemory, hostMemory } from '../io/host-limits';
 import { checkDeviceNeeds, formatBytes, type MemoryNeed } from '../util/sizes';
 import { INTEGRATORS, PARAM_NAMES, oscillatorCount, sampleCount, type Integrator, type OscillatorColumns, type ParamName } from '../reference/rk4';
@@ -59,6 +59,7 @@ export async function runSimulate(argv: string[]): Promise<number> {
   const command = parseSimulateArgs(argv);
   const { count, samples, options } = command;
   checkHostMemory(hostNeeds(command));
+  await checkWritableDir(dirname(resolve(command.out)), `--out ${command.out}`);
   await checkDiskSpace(command.out, [diskNeed(command)]);
   await removeStaleTemporaries(dirname(resolve(command.out)), 0, (target) => target === basename(command.out));
   const params = command.params ?? buildEnsemble(command.ensemble!);

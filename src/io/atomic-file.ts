@@ -6,9 +6,9 @@
 // permission). Temporaries still open when the process exits (process.exit after a second
 // Ctrl-C) are removed by an exit hook; those of a process that was killed outright are
 // removed by the next start (removeStaleTemporaries).
-import { open, readdir, rename, rm } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { access, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { constants, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 /** What writeFileAtomic writes: bytes, text, or chunks of either (streamed; a generator is fine). */
 export type FileContent = string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
@@ -157,7 +157,26 @@ export async function removeStaleTemporaries(dir: string, depth = 0, only?: (tar
   return removed;
 }
 
-/** The name a temporary of `path` starts with (for listings and tests). */
-export function temporaryPrefix(path: string): string {
-  return `${basename(path)}.tmp-`;
+/**
+ * Throws a FileError when files could not be created in dir (or, when it does not exist yet,
+ * in the nearest existing directory above it): a file in the way, no permission, a read-only
+ * file system. Reads only; `what` starts the message (e.g. '--out run').
+ */
+export async function checkWritableDir(dir: string, what: string): Promise<void> {
+  let at = resolve(dir);
+  for (;;) {
+    const info = await stat(at).catch(() => null);
+    if (info) {
+      if (!info.isDirectory()) throw new FileError(`${what} cannot be created: ${at} is a file, not a directory`, at, 'ENOTDIR');
+      break;
+    }
+    const up = dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  try {
+    await access(at, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    throw new FileError(`${what} is not writable: ${fileError('write in', at, e).message}`, at, (e as NodeJS.ErrnoException).code);
+  }
 }

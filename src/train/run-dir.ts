@@ -4,10 +4,9 @@
 // run aside); anything else is refused. The decision is read-only; commit() does the writing
 // — after all validation and device creation have succeeded — and starts by removing the
 // temporaries that killed processes left in the directory.
-import { access, mkdir, readdir, readFile, rename, stat } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { mkdir, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileError, removeStaleTemporaries, temporaryOwner, writeFileAtomic } from '../io/atomic-file';
+import { checkWritableDir, fileError, removeStaleTemporaries, temporaryOwner, writeFileAtomic } from '../io/atomic-file';
 import { CHECKPOINT_FILE, parseJsonFile } from './checkpoint';
 import { describeValue } from '../util/check';
 
@@ -72,31 +71,6 @@ async function summarise(dir: string, finished: boolean): Promise<string> {
   return `a stopped run (${parts.join('; ')})`;
 }
 
-/** The nearest existing path at or above path (where a mkdir -p would start), and whether it is a directory. */
-async function nearestExisting(path: string): Promise<{ at: string; isDirectory: boolean }> {
-  let at = resolve(path);
-  for (;;) {
-    try {
-      return { at, isDirectory: (await stat(at)).isDirectory() };
-    } catch {
-      // keep climbing
-    }
-    const up = dirname(at);
-    if (up === at) return { at, isDirectory: true };
-    at = up;
-  }
-}
-
-async function requireWritable(dir: string, flag: string): Promise<void> {
-  const { at, isDirectory } = await nearestExisting(dir);
-  if (!isDirectory) throw new Error(`${flag} ${dir} cannot be created: ${at} is a file, not a directory`);
-  try {
-    await access(at, constants.W_OK | constants.X_OK);
-  } catch (e) {
-    throw new Error(`${flag} ${dir} is not writable: ${fileError('write in', at, e).message}`);
-  }
-}
-
 /** What prepareRunDir decided; commit() performs it. */
 export interface PreparedRunDir {
   dir: string;
@@ -131,8 +105,8 @@ export async function prepareRunDir(dir: string, mode: RunDirMode): Promise<Prep
   const refusal = refuse(dir, mode, contents);
   if (refusal) throw new Error(refusal);
   const moveAside = mode === 'overwrite' && contents.kind === 'run';
-  await requireWritable(moveAside ? dirname(resolve(dir)) : dir, mode === 'resume' ? '--resume' : '--out');
-  if (moveAside) await requireWritable(dir, '--out');
+  await checkWritableDir(moveAside ? dirname(resolve(dir)) : dir, `${mode === 'resume' ? '--resume' : '--out'} ${dir}`);
+  if (moveAside) await checkWritableDir(dir, `--out ${dir}`);
   return {
     dir,
     contents,

@@ -11,7 +11,7 @@ import { validateConfig, type TrainConfig } from './config';
 import { planRun, type RunPlan } from './plan';
 import { runCell, type CellOutcome, type CellRunOptions } from './run-cell';
 import { resultsJson, rolloutGrowth, runFigure, type ResultsJson } from './report';
-import { writeFileAtomic } from '../io/atomic-file';
+import { FileError, writeFileAtomic } from '../io/atomic-file';
 import { checkDiskSpace, checkHostMemory } from '../io/host-limits';
 import { removeUnreferencedWeights } from './checkpoint';
 import { prepareRunDir, readRunConfig, runConfigJson, type RecordedChange, type RunDirMode } from './run-dir';
@@ -96,6 +96,17 @@ export async function runTraining(o: RunOptions): Promise<RunOutcome> {
       await removeUnreferencedWeights(join(o.outDir, 'checkpoints', ck.cell), [basename(ck.files.weights), basename(ck.files.optimizer)]);
     }
     o.onStart?.({ ...committed, change: resume?.change ?? null });
+    return await trainAndReport(o, plan, sched, resume, started);
+  } finally {
+    sched.dispose();
+    ctx.dispose();
+  }
+}
+
+/** The cells in turn, then the report; a failed write says that the checkpoints are intact and how to go on. */
+async function trainAndReport(o: RunOptions, plan: RunPlan, sched: Scheduler, resume: ResumeState | null, started: number): Promise<RunOutcome> {
+  const adapter = sched.ctx.adapterName;
+  try {
     const traj = await materializeDataset(sched, plan.spec);
     const data = new GpuWindows(sched, traj, plan.windows, plan.features);
     await data.prepare();
@@ -108,19 +119,31 @@ export async function runTraining(o: RunOptions): Promise<RunOutcome> {
       });
       cells.push(outcome);
       o.onCellDone?.(outcome);
-      if (outcome.interrupted) return stopped(cells);
+      if (outcome.interrupted) return { adapter, plan, results: null, cells, wallSeconds: (performance.now() - started) / 1000, interrupted: true };
     }
-    const results = resultsJson(ctx.adapterName, plan, cells);
+    const results = resultsJson(adapter, plan, cells);
+    requireFiniteResults(results);
     const wallSeconds = (performance.now() - started) / 1000;
     await writeFileAtomic(join(o.outDir, 'details.json'), JSON.stringify(details(plan, host, cells, wallSeconds), null, 1));
-    await writeFileAtomic(join(o.outDir, 'figure.svg'), runFigure(ctx.adapterName, plan, host, cells, wallSeconds));
+    await writeFileAtomic(join(o.outDir, 'figure.svg'), runFigure(adapter, plan, host, cells, wallSeconds));
     await writeFileAtomic(join(o.outDir, 'results.json'), JSON.stringify(results, null, 2)); // last: it marks the run finished
     data.destroy();
     traj.destroy();
-    return { adapter: ctx.adapterName, plan, results, cells, wallSeconds, interrupted: false };
-  } finally {
-    sched.dispose();
-    ctx.dispose();
+    return { adapter, plan, results, cells, wallSeconds, interrupted: false };
+  } catch (e) {
+    if (!(e instanceof FileError)) throw e;
+    const how = e.code === 'ENOSPC' || e.code === 'EDQUOT' ? 'free some space' : 'fix the file system';
+    throw new FileError(`${e.message}. The checkpoints written before are intact: ${how} and continue with: springloop train --resume ${o.outDir}`, e.path, e.code);
+  }
+}
+
+/** No table or results.json presents a non-finite metric as a result. */
+function requireFiniteResults(results: ResultsJson): void {
+  for (const r of results.results) {
+    for (const key of ['mse', 'rmse', 'mae', 'r2', 'accuracy'] as const) {
+      const v = r[key];
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`${r.cell}: the evaluation gave ${key} = ${v} although every training loss was finite; no results were written`);
+    }
   }
 }
 

@@ -76,10 +76,19 @@ export function checkTrainDevice(plan: RunPlan, sched: Scheduler): void {
   }
 }
 
-/** Bytes of one checkpoint of a cell (weights + optimizer state) and of its final weights file. */
+/** Disk bytes a file takes: whole 4 KiB blocks (tmpfs pages, ext4 blocks). */
+const blocks = (bytes: number) => Math.ceil(bytes / 4096) * 4096;
+
+/** Header and metadata allowance per file, and the report files (figure.svg is ~50 kB). */
+const FILE_OVERHEAD = 1024;
+const REPORT_BYTES = 64_000;
+
+/** Disk bytes of one checkpoint of a cell (weights, optimizer state, checkpoint.json) and of its final weights file. */
 function cellFileBytes(plan: RunPlan, cell: CellName): { checkpoint: number; weights: number } {
-  const weights = 4 * parameterCount(plan, cell);
-  return { checkpoint: weights * (1 + stateNames(plan.optimizer).length), weights };
+  const weights = 4 * parameterCount(plan, cell) + FILE_OVERHEAD;
+  const optimizer = (weights - FILE_OVERHEAD) * stateNames(plan.optimizer).length + FILE_OVERHEAD;
+  const json = 200 * plan.config.epochs + FILE_OVERHEAD;
+  return { checkpoint: blocks(weights) + blocks(optimizer) + blocks(json), weights: blocks(weights) };
 }
 
 /** Host memory beyond the data set: a checkpoint's arrays and their encoding, for the largest cell. */
@@ -89,12 +98,13 @@ export function trainHostNeeds(plan: RunPlan): MemoryNeed[] {
 }
 
 /**
- * Disk space: every cell's last checkpoint and final weights, plus one more checkpoint while a
- * save replaces the previous one. A resumed run already holds its checkpoints.
+ * Disk space: every cell's last checkpoint and final weights, one more checkpoint while a save
+ * replaces the previous one, and the report. A resumed run already holds its checkpoints.
  */
 export function trainDiskNeeds(plan: RunPlan, resume: boolean): MemoryNeed[] {
   const files = plan.config.cells.map((cell) => cellFileBytes(plan, cell));
   const rotation = Math.max(...files.map((f) => f.checkpoint));
   const kept = files.reduce((a, f) => a + f.weights + (resume ? 0 : f.checkpoint), 0);
-  return [{ what: 'checkpoints and weights', bytes: rotation + kept, cause: `${modelCause(plan.config)} --cells ${plan.config.cells.join(',')}` }];
+  const report = blocks(REPORT_BYTES) + 3 * blocks(200 * plan.config.epochs * plan.config.cells.length + FILE_OVERHEAD);
+  return [{ what: 'checkpoints, weights and the report', bytes: rotation + kept + report, cause: `${modelCause(plan.config)} --cells ${plan.config.cells.join(',')}` }];
 }

@@ -8,17 +8,29 @@ import { resolve } from 'node:path';
 
 const OUT = resolve('test-artifacts/cli-process');
 
-/** Bundles src/cli.ts; returns the path of a script that runs it with process.argv. */
-export async function buildCli(): Promise<string> {
-  mkdirSync(OUT, { recursive: true });
-  await build({
-    entryPoints: ['src/cli.ts'], outfile: `${OUT}/cli.mjs`, bundle: true, format: 'esm', platform: 'node', target: 'es2022',
+function bundle(entry: string, outfile: string) {
+  return build({
+    entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'es2022',
     loader: { '.wgsl': 'text' }, external: ['webgpu'], logLevel: 'warning',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
+}
+
+/** Bundles src/cli.ts; returns the path of a script that runs it with process.argv. */
+export async function buildCli(): Promise<string> {
+  mkdirSync(OUT, { recursive: true });
+  await bundle('src/cli.ts', `${OUT}/cli.mjs`);
   const runner = `${OUT}/springloop.mjs`;
   writeFileSync(runner, "import { main } from './cli.mjs';\nprocess.exitCode = await main(process.argv.slice(2));\n");
   return runner;
+}
+
+/** Bundles a script that runs on import (scripts/conformance.ts); returns its path. */
+export async function buildScript(entry: string): Promise<string> {
+  mkdirSync(OUT, { recursive: true });
+  const out = `${OUT}/${entry.replace(/^.*\//, '').replace(/\.ts$/, '')}.mjs`;
+  await bundle(entry, out);
+  return out;
 }
 
 /** A running CLI: its output so far, and its end. */
