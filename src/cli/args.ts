@@ -8,6 +8,10 @@ export interface ParsedArgs {
   [flag: string]: string | number | boolean | undefined | string[];
 }
 
+/** A decimal number: 12, -0.5, .5, 1e-3 (not 0x10, 0b1, Infinity). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Parses argv against spec; throws naming the flag on an unknown flag, a missing or bad value, or a repeat. */
 export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
   const out: ParsedArgs = { _: [] };
   for (let i = 0; i < argv.length; i++) {
@@ -30,7 +34,7 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
     if (raw === undefined || (eq < 0 && raw.startsWith('--'))) throw new Error(`flag --${name} needs a value`);
     if (type === 'number') {
       const v = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(v)) throw new Error(`flag --${name} must be a finite number, got '${raw}'`);
+      if (!DECIMAL.test(raw.trim()) || !Number.isFinite(v)) throw new Error(`flag --${name} must be a finite number, got '${raw}'`);
       out[name] = v;
     } else out[name] = raw;
   }

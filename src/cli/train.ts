@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs, type FlagSpec } from './args';
 import { ProgressBar, formatDuration } from './progress';
 import { SIGNAL_EXIT_CODES, watchInterrupts, type InterruptWatch } from './interrupt';
-import { mergeConfig, type TrainConfig } from '../train/config';
+import { mergeConfig, validateConfig, type TrainConfig } from '../train/config';
 import { runTraining, type RunOutcome } from '../train/run';
 import type { CellOutcome } from '../train/run-cell';
 import { readRunConfig, type RunDirMode } from '../train/run-dir';
@@ -97,13 +97,23 @@ function settingsLayer(path: string, raw: unknown): Record<string, unknown> {
 }
 
 async function readSettingsFile(flag: string, path: string): Promise<Record<string, unknown>> {
-  let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    return settingsLayer(`${flag} ${path}`, parseJsonFile(path, await readFile(path, 'utf8').catch((e) => Promise.reject(fileError('read', path, e)))));
   } catch (e) {
-    throw new Error(`${flag}: ${fileError('read', path, e).message}`);
+    const message = (e as Error).message;
+    throw new Error(message.startsWith(flag) ? message : `${flag}: ${message}`);
   }
-  return settingsLayer(`${flag} ${path}`, parseJsonFile(path, text));
+}
+
+/** Checks the merged settings; an error about a setting that came from `file` (and no flag) says so. */
+function validateNamingFile(config: TrainConfig, fileLayer: Record<string, unknown>, flags: Record<string, unknown>, file: string | undefined): void {
+  try {
+    validateConfig(config);
+  } catch (e) {
+    const key = /^--([a-z-]+)/.exec((e as Error).message)?.[1];
+    const fromFile = file !== undefined && key !== undefined && toKey(key) in fileLayer && !(toKey(key) in flags);
+    throw fromFile ? new Error(`${(e as Error).message} (set in ${file})`) : e;
+  }
 }
 
 /** Resolves flags into what to run; throws naming the flag on bad input (no GPU, nothing written). */
@@ -120,12 +130,15 @@ export async function resolveTrainArgs(argv: readonly string[]): Promise<TrainAr
     const dir = args.resume as string;
     if (dir.trim() === '') throw new Error('--resume needs the run directory, got an empty string');
     const saved = await readRunConfig(dir);
-    const config = mergeConfig(settingsLayer(join(dir, 'config.json'), saved.settings), flags, { out: dir });
+    const savedLayer = settingsLayer(join(dir, 'config.json'), saved.settings);
+    const config = mergeConfig(savedLayer, flags, { out: dir });
+    validateNamingFile(config, savedLayer, flags, join(dir, 'config.json'));
     return { config, outDir: dir, mode: 'resume', allowChange, stopAfter };
   }
   if (allowChange) throw new Error('--allow-change applies to --resume (it lets a resumed run change hyper-parameters)');
   const fileLayer = args.config === undefined ? {} : await readSettingsFile('--config', args.config as string);
   const config = mergeConfig(fileLayer, flags);
+  validateNamingFile(config, fileLayer, flags, args.config as string | undefined);
   const outDir = config.out ?? join('runs', timestamp());
   return { config, outDir, mode: args.overwrite === true ? 'overwrite' : 'new', allowChange, stopAfter };
 }

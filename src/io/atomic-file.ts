@@ -31,7 +31,7 @@ const REASONS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
   EROFS: 'the file system is read-only',
-  ENOENT: 'the directory does not exist',
+  ENOENT: 'no such file or directory',
   ENOTDIR: 'a component of the path is a file, not a directory',
   EISDIR: 'it is a directory',
   EMFILE: 'too many open files',
@@ -120,8 +120,9 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return false; // at a start, none of ours is live yet
+/** True when another process with this pid is running (this process's own pid counts as not: at a start, nothing of ours is live yet). */
+export function otherProcessAlive(pid: number): boolean {
+  if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -150,7 +151,7 @@ export async function removeStaleTemporaries(dir: string, depth = 0, only?: (tar
       continue;
     }
     const pid = temporaryOwner(entry.name);
-    if (pid === null || processAlive(pid) || (only && !only(entry.name.replace(TEMP_SUFFIX, '')))) continue;
+    if (pid === null || otherProcessAlive(pid) || (only && !only(entry.name.replace(TEMP_SUFFIX, '')))) continue;
     await rm(path, { force: true });
     removed.push(path);
   }

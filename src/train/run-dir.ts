@@ -5,8 +5,9 @@
 // — after all validation and device creation have succeeded — and starts by removing the
 // temporaries that killed processes left in the directory.
 import { mkdir, readdir, readFile, rename, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { checkWritableDir, fileError, removeStaleTemporaries, temporaryOwner, writeFileAtomic } from '../io/atomic-file';
+import { acquireDirLock, inUseMessage, lockHolder, LOCK_FILE } from '../io/dir-lock';
 import { CHECKPOINT_FILE, parseJsonFile } from './checkpoint';
 import { describeValue } from '../util/check';
 
@@ -38,7 +39,7 @@ export async function inspectRunDir(dir: string): Promise<RunDirContents> {
   if (!info.isDirectory()) return { kind: 'file' };
   let entries: string[];
   try {
-    entries = (await readdir(dir)).filter((n) => temporaryOwner(n) === null);
+    entries = (await readdir(dir)).filter((n) => temporaryOwner(n) === null && n !== LOCK_FILE);
   } catch (e) {
     throw fileError('read', dir, e);
   }
@@ -57,7 +58,7 @@ async function summarise(dir: string, finished: boolean): Promise<string> {
     return `${finished ? 'a finished' : 'a'} run (its config.json is missing or unreadable)`;
   }
   const cells = Array.isArray(config.cells) ? config.cells.map(String) : [];
-  if (finished) return `a finished run (${cells.join(', ')}; ${String(config.epochs)} epochs; results.json)`;
+  if (finished) return `a finished run (${cells.join(', ')}; ${String(config.epochs)} epoch${config.epochs === 1 ? '' : 's'}; results.json)`;
   const parts: string[] = [];
   for (const cell of cells) {
     try {
@@ -75,8 +76,11 @@ async function summarise(dir: string, finished: boolean): Promise<string> {
 export interface PreparedRunDir {
   dir: string;
   contents: RunDirContents;
-  /** Moves an old run aside (--overwrite), creates dir, removes stale temporaries, writes config.json. */
-  commit(configJson: string): Promise<{ movedTo: string | null; removedTemporaries: string[] }>;
+  /**
+   * Moves an old run aside (--overwrite), creates dir, takes its lock (one process at a time),
+   * removes stale temporaries, writes config.json. `release` frees the lock.
+   */
+  commit(configJson: string): Promise<{ movedTo: string | null; removedTemporaries: string[]; release: () => void }>;
 }
 
 /** Refusals that name what dir holds and what to do instead. */
@@ -102,9 +106,13 @@ function listEntries(entries: string[]): string {
 /** Decides how a run uses dir (read-only); throws with the choices when it may not. */
 export async function prepareRunDir(dir: string, mode: RunDirMode): Promise<PreparedRunDir> {
   const contents = await inspectRunDir(dir);
+  const flag = `${mode === 'resume' ? '--resume' : '--out'} ${dir}`;
+  const holder = contents.kind === 'absent' || contents.kind === 'file' ? null : await lockHolder(dir);
+  if (holder !== null) throw new Error(inUseMessage(flag, holder, dir));
   const refusal = refuse(dir, mode, contents);
   if (refusal) throw new Error(refusal);
   const moveAside = mode === 'overwrite' && contents.kind === 'run';
+  if (moveAside && isSameOrInside(process.cwd(), dir)) throw new Error(`--overwrite cannot move ${dir} aside: it is (or holds) the current directory; run from elsewhere`);
   await checkWritableDir(moveAside ? dirname(resolve(dir)) : dir, `${mode === 'resume' ? '--resume' : '--out'} ${dir}`);
   if (moveAside) await checkWritableDir(dir, `--out ${dir}`);
   return {
@@ -112,16 +120,29 @@ export async function prepareRunDir(dir: string, mode: RunDirMode): Promise<Prep
     contents,
     async commit(configJson) {
       const movedTo = moveAside ? await moveAsideRun(dir) : null;
+      const note = (e: unknown) => (movedTo && e instanceof Error ? Object.assign(e, { message: `${e.message} (the old run is safe in ${movedTo})` }) : e);
       try {
         await mkdir(dir, { recursive: true });
       } catch (e) {
-        throw fileError('create the directory', dir, e);
+        throw note(fileError('create the directory', dir, e));
       }
-      const removedTemporaries = await removeStaleTemporaries(dir, 2);
-      await writeFileAtomic(join(dir, 'config.json'), configJson);
-      return { movedTo, removedTemporaries };
+      const release = await acquireDirLock(dir, flag).catch((e) => Promise.reject(note(e)));
+      try {
+        const removedTemporaries = await removeStaleTemporaries(dir, 2);
+        await writeFileAtomic(join(dir, 'config.json'), configJson);
+        return { movedTo, removedTemporaries, release };
+      } catch (e) {
+        release();
+        throw note(e);
+      }
     },
   };
+}
+
+/** True when path is dir or lies inside it. */
+function isSameOrInside(path: string, dir: string): boolean {
+  const rel = relative(resolve(dir), resolve(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 /** Renames dir to dir.old-<timestamp> (a free name beside it); returns the new name. */

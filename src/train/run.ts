@@ -1,8 +1,9 @@
 // run.ts — a whole `springloop train` run (Node only). First, with no GPU and nothing written:
-// the plan, host memory, the output directory (one run per directory, run-dir.ts), the
-// checkpoints of a resumed run (resume.ts) and the disk space; then the device and its limits
-// (sizing.ts). Only then is the directory written: config.json, each cell in turn
-// (run-cell.ts) with its checkpoints, and finally details.json, figure.svg and results.json.
+// the settings, the data set's size, the output directory (one run per directory,
+// run-dir.ts) and the checkpoints of a resumed run (resume.ts); then the device and its limits,
+// host memory and disk space (sizing.ts). Only then is the directory written (and locked
+// against a second process): config.json, each cell in turn (run-cell.ts) with its
+// checkpoints, and finally details.json, figure.svg and results.json.
 import { basename, join } from 'node:path';
 import { init } from '../gpu/device';
 import { Scheduler } from '../gpu/scheduler';
@@ -88,16 +89,19 @@ export async function runTraining(o: RunOptions): Promise<RunOutcome> {
   const sched = new Scheduler(ctx);
   const stopped = (cells: CellOutcome[], nothingWritten = false): RunOutcome =>
     ({ adapter: ctx.adapterName, plan, results: null, cells, wallSeconds: (performance.now() - started) / 1000, interrupted: true, nothingWritten });
+  let releaseLock = () => {};
   try {
     await checkSizes(o, plan, sched, mode);
     if (o.control?.stopRequested()) return stopped([], true);
-    const committed = await dir.commit(configJson);
+    const { release, ...committed } = await dir.commit(configJson);
+    releaseLock = release;
     for (const ck of Object.values(resume?.loaded ?? {})) {
       await removeUnreferencedWeights(join(o.outDir, 'checkpoints', ck.cell), [basename(ck.files.weights), basename(ck.files.optimizer)]);
     }
     o.onStart?.({ ...committed, change: resume?.change ?? null });
     return await trainAndReport(o, plan, sched, resume, started);
   } finally {
+    releaseLock();
     sched.dispose();
     ctx.dispose();
   }

@@ -57,7 +57,7 @@ export function trainDeviceNeeds(plan: RunPlan): MemoryNeed[] {
       }
     }
   }
-  needs.push({ what: 'loss history (32 bytes per epoch)', bytes: 32 * c.epochs, cause: `--epochs ${c.epochs}`, binding: true });
+  needs.push({ what: 'loss history (32 bytes per epoch)', bytes: 32 * c.epochs, cause: `--epochs ${c.epochs}` }); // copied into, never bound
   needs.push({ what: `data set (${plan.spec.rows} × ${plan.spec.samples} samples of x, v)`, bytes: 8 * plan.spec.rows * plan.spec.samples, cause: dataCause(c), binding: true });
   return needs;
 }
