@@ -82,7 +82,7 @@ describe('checkpoints', () => {
     await writeFile(json, good.replace('"model-e00001.safetensors"', '"../../etc/passwd"'));
     await expect(loadCheckpoint(dir)).rejects.toThrow(/"weights" must name a .safetensors file in its directory, got '..\/..\/etc\/passwd'/);
     await writeFile(json, good.replace('"model-e00001.safetensors"', '"model-e00009.safetensors"'));
-    await expect(loadCheckpoint(dir)).rejects.toThrow(/cannot read .*model-e00009.safetensors: the directory does not exist \(ENOENT\)/);
+    await expect(loadCheckpoint(dir)).rejects.toThrow(/cannot read .*model-e00009.safetensors: no such file or directory \(ENOENT\)/);
     await writeFile(json, good);
     await writeFile(join(dir, 'model-e00001.safetensors'), new Uint8Array(5));
     await expect(loadCheckpoint(dir)).rejects.toThrow(/model-e00001.safetensors: safetensors: file is truncated/);

@@ -81,7 +81,7 @@ describe('springloop train arguments', () => {
     for (const clash of [['--out', dir], ['--overwrite'], ['--config', 'x.json'], ['--default']]) {
       await expect(resolveTrainArgs(['--resume', dir, ...clash])).rejects.toThrow(`cannot be combined with ${clash[0]}`);
     }
-    await expect(resolveTrainArgs(['--resume', join(dir, 'nope')])).rejects.toThrow(/cannot read .*nope\/config.json: the directory does not exist \(ENOENT\)/);
+    await expect(resolveTrainArgs(['--resume', join(dir, 'nope')])).rejects.toThrow(/cannot read .*nope\/config.json: no such file or directory \(ENOENT\)/);
     await writeFile(join(dir, 'config.json'), '');
     await expect(resolveTrainArgs(['--resume', dir])).rejects.toThrow(/config.json is empty/);
     await writeFile(join(dir, 'config.json'), '{"epochs": 3');
