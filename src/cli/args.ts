@@ -1,8 +1,11 @@
 // args.ts — a small, strict flag parser: `--name value`, `--name=value`, `--flag`.
 // Unknown flags, missing values and a flag given twice are errors naming the flag.
 
+/** How a flag's value is read: text, a decimal number, or presence. */
 export type FlagType = 'string' | 'number' | 'boolean';
+/** Every flag a command takes (without the leading --) and its type. */
 export type FlagSpec = Readonly<Record<string, FlagType>>;
+/** Flag values by name, and the positional arguments in `_`. */
 export interface ParsedArgs {
   _: string[];
   [flag: string]: string | number | boolean | undefined | string[];

@@ -4,6 +4,7 @@
 // first. Exit codes follow the shell's convention: 128 + the signal number (130, 143).
 import { removeLiveTemporaries } from '../io/atomic-file';
 
+/** The signals that stop a command gracefully. */
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
 /** 128 + signal number: what a shell reports for a process stopped by that signal. */

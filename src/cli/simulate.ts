@@ -26,6 +26,7 @@ import { parseArgs, type FlagSpec, type ParsedArgs } from './args';
 import { watchInterrupts } from './interrupt';
 import { requireInteger } from '../util/check';
 
+/** `springloop simulate --help`. */
 export const SIMULATE_USAGE = `usage: springloop simulate (--params FILE.csv | --count N [--m X --c X ... --seed S])
          --dt D --steps N [--record-every R] [--integrator rk4|euler|symplectic]
          [--velocity] [--t0 T] --out FILE.npy|FILE.csv [--overwrite] [--adapter NAME]
@@ -55,6 +56,7 @@ interface SimulateCommand {
   adapter?: string;
 }
 
+/** `springloop simulate`: checks, sizes, simulates, writes; returns the exit code (130 / 143 when interrupted). */
 export async function runSimulate(argv: string[]): Promise<number> {
   const command = parseSimulateArgs(argv);
   const { count, samples, options } = command;

@@ -29,6 +29,7 @@ const FLAGS: FlagSpec = {
 /** Flags that are not settings of the run. */
 const COMMAND_FLAGS = ['default', 'config', 'resume', 'overwrite', 'allow-change', 'stop-after'];
 
+/** `springloop train --help`. */
 export const TRAIN_USAGE = `usage: springloop train [--default] [options]
 
   --default            the main job: RK4 oscillator (gamma 0.2, Omega 0.5, F 1, dt 0.002, t in [0, 10]),

@@ -14,6 +14,7 @@ import { decodeSafetensors, encodeSafetensors, type DecodedTensor, type Float32T
 import { FileError, fileError, writeFileAtomic } from '../io/atomic-file';
 import { describeValue } from '../util/check';
 
+/** The file in a cell's checkpoint directory that points at its weights and optimizer files (renamed last). */
 export const CHECKPOINT_FILE = 'checkpoint.json';
 const FORMAT = 'springloop-checkpoint-1';
 

@@ -6,7 +6,9 @@ import { DATASETS, type DatasetName } from '../data/datasets';
 import { describeValue, requireInteger, requireNumber, requireOneOf } from '../util/check';
 import { parseSchedule } from './schedule';
 
+/** The cells `--cells` names. */
 export const CELLS = ['rnn', 'lstm', 'gru'] as const;
+/** One of CELLS. */
 export type CellName = (typeof CELLS)[number];
 
 /**
@@ -15,8 +17,10 @@ export type CellName = (typeof CELLS)[number];
  * target 'value': the lecture's plain setup — raw x in, raw next x out, no normalisation.
  */
 export type TargetMode = 'delta' | 'value';
+/** Next value only, or the shifted sequence (every step). */
 export type OutputMode = 'many-to-one' | 'many-to-many';
 
+/** Every setting of a `springloop train` run (flags, --config and config.json use these names, kebab-cased as flags). */
 export interface TrainConfig {
   dataset: DatasetName;
   noise: number;

@@ -10,6 +10,7 @@ import { parseSchedule, type Schedule } from './schedule';
 import { optimizerConfig, type OptimizerConfig } from '../kernels/optim';
 import type { LossKind } from './model-handle';
 
+/** Everything decided about a run before any GPU work. */
 export interface RunPlan {
   config: TrainConfig;
   spec: DatasetSpec;
@@ -29,6 +30,10 @@ export function forecastFeatures(target: TargetMode): FeatureConfig {
   return target === 'delta' ? { features: 2, targetDelta: true, normalize: true } : { features: 1, targetDelta: false, normalize: false };
 }
 
+/**
+ * Validates the config and plans the data, windows, features, schedule and optimizer; throws
+ * naming the flag (also when --batch or --rollout exceed what the data holds).
+ */
 export function planRun(config: TrainConfig): RunPlan {
   validateConfig(config);
   const spec = describeDataset({ name: config.dataset, noise: config.noise, seed: config.seed, rows: config.rows, seq: config.seq });

@@ -20,6 +20,7 @@ import { checkValues } from '../model/weights';
 import { forecasterMetadata, resolveOptions } from './forecaster-input';
 import { EVAL_BATCH } from './sizing';
 
+/** One cell's training and evaluation, as the report and the CLI use them. */
 export interface CellOutcome {
   cell: CellName;
   epochs: number;
@@ -46,6 +47,7 @@ export interface CellOutcome {
   checkpoint?: { epoch: number; batch: number } | null;
 }
 
+/** Where a cell writes, what it resumes from, and how it is stopped. */
 export interface CellRunOptions {
   outDir: string;
   /** The cell's checked checkpoint to continue from (checkpoint-check.ts), or null to start afresh. */
@@ -57,6 +59,10 @@ export interface CellRunOptions {
   onEpoch?: (cell: CellName, r: EpochReport, secondsPerEpoch: number) => void;
 }
 
+/**
+ * Trains one cell (checkpointing) and, when training finished, saves its weights and evaluates
+ * it. Throws naming the last finite checkpoint when training diverges.
+ */
 export async function runCell(sched: Scheduler, plan: RunPlan, data: GpuWindows, cell: CellName, o: CellRunOptions): Promise<CellOutcome> {
   const c = plan.config;
   const model = await RecurrentModel.create(sched, modelConfigFor(plan, cell), { seed: c.seed, maxWorkspaces: 6 });

@@ -20,6 +20,7 @@ import { loadResumeState, type ResumeState } from './resume';
 import { checkTrainDevice, datasetHostNeeds, trainDiskNeeds, trainHostNeeds } from './sizing';
 import type { TrainControl } from './trainer';
 
+/** What runTraining runs, where, and the callbacks it reports through. */
 export interface RunOptions {
   config: TrainConfig;
   outDir: string;
@@ -44,6 +45,7 @@ export interface RunOptions {
   onStart?: (s: { movedTo: string | null; removedTemporaries: string[]; change: RecordedChange | null }) => void;
 }
 
+/** How a run ended: its plan, its results (null when it stopped early) and each cell's outcome. */
 export interface RunOutcome {
   adapter: string;
   plan: RunPlan;

@@ -17,6 +17,7 @@ import { batchesPerEpoch } from '../data/windows';
 import { learningRate, type Schedule } from './schedule';
 import type { LossKind, ModelHandle } from './model-handle';
 
+/** How a Trainer trains: sizes, optimizer, loss, schedule and how often it reads the losses back. */
 export interface TrainerOptions {
   epochs: number;
   batch: number;
@@ -85,6 +86,7 @@ export class TrainingDivergedError extends Error {
 
 const SLOTS = 8; // acc: train (Σ, n | Σce, correct, n) at 0, test at 4
 
+/** Trains one model on GPU windows: one submit per step, losses read back once per logEvery epochs. */
 export class Trainer {
   readonly optimizer: GpuOptimizer;
   readonly clipper: GradClipper;
