@@ -59,14 +59,23 @@ interface SimulateCommand {
 /** `springloop simulate`: checks, sizes, simulates, writes; returns the exit code (130 / 143 when interrupted). */
 export async function runSimulate(argv: string[]): Promise<number> {
   const command = parseSimulateArgs(argv);
-  const { count, samples, options } = command;
   checkHostMemory(hostNeeds(command));
   await checkWritableDir(dirname(resolve(command.out)), `--out ${command.out}`);
   await checkDiskSpace(command.out, [diskNeed(command)]);
   await removeStaleTemporaries(dirname(resolve(command.out)), 0, (target) => target === basename(command.out));
   const params = command.params ?? buildEnsemble(command.ensemble!);
-  validateSimulation({ ...options, params });
+  validateSimulation({ ...command.options, params });
   const watch = watchInterrupts('simulate', 'quitting', false); // nothing to save: quit at once, leaving no file
+  try {
+    return await simulateAndWrite(command, params);
+  } finally {
+    watch.dispose();
+  }
+}
+
+/** On the GPU: the device's limits, the run, its readback, the output file. */
+async function simulateAndWrite(command: SimulateCommand, params: OscillatorColumns): Promise<number> {
+  const { count, samples, options } = command;
   const ctx = await init({ adapter: command.adapter });
   const sched = new Scheduler(ctx);
   try {
@@ -94,7 +103,6 @@ export async function runSimulate(argv: string[]): Promise<number> {
     );
     return 0;
   } finally {
-    watch.dispose();
     sched.dispose();
     ctx.dispose();
   }
