@@ -7,7 +7,7 @@
 // Ctrl-C) are removed by an exit hook; those of a process that was killed outright are
 // removed by the next start (removeStaleTemporaries).
 import { access, open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { constants, rmSync } from 'node:fs';
+import { constants, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /** What writeFileAtomic writes: bytes, text, or chunks of either (streamed; a generator is fine). */
@@ -125,9 +125,19 @@ export function otherProcessAlive(pid: number): boolean {
   if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
+  return !isZombie(pid);
+}
+
+/** A killed process that nobody has reaped yet still answers kill(pid, 0); /proc (where there is one) tells. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }
 
