@@ -33,8 +33,10 @@ import {
   type ForecasterOptions, type ForecasterTraining, type ForecastSeries,
 } from './forecaster-input';
 import { evaluateForecast, rollout, rolloutSpan } from './evaluate';
+import { StreamSet, checkStreamOptions, type ForecastStream, type StreamOptions } from './stream';
 
 export type { ForecasterOptions, ForecasterTraining, ForecastSeries } from './forecaster-input';
+export type { ForecastStream, StreamOptions } from './stream';
 
 const EVAL_BATCH = 256;
 
@@ -45,6 +47,8 @@ function modelConfigOf(o: Required<ForecasterOptions>): ModelConfig {
 }
 
 export class Forecaster {
+  private readonly streams = new StreamSet();
+
   private constructor(
     private readonly sched: Scheduler,
     readonly options: Readonly<Required<ForecasterOptions>>,
@@ -190,6 +194,19 @@ export class Forecaster {
   }
 
   /**
+   * A live forecast (src/train/stream.ts): push(sample) → the next sample's prediction, the
+   * recurrent state kept on the GPU between calls; push(samples) for a frame's worth at once.
+   * Uses this model's current weights; destroyed with this Forecaster.
+   */
+  async stream(options: StreamOptions = {}): Promise<ForecastStream> {
+    checkStreamOptions(options);
+    this.streams.assertOpen();
+    const { features, targetDelta } = forecastFeatures(this.options.target);
+    const stats = await this.windows.readStats();
+    return this.streams.add(this.sched, { model: this.model, stats, features: features as 1 | 2, targetDelta }, options);
+  }
+
+  /**
    * The trained model as safetensors bytes: PyTorch-named weights (torch's load_file reads
    * them) plus, in the metadata, the options and the normalisation [mean x, std x, mean Δ,
    * std Δ], which Forecaster.load needs to forecast as this one does. Optimizer state is not
@@ -205,6 +222,7 @@ export class Forecaster {
 
   /** Frees the model, the windows and the trainer (and the series, when it was uploaded from the host). */
   destroy(): void {
+    this.streams.destroyAll('its Forecaster was destroyed');
     this.trainer.destroy();
     this.handle.destroy();
     this.windows.destroy();
