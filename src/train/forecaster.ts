@@ -46,14 +46,17 @@ function modelConfigOf(o: Required<ForecasterOptions>): ModelConfig {
   return { cell: CELL_KINDS[o.cell], inputSize: features, hiddenSize: o.hidden, numLayers: o.layers, outputSize: 1, head: 'last-step' };
 }
 
+/** Learns to forecast a series with an RNN, LSTM or GRU: windows of `seq` samples predict the next one, a chronological train / test split, Adam (or SGD), one submit per training step. Make one with Forecaster.create() (or Forecaster.load()); fit(), evaluate(), rollout() and forecast() do the work; destroy() it when done. Options are checked before any GPU work. */
 export class Forecaster {
   private readonly streams = new StreamSet();
 
   private constructor(
     private readonly sched: Scheduler,
+    /** The options in force, defaults filled in. */
     readonly options: Readonly<Required<ForecasterOptions>>,
     private readonly data: GpuTrajectory,
     private readonly windows: GpuWindows,
+    /** The underlying model (PyTorch state_dict names: getParameters(), toSafetensors()). */
     readonly model: RecurrentModel,
     private readonly handle: ModelHandle,
     private readonly trainer: Trainer,
@@ -135,7 +138,7 @@ export class Forecaster {
   }
 
   /** Trains `epochs` more epochs (one submit per step; losses read once per epoch); returns their reports. */
-  async fit(epochs: number, onEpoch?: (report: EpochReport) => void | Promise<void>): Promise<EpochReport[]> {
+  async fit(epochs: number, onEpoch?: (report: EpochReport) => unknown): Promise<EpochReport[]> {
     this.needSeries('fit');
     if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`fit: epochs must be an integer >= 1, got ${epochs}`);
     const to = this.trainer.epoch + epochs;

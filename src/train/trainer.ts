@@ -19,14 +19,23 @@ import type { LossKind, ModelHandle } from './model-handle';
 
 /** How a Trainer trains: sizes, optimizer, loss, schedule and how often it reads the losses back. */
 export interface TrainerOptions {
+  /** Epochs of the whole run (sizes the loss history). */
   epochs: number;
+  /** Minibatch size (windows per step). */
   batch: number;
+  /** Base learning rate (the schedule scales it). */
   lr: number;
+  /** Learning-rate schedule. */
   schedule: Schedule;
+  /** Optimizer and hyper-parameters. */
   optimizer: OptimizerConfig;
+  /** Global-norm gradient clipping threshold, or null for none. */
   clip: number | null;
+  /** Seeds the shuffling (a permutation per epoch from (seed, epoch) alone). */
   seed: number;
+  /** Back-propagate through the last N steps of each window only (truncated BPTT), or null for all. */
   tbptt: number | null;
+  /** Training loss. */
   loss: LossKind;
   /** Classes of a sequence-to-label model (its output size), else 0. */
   classes: number;
@@ -38,9 +47,13 @@ export interface TrainerOptions {
 
 /** One epoch as read back: mean training loss, test loss (and accuracy for labels). */
 export interface EpochReport {
+  /** Epoch number, from 1. */
   epoch: number;
+  /** Mean training loss over the epoch's steps (in normalised units for 'delta' targets). */
   trainLoss: number;
+  /** Loss on the test windows after the epoch. */
   testLoss: number;
+  /** Fraction of test windows classified right (sequence-to-label data only). */
   testAccuracy?: number;
 }
 
@@ -50,6 +63,7 @@ export interface TrainerProgress {
   epoch: number;
   /** Optimizer steps taken (epoch · batchesPerEpoch + batch). */
   step: number;
+  /** Every completed epoch's report. */
   history: EpochReport[];
   /** Steps of epoch `epoch` already taken (0 at an epoch boundary). */
   batch?: number;
@@ -86,16 +100,21 @@ export class TrainingDivergedError extends Error {
 
 const SLOTS = 8; // acc: train (Σ, n | Σce, correct, n) at 0, test at 4
 
-/** Trains one model on GPU windows: one submit per step, losses read back once per logEvery epochs. */
+/** Trains one model on GPU-resident windows: each step (gather, forward, loss, backward, clip, optimizer) is one submit; losses accumulate on the GPU and are read back every `logEvery` epochs. The same seed on the same adapter gives the same run, and a run resumed from a checkpoint continues bit for bit. */
 export class Trainer {
+  /** The fused optimizer over the model's arena. */
   readonly optimizer: GpuOptimizer;
+  /** Global-norm gradient clipping (factor 1 without `clip`). */
   readonly clipper: GradClipper;
+  /** Epochs completed so far. */
   epoch = 0;
+  /** Reports of the epochs read back so far. */
   readonly history: EpochReport[] = [];
   private readonly acc: GpuTensor;
   private readonly accHistory: GPUBuffer;
   private readonly full: BatchBuffers;
   private readonly last: BatchBuffers | null;
+  /** The batch buffers evaluation uses. */
   readonly evalBuf: BatchBuffers;
   /** Steps of epoch `epoch` already taken (non-zero after a stop or a mid-epoch restore). */
   batch = 0;
@@ -104,8 +123,11 @@ export class Trainer {
 
   constructor(
     private readonly sched: Scheduler,
+    /** The model being trained. */
     readonly model: ModelHandle,
+    /** The windows it trains and tests on. */
     readonly data: GpuWindows,
+    /** How it trains. */
     readonly opts: TrainerOptions,
   ) {
     this.optimizer = new GpuOptimizer(sched, model.arena, opts.optimizer);
@@ -119,10 +141,12 @@ export class Trainer {
     this.evalBuf = data.createBatch(Math.min(opts.evalBatch, Math.max(data.testCount, data.trainCount)), 'eval batch');
   }
 
+  /** Compiles every kernel the training step uses (await once before train()). */
   async prepare(): Promise<void> {
     await Promise.all([this.model.prepare(), this.optimizer.prepare(), this.clipper.prepare(), this.data.prepare(), this.sched.prepare(metricsKernel)]);
   }
 
+  /** Optimizer steps per epoch (the last batch may be smaller). */
   get batchesPerEpoch(): number {
     return batchesPerEpoch(this.data.trainCount, this.full.batch);
   }
@@ -166,7 +190,7 @@ export class Trainer {
    * next step boundary (epoch and batch say where), with every finished epoch read back.
    * Throws TrainingDivergedError when a loss read back is not finite.
    */
-  async train(toEpoch: number, onEpoch?: (r: EpochReport) => void | Promise<void>, control?: TrainControl): Promise<'done' | 'stopped'> {
+  async train(toEpoch: number, onEpoch?: (r: EpochReport) => unknown, control?: TrainControl): Promise<'done' | 'stopped'> {
     if (toEpoch > this.opts.epochs) throw new Error(`train: toEpoch ${toEpoch} exceeds the configured ${this.opts.epochs} epochs`);
     const B = this.full.batch;
     const nFull = Math.floor(this.data.trainCount / B);
@@ -281,6 +305,7 @@ export class Trainer {
     this.history.push(...progress.history);
   }
 
+  /** Submits what is recorded, then frees the trainer's buffers (not the model's or the data's). Idempotent. */
   destroy(): void {
     this.sched.submit(); // recorded work may still use the buffers below
     for (const b of [this.full, this.last, this.evalBuf]) if (b) this.data.destroyBatch(b);
