@@ -1,17 +1,18 @@
 // cli-process.ts — the CLI as a child process, for tests that signal or kill it: the
-// current sources are bundled once per test file (esbuild, as scripts/build.mjs does) into
-// test-artifacts/, so a stale dist/ never answers for them.
+// current sources are bundled once per test file (esbuild with the WGSL plugin, as
+// scripts/build.mjs does) into test-artifacts/, so a stale dist/ never answers for them.
 import { build } from 'esbuild';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { esbuildWgslPlugin } from '../../scripts/wgsl-plugin';
 
 const OUT = resolve('test-artifacts/cli-process');
 
 function bundle(entry: string, outfile: string) {
   return build({
     entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'es2022',
-    loader: { '.wgsl': 'text' }, external: ['webgpu'], logLevel: 'warning',
+    plugins: [esbuildWgslPlugin({ kernelModule: resolve('src/gpu/kernel.ts') })], external: ['webgpu', 'esbuild'], logLevel: 'warning',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
 }

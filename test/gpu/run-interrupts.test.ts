@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildCli, runCli, startCli } from './cli-process';
 import { loadCheckpoint } from '../../src/train/checkpoint';
@@ -113,6 +114,34 @@ describe('interrupting springloop train', () => {
       expect(last.code, last.stderr).toBe(0);
     }
     expect(temporaries(dir)).toEqual([]);
+    expect(Buffer.compare(readFileSync(join(dir, 'lstm.safetensors')), reference)).toBe(0);
+  });
+});
+
+describe('through bin/springloop.js (the CLI in a child whose stderr is filtered)', () => {
+  const bin = 'bin/springloop.js';
+  beforeAll(() => {
+    if (!existsSync('dist/node/cli.js')) spawnSync(process.execPath, ['scripts/build.mjs', '--no-types'], { stdio: 'inherit' });
+  });
+
+  it('SIGINT to the command reaches the CLI once (a graceful stop, exit 130); kill -9 of the command ends the CLI too, leaving no lock or temporary', async () => {
+    const dir = join(root, 'wrapped');
+    const p = startCli(bin, ['train', ...FLAGS, '--out', dir]);
+    await p.waitFor(/epoch \d+\/20/);
+    p.child.kill('SIGINT');
+    expect((await p.exited).code, p.stderr).toBe(130);
+    expect(p.stderr).toMatch(/stopped by SIGINT; lstm has a checkpoint at epoch \d+/);
+    expect(p.stderr).not.toMatch(/quitting at once/);
+    const q = startCli(bin, ['train', '--resume', dir]);
+    await q.waitFor(/epoch \d+\/20/);
+    q.child.kill('SIGKILL');
+    await q.exited;
+    for (let i = 0; i < 100 && existsSync(join(dir, '.springloop.lock')); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(existsSync(join(dir, '.springloop.lock'))).toBe(false);
+    expect(temporaries(dir)).toEqual([]);
+    await expectIntactCheckpoint(dir);
+    const last = await runCli(bin, ['train', '--resume', dir]);
+    expect(last.code, last.stderr).toBe(0);
     expect(Buffer.compare(readFileSync(join(dir, 'lstm.safetensors')), reference)).toBe(0);
   });
 });
