@@ -13,7 +13,7 @@ import { init } from '../gpu/device';
 import { Scheduler } from '../gpu/scheduler';
 import { simulate, type SimulateOptions } from '../physics/simulate';
 import { validateRunOptions, validateSimulation } from '../physics/validate';
-import { planSimulation, PARAM_BYTES_PER_OSCILLATOR } from '../physics/simulate-plan';
+import { planSimulation } from '../physics/simulate-plan';
 import { buildEnsemble, parseParamSpec, type ParamSpec } from '../physics/ensemble';
 import { parseParamsCsv } from '../io/params-csv';
 import { encodeNpyFloat32 } from '../io/npy';
@@ -21,7 +21,8 @@ import { trajectoryCsvLines, type TrajectoryCsvOptions } from '../io/csv-out';
 import { checkWritableDir, removeStaleTemporaries, writeFileAtomic } from '../io/atomic-file';
 import { checkDiskSpace, checkHostMemory, hostMemory } from '../io/host-limits';
 import { checkDeviceNeeds, formatBytes, type MemoryNeed } from '../util/sizes';
-import { INTEGRATORS, PARAM_NAMES, oscillatorCount, sampleCount, type Integrator, type OscillatorColumns, type ParamName } from '../reference/rk4';
+import { INTEGRATORS, PARAM_NAMES, oscillatorCount, sampleCount, type Integrator, type OscillatorColumns, type ParamName } from '../physics/oscillator';
+import { rk4Layout } from '../kernels/rk4';
 import { parseArgs, type FlagSpec, type ParsedArgs } from './args';
 import { watchInterrupts } from './interrupt';
 import { requireInteger } from '../util/check';
@@ -80,7 +81,7 @@ async function simulateAndWrite(command: SimulateCommand, params: OscillatorColu
   const sched = new Scheduler(ctx);
   try {
     checkDeviceNeeds(deviceNeeds(command), sched.device.limits);
-    planSimulation({ count, samples, recordEvery: options.recordEvery, velocity: options.velocity ?? false }, sched.device.limits);
+    planSimulation({ count, samples, recordEvery: options.recordEvery, velocity: options.velocity ?? false, ...rk4Layout() }, sched.device.limits);
     const started = performance.now();
     let lastReport = started;
     const trajectory = await simulate(sched, {
@@ -151,7 +152,7 @@ function hostNeeds(c: SimulateCommand): MemoryNeed[] {
   const shape = `[${c.count}, ${c.samples}${c.options.velocity ? ', 2' : ''}]`;
   const needs: MemoryNeed[] = [
     { what: `the trajectory ${shape} read back (float32)`, bytes: 4 * trajectoryFloats(c), cause: sizeCause(c), elements: trajectoryFloats(c) },
-    { what: 'the packed parameters (8 float32 per oscillator)', bytes: PARAM_BYTES_PER_OSCILLATOR * c.count, cause: `--count ${c.count}`, elements: 8 * c.count },
+    { what: 'the packed parameter rows', bytes: rk4Layout().paramBytes * c.count, cause: `--count ${c.count}`, elements: (rk4Layout().paramBytes / 4) * c.count },
   ];
   if (c.ensemble) needs.push({ what: 'the parameter columns (8 float64 per oscillator)', bytes: 64 * c.count, cause: `--count ${c.count}`, elements: c.count });
   if (c.format === 'npy') needs.push({ what: 'the .npy file\'s bytes', bytes: 4 * trajectoryFloats(c), cause: sizeCause(c) });
@@ -168,7 +169,7 @@ function diskNeed(c: SimulateCommand): MemoryNeed {
 function deviceNeeds(c: SimulateCommand): MemoryNeed[] {
   return [
     { what: 'the trajectory on the GPU', bytes: 4 * trajectoryFloats(c), cause: sizeCause(c) },
-    { what: 'the oscillator parameters on the GPU', bytes: PARAM_BYTES_PER_OSCILLATOR * c.count, cause: `--count ${c.count}` },
+    { what: 'the oscillator parameters on the GPU', bytes: rk4Layout().paramBytes * c.count, cause: `--count ${c.count}` },
   ];
 }
 

@@ -1,5 +1,5 @@
 // train.ts — `springloop train`: flags (or --config FILE.json, or --default: the main job)
-// → a validated config → src/train/run.ts, with a progress bar on stderr, the comparison
+// → a validated config → src/train/node/run.ts, with a progress bar on stderr, the comparison
 // table on stdout and results.json / figure.svg / details.json in --out (default
 // ./runs/<timestamp>/). Every bad input is reported before any GPU work.
 import { readFile } from 'node:fs/promises';
@@ -8,11 +8,11 @@ import { parseArgs, type FlagSpec } from './args';
 import { ProgressBar, formatDuration } from './progress';
 import { SIGNAL_EXIT_CODES, watchInterrupts, type InterruptWatch } from './interrupt';
 import { mergeConfig, validateConfig, type TrainConfig } from '../train/config';
-import { runTraining, type RunOutcome } from '../train/run';
-import type { CellOutcome } from '../train/run-cell';
-import { readRunConfig, type RunDirMode } from '../train/run-dir';
-import { describeRecordedChange } from '../train/resume';
-import { parseJsonFile } from '../train/checkpoint';
+import { runTraining, type RunOutcome } from '../train/node/run';
+import type { CellOutcome } from '../train/report';
+import { readRunConfig, type RunDirMode } from '../train/node/run-dir';
+import { describeRecordedChange } from '../train/node/resume';
+import { parseJsonFile } from '../train/node/checkpoint';
 import { formatTable } from '../train/report';
 import { fileError } from '../io/atomic-file';
 import { describeValue, requireInteger } from '../util/check';

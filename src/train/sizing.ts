@@ -6,15 +6,16 @@
 // checkTrainDevice, which reads the device's limits.
 import type { Scheduler } from '../gpu/scheduler';
 import { datasetShape } from '../data/datasets';
-import { modelParamShapes } from '../model/config';
-import { checkWorkspaceLimits, workspaceTensorSizes } from '../model/workspace';
+import { modelParamShapes } from '../model/params';
+import { checkWorkspaceLimits } from '../model/workspace';
+import { planWorkspace, plannedTensors } from '../model/workspace-plan';
+import { numel } from '../gpu/tensor';
 import { stateNames } from '../kernels/optim';
 import { checkDeviceNeeds, type MemoryNeed } from '../util/sizes';
 import type { CellName, TrainConfig } from './config';
 import { modelConfigFor, type RunPlan } from './plan';
+import { EVAL_BATCH } from './session';
 
-/** Rows of evaluation per forward (run-cell.ts's evaluation batch). */
-export const EVAL_BATCH = 256;
 
 /** Host bytes per sample of the data set: the [R, S, 2] f32 copy, a window start (u32), its shuffle slot (f64). */
 const HOST_BYTES_PER_SAMPLE = 8 + 4 + 8;
@@ -52,8 +53,8 @@ export function trainDeviceNeeds(plan: RunPlan): MemoryNeed[] {
     const floats = parameterCount(plan, cell);
     needs.push({ what: `parameters (${cell}: ${floats} floats)`, bytes: 4 * floats, cause: modelCause(c), binding: true });
     for (const batch of batchSizes(plan)) {
-      for (const [name, count] of Object.entries(workspaceTensorSizes(modelConfigFor(plan, cell), batch, c.seq))) {
-        needs.push({ what: `${name} (${cell}, batch ${batch})`, bytes: 4 * count, cause: `--batch ${c.batch} --seq ${c.seq} --hidden ${c.hidden}`, binding: true });
+      for (const t of plannedTensors(planWorkspace(modelConfigFor(plan, cell), batch, c.seq))) {
+        needs.push({ what: `${t.label} (${cell}, batch ${batch})`, bytes: 4 * numel(t.shape), cause: `--batch ${c.batch} --seq ${c.seq} --hidden ${c.hidden}`, binding: true });
       }
     }
   }
@@ -68,7 +69,7 @@ export function checkTrainDevice(plan: RunPlan, sched: Scheduler): void {
   for (const cell of plan.config.cells) {
     for (const batch of batchSizes(plan)) {
       try {
-        checkWorkspaceLimits(sched, modelConfigFor(plan, cell), batch, plan.config.seq);
+        checkWorkspaceLimits(sched, planWorkspace(modelConfigFor(plan, cell), batch, plan.config.seq));
       } catch (e) {
         throw new Error(`--batch ${plan.config.batch} --seq ${plan.config.seq}: ${(e as Error).message}`);
       }

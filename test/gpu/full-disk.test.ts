@@ -9,11 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli';
-import { runTraining } from '../../src/train/run';
+import { runTraining } from '../../src/train/node/run';
 import { mergeConfig } from '../../src/train/config';
 import { planRun } from '../../src/train/plan';
-import { loadCheckpoint } from '../../src/train/checkpoint';
-import { checkCheckpoint } from '../../src/train/checkpoint-check';
+import { loadCheckpoint } from '../../src/train/node/checkpoint';
+import { checkCheckpoint } from '../../src/train/node/checkpoint-check';
 
 const root = mkdtempSync(join(tmpdir(), 'springloop-disk-'));
 const full = join(root, 'full');

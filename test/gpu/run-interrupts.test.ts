@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildCli, runCli, startCli } from './cli-process';
-import { loadCheckpoint } from '../../src/train/checkpoint';
-import { checkCheckpoint } from '../../src/train/checkpoint-check';
+import { loadCheckpoint } from '../../src/train/node/checkpoint';
+import { checkCheckpoint } from '../../src/train/node/checkpoint-check';
 import { mergeConfig } from '../../src/train/config';
 import { planRun } from '../../src/train/plan';
 import { Random } from '../../src/util/random';
+import { lockHolder } from '../../src/io/dir-lock';
 
 // About 12 steps and 0.1 s an epoch on lavapipe.
 const SETTINGS = { dataset: 'sine', cells: 'lstm', hidden: 8, layers: 1, seq: 16, batch: 64, epochs: 20, rollout: 0, seed: 3 };
@@ -124,7 +125,7 @@ describe('through bin/springloop.js (the CLI in a child whose stderr is filtered
     if (!existsSync('dist/node/cli.js')) spawnSync(process.execPath, ['scripts/build.mjs', '--no-types'], { stdio: 'inherit' });
   });
 
-  it('SIGINT to the command reaches the CLI once (a graceful stop, exit 130); kill -9 of the command ends the CLI too, leaving no lock or temporary', async () => {
+  it('SIGINT to the command reaches the CLI once (a graceful stop, exit 130); kill -9 of the command ends the CLI too, and the next start takes over', async () => {
     const dir = join(root, 'wrapped');
     const p = startCli(bin, ['train', ...FLAGS, '--out', dir]);
     await p.waitFor(/epoch \d+\/20/);
@@ -136,12 +137,12 @@ describe('through bin/springloop.js (the CLI in a child whose stderr is filtered
     await q.waitFor(/epoch \d+\/20/);
     q.child.kill('SIGKILL');
     await q.exited;
-    for (let i = 0; i < 100 && existsSync(join(dir, '.springloop.lock')); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(existsSync(join(dir, '.springloop.lock'))).toBe(false);
-    expect(temporaries(dir)).toEqual([]);
+    for (let i = 0; i < 100 && (await lockHolder(dir)) !== null; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await lockHolder(dir)).toBeNull(); // the CLI died with the command
     await expectIntactCheckpoint(dir);
     const last = await runCli(bin, ['train', '--resume', dir]);
     expect(last.code, last.stderr).toBe(0);
+    expect(temporaries(dir)).toEqual([]);
     expect(Buffer.compare(readFileSync(join(dir, 'lstm.safetensors')), reference)).toBe(0);
   });
 });

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli';
-import { loadCheckpoint } from '../../src/train/checkpoint';
+import { loadCheckpoint } from '../../src/train/node/checkpoint';
 import { encodeSafetensors } from '../../src/io/safetensors';
 import { buildScript, runCli } from './cli-process';
 

@@ -5,12 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCheckpoint, saveCheckpoint, type CheckpointState } from '../../src/train/checkpoint';
-import { checkCheckpoint } from '../../src/train/checkpoint-check';
+import { loadCheckpoint, saveCheckpoint, type CheckpointState } from '../../src/train/node/checkpoint';
+import { checkCheckpoint } from '../../src/train/node/checkpoint-check';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors';
 import { mergeConfig } from '../../src/train/config';
 import { modelConfigFor, planRun } from '../../src/train/plan';
-import { modelParamShapes } from '../../src/model/config';
+import { modelParamShapes } from '../../src/model/params';
 
 function state(epoch: number): CheckpointState {
   const w = { shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, epoch]) };

@@ -1,24 +1,25 @@
 // run.ts — a whole `springloop train` run (Node only). First, with no GPU and nothing written:
 // the settings, the data set's size, the output directory (one run per directory,
 // run-dir.ts) and the checkpoints of a resumed run (resume.ts); then the device and its limits,
-// host memory and disk space (sizing.ts). Only then is the directory written (and locked
+// host memory and disk space (../sizing.ts). Only then is the directory written (and locked
 // against a second process): config.json, each cell in turn (run-cell.ts) with its
 // checkpoints, and finally details.json, figure.svg and results.json.
 import { basename, join } from 'node:path';
-import { init } from '../gpu/device';
-import { Scheduler } from '../gpu/scheduler';
-import { materializeDataset, GpuWindows } from '../data/gpu-data';
-import { validateConfig, type TrainConfig } from './config';
-import { planRun, type RunPlan } from './plan';
+import { init } from '../../gpu/device';
+import { Scheduler } from '../../gpu/scheduler';
+import { materializeDataset } from '../../data/gpu-data';
+import { createWindows } from '../session';
+import { validateConfig, type TrainConfig } from '../config';
+import { planRun, type RunPlan } from '../plan';
 import { runCell, type CellOutcome, type CellRunOptions } from './run-cell';
-import { resultsJson, rolloutGrowth, runFigure, type ResultsJson } from './report';
-import { FileError, writeFileAtomic } from '../io/atomic-file';
-import { checkDiskSpace, checkHostMemory } from '../io/host-limits';
+import { resultsJson, rolloutGrowth, runFigure, type ResultsJson } from '../report';
+import { FileError, writeFileAtomic } from '../../io/atomic-file';
+import { checkDiskSpace, checkHostMemory } from '../../io/host-limits';
 import { removeUnreferencedWeights } from './checkpoint';
 import { prepareRunDir, readRunConfig, runConfigJson, type RecordedChange, type RunDirMode } from './run-dir';
 import { loadResumeState, type ResumeState } from './resume';
-import { checkTrainDevice, datasetHostNeeds, trainDiskNeeds, trainHostNeeds } from './sizing';
-import type { TrainControl } from './trainer';
+import { checkTrainDevice, datasetHostNeeds, trainDiskNeeds, trainHostNeeds } from '../sizing';
+import type { TrainControl } from '../trainer';
 
 /** What runTraining runs, where, and the callbacks it reports through. */
 export interface RunOptions {
@@ -114,9 +115,7 @@ async function trainAndReport(o: RunOptions, plan: RunPlan, sched: Scheduler, re
   const adapter = sched.ctx.adapterName;
   try {
     const traj = await materializeDataset(sched, plan.spec);
-    const data = new GpuWindows(sched, traj, plan.windows, plan.features);
-    await data.prepare();
-    data.recordSetup();
+    const data = await createWindows(sched, traj, plan.windows, plan.features);
     const host = await traj.read();
     const cells: CellOutcome[] = [];
     for (const cell of o.config.cells) {

@@ -1,51 +1,25 @@
-// run-cell.ts — one cell of a run on the GPU: build the model, train it (from a checked
+// run-cell.ts — one cell of a run on the GPU: build the model and its trainer (../session.ts),
+// train it (from a checked
 // resume point, writing checkpoints at epoch boundaries and wherever a stop request lands),
 // then evaluate it once (test and training windows with the baselines, or accuracy), roll it
 // out closed-loop, and save its weights. A divergence ends the cell with an error that says
 // which checkpoint is the last finite one and what to change.
 import { join } from 'node:path';
-import type { Scheduler } from '../gpu/scheduler';
-import { RecurrentModel } from '../model/recurrent-model';
-import type { GpuWindows } from '../data/gpu-data';
-import type { Evaluation } from '../kernels/metrics';
-import type { CellName } from './config';
-import { modelConfigFor, type RunPlan } from './plan';
-import { recurrentModelHandle } from './model-handle';
-import { Trainer, TrainingDivergedError, type EpochReport, type TrainControl } from './trainer';
-import { evaluateForecast, evaluateLabels, figureTrainStarts, rollout, rolloutSpan } from './evaluate';
+import type { Scheduler } from '../../gpu/scheduler';
+import type { GpuWindows } from '../../data/gpu-data';
+import type { CellName } from '../config';
+import { modelConfigFor, type RunPlan } from '../plan';
+import { TrainingDivergedError, type EpochReport, type TrainControl, type Trainer } from '../trainer';
+import { createTrainingSession } from '../session';
+import type { CellOutcome } from '../report';
+import { evaluateForecast, evaluateLabels, figureTrainStarts, rollout, rolloutSpan } from '../evaluate';
 import { saveCheckpoint } from './checkpoint';
 import type { ResumePoint } from './checkpoint-check';
-import { writeFileAtomic } from '../io/atomic-file';
-import { checkValues } from '../model/weights';
-import { forecasterMetadata, resolveOptions } from './forecaster-input';
-import { EVAL_BATCH } from './sizing';
+import { writeFileAtomic } from '../../io/atomic-file';
+import { checkValues } from '../../model/weights';
+import { forecasterMetadata, resolveOptions } from '../forecaster-input';
 
-/** One cell's training and evaluation, as the report and the CLI use them. */
-export interface CellOutcome {
-  cell: CellName;
-  epochs: number;
-  trainSeconds: number;
-  /** Seconds spent writing checkpoints, and on the final evaluation (with the weights' file). */
-  checkpointSeconds?: number;
-  evalSeconds?: number;
-  samplesPerSecond: number;
-  history: EpochReport[];
-  /** Forecasting: test evaluation (with baselines) and predictions; training ones on a subsample. */
-  test?: Evaluation;
-  train?: Evaluation;
-  testPred?: Float32Array;
-  /** Training predictions are of a subsample of row 0's windows, starting here. */
-  trainPred?: Float32Array;
-  trainPredStarts?: Uint32Array;
-  rolloutPred?: Float32Array;
-  /** Sequence-to-label. */
-  accuracy?: number;
-  crossEntropy?: number;
-  /** True when the run stopped early (stopAfterEpochs or a stop request) and the cell is unfinished. */
-  interrupted: boolean;
-  /** Where the cell's last checkpoint stands (epoch completed, steps into the next), or null when it has none. */
-  checkpoint?: { epoch: number; batch: number } | null;
-}
+export type { CellOutcome } from '../report';
 
 /** Where a cell writes, what it resumes from, and how it is stopped. */
 export interface CellRunOptions {
@@ -65,14 +39,15 @@ export interface CellRunOptions {
  */
 export async function runCell(sched: Scheduler, plan: RunPlan, data: GpuWindows, cell: CellName, o: CellRunOptions): Promise<CellOutcome> {
   const c = plan.config;
-  const model = await RecurrentModel.create(sched, modelConfigFor(plan, cell), { seed: c.seed, maxWorkspaces: 6 });
-  const handle = recurrentModelHandle(model);
-  const trainer = new Trainer(sched, handle, data, {
-    epochs: c.epochs, batch: c.batch, lr: c.lr, schedule: plan.schedule, optimizer: plan.optimizer, clip: c.clip,
-    seed: c.seed, tbptt: c.tbptt, loss: plan.loss, classes: plan.outputSize, evalBatch: EVAL_BATCH, logEvery: c.logEvery,
+  const session = await createTrainingSession(sched, data, {
+    model: modelConfigFor(plan, cell),
+    training: {
+      epochs: c.epochs, batch: c.batch, lr: c.lr, schedule: plan.schedule, optimizer: plan.optimizer, clip: c.clip,
+      seed: c.seed, tbptt: c.tbptt, loss: plan.loss, classes: plan.outputSize, logEvery: c.logEvery,
+    },
   });
+  const { model, trainer } = session;
   try {
-    await trainer.prepare();
     const { trainSeconds, checkpointSeconds, checkpoint } = await trainWithCheckpoints(trainer, plan, cell, o);
     const base: CellOutcome = {
       cell, epochs: trainer.epoch, trainSeconds, checkpointSeconds, history: [...trainer.history], checkpoint,
@@ -85,8 +60,7 @@ export async function runCell(sched: Scheduler, plan: RunPlan, data: GpuWindows,
     const evaluated = await evaluateCell(sched, plan, trainer);
     return { ...base, ...evaluated, evalSeconds: (performance.now() - t0) / 1000 };
   } finally {
-    trainer.destroy();
-    handle.destroy();
+    session.destroy();
   }
 }
 

@@ -4,13 +4,13 @@
 // each other), the history, and every tensor of the shape the config implies and finite, with
 // Adam's second moment >= 0. The weights go through the same decodeModelFile check that
 // Forecaster.load applies to a model file.
-import { decodeModelFile } from '../model/weights';
-import { stateNames } from '../kernels/optim';
-import { batchesPerEpoch } from '../data/windows';
-import { describeValue, requireInteger, requireNumber } from '../util/check';
-import type { CellName } from './config';
-import { modelConfigFor, type RunPlan } from './plan';
-import type { EpochReport, TrainerProgress } from './trainer';
+import { decodeModelFile } from '../../model/weights';
+import { stateNames } from '../../kernels/optim';
+import { batchesPerEpoch } from '../../data/windows';
+import { describeValue, requireInteger, requireNumber } from '../../util/check';
+import type { CellName } from '../config';
+import { modelConfigFor, type RunPlan } from '../plan';
+import type { EpochReport, TrainerProgress } from '../trainer';
 import type { LoadedCheckpoint } from './checkpoint';
 
 /** A checked checkpoint, as Trainer.restore takes it. */

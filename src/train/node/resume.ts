@@ -4,12 +4,12 @@
 // that shapes the weights or the data never changes; a hyper-parameter (lr, epochs, …) changes
 // only with --allow-change, and the change is recorded in config.json. All before any GPU work.
 import { join } from 'node:path';
-import { configChanges, flagName, formatChange, RESUME_RULES, type CellName, type ConfigChange } from './config';
+import { configChanges, flagName, formatChange, RESUME_RULES, type CellName, type ConfigChange } from '../config';
 import { loadCheckpoint, type LoadedCheckpoint } from './checkpoint';
 import { checkCheckpoint, type ResumePoint } from './checkpoint-check';
-import type { RunPlan } from './plan';
+import type { RunPlan } from '../plan';
 import type { RecordedChange } from './run-dir';
-import { describeValue } from '../util/check';
+import { describeValue } from '../../util/check';
 
 /** The checked resume points (null: the cell has no checkpoint yet) and the change to record, if any. */
 export interface ResumeState {

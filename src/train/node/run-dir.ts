@@ -6,10 +6,10 @@
 // temporaries that killed processes left in the directory.
 import { mkdir, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { checkWritableDir, fileError, removeStaleTemporaries, temporaryOwner, writeFileAtomic } from '../io/atomic-file';
-import { acquireDirLock, inUseMessage, lockHolder, LOCK_FILE } from '../io/dir-lock';
+import { checkWritableDir, fileError, removeStaleTemporaries, temporaryOwner, writeFileAtomic } from '../../io/atomic-file';
+import { acquireDirLock, inUseMessage, lockHolder, LOCK_FILE } from '../../io/dir-lock';
 import { CHECKPOINT_FILE, parseJsonFile } from './checkpoint';
-import { describeValue } from '../util/check';
+import { describeValue } from '../../util/check';
 
 /** How a run starts in its directory. */
 export type RunDirMode = 'new' | 'overwrite' | 'resume';

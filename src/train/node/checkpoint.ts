@@ -10,9 +10,9 @@
 // the values must be for a given run is checked by checkpoint-check.ts.
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeSafetensors, encodeSafetensors, type DecodedTensor, type Float32Tensor } from '../io/safetensors';
-import { FileError, fileError, writeFileAtomic } from '../io/atomic-file';
-import { describeValue } from '../util/check';
+import { decodeSafetensors, encodeSafetensors, type DecodedTensor, type Float32Tensor } from '../../io/safetensors';
+import { FileError, fileError, writeFileAtomic } from '../../io/atomic-file';
+import { describeValue } from '../../util/check';
 
 /** The file in a cell's checkpoint directory that points at its weights and optimizer files (renamed last). */
 export const CHECKPOINT_FILE = 'checkpoint.json';
