@@ -4,6 +4,7 @@
 import { numel, formatShape, type GpuTensor } from './tensor';
 import { STORAGE_RW } from './flags';
 import type { Scheduler } from './scheduler';
+import { Lifetime } from './lifetime';
 
 export interface ArenaEntry {
   name: string;
@@ -32,6 +33,8 @@ export function layoutArena(entries: readonly ArenaEntry[], alignment: number): 
 }
 
 export class ParamArena {
+  /** Alive until destroy() (and while its scheduler is). */
+  readonly lifetime: Lifetime;
   readonly slots: readonly ArenaSlot[];
   readonly bytes: number;
   readonly params: GPUBuffer;
@@ -39,6 +42,8 @@ export class ParamArena {
   private readonly byName: Map<string, ArenaSlot>;
 
   constructor(private readonly sched: Scheduler, entries: readonly ArenaEntry[], label = 'params') {
+    this.lifetime = new Lifetime('ParamArena', 'destroy', [sched.lifetime]);
+    this.lifetime.check('new');
     const layout = layoutArena(entries, sched.device.limits.minStorageBufferOffsetAlignment);
     this.slots = layout.slots;
     this.bytes = layout.bytes;
@@ -53,6 +58,7 @@ export class ParamArena {
   }
 
   slot(name: string): ArenaSlot {
+    this.lifetime.check('slot');
     const s = this.byName.get(name);
     if (!s) throw new Error(`arena has no tensor '${name}' (it has: ${[...this.byName.keys()].join(', ')})`);
     return s;
@@ -70,6 +76,7 @@ export class ParamArena {
 
   /** Uploads every tensor of `values` (all names must exist, sizes must match) in one write. */
   write(values: Readonly<Record<string, ArrayLike<number>>>): void {
+    this.lifetime.check('write');
     const host = new Float32Array(this.bytes / 4);
     const current = new Set(Object.keys(values));
     for (const s of this.slots) {
@@ -80,11 +87,12 @@ export class ParamArena {
       current.delete(s.name);
     }
     if (current.size > 0) throw new Error(`arena write: unknown tensor(s) ${[...current].join(', ')}`);
-    this.sched.device.queue.writeBuffer(this.params, 0, host);
+    this.sched.upload({ buffer: this.params, offset: 0, shape: [this.floats], dtype: 'f32', label: 'arena' }, host);
   }
 
   /** Reads the whole arena (or its gradients) back in one transfer. */
   async read(which: 'params' | 'grads' = 'params'): Promise<Record<string, Float32Array>> {
+    this.lifetime.check('read');
     const buffer = which === 'params' ? this.params : this.grads;
     const flat = (await this.sched.read({ buffer, offset: 0, size: this.bytes })) as Float32Array;
     const out: Record<string, Float32Array> = {};
@@ -92,7 +100,9 @@ export class ParamArena {
     return out;
   }
 
+  /** Frees both buffers. Idempotent. */
   destroy(): void {
+    if (!this.lifetime.end()) return;
     this.sched.destroyBuffer(this.params);
     this.sched.destroyBuffer(this.grads);
   }

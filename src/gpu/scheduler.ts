@@ -1,18 +1,30 @@
 // scheduler.ts — records many dispatches into one command encoder (one compute pass where
 // possible) and submits them together; per-dispatch uniforms are aligned slices of a few
-// shared uniform buffers bound with dynamic offsets (uniform-ring.ts); bind groups are cached;
-// readback is asynchronous; counters say what happened.
+// shared uniform buffers bound with dynamic offsets (uniform-ring.ts); bind groups are cached
+// by buffer identity (bind-groups.ts); readback is asynchronous; counters say what happened.
+// Nothing reaches the GPU unchecked: every binding is a live buffer of this scheduler (or of
+// its device), in range, aligned, with the usage its use needs and the shape its kernel
+// declares (buffers.ts, declare.ts); what the device still rejects is caught by an error scope
+// and thrown by the next wait (error-scopes.ts). A destroyed buffer that recorded work still
+// uses is freed after that work's submit.
 import { PipelineCache, type Kernel, type Overrides } from './kernel';
 import { packUniforms, type UniformValues } from './uniforms';
 import { ScratchPool } from './pool';
 import { BufferUsage, MapMode, STORAGE_RW } from './flags';
-import { hostArrayFor, numel, formatShape, type DType, type GpuTensor, type HostArray } from './tensor';
+import { Tensor, checkDType, checkShape, formatShape, hostArrayFor, hostData, numel, type DType, type HostArray } from './tensor';
 import type { GpuContext } from './device';
 import { GpuTimer } from './timestamps';
 import { WaitPacer } from './wait-pacer';
 import { UniformRing } from './uniform-ring';
+import { AccessSet, BufferRegistry, requireStorageRange, requireUsage, type Binding, type ResolvedBinding } from './buffers';
+import { BindGroupCache } from './bind-groups';
+import { checkDeclared, type ShapeCheck } from './declare';
+import { ErrorScopes, sleep } from './error-scopes';
+import { Lifetime } from './lifetime';
+import type { BindingInfo } from './reflect';
+import { describeValue, requireInteger, requireObject } from '../util/check';
 
-export type Binding = GPUBuffer | GpuTensor | { buffer: GPUBuffer; offset?: number; size?: number };
+export type { Binding } from './buffers';
 
 export interface DispatchArgs {
   bindings: Readonly<Record<string, Binding>>;
@@ -20,6 +32,8 @@ export interface DispatchArgs {
   /** Workgroup counts: x, or [x, y, z]. */
   workgroups: number | readonly number[];
   overrides?: Overrides;
+  /** The kernel wrapper's declared binding shapes and the dims they use (declare.ts). */
+  shapes?: ShapeCheck;
 }
 
 export interface Counters {
@@ -32,12 +46,8 @@ export interface Counters {
   readbacks: number;
   bytesReadBack: number;
   bindGroupsCreated: number;
-}
-
-interface ResolvedBinding {
-  buffer: GPUBuffer;
-  offset: number;
-  size: number;
+  /** Bind groups held by the cache now (bounded; entries go with their buffers). */
+  cachedBindGroups: number;
 }
 
 export class Scheduler {
@@ -46,15 +56,22 @@ export class Scheduler {
   readonly pool: ScratchPool;
   readonly counters: Counters = {
     dispatches: 0, submits: 0, buffersCreated: 0, bytesCreated: 0, liveBuffers: 0, liveBytes: 0,
-    readbacks: 0, bytesReadBack: 0, bindGroupsCreated: 0,
+    readbacks: 0, bytesReadBack: 0, bindGroupsCreated: 0, cachedBindGroups: 0,
   };
+  /** Whether this scheduler and its context are usable (see lifetime.ts); objects built on it depend on it. */
+  readonly lifetime: Lifetime;
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private readonly uniforms: UniformRing;
-  private readonly bindGroups = new Map<string, GPUBindGroup>();
-  private readonly bufferIds = new WeakMap<GPUBuffer, number>();
+  private readonly buffers: BufferRegistry;
+  private readonly bindGroups = new BindGroupCache();
+  private readonly scopes: ErrorScopes;
+  /** Live buffers this scheduler created, with their sizes. */
   private readonly liveSizes = new Map<GPUBuffer, number>();
-  private nextBufferId = 1;
+  private readonly tensorLives = new WeakMap<GPUBuffer, Lifetime>();
+  /** Buffers the open encoder uses, and destroyed ones to free once it is submitted or dropped. */
+  private readonly recorded = new Set<GPUBuffer>();
+  private deferred: GPUBuffer[] = [];
   private submitted = 0;
   private completed = 0;
   private readonly pacer: WaitPacer;
@@ -62,12 +79,18 @@ export class Scheduler {
   passTimestamps: (() => GPUComputePassTimestampWrites | undefined) | null = null;
 
   constructor(readonly ctx: GpuContext) {
+    requireObject('new Scheduler(): ctx (from init())', ctx);
     this.device = ctx.device;
+    this.lifetime = new Lifetime('Scheduler', 'dispose', [ctx.lifetime ?? new Lifetime('GpuContext', 'dispose')]);
+    this.lifetime.check('new');
+    this.buffers = new BufferRegistry(this.device);
+    this.scopes = new ErrorScopes(this.device);
     this.pacer = new WaitPacer(ctx.runtime === 'node');
     this.pipelines = new PipelineCache(this.device);
     this.pool = new ScratchPool(
       (bytes, usage, label) => this.createBuffer(bytes, usage, label),
       () => ({ recording: this.submitted + 1, completed: this.completed }),
+      (buffer) => this.destroyBuffer(buffer),
     );
     this.uniforms = new UniformRing(
       (bytes) => this.createBuffer(bytes, BufferUsage.UNIFORM | BufferUsage.COPY_DST, 'uniforms'),
@@ -77,12 +100,14 @@ export class Scheduler {
 
   /** Allocates a counted GPU buffer (size rounded up to 4 bytes). */
   createBuffer(bytes: number, usage: number = STORAGE_RW, label = 'buffer'): GPUBuffer {
+    this.lifetime.check('createBuffer');
     const max = this.device.limits.maxBufferSize;
-    if (!Number.isFinite(bytes) || bytes <= 0) throw new Error(`${label}: buffer size must be positive, got ${bytes}`);
+    requireInteger(`createBuffer('${label}'): bytes`, bytes, { min: 1 });
+    requireInteger(`createBuffer('${label}'): usage`, usage, { min: 1 });
     if (bytes > max) throw new Error(`${label}: ${bytes} bytes exceeds this device's maxBufferSize (${max})`);
     const size = Math.ceil(bytes / 4) * 4;
-    const buffer = this.device.createBuffer({ size, usage, label });
-    this.bufferIds.set(buffer, this.nextBufferId++);
+    const buffer = this.scopes.run(`createBuffer('${label}', ${size} bytes)`, () => this.device.createBuffer({ size, usage, label }));
+    this.buffers.own(buffer, label);
     this.liveSizes.set(buffer, size);
     this.counters.buffersCreated++;
     this.counters.bytesCreated += size;
@@ -91,72 +116,92 @@ export class Scheduler {
     return buffer;
   }
 
+  /**
+   * Frees a buffer this scheduler created (no-op for others, or when already freed, or after
+   * dispose()). Recording with it afterwards throws naming it; work already recorded still runs.
+   */
   destroyBuffer(buffer: GPUBuffer): void {
-    const size = this.liveSizes.get(buffer);
-    if (size === undefined) return;
-    this.liveSizes.delete(buffer);
+    const record = this.buffers.liveOwned(buffer);
+    if (!record) return;
+    record.alive = false;
+    this.tensorLives.get(buffer)?.end();
+    this.bindGroups.forgetBuffer(record.id);
+    this.counters.cachedBindGroups = this.bindGroups.size;
     this.counters.liveBuffers--;
-    this.counters.liveBytes -= size;
-    buffer.destroy();
+    this.counters.liveBytes -= this.liveSizes.get(buffer)!;
+    this.liveSizes.delete(buffer);
+    if (this.recorded.has(buffer)) this.deferred.push(buffer);
+    else buffer.destroy();
   }
 
-  /** A new tensor in its own buffer, optionally initialised from host data. */
-  createTensor(shape: readonly number[], dtype: DType = 'f32', label = 'tensor', data?: ArrayLike<number>): GpuTensor {
+  /**
+   * A new tensor in its own buffer, optionally initialised from host data (exactly one number
+   * per element). Throws naming the bad dimension, dtype or value before allocating anything.
+   */
+  createTensor(shape: readonly number[], dtype: DType = 'f32', label = 'tensor', data?: ArrayLike<number>): Tensor {
+    this.lifetime.check('createTensor');
+    if (typeof label !== 'string') throw new Error(`createTensor: label must be a string, got ${describeValue(label)}`);
+    const where = `createTensor('${label}')`;
+    checkShape(where, shape);
+    checkDType(where, dtype);
     const count = numel(shape);
+    const host = data === undefined ? null : hostData(where, dtype, count, data);
     const limit = this.device.limits.maxStorageBufferBindingSize;
     if (4 * count > limit) {
       throw new Error(`${label}: shape ${formatShape(shape)} needs ${4 * count} bytes, more than this device's maxStorageBufferBindingSize (${limit})`);
     }
-    const t: GpuTensor = { buffer: this.createBuffer(4 * count, STORAGE_RW, label), offset: 0, shape: [...shape], dtype, label };
-    if (data) this.upload(t, data);
+    const buffer = this.createBuffer(4 * count, STORAGE_RW, label);
+    const life = new Lifetime('Tensor', 'destroy', [this.lifetime]);
+    this.tensorLives.set(buffer, life);
+    const t = new Tensor(buffer, [...shape], dtype, label, this, life);
+    if (host) this.write(t.buffer, 0, host, 4 * count, `upload('${label}')`);
     return t;
   }
 
   /** Writes host data into a tensor (queued; ordered before the next submit). */
-  upload(t: GpuTensor, data: ArrayLike<number>): void {
-    const count = numel(t.shape);
-    if (data.length !== count) {
-      throw new Error(`${t.label}: got ${data.length} values for shape ${formatShape(t.shape)} (${count} expected)`);
-    }
-    const host = data instanceof Float32Array || data instanceof Uint32Array || data instanceof Int32Array ? data : hostArrayFor(t.dtype, count);
-    if (host !== data) host.set(data as ArrayLike<number>);
-    this.device.queue.writeBuffer(t.buffer, t.offset, host.buffer, host.byteOffset, 4 * count);
+  upload(t: Binding & { shape: readonly number[]; dtype: DType }, data: ArrayLike<number>): void {
+    this.lifetime.check('upload');
+    const r = this.buffers.resolve('Scheduler.upload()', 'target', t);
+    requireUsage('Scheduler.upload()', 'target', r, BufferUsage.COPY_DST);
+    const where = `upload('${r.tensor?.label ?? r.record.label}')`;
+    const host = hostData(where, r.tensor?.dtype ?? 'f32', r.size / 4, data);
+    this.write(r.buffer, r.offset, host, r.size, where);
   }
 
   /** Compiles kernels (and reports WGSL errors) before first use. */
   async prepare(...kernels: Kernel[]): Promise<void> {
+    this.lifetime.check('prepare');
     for (const k of kernels) await this.pipelines.prepare(k);
   }
 
   /** Records one dispatch. Validates every binding before recording anything. */
   dispatch(kernel: Kernel, entryName: string, args: DispatchArgs): void {
-    this.ctx.throwIfFailed();
+    this.lifetime.check('dispatch');
+    if (typeof (kernel as Kernel | undefined)?.entry !== 'function') throw new Error(`Scheduler.dispatch(): kernel must be a Kernel from defineKernel(), got ${describeValue(kernel)}`);
+    requireObject(`dispatch of ${kernel?.name ?? describeValue(kernel)}:${entryName}: args`, args);
     const compiled = this.pipelines.get(kernel, entryName, args.overrides);
     const where = `kernel ${kernel.name}:${entryName}`;
     const groups = this.workgroupCounts(where, args.workgroups);
+    const storage = this.storageBindings(where, compiled.info.bindings, args);
     const entries: GPUBindGroupEntry[] = [];
     const dynamicOffsets: number[] = [];
-    let key = `${compiled.layoutId}`;
+    const ids: number[] = [];
     for (const b of compiled.info.bindings) {
       if (b.kind === 'uniform') {
         const slot = this.uniforms.slot(b.structBytes!);
         packUniforms(kernel.name, b, args.uniforms ?? {}, slot.view, slot.offset);
         entries.push({ binding: b.binding, resource: { buffer: slot.buffer, offset: 0, size: b.structBytes! } });
         dynamicOffsets.push(slot.offset);
-        key += `|u${this.bufferIds.get(slot.buffer)}`;
+        ids.push(this.buffers.peek(slot.buffer)!.id);
         continue;
       }
-      const given = args.bindings[b.name];
-      if (!given) {
-        throw new Error(`${where} needs binding '${b.name}' (${b.kind}) but it was not given (given: ${Object.keys(args.bindings).join(', ') || 'none'})`);
-      }
-      const r = this.resolveBinding(where, b.name, given);
-      if (r.size < b.minBytes) throw new Error(`${where}: binding '${b.name}' is ${r.size} bytes, smaller than the ${b.minBytes} the shader needs`);
-      if (b.stride > 0 && r.size % b.stride !== 0) throw new Error(`${where}: binding '${b.name}' is ${r.size} bytes, not a multiple of its ${b.stride}-byte elements`);
+      const r = storage.get(b.name)!;
       entries.push({ binding: b.binding, resource: { buffer: r.buffer, offset: r.offset, size: r.size } });
-      key += `|${this.bufferIds.get(r.buffer) ?? 'x'}@${r.offset}+${r.size}`;
+      ids.push(r.record.id);
     }
-    const bindGroup = this.bindGroup(key, compiled.layout, entries, where);
+    const key = `${compiled.layoutId}|${entries.map((e, i) => `${ids[i]}@${(e.resource as GPUBufferBinding).offset}+${(e.resource as GPUBufferBinding).size}`).join('|')}`;
+    const bindGroup = this.bindGroup(key, compiled.layout, entries, ids, where);
+    for (const r of storage.values()) this.recorded.add(r.buffer);
     const pass = this.computePass();
     pass.setPipeline(compiled.pipeline);
     pass.setBindGroup(0, bindGroup, dynamicOffsets);
@@ -164,31 +209,55 @@ export class Scheduler {
     this.counters.dispatches++;
   }
 
-  /** Records a buffer-to-buffer copy of `bytes` bytes. */
+  /** Records a buffer-to-buffer copy of `bytes` bytes (default: the smaller of the two ranges). */
   copy(src: Binding, dst: Binding, bytes?: number): void {
-    const s = this.resolveBinding('copy', 'src', src);
-    const d = this.resolveBinding('copy', 'dst', dst);
+    this.lifetime.check('copy');
+    const s = this.buffers.resolve('Scheduler.copy()', 'src', src);
+    const d = this.buffers.resolve('Scheduler.copy()', 'dst', dst);
+    requireUsage('Scheduler.copy()', 'src', s, BufferUsage.COPY_SRC);
+    requireUsage('Scheduler.copy()', 'dst', d, BufferUsage.COPY_DST);
+    if (s.buffer === d.buffer) throw new Error(`Scheduler.copy(): src and dst are the same buffer (${s.what}); WebGPU copies only between two buffers`);
     const n = bytes ?? Math.min(s.size, d.size);
-    if (n > s.size || n > d.size) throw new Error(`copy: ${n} bytes does not fit src (${s.size}) and dst (${d.size})`);
+    if (!Number.isSafeInteger(n) || n <= 0 || n % 4 !== 0 || n > s.size || n > d.size) {
+      throw new Error(`Scheduler.copy(): ${describeValue(n)} bytes must be a positive multiple of 4 that fits src (${s.size}) and dst (${d.size})`);
+    }
+    this.markRecorded(s, d);
     this.commandEncoder().copyBufferToBuffer(s.buffer, s.offset, d.buffer, d.offset, n);
   }
 
   /** Records zero-filling of a binding. */
   clear(target: Binding): void {
-    const r = this.resolveBinding('clear', 'target', target);
+    this.lifetime.check('clear');
+    const r = this.buffers.resolve('Scheduler.clear()', 'target', target);
+    requireUsage('Scheduler.clear()', 'target', r, BufferUsage.COPY_DST);
+    this.markRecorded(r);
     this.commandEncoder().clearBuffer(r.buffer, r.offset, r.size);
+  }
+
+  /**
+   * Checks that `t` is a live tensor of this scheduler (a whole tensor or a view), throwing
+   * `<where>: <name> …` otherwise; objects call it on their inputs before recording anything.
+   */
+  requireTensor(where: string, name: string, t: unknown): void {
+    this.lifetime.check('requireTensor');
+    const r = this.buffers.resolve(where, name, t);
+    if (!r.tensor) throw new Error(`${where}: ${name} must be a GpuTensor (from Scheduler.createTensor, a model output …), got ${describeValue(t)}`);
   }
 
   /** Submits everything recorded so far as one command buffer (no-op when empty). */
   submit(): void {
-    this.ctx.throwIfFailed();
+    this.lifetime.check('submit');
     if (!this.encoder) return;
     this.endPass();
-    this.uniforms.write(this.device.queue);
-    this.device.queue.submit([this.encoder.finish()]);
+    const encoder = this.encoder;
     this.encoder = null;
+    this.scopes.run(`Scheduler.submit() #${this.submitted + 1}`, () => {
+      this.uniforms.write(this.device.queue);
+      this.device.queue.submit([encoder.finish()]);
+    });
     this.submitted++;
     this.counters.submits++;
+    this.releaseRecorded();
   }
 
   /** Drops everything recorded since the last submit (after a failed validation, say). */
@@ -197,39 +266,50 @@ export class Scheduler {
     this.pass = null;
     this.encoder = null;
     this.uniforms.reset();
+    this.releaseRecorded();
   }
 
   /** Submits pending work plus a copy of each binding, then maps them: one round trip. */
   async readMany(sources: readonly (Binding & { dtype?: DType })[], dtype: DType = 'f32'): Promise<HostArray[]> {
-    const staged = sources.map((src) => {
-      const r = this.resolveBinding('read', 'source', src);
+    this.lifetime.check('readMany');
+    if (!Array.isArray(sources)) throw new Error(`Scheduler.readMany(): sources must be an array of tensors or buffers, got ${describeValue(sources)}`);
+    checkDType('Scheduler.readMany()', dtype);
+    const resolved = sources.map((src, i) => {
+      const r = this.buffers.resolve('Scheduler.read()', sources.length === 1 ? 'source' : `sources[${i}]`, src);
+      requireUsage('Scheduler.read()', 'source', r, BufferUsage.COPY_SRC);
+      return r;
+    });
+    const staged = resolved.map((r) => {
       const staging = this.pool.acquire(r.size, BufferUsage.MAP_READ | BufferUsage.COPY_DST);
+      this.markRecorded(r);
       this.commandEncoder().copyBufferToBuffer(r.buffer, r.offset, staging, 0, r.size);
-      const type = ('dtype' in src && src.dtype) || dtype;
-      return { staging, size: r.size, type };
+      return { staging, size: r.size, type: r.tensor?.dtype ?? dtype };
     });
     this.submit();
     const upTo = this.submitted;
     await this.pacer.before(this.counters.dispatches);
-    const out = await Promise.all(
-      staged.map(async ({ staging, size, type }) => {
-        await staging.mapAsync(MapMode.READ, 0, size);
-        const copy = staging.getMappedRange(0, size).slice(0);
-        staging.unmap();
-        return hostArrayFor(type, copy);
-      }),
+    const out = await this.waitForGpu('read', () =>
+      Promise.all(
+        staged.map(async ({ staging, size, type }) => {
+          await staging.mapAsync(MapMode.READ, 0, size);
+          const copy = staging.getMappedRange(0, size).slice(0);
+          staging.unmap();
+          return hostArrayFor(type, copy);
+        }),
+      ),
     );
     this.pacer.after();
     this.completed = Math.max(this.completed, upTo);
     for (const s of staged) this.pool.release(s.staging);
     this.counters.readbacks++;
     this.counters.bytesReadBack += staged.reduce((a, s) => a + s.size, 0);
-    this.ctx.throwIfFailed();
     return out;
   }
 
+  /** Submits pending work, then copies one tensor or buffer range to the host. */
   async read(source: Binding, dtype?: DType): Promise<HostArray> {
-    const t = dtype ?? ('dtype' in source ? (source as GpuTensor).dtype : 'f32');
+    this.lifetime.check('read');
+    const t = dtype ?? (typeof source === 'object' && source !== null && 'dtype' in source ? (source as { dtype: DType }).dtype : 'f32');
     return (await this.readMany([source], t))[0]!;
   }
 
@@ -243,61 +323,128 @@ export class Scheduler {
 
   /** Submits pending work and waits for the GPU to finish it; throws GPU errors. */
   async flush(): Promise<void> {
+    this.lifetime.check('flush');
     this.submit();
     const upTo = this.submitted;
     await this.pacer.before(this.counters.dispatches);
-    await this.device.queue.onSubmittedWorkDone();
+    await this.waitForGpu('flush', () => this.device.queue.onSubmittedWorkDone());
     this.pacer.after();
     this.completed = Math.max(this.completed, upTo);
     this.pool.reclaim();
-    this.ctx.throwIfFailed();
   }
 
   /** GPU time of the compute passes recorded between begin() and end(); null without 'timestamp-query'. */
   gpuTimer(maxPasses?: number): GpuTimer | null {
+    this.lifetime.check('gpuTimer');
     return GpuTimer.create(this, maxPasses);
   }
 
-  /** Destroys every buffer this scheduler created. */
+  /**
+   * Records raw encoder commands outside a compute pass (the GPU timer's query resolution).
+   * The caller vouches for what it encodes; `buffers` must be live buffers of this scheduler.
+   * @internal
+   */
+  encodeRaw(buffers: readonly GPUBuffer[], fn: (encoder: GPUCommandEncoder) => void): void {
+    this.lifetime.check('encodeRaw');
+    for (const b of buffers) this.markRecorded(this.buffers.resolve('Scheduler.encodeRaw()', 'buffer', b));
+    fn(this.commandEncoder());
+  }
+
+  /** Destroys every buffer this scheduler created. Idempotent; later calls throw `Scheduler.<method>() after dispose()`. */
   dispose(): void {
+    if (!this.lifetime.end()) return;
     this.discard();
     this.pool.destroy();
     for (const b of [...this.liveSizes.keys()]) this.destroyBuffer(b);
     this.uniforms.clear();
     this.bindGroups.clear();
+    this.counters.cachedBindGroups = 0;
   }
 
   private workgroupCounts(where: string, wg: number | readonly number[]): [number, number, number] {
-    const g = (typeof wg === 'number' ? [wg, 1, 1] : [wg[0] ?? 1, wg[1] ?? 1, wg[2] ?? 1]) as [number, number, number];
+    const g = (typeof wg === 'number' ? [wg, 1, 1] : Array.isArray(wg) ? [wg[0] ?? 1, wg[1] ?? 1, wg[2] ?? 1] : [wg, 1, 1]) as [number, number, number];
     const max = this.device.limits.maxComputeWorkgroupsPerDimension;
     for (const n of g) {
       if (!Number.isInteger(n) || n < 0 || n > max) {
-        throw new Error(`${where}: workgroup count ${formatShape(g)} is invalid (each must be an integer in 0..${max})`);
+        throw new Error(`${where}: workgroup count ${describeValue(wg)} is invalid (each must be an integer in 0..${max})`);
       }
     }
     return g;
   }
 
-  private resolveBinding(where: string, name: string, b: Binding): ResolvedBinding {
-    if (isGpuBuffer(b)) return { buffer: b, offset: 0, size: b.size };
-    if ('shape' in b) return { buffer: b.buffer, offset: b.offset, size: 4 * numel(b.shape) };
-    const offset = b.offset ?? 0;
-    const size = b.size ?? b.buffer.size - offset;
-    if (offset % 4 !== 0 || offset + size > b.buffer.size) {
-      throw new Error(`${where}: binding '${name}' range ${offset}+${size} does not fit its ${b.buffer.size}-byte buffer`);
+  /** Resolves and checks every storage binding of a dispatch (presence, range, usage, aliasing, declared shape). */
+  private storageBindings(where: string, bindings: readonly BindingInfo[], args: DispatchArgs): Map<string, ResolvedBinding> {
+    const given = requireObject(`${where}: bindings`, args.bindings);
+    const shapes = args.shapes;
+    const access = new AccessSet();
+    const out = new Map<string, ResolvedBinding>();
+    for (const b of bindings) {
+      if (b.kind === 'uniform') continue;
+      const value = given[b.name];
+      if (value === undefined || value === null) {
+        throw new Error(`${where} needs binding '${b.name}' (${b.kind}) but it was not given (given: ${Object.keys(given).join(', ') || 'none'})`);
+      }
+      const name = `binding '${b.name}'`;
+      const r = this.buffers.resolve(where, name, value);
+      requireStorageRange(where, name, r, this.device.limits);
+      if (r.size < b.minBytes) throw new Error(`${where}: binding '${b.name}' is ${r.size} bytes, smaller than the ${b.minBytes} the shader needs`);
+      if (b.stride > 0 && r.size % b.stride !== 0) throw new Error(`${where}: binding '${b.name}' is ${r.size} bytes, not a multiple of its ${b.stride}-byte elements`);
+      access.add(where, name, r, b.kind === 'storage');
+      if (shapes && !shapes.standIns?.includes(b.name)) {
+        const decl = shapes.declared[b.name];
+        if (!decl) throw new Error(`${where}: binding '${b.name}' has no declared shape (declared: ${Object.keys(shapes.declared).join(', ')})`);
+        checkDeclared(where, b.name, decl, shapes.dims, { shape: r.tensor?.shape ?? null, dtype: r.tensor?.dtype ?? null, bytes: r.size, what: r.what });
+      }
+      out.set(b.name, r);
     }
-    return { buffer: b.buffer, offset, size };
+    return out;
   }
 
-  private bindGroup(key: string, layout: GPUBindGroupLayout, entries: GPUBindGroupEntry[], label: string): GPUBindGroup {
+  private bindGroup(key: string, layout: GPUBindGroupLayout, entries: GPUBindGroupEntry[], ids: number[], label: string): GPUBindGroup {
     let bg = this.bindGroups.get(key);
     if (!bg) {
-      if (this.bindGroups.size >= 4096) this.bindGroups.clear();
-      bg = this.device.createBindGroup({ layout, entries, label });
-      this.bindGroups.set(key, bg);
+      bg = this.scopes.run(`bind group for ${label}`, () => this.device.createBindGroup({ layout, entries, label }));
+      this.bindGroups.set(key, bg, ids);
       this.counters.bindGroupsCreated++;
+      this.counters.cachedBindGroups = this.bindGroups.size;
     }
     return bg;
+  }
+
+  private write(buffer: GPUBuffer, offset: number, host: HostArray, bytes: number, where: string): void {
+    this.scopes.run(where, () => this.device.queue.writeBuffer(buffer, offset, host.buffer, host.byteOffset, bytes));
+  }
+
+  /**
+   * Awaits a GPU promise. A rejection because the device was lost (Dawn rejects with an empty
+   * AbortError) becomes the context's DeviceLostError; errors caught by the scopes since the
+   * last wait are thrown afterwards.
+   */
+  private async waitForGpu<T>(method: string, wait: () => Promise<T>): Promise<T> {
+    let result: T;
+    try {
+      result = await wait();
+    } catch (e) {
+      // The lost promise resolves just before Dawn rejects pending maps; allow it a moment.
+      await Promise.race([this.ctx.lost, sleep(100)]);
+      this.lifetime.check(method);
+      throw new Error(`Scheduler.${method}(): waiting for the GPU failed: ${(e as Error)?.name ?? 'Error'} ${(e as Error)?.message ?? String(e)}`);
+    }
+    this.lifetime.check(method);
+    await this.scopes.throwCaught();
+    this.ctx.throwIfFailed();
+    return result;
+  }
+
+  private markRecorded(...rs: ResolvedBinding[]): void {
+    for (const r of rs) this.recorded.add(r.buffer);
+  }
+
+  /** The open encoder is gone (submitted or dropped): free what was destroyed while it was open. */
+  private releaseRecorded(): void {
+    this.recorded.clear();
+    for (const b of this.deferred) b.destroy();
+    this.deferred = [];
   }
 
   private commandEncoder(): GPUCommandEncoder {
@@ -319,8 +466,4 @@ export class Scheduler {
     this.pass?.end();
     this.pass = null;
   }
-}
-
-function isGpuBuffer(b: Binding): b is GPUBuffer {
-  return typeof (b as GPUBuffer).mapAsync === 'function';
 }

@@ -2,12 +2,16 @@
 // time-major). Offsets are in f32 elements.
 import source from '../../shaders/permute.wgsl';
 import { defineKernel } from '../gpu/kernel';
+import { declareBindings } from '../gpu/declare';
 import { grid1d } from '../gpu/grid';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 
 export const permuteKernel = defineKernel('permute.wgsl', source);
 const WG = 64;
+
+/** What permute.wgsl expects: at least the N = a·bd·f elements after each offset (SRC, OUT). */
+export const PERMUTE_BINDINGS = declareBindings({ src: '[>= SRC] f32', out: '[>= OUT] f32' });
 
 export interface PermuteArgs {
   src: GpuTensor;
@@ -29,6 +33,7 @@ export function permute01(sched: Scheduler, args: PermuteArgs): void {
   if (outOff + n > numel(args.out.shape)) throw new Error(`permute: ${args.out.label} ${formatShape(args.out.shape)} is too small for ${n} values at offset ${outOff}`);
   sched.dispatch(permuteKernel, 'permute', {
     bindings: { src: args.src, out: args.out },
+    shapes: { declared: PERMUTE_BINDINGS, dims: { SRC: srcOff + n, OUT: outOff + n } },
     uniforms: { a, bd, f, src_off: srcOff, out_off: outOff },
     workgroups: grid1d(n, WG, sched.device.limits.maxComputeWorkgroupsPerDimension),
     overrides: { WG },

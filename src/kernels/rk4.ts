@@ -3,6 +3,7 @@
 // driver (validation, chunking, groups, the Trajectory) is src/physics/simulate.ts.
 import source from '../../shaders/rk4.wgsl';
 import { defineKernel } from '../gpu/kernel';
+import { declareBindings } from '../gpu/declare';
 import { grid1d } from '../gpu/grid';
 import type { Binding, Scheduler } from '../gpu/scheduler';
 import { PARAM_NAMES, toColumns, type Integrator, type OscillatorColumns, type SimulationOptions } from '../reference/rk4';
@@ -13,6 +14,9 @@ export const rk4Kernel = defineKernel('rk4.wgsl', source);
 export const PARAMS_PER_OSCILLATOR = 8;
 /** Floats per oscillator in the carried state: x, v. */
 export const STATE_PER_OSCILLATOR = 2;
+
+/** What rk4.wgsl expects of a group of N oscillators: rows [N, 8], state [N, 2], samples [N, S, C] (C = 2 with velocity). */
+export const RK4_BINDINGS = declareBindings({ params: '[N, 8] f32', state: '[N, 2] f32', out: '[N, S, C] f32' });
 
 /** Workgroup size of every entry point (they share the WORKGROUP_SIZE override). */
 export const RK4_WORKGROUP_SIZE = rk4Kernel.entry('rk4').workgroupSize[0];
@@ -54,6 +58,7 @@ export function recordRk4Chunk(sched: Scheduler, a: Rk4ChunkArgs): void {
   }
   sched.dispatch(rk4Kernel, a.integrator, {
     bindings: { params: a.params, state: a.state, out: a.out },
+    shapes: { declared: RK4_BINDINGS, dims: { N: a.count, S: a.samples, C: a.velocity ? 2 : 1 } },
     uniforms: {
       count: a.count,
       samples: a.samples,

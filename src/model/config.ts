@@ -3,6 +3,7 @@
 import { paramShapes, type RecurrentConfig } from '../reference/params';
 import { gateCount, type CellKind } from '../reference/cells';
 import { formatShape } from '../gpu/tensor';
+import { requireInteger, requireObject, requireOneOf } from '../util/check';
 
 export type CellType = CellKind;
 export type HeadMode = 'every-step' | 'last-step';
@@ -26,14 +27,10 @@ export interface ModelConfig {
 
 /** Throws naming the field when the config is invalid. */
 export function validateModelConfig(config: ModelConfig): void {
-  if (!CELL_TYPES.includes(config.cell)) throw new Error(`config.cell must be one of ${CELL_TYPES.join(', ')}, got ${String(config.cell)}`);
-  for (const key of ['inputSize', 'hiddenSize', 'numLayers', 'outputSize'] as const) {
-    const v = config[key];
-    if (!Number.isInteger(v) || v < 1) throw new Error(`config.${key} must be an integer >= 1, got ${v}`);
-  }
-  if (config.head !== 'every-step' && config.head !== 'last-step') {
-    throw new Error(`config.head must be 'every-step' or 'last-step', got ${String(config.head)}`);
-  }
+  requireObject('config', config);
+  requireOneOf('config.cell', config.cell, CELL_TYPES);
+  for (const key of ['inputSize', 'hiddenSize', 'numLayers', 'outputSize'] as const) requireInteger(`config.${key}`, config[key], { min: 1 });
+  requireOneOf('config.head', config.head, ['every-step', 'last-step'] as const);
 }
 
 /** The same model in the float64 reference's terms. */

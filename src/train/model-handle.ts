@@ -4,6 +4,7 @@
 import type { GpuTensor } from '../gpu/tensor';
 import type { ArenaSlot } from '../gpu/arena';
 import type { RecurrentModel } from '../model/recurrent-model';
+import type { Lifetime } from '../gpu/lifetime';
 
 export type LossKind = 'mse' | 'cross_entropy';
 
@@ -28,6 +29,8 @@ export interface ModelHandle {
    */
   lossBackward(batch: number, target: GpuTensor, loss: LossKind, tbptt: number | null): void;
   destroy(): void;
+  /** The model's Lifetime, when it has one: a Trainer on it refuses use once it is destroyed. */
+  readonly lifetime?: Lifetime;
 }
 
 /** The interface over src/model's RecurrentModel (output size O; targets reshaped to out's shape). */
@@ -47,5 +50,6 @@ export function recurrentModelHandle(model: RecurrentModel): ModelHandle {
       model.lossAndBackward({ kind: 'mse', target: view }, opts);
     },
     destroy: () => model.destroy(),
+    lifetime: model.lifetime,
   };
 }

@@ -6,6 +6,7 @@
 // adapter gives the same run — and a run resumed from an epoch-boundary checkpoint continues
 // bit for bit as if it had not stopped.
 import type { Scheduler } from '../gpu/scheduler';
+import { Lifetime } from '../gpu/lifetime';
 import type { GpuTensor } from '../gpu/tensor';
 import { STORAGE_RW } from '../gpu/flags';
 import { GpuOptimizer, GradClipper, stateNames, type OptimizerConfig } from '../kernels/optim';
@@ -51,6 +52,8 @@ export interface TrainerProgress {
 const SLOTS = 8; // acc: train (Σ, n | Σce, correct, n) at 0, test at 4
 
 export class Trainer {
+  /** Alive until destroy() (and while its scheduler, model and windows are). */
+  readonly lifetime: Lifetime;
   readonly optimizer: GpuOptimizer;
   readonly clipper: GradClipper;
   epoch = 0;
@@ -68,6 +71,8 @@ export class Trainer {
     readonly data: GpuWindows,
     readonly opts: TrainerOptions,
   ) {
+    this.lifetime = new Lifetime('Trainer', 'destroy', [sched.lifetime, data.lifetime, ...(model.lifetime ? [model.lifetime] : [])]);
+    this.lifetime.check('new');
     this.optimizer = new GpuOptimizer(sched, model.arena, opts.optimizer);
     this.clipper = new GradClipper(sched, model.arena.grads, model.arena.floats, opts.clip);
     this.acc = sched.createTensor([SLOTS], 'f32', 'loss sums', new Float32Array(SLOTS));
@@ -80,6 +85,7 @@ export class Trainer {
   }
 
   async prepare(): Promise<void> {
+    this.lifetime.check('prepare');
     await Promise.all([this.model.prepare(), this.optimizer.prepare(), this.clipper.prepare(), this.data.prepare(), this.sched.prepare(metricsKernel)]);
   }
 
@@ -122,6 +128,7 @@ export class Trainer {
 
   /** Trains epochs [this.epoch, toEpoch); onEpoch sees each epoch once its sums are read back. */
   async train(toEpoch: number, onEpoch?: (r: EpochReport) => void | Promise<void>): Promise<void> {
+    this.lifetime.check('train');
     if (toEpoch > this.opts.epochs) throw new Error(`train: toEpoch ${toEpoch} exceeds the configured ${this.opts.epochs} epochs`);
     const B = this.full.batch;
     const nFull = Math.floor(this.data.trainCount / B);
@@ -161,6 +168,7 @@ export class Trainer {
 
   /** Weights, optimizer state (per parameter, state_dict names) and progress, read back once. */
   async snapshot(): Promise<{ params: Record<string, Float32Array>; optimizer: Record<string, Record<string, Float32Array>>; progress: TrainerProgress }> {
+    this.lifetime.check('snapshot');
     const params = await this.model.arena.read('params');
     const flat = await this.optimizer.readState();
     const optimizer: Record<string, Record<string, Float32Array>> = {};
@@ -172,6 +180,7 @@ export class Trainer {
 
   /** Restores a snapshot (weights, optimizer state, epoch, step, history). */
   restore(params: Record<string, ArrayLike<number>>, optimizer: Record<string, Record<string, ArrayLike<number>>>, progress: TrainerProgress): void {
+    this.lifetime.check('restore');
     this.model.arena.write(params);
     const flat: Record<string, Float32Array> = {};
     for (const name of stateNames(this.opts.optimizer)) {
@@ -192,8 +201,9 @@ export class Trainer {
     this.history.push(...progress.history);
   }
 
+  /** Frees the batches, optimizer, clipper and loss buffers (not the model or data). Idempotent. */
   destroy(): void {
-    this.sched.submit(); // recorded work may still use the buffers below
+    if (!this.lifetime.end()) return;
     for (const b of [this.full, this.last, this.evalBuf]) if (b) this.data.destroyBatch(b);
     this.optimizer.destroy();
     this.clipper.destroy();

@@ -164,7 +164,7 @@ describe('trajectory lifetime and progress', () => {
     expect(gpu.sched.counters.liveBuffers).toBe(liveBuffers - 1);
     expect(gpu.sched.counters.liveBytes).toBe(liveBytes - 3 * 11 * 4);
     t.destroy(); // idempotent
-    await expect(t.read()).rejects.toThrow(/read\(\) after destroy\(\)/);
+    await expect(t.read()).rejects.toThrow(/Trajectory\.read\(\) after destroy\(\)/);
   });
 
   it('reports progress after each chunk, ending at the total', async () => {
@@ -236,8 +236,8 @@ describe('continuing a run (keepState, from)', () => {
     const plain = await simulate(gpu.sched, { params: ensemble(5, 6), dt: 0.1, steps: 10, recordEvery: 5, integrator: 'rk4' });
     expect(plain.finalState).toBeNull();
     const cont = { dt: 0.1, steps: 10, recordEvery: 5, integrator: 'rk4' as const };
-    await expect(simulate(gpu.sched, { ...cont, from: plain })).rejects.toThrow(/from must be a trajectory run with keepState: true/);
-    await expect(simulate(gpu.sched, { ...cont, from: t })).rejects.toThrow(/not destroyed/);
+    await expect(simulate(gpu.sched, { ...cont, from: plain })).rejects.toThrow(/from must be a live trajectory run with keepState: true/);
+    await expect(simulate(gpu.sched, { ...cont, from: t })).rejects.toThrow(/trajectory 'trajectory', which was destroyed/);
     plain.destroy();
   });
 });

@@ -1,0 +1,205 @@
+// buffers.ts — which buffers a Scheduler may record with, checked before anything is recorded so
+// that the GPU never sees a destroyed, foreign or misused buffer. Every buffer gets an id the
+// first time a scheduler sees it (also buffers it did not create: those are "adopted"); the
+// scheduler's own buffers are alive until destroyBuffer(). Buffers created on a springloop
+// device (init() hooks its createBuffer) know their device, so a buffer of another device —
+// or of another Scheduler — is rejected by name, never handed to the GPU.
+import { describeValue } from '../util/check';
+import { BufferUsage } from './flags';
+import { formatShape, numel, type DType, type GpuTensor } from './tensor';
+
+/** A scheduler's view of one buffer. */
+export interface BufferRecord {
+  /** Unique per process; keys bind groups. */
+  readonly id: number;
+  readonly label: string;
+  /** False once destroyed through its scheduler. Adopted buffers stay true (their owner destroys them). */
+  alive: boolean;
+  /** Created by this scheduler (else adopted: created with device.createBuffer by the app). */
+  readonly owned: boolean;
+}
+
+/** Anything bindable: a tensor, a whole buffer, or a byte range of one. */
+export type Binding = GPUBuffer | GpuTensor | { buffer: GPUBuffer; offset?: number; size?: number };
+
+/** A binding resolved to a checked byte range of a known buffer. */
+export interface ResolvedBinding {
+  buffer: GPUBuffer;
+  offset: number;
+  size: number;
+  record: BufferRecord;
+  /** Present when a tensor was given. */
+  tensor: { shape: readonly number[]; dtype: DType; label: string } | null;
+  /** How messages name it: `tensor 'x'` or `buffer 'lstm params'`. */
+  what: string;
+}
+
+let nextBufferId = 1;
+/** The registry that created each springloop buffer (any scheduler, any device). */
+const creators = new WeakMap<GPUBuffer, BufferRegistry>();
+/** The device of every buffer created on a device init() made. */
+const bufferDevices = new WeakMap<GPUBuffer, GPUDevice>();
+const hookedDevices = new WeakSet<GPUDevice>();
+
+/**
+ * Records the device of every buffer later created on `device` (wraps its createBuffer), so a
+ * scheduler can reject another device's buffers by name. init() calls it for its devices.
+ */
+export function trackDeviceBuffers(device: GPUDevice): void {
+  if (hookedDevices.has(device)) return;
+  const create = device.createBuffer.bind(device);
+  device.createBuffer = (descriptor: GPUBufferDescriptor): GPUBuffer => {
+    const buffer = create(descriptor);
+    bufferDevices.set(buffer, device);
+    return buffer;
+  };
+  hookedDevices.add(device);
+}
+
+export function isGpuBuffer(b: unknown): b is GPUBuffer {
+  return typeof b === 'object' && b !== null && typeof (b as GPUBuffer).mapAsync === 'function' && typeof (b as GPUBuffer).size === 'number';
+}
+
+function isTensorLike(b: object): b is GpuTensor {
+  return 'shape' in b && 'buffer' in b;
+}
+
+const DTYPES: readonly DType[] = ['f32', 'u32', 'i32'];
+
+/** Every buffer one scheduler has created or seen, with the checks that make binding them safe. */
+export class BufferRegistry {
+  private readonly records = new WeakMap<GPUBuffer, BufferRecord>();
+
+  /** @param device the scheduler's device; @param ownerName how messages name the scheduler. */
+  constructor(readonly device: GPUDevice) {}
+
+  /** Registers a buffer this scheduler just created. */
+  own(buffer: GPUBuffer, label: string): BufferRecord {
+    const record: BufferRecord = { id: nextBufferId++, label, alive: true, owned: true };
+    this.records.set(buffer, record);
+    creators.set(buffer, this);
+    return record;
+  }
+
+  /** The record of one of this scheduler's live buffers, or null (not ours, or already destroyed). */
+  liveOwned(buffer: GPUBuffer): BufferRecord | null {
+    const r = this.records.get(buffer);
+    return r && r.owned && r.alive ? r : null;
+  }
+
+  /** The record of a buffer seen before (any state), without adopting it. */
+  peek(buffer: GPUBuffer): BufferRecord | undefined {
+    return this.records.get(buffer);
+  }
+
+  /**
+   * Checks and resolves a binding: a tensor, buffer or range of a live buffer of this scheduler
+   * (or adopted from this device), 4-byte aligned, non-empty and inside its buffer.
+   * `where` names the call, `name` the argument ("binding 'x'", "src").
+   */
+  resolve(where: string, name: string, b: unknown): ResolvedBinding {
+    if (typeof b !== 'object' || b === null) throw new Error(`${where}: ${name} must be a GpuTensor, a GPUBuffer or { buffer, offset, size }, got ${describeValue(b)}`);
+    if (isGpuBuffer(b)) return this.range(where, name, b, 0, b.size, null);
+    const buffer = (b as { buffer?: unknown }).buffer;
+    if (!isGpuBuffer(buffer)) throw new Error(`${where}: ${name} must be a GpuTensor, a GPUBuffer or { buffer, offset, size }, got ${describeValue(b)}`);
+    if (isTensorLike(b)) {
+      const t = checkTensorFields(where, name, b);
+      return this.range(where, name, buffer, b.offset, 4 * numel(t.shape), t);
+    }
+    const r = b as { offset?: unknown; size?: unknown };
+    const offset = r.offset ?? 0;
+    if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) throw new Error(`${where}: ${name}.offset must be an integer >= 0, got ${describeValue(offset)}`);
+    const size = r.size ?? buffer.size - offset;
+    if (typeof size !== 'number' || !Number.isSafeInteger(size)) throw new Error(`${where}: ${name}.size must be an integer, got ${describeValue(size)}`);
+    return this.range(where, name, buffer, offset, size, null);
+  }
+
+  private range(where: string, name: string, buffer: GPUBuffer, offset: number, size: number, tensor: ResolvedBinding['tensor']): ResolvedBinding {
+    const record = this.admit(where, name, buffer, tensor);
+    const what = describeBinding(record, tensor);
+    if (offset % 4 !== 0 || size % 4 !== 0 || size <= 0 || offset + size > buffer.size) {
+      throw new Error(`${where}: ${name} (${what}) covers bytes ${offset}+${size}, which must be a non-empty, 4-byte aligned range inside its ${buffer.size}-byte buffer`);
+    }
+    return { buffer, offset, size, record, tensor, what };
+  }
+
+  /** The record of a buffer this scheduler may use now; throws naming it when it may not. */
+  private admit(where: string, name: string, buffer: GPUBuffer, tensor: ResolvedBinding['tensor']): BufferRecord {
+    const known = this.records.get(buffer);
+    const label = tensor ? `tensor '${tensor.label}'` : `buffer '${buffer.label || known?.label || 'unlabelled'}'`;
+    if (known) {
+      if (!known.alive) throw new Error(`${where}: ${name} is ${label}, which was destroyed (its owner's destroy(), Tensor.destroy() or Scheduler.destroyBuffer())`);
+      return known;
+    }
+    const creator = creators.get(buffer);
+    const device = bufferDevices.get(buffer) ?? creator?.device;
+    if (device !== undefined && device !== this.device) {
+      throw new Error(`${where}: ${name} is ${label} of another GPU device (another init()); use tensors and buffers of this Scheduler's context only`);
+    }
+    if (creator) throw new Error(`${where}: ${name} is ${label} of another Scheduler; a Scheduler binds only its own tensors and buffers (or ones created with its device.createBuffer)`);
+    if (device === undefined && hookedDevices.has(this.device)) {
+      throw new Error(`${where}: ${name} is ${label}, which was not created on this Scheduler's device; use tensors and buffers of this Scheduler's context only`);
+    }
+    const adopted: BufferRecord = { id: nextBufferId++, label: buffer.label || 'adopted', alive: true, owned: false };
+    this.records.set(buffer, adopted);
+    return adopted;
+  }
+}
+
+function describeBinding(record: BufferRecord, tensor: ResolvedBinding['tensor']): string {
+  return tensor ? `tensor '${tensor.label}'` : `buffer '${record.label}'`;
+}
+
+function checkTensorFields(where: string, name: string, t: GpuTensor): NonNullable<ResolvedBinding['tensor']> {
+  const shape = t.shape as unknown;
+  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isSafeInteger(d) && d >= 1)) {
+    throw new Error(`${where}: ${name} has shape ${describeValue(shape)}; a tensor's shape is a non-empty list of integers >= 1`);
+  }
+  if (!DTYPES.includes(t.dtype)) throw new Error(`${where}: ${name} has dtype ${describeValue(t.dtype)}; must be one of ${DTYPES.join(', ')}`);
+  if (!Number.isSafeInteger(t.offset) || t.offset < 0) throw new Error(`${where}: ${name} has byte offset ${describeValue(t.offset)}; must be an integer >= 0`);
+  return { shape, dtype: t.dtype, label: String(t.label ?? 'tensor') };
+}
+
+/** The usage bits a use needs, by name, for messages. */
+const USAGE_NAMES: Record<number, string> = {
+  [BufferUsage.STORAGE]: 'STORAGE',
+  [BufferUsage.COPY_SRC]: 'COPY_SRC',
+  [BufferUsage.COPY_DST]: 'COPY_DST',
+};
+
+/** Throws when the buffer lacks a usage bit the operation needs. */
+export function requireUsage(where: string, name: string, r: ResolvedBinding, usage: number): void {
+  if ((r.buffer.usage & usage) !== usage) {
+    throw new Error(`${where}: ${name} (${r.what}) was created without GPUBufferUsage.${USAGE_NAMES[usage] ?? usage}, which this needs`);
+  }
+}
+
+/** Throws unless a storage binding starts at the device's storage offset alignment and fits one binding. */
+export function requireStorageRange(where: string, name: string, r: ResolvedBinding, limits: GPUSupportedLimits): void {
+  requireUsage(where, name, r, BufferUsage.STORAGE);
+  const align = limits.minStorageBufferOffsetAlignment;
+  if (r.offset % align !== 0) throw new Error(`${where}: ${name} (${r.what}) starts at byte ${r.offset}, not a multiple of this device's storage offset alignment (${align})`);
+  if (r.size > limits.maxStorageBufferBindingSize) {
+    throw new Error(`${where}: ${name} (${r.what}) is ${r.size} bytes, more than this device's maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize})`);
+  }
+}
+
+/** How a dispatch uses a buffer; one buffer may not be both written and read-only bound. */
+export class AccessSet {
+  private readonly seen = new Map<GPUBuffer, { writable: boolean; name: string; what: string }>();
+
+  /** Adds a storage binding; throws when a buffer is written by one binding and read-only bound by another. */
+  add(where: string, name: string, r: ResolvedBinding, writable: boolean): void {
+    const prev = this.seen.get(r.buffer);
+    if (prev && prev.writable !== writable) {
+      const [w, ro] = writable ? [name, prev.name] : [prev.name, name];
+      throw new Error(`${where}: ${w} (written) and ${ro} (read-only) are the same buffer (${r.what}); a kernel may not read a buffer it writes through another binding — use two tensors`);
+    }
+    if (!prev || writable) this.seen.set(r.buffer, { writable, name, what: r.what });
+  }
+}
+
+/** `[2, 3] f32` — for messages. */
+export function describeShape(t: ResolvedBinding['tensor']): string {
+  return t ? `${formatShape(t.shape)} ${t.dtype}` : '';
+}
