@@ -55,11 +55,9 @@ export class Lifetime {
   }
 
   private checkCall(call: string): void {
-    // A released dependency first: it is the cause when both are gone (a disposed Scheduler
-    // destroyed its tensors too).
+    if (this.released) throw new UseAfterDestroyError(`${call} after ${this.verb}()`);
     const dead = this.firstReleased();
     if (dead) throw new UseAfterDestroyError(`${call} after ${dead.verb}() of its ${dead.owner}`);
-    if (this.released) throw new UseAfterDestroyError(`${call} after ${this.verb}()`);
     const lost = this.lostError();
     if (lost) throw lost;
   }

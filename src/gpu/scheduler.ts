@@ -124,7 +124,8 @@ export class Scheduler {
     const record = this.buffers.liveOwned(buffer);
     if (!record) return;
     record.alive = false;
-    this.tensorLives.get(buffer)?.end();
+    // Its own destroy ends a Tensor; its scheduler's dispose() leaves it to say so.
+    if (!this.lifetime.ended) this.tensorLives.get(buffer)?.end();
     this.bindGroups.forgetBuffer(record.id);
     this.counters.cachedBindGroups = this.bindGroups.size;
     this.counters.liveBuffers--;

@@ -264,7 +264,7 @@ describe('bad input is rejected before any GPU work', () => {
     ['steps = 0', { ...good(), steps: 0 }, /steps must be an integer >= 1, got 0/],
     ['steps = 2.5', { ...good(), steps: 2.5 }, /steps must be an integer >= 1, got 2.5/],
     ['recordEvery = 0', { ...good(), recordEvery: 0 }, /recordEvery must be an integer >= 1, got 0/],
-    ['integrator', { ...good(), integrator: 'leapfrog' as Integrator }, /integrator must be one of rk4, euler, symplectic, got "leapfrog"/],
+    ['integrator', { ...good(), integrator: 'leapfrog' as Integrator }, /integrator must be one of rk4, euler, symplectic, got 'leapfrog' \(a string\)/],
     ['steps * dt beyond float32', { ...good(), dt: 1e38 }, /the run's length steps \* dt = 1e\+39 is outside float32's range/],
     ['output > maxBufferSize', { ...good(), steps: 2 ** 31 }, /needs 34359738384 bytes, more than this device's maxBufferSize/],
     ['steps > the kernel counter', { ...good(), steps: 2 ** 32, recordEvery: 2 ** 32 }, /steps=4294967296 exceeds the GPU kernel's step counter/],
