@@ -73,7 +73,7 @@ export function hostData(name: string, dtype: DType, count: number, data: unknow
     const v = values[i];
     if (typeof v !== 'number') throw new Error(`${name}: data[${i}] is ${describeValue(v)}; values must be numbers`);
     if (range && !(Number.isInteger(v) && v >= range[0] && v <= range[1])) {
-      throw new Error(`${name}: data[${i}] is ${v}; a ${dtype} tensor holds integers in [${range[0]}, ${range[1]}]`);
+      throw new Error(`${name}: data[${i}] is ${v}; ${dtype === 'i32' ? 'an' : 'a'} ${dtype} tensor holds integers in [${range[0]}, ${range[1]}]`);
     }
     host[i] = v;
   }

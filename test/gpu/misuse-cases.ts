@@ -22,6 +22,8 @@ export interface MisuseCase {
   expect: RegExp | null;
   /** Run in the browser twin too. */
   browser: boolean;
+  /** The misuse cannot be seen before recording (an app's own buffer): caught by an error scope instead. */
+  recordsFirst?: boolean;
   /** Sets up on env, returns the misuse (or null to skip: e.g. no timestamp queries here). */
   setup(env: MisuseEnv): Promise<(() => unknown) | null>;
 }
@@ -323,6 +325,31 @@ const shapes: MisuseCase[] = [
     const b = sched.createBuffer(16, L.BufferUsage.MAP_READ | L.BufferUsage.COPY_DST, 'readback');
     const y = sched.createTensor([4], 'f32', 'y');
     return () => { try { sched.dispatch(L.axpyKernel, 'axpy', { bindings: { x: b, y }, uniforms: { n: 4, alpha: 1 }, workgroups: 1 }); } finally { sched.destroyBuffer(b); y.destroy(); } };
+  } },
+  { name: "an app's own buffer, destroyed by the app, then bound: caught by the submit's error scope", expect: /^Scheduler\.submit\(\) #\d+: the GPU rejected this work: .*app buffer/, browser: true, recordsFirst: true, async setup({ L, ctx, sched }) {
+    await sched.prepare(L.axpyKernel);
+    const raw = ctx.device.createBuffer({ size: 16, usage: L.STORAGE_RW, label: 'app buffer' });
+    const y = sched.createTensor([4], 'f32', 'y');
+    raw.destroy(); // behind the scheduler's back: it cannot know
+    return async () => {
+      try {
+        sched.dispatch(L.axpyKernel, 'axpy', { bindings: { x: raw, y }, uniforms: { n: 4, alpha: 1 }, workgroups: 1 });
+        await sched.read(y);
+      } finally {
+        y.destroy();
+      }
+    };
+  } },
+  { name: "a GPU error the app caused on ctx.device itself is reported once, by the next wait", expect: /outside springloop's error scopes/, browser: false, recordsFirst: true, async setup({ ctx, sched }) {
+    const y = sched.createTensor([1], 'f32', 'y', [1]);
+    return async () => {
+      try {
+        ctx.device.createBuffer({ size: 4, usage: 0 }); // invalid usage, no error scope
+        for (let i = 0; i < 3; i++) await sched.read(y);
+      } finally {
+        y.destroy();
+      }
+    };
   } },
   { name: 'a tensor range past the end of its buffer', expect: /^Scheduler\.read\(\): source \(buffer 'short'\) covers bytes 0\+32, which must be a non-empty, 4-byte aligned range inside its 16-byte buffer$/, browser: false, async setup({ L, sched }) {
     const b = sched.createBuffer(16, L.STORAGE_RW, 'short');
