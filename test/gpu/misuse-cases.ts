@@ -83,13 +83,13 @@ const lifetimes: MisuseCase[] = [
     t.destroy();
     return async () => { try { await f.evaluate(); } finally { f.destroy(); } };
   } },
-  { name: 'Trajectory destroyed before its Forecaster: fit(), then destroy() both again', expect: null, browser: true, async setup({ L, sched }) {
+  { name: 'Trajectory destroyed before its Forecaster: fit(), then destroy() both again', expect: null, browser: false, async setup({ L, sched }) {
     const t = await run(L, sched, { steps: 300 });
     const f = await L.Forecaster.create(sched, t, FORECASTER);
     t.destroy();
     return async () => { await f.fit(1); f.destroy(); t.destroy(); f.destroy(); };
   } },
-  { name: 'Trajectory.read() after destroy()', expect: /^Trajectory\.read\(\) after destroy\(\)$/, browser: true, async setup({ L, sched }) {
+  { name: 'Trajectory.read() after destroy()', expect: /^Trajectory\.read\(\) after destroy\(\)$/, browser: false, async setup({ L, sched }) {
     const t = await run(L, sched);
     t.destroy();
     return () => t.read();
@@ -147,14 +147,14 @@ const lifetimes: MisuseCase[] = [
     m.destroy();
     return () => { try { opt.record(1e-3, ones); } finally { ones.destroy(); opt.destroy(); } };
   } },
-  { name: 'GradClipper.record() after destroy()', expect: /^GradClipper\.record\(\) after destroy\(\)$/, browser: true, async setup({ L, sched }) {
+  { name: 'GradClipper.record() after destroy()', expect: /^GradClipper\.record\(\) after destroy\(\)$/, browser: false, async setup({ L, sched }) {
     const m = await L.RecurrentModel.create(sched, MODEL);
     const c = new L.GradClipper(sched, m.arena.grads, m.arena.floats, 1);
     await c.prepare();
     c.destroy();
     return () => { try { c.record(); } finally { m.destroy(); } };
   } },
-  { name: 'GpuTimer.begin() after destroy()', expect: /^GpuTimer\.begin\(\) after destroy\(\)$/, browser: true, async setup({ sched }) {
+  { name: 'GpuTimer.begin() after destroy()', expect: /^GpuTimer\.begin\(\) after destroy\(\)$/, browser: false, async setup({ sched }) {
     const timer = sched.gpuTimer();
     if (!timer) return null;
     timer.destroy();
@@ -276,7 +276,7 @@ const shapes: MisuseCase[] = [
     const y = sched.createTensor([4], 'u32', 'y');
     return () => { try { sched.dispatch(L.axpyKernel, 'axpy', { bindings: { x, y }, uniforms: { n: 4, alpha: 1 }, workgroups: 1, shapes: { declared, dims: { N: 4 } } }); } finally { x.destroy(); y.destroy(); } };
   } },
-  { name: 'RecurrentModel.forward() with x of the wrong feature size', expect: /^x has feature size 2 \(shape \[2, 5, 2\]\) but the model's inputSize is 1$/, browser: true, async setup({ L, sched }) {
+  { name: 'RecurrentModel.forward() with x of the wrong feature size', expect: /^x has feature size 2 \(shape \[2, 5, 2\]\) but the model's inputSize is 1$/, browser: false, async setup({ L, sched }) {
     const m = await L.RecurrentModel.create(sched, MODEL);
     const x = sched.createTensor([2, 5, 2], 'f32', 'x');
     return () => { try { m.forward(x); } finally { m.destroy(); x.destroy(); } };
@@ -298,9 +298,9 @@ const shapes: MisuseCase[] = [
   { name: "createTensor(['3'])", expect: /^createTensor\('tensor'\): shape\[0\] must be an integer >= 1, got '3' \(a string\)$/, browser: false, async setup({ sched }) { return () => sched.createTensor(['3' as never]); } },
   { name: 'createTensor([3]) with 2 values', expect: /^createTensor\('x'\): got 2 values for 3 elements/, browser: true, async setup({ sched }) { return () => sched.createTensor([3], 'f32', 'x', [1, 2]); } },
   { name: "createTensor with dtype 'f64'", expect: /^createTensor\('x'\): dtype must be one of 'f32', 'u32', 'i32', got 'f64' \(a string\)$/, browser: false, async setup({ sched }) { return () => sched.createTensor([3], 'f64' as never, 'x'); } },
-  { name: 'createTensor with a string among the values', expect: /^createTensor\('x'\): data\[1\] is '2' \(a string\); values must be numbers$/, browser: true, async setup({ sched }) { return () => sched.createTensor([2], 'f32', 'x', [1, '2' as never]); } },
+  { name: 'createTensor with a string among the values', expect: /^createTensor\('x'\): data\[1\] is '2' \(a string\); values must be numbers$/, browser: false, async setup({ sched }) { return () => sched.createTensor([2], 'f32', 'x', [1, '2' as never]); } },
   { name: 'createTensor u32 with a negative value', expect: /^createTensor\('x'\): data\[0\] is -1; a u32 tensor holds integers in \[0, 4294967295\]$/, browser: false, async setup({ sched }) { return () => sched.createTensor([1], 'u32', 'x', [-1]); } },
-  { name: 'a number given as a binding', expect: /^kernel axpy\.wgsl:axpy: binding 'x' must be a GpuTensor, a GPUBuffer or \{ buffer, offset, size \}, got 42$/, browser: true, async setup({ L, sched }) {
+  { name: 'a number given as a binding', expect: /^kernel axpy\.wgsl:axpy: binding 'x' must be a GpuTensor, a GPUBuffer or \{ buffer, offset, size \}, got 42$/, browser: false, async setup({ L, sched }) {
     await sched.prepare(L.axpyKernel);
     const y = sched.createTensor([4], 'f32', 'y');
     return () => { try { sched.dispatch(L.axpyKernel, 'axpy', { bindings: { x: 42 as never, y }, uniforms: { n: 4, alpha: 1 }, workgroups: 1 }); } finally { y.destroy(); } };
@@ -316,7 +316,7 @@ const shapes: MisuseCase[] = [
     const x = sched.createTensor([4], 'f32', 'x', [1, 2, 3, 4]);
     return () => { try { L.axpy(sched, 1, x, x); } finally { x.destroy(); } };
   } },
-  { name: 'copy() from a buffer to itself', expect: /^Scheduler\.copy\(\): src and dst are the same buffer \(tensor 'x'\)/, browser: true, async setup({ sched }) {
+  { name: 'copy() from a buffer to itself', expect: /^Scheduler\.copy\(\): src and dst are the same buffer \(tensor 'x'\)/, browser: false, async setup({ sched }) {
     const x = sched.createTensor([4], 'f32', 'x', [1, 2, 3, 4]);
     return () => { try { sched.copy(x, x); } finally { x.destroy(); } };
   } },
@@ -360,7 +360,7 @@ const shapes: MisuseCase[] = [
 const edge: MisuseCase[] = [
   { name: 'init({ adapter: 42 })', expect: /^init: adapter must be a string .*, got 42$/, browser: true, async setup({ L }) { return () => L.init({ adapter: 42 as never }); } },
   { name: "init({ adaptor: 'lavapipe' })", expect: /^init: unknown option 'adaptor' \(known: adapter, optionalFeatures\)$/, browser: false, async setup({ L }) { return () => L.init({ adaptor: 'lavapipe' } as never); } },
-  { name: 'encodeSafetensors({ a: undefined })', expect: /^safetensors: tensor "a" must be \{ shape, data: Float32Array \}, got undefined$/, browser: true, async setup({ L }) { return () => L.encodeSafetensors({ a: undefined as never }); } },
+  { name: 'encodeSafetensors({ a: undefined })', expect: /^safetensors: tensor "a" must be \{ shape, data: Float32Array \}, got undefined$/, browser: false, async setup({ L }) { return () => L.encodeSafetensors({ a: undefined as never }); } },
   { name: "Forecaster with hidden: '16'", expect: /^Forecaster: hidden must be an integer >= 1, got '16' \(a string\)$/, browser: true, async setup({ L, sched }) { return () => L.Forecaster.create(sched, series(), { hidden: '16' as never }); } },
   { name: 'Forecaster with a 2-D series', expect: /^Forecaster: series must be flat — one series of numbers — or a Trajectory from simulate\(\)/, browser: true, async setup({ L, sched }) { return () => L.Forecaster.create(sched, [[1, 2, 3], [4, 5, 6]] as never, { seq: 2 }); } },
   { name: 'Forecaster with strings in the series', expect: /^Forecaster: series\[0\] is '0' \(a string\); every sample must be a finite number$/, browser: true, async setup({ L, sched }) { return () => L.Forecaster.create(sched, Array.from(series(), String) as never, FORECASTER); } },
@@ -369,8 +369,8 @@ const edge: MisuseCase[] = [
     return async () => { try { await f.forecast(Array.from(series(12), String) as never, 2); } finally { f.destroy(); } };
   } },
   { name: 'Forecaster.load() of a string', expect: /^Forecaster\.load: file must be the Uint8Array that save\(\) returned$/, browser: false, async setup({ L, sched }) { return () => L.Forecaster.load(sched, 'model.safetensors' as never); } },
-  { name: "RecurrentModel with hiddenSize: '16'", expect: /^config\.hiddenSize must be an integer >= 1, got '16' \(a string\)$/, browser: true, async setup({ L, sched }) { return () => L.RecurrentModel.create(sched, { ...MODEL, hiddenSize: '16' as never }); } },
-  { name: "simulate() with dt: '0.01'", expect: /^simulation: dt must be a finite number > 0, got '0\.01' \(a string\)$/, browser: true, async setup({ L, sched }) { return () => run(L, sched, { dt: '0.01' as never }); } },
+  { name: "RecurrentModel with hiddenSize: '16'", expect: /^config\.hiddenSize must be an integer >= 1, got '16' \(a string\)$/, browser: false, async setup({ L, sched }) { return () => L.RecurrentModel.create(sched, { ...MODEL, hiddenSize: '16' as never }); } },
+  { name: "simulate() with dt: '0.01'", expect: /^simulation: dt must be a finite number > 0, got '0\.01' \(a string\)$/, browser: false, async setup({ L, sched }) { return () => run(L, sched, { dt: '0.01' as never }); } },
 ];
 
 /** Every misuse case, in table order. */
