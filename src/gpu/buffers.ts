@@ -6,7 +6,7 @@
 // or of another Scheduler — is rejected by name, never handed to the GPU.
 import { describeValue } from '../util/check';
 import { BufferUsage } from './flags';
-import { formatShape, numel, type DType, type GpuTensor } from './tensor';
+import { numel, type DType, type GpuTensor } from './tensor';
 
 /** A scheduler's view of one buffer. */
 export interface BufferRecord {
@@ -17,6 +17,9 @@ export interface BufferRecord {
   alive: boolean;
   /** Created by this scheduler (else adopted: created with device.createBuffer by the app). */
   readonly owned: boolean;
+  /** The buffer's size and usage, read once (a GPUBuffer's getters cross into the implementation). */
+  readonly size: number;
+  readonly usage: number;
 }
 
 /** Anything bindable: a tensor, a whole buffer, or a byte range of one. */
@@ -28,10 +31,13 @@ export interface ResolvedBinding {
   offset: number;
   size: number;
   record: BufferRecord;
-  /** Present when a tensor was given. */
-  tensor: { shape: readonly number[]; dtype: DType; label: string } | null;
-  /** How messages name it: `tensor 'x'` or `buffer 'lstm params'`. */
-  what: string;
+  /** The tensor, when one was given (its shape, dtype and label are checked). */
+  tensor: GpuTensor | null;
+}
+
+/** How messages name a binding: `tensor 'x'` or `buffer 'lstm params'`. */
+export function describeResolved(r: Pick<ResolvedBinding, 'record' | 'tensor'>): string {
+  return r.tensor ? `tensor '${r.tensor.label}'` : `buffer '${r.record.label}'`;
 }
 
 let nextBufferId = 1;
@@ -74,8 +80,8 @@ export class BufferRegistry {
   constructor(readonly device: GPUDevice) {}
 
   /** Registers a buffer this scheduler just created. */
-  own(buffer: GPUBuffer, label: string): BufferRecord {
-    const record: BufferRecord = { id: nextBufferId++, label, alive: true, owned: true };
+  own(buffer: GPUBuffer, label: string, size: number, usage: number): BufferRecord {
+    const record: BufferRecord = { id: nextBufferId++, label, alive: true, owned: true, size, usage };
     this.records.set(buffer, record);
     creators.set(buffer, this);
     return record;
@@ -98,34 +104,39 @@ export class BufferRegistry {
    * `where` names the call, `name` the argument ("binding 'x'", "src").
    */
   resolve(where: string, name: string, b: unknown): ResolvedBinding {
-    if (typeof b !== 'object' || b === null) throw new Error(`${where}: ${name} must be a GpuTensor, a GPUBuffer or { buffer, offset, size }, got ${describeValue(b)}`);
-    if (isGpuBuffer(b)) return this.range(where, name, b, 0, b.size, null);
-    const buffer = (b as { buffer?: unknown }).buffer;
-    if (!isGpuBuffer(buffer)) throw new Error(`${where}: ${name} must be a GpuTensor, a GPUBuffer or { buffer, offset, size }, got ${describeValue(b)}`);
-    if (isTensorLike(b)) {
-      const t = checkTensorFields(where, name, b);
-      return this.range(where, name, buffer, b.offset, 4 * numel(t.shape), t);
+    if (typeof b !== 'object' || b === null) throw notBindable(where, name, b);
+    const inner = (b as { buffer?: unknown }).buffer;
+    if (inner === undefined) {
+      const record = this.admit(where, name, b, null);
+      return this.range(where, name, b as GPUBuffer, 0, record.size, null, record);
     }
+    if (isTensorLike(b)) {
+      const record = this.admit(where, name, inner, b);
+      checkTensorFields(where, name, b);
+      return this.range(where, name, inner as GPUBuffer, b.offset, 4 * numel(b.shape), b, record);
+    }
+    const record = this.admit(where, name, inner, null);
     const r = b as { offset?: unknown; size?: unknown };
     const offset = r.offset ?? 0;
     if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) throw new Error(`${where}: ${name}.offset must be an integer >= 0, got ${describeValue(offset)}`);
-    const size = r.size ?? buffer.size - offset;
+    const size = r.size ?? record.size - offset;
     if (typeof size !== 'number' || !Number.isSafeInteger(size)) throw new Error(`${where}: ${name}.size must be an integer, got ${describeValue(size)}`);
-    return this.range(where, name, buffer, offset, size, null);
+    return this.range(where, name, inner as GPUBuffer, offset, size, null, record);
   }
 
-  private range(where: string, name: string, buffer: GPUBuffer, offset: number, size: number, tensor: ResolvedBinding['tensor']): ResolvedBinding {
-    const record = this.admit(where, name, buffer, tensor);
-    const what = describeBinding(record, tensor);
-    if (offset % 4 !== 0 || size % 4 !== 0 || size <= 0 || offset + size > buffer.size) {
-      throw new Error(`${where}: ${name} (${what}) covers bytes ${offset}+${size}, which must be a non-empty, 4-byte aligned range inside its ${buffer.size}-byte buffer`);
+  private range(where: string, name: string, buffer: GPUBuffer, offset: number, size: number, tensor: GpuTensor | null, record: BufferRecord): ResolvedBinding {
+    if (offset % 4 !== 0 || size % 4 !== 0 || size <= 0 || offset + size > record.size) {
+      throw new Error(`${where}: ${name} (${describeResolved({ record, tensor })}) covers bytes ${offset}+${size}, which must be a non-empty, 4-byte aligned range inside its ${record.size}-byte buffer`);
     }
-    return { buffer, offset, size, record, tensor, what };
+    return { buffer, offset, size, record, tensor };
   }
 
   /** The record of a buffer this scheduler may use now; throws naming it when it may not. */
-  private admit(where: string, name: string, buffer: GPUBuffer, tensor: ResolvedBinding['tensor']): BufferRecord {
-    const known = this.records.get(buffer);
+  private admit(where: string, name: string, value: unknown, tensor: GpuTensor | null): BufferRecord {
+    const known = this.records.get(value as GPUBuffer);
+    if (known?.alive) return known;
+    if (!isGpuBuffer(value)) throw notBindable(where, name, tensor ?? value);
+    const buffer = value;
     const label = tensor ? `tensor '${tensor.label}'` : `buffer '${buffer.label || known?.label || 'unlabelled'}'`;
     if (known) {
       if (!known.alive) throw new Error(`${where}: ${name} is ${label}, which was destroyed (its owner's destroy(), Tensor.destroy() or Scheduler.destroyBuffer())`);
@@ -140,24 +151,26 @@ export class BufferRegistry {
     if (device === undefined && hookedDevices.has(this.device)) {
       throw new Error(`${where}: ${name} is ${label}, which was not created on this Scheduler's device; use tensors and buffers of this Scheduler's context only`);
     }
-    const adopted: BufferRecord = { id: nextBufferId++, label: buffer.label || 'adopted', alive: true, owned: false };
+    const adopted: BufferRecord = { id: nextBufferId++, label: buffer.label || 'adopted', alive: true, owned: false, size: buffer.size, usage: buffer.usage };
     this.records.set(buffer, adopted);
     return adopted;
   }
 }
 
-function describeBinding(record: BufferRecord, tensor: ResolvedBinding['tensor']): string {
-  return tensor ? `tensor '${tensor.label}'` : `buffer '${record.label}'`;
+function notBindable(where: string, name: string, value: unknown): Error {
+  return new Error(`${where}: ${name} must be a GpuTensor, a GPUBuffer or { buffer, offset, size }, got ${describeValue(value)}`);
 }
 
-function checkTensorFields(where: string, name: string, t: GpuTensor): NonNullable<ResolvedBinding['tensor']> {
-  const shape = t.shape as unknown;
-  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isSafeInteger(d) && d >= 1)) {
-    throw new Error(`${where}: ${name} has shape ${describeValue(shape)}; a tensor's shape is a non-empty list of integers >= 1`);
-  }
+function validShape(shape: unknown): boolean {
+  if (!Array.isArray(shape) || shape.length === 0) return false;
+  for (const d of shape) if (!Number.isSafeInteger(d) || d < 1) return false;
+  return true;
+}
+
+function checkTensorFields(where: string, name: string, t: GpuTensor): void {
+  if (!validShape(t.shape)) throw new Error(`${where}: ${name} has shape ${describeValue(t.shape)}; a tensor's shape is a non-empty list of integers >= 1`);
   if (!DTYPES.includes(t.dtype)) throw new Error(`${where}: ${name} has dtype ${describeValue(t.dtype)}; must be one of ${DTYPES.join(', ')}`);
   if (!Number.isSafeInteger(t.offset) || t.offset < 0) throw new Error(`${where}: ${name} has byte offset ${describeValue(t.offset)}; must be an integer >= 0`);
-  return { shape, dtype: t.dtype, label: String(t.label ?? 'tensor') };
 }
 
 /** The usage bits a use needs, by name, for messages. */
@@ -169,37 +182,37 @@ const USAGE_NAMES: Record<number, string> = {
 
 /** Throws when the buffer lacks a usage bit the operation needs. */
 export function requireUsage(where: string, name: string, r: ResolvedBinding, usage: number): void {
-  if ((r.buffer.usage & usage) !== usage) {
-    throw new Error(`${where}: ${name} (${r.what}) was created without GPUBufferUsage.${USAGE_NAMES[usage] ?? usage}, which this needs`);
+  if ((r.record.usage & usage) !== usage) {
+    throw new Error(`${where}: ${name} (${describeResolved(r)}) was created without GPUBufferUsage.${USAGE_NAMES[usage] ?? usage}, which this needs`);
   }
+}
+
+/** The device limits a storage binding must respect (copied once from GPUSupportedLimits). */
+export interface StorageLimits {
+  minStorageBufferOffsetAlignment: number;
+  maxStorageBufferBindingSize: number;
 }
 
 /** Throws unless a storage binding starts at the device's storage offset alignment and fits one binding. */
-export function requireStorageRange(where: string, name: string, r: ResolvedBinding, limits: GPUSupportedLimits): void {
+export function requireStorageRange(where: string, name: string, r: ResolvedBinding, limits: StorageLimits): void {
   requireUsage(where, name, r, BufferUsage.STORAGE);
   const align = limits.minStorageBufferOffsetAlignment;
-  if (r.offset % align !== 0) throw new Error(`${where}: ${name} (${r.what}) starts at byte ${r.offset}, not a multiple of this device's storage offset alignment (${align})`);
+  if (r.offset % align !== 0) throw new Error(`${where}: ${name} (${describeResolved(r)}) starts at byte ${r.offset}, not a multiple of this device's storage offset alignment (${align})`);
   if (r.size > limits.maxStorageBufferBindingSize) {
-    throw new Error(`${where}: ${name} (${r.what}) is ${r.size} bytes, more than this device's maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize})`);
+    throw new Error(`${where}: ${name} (${describeResolved(r)}) is ${r.size} bytes, more than this device's maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize})`);
   }
 }
 
-/** How a dispatch uses a buffer; one buffer may not be both written and read-only bound. */
-export class AccessSet {
-  private readonly seen = new Map<GPUBuffer, { writable: boolean; name: string; what: string }>();
-
-  /** Adds a storage binding; throws when a buffer is written by one binding and read-only bound by another. */
-  add(where: string, name: string, r: ResolvedBinding, writable: boolean): void {
-    const prev = this.seen.get(r.buffer);
-    if (prev && prev.writable !== writable) {
-      const [w, ro] = writable ? [name, prev.name] : [prev.name, name];
-      throw new Error(`${where}: ${w} (written) and ${ro} (read-only) are the same buffer (${r.what}); a kernel may not read a buffer it writes through another binding — use two tensors`);
+/**
+ * Throws when one buffer is written by one storage binding of a dispatch and read-only bound by
+ * another (WebGPU forbids that usage mix within a dispatch). `writable[i]` says how bound[i] is bound.
+ */
+export function requireNoWriteAliasing(where: string, names: readonly string[], bound: readonly ResolvedBinding[], writable: readonly boolean[]): void {
+  for (let i = 0; i < bound.length; i++) {
+    for (let j = i + 1; j < bound.length; j++) {
+      if (bound[i]!.buffer !== bound[j]!.buffer || writable[i] === writable[j]) continue;
+      const [w, ro] = writable[i] ? [i, j] : [j, i];
+      throw new Error(`${where}: ${names[w]} (written) and ${names[ro]} (read-only) are the same buffer (${describeResolved(bound[i]!)}); a kernel may not read a buffer it writes through another binding — use two tensors`);
     }
-    if (!prev || writable) this.seen.set(r.buffer, { writable, name, what: r.what });
   }
-}
-
-/** `[2, 3] f32` — for messages. */
-export function describeShape(t: ResolvedBinding['tensor']): string {
-  return t ? `${formatShape(t.shape)} ${t.dtype}` : '';
 }

@@ -10,6 +10,7 @@
 // permute index with offsets and strides). Dimensions are integer expressions of the dims the
 // wrapper passes: + - *, parentheses, and `4H` for 4*H.
 import { formatShape, numel, type DType } from './tensor';
+import { describeResolved, type ResolvedBinding } from './buffers';
 
 /** One binding's declared shape and dtype. */
 export interface BindingDeclaration {
@@ -116,19 +117,18 @@ export function parseExpr(text: string): DimExpr {
 
 /** Equal shapes once dimensions of size 1 are dropped ([N, S] and [N, S, 1] lay out alike). */
 function sameLayout(a: readonly number[], b: readonly number[]): boolean {
-  const x = a.filter((d) => d !== 1);
-  const y = b.filter((d) => d !== 1);
-  return x.length === y.length && x.every((d, i) => d === y[i]);
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < a.length && a[i] === 1) i++;
+    while (j < b.length && b[j] === 1) j++;
+    if (i === a.length || j === b.length) return i === a.length && j === b.length;
+    if (a[i++] !== b[j++]) return false;
+  }
 }
 
-/** What was bound: a tensor's shape and dtype, or only a byte size (raw buffer range). */
-export interface BoundValue {
-  shape: readonly number[] | null;
-  dtype: DType | null;
-  bytes: number;
-  /** `tensor 'hseq_l0'`, `buffer 'scratch'`. */
-  what: string;
-}
+/** What was bound: a tensor (shape and dtype known) or a raw buffer range (only its size). */
+export type BoundValue = Pick<ResolvedBinding, 'tensor' | 'size' | 'record'>;
 
 /** Throws `<where>: binding 'x' (tensor 'y') has shape …, expected [T+1, B, H] = [4, 2, 3] f32 (T=3, …)`. */
 export function checkDeclared(where: string, name: string, decl: BindingDeclaration, dims: Readonly<Record<string, number>>, given: BoundValue): void {
@@ -138,13 +138,16 @@ export function checkDeclared(where: string, name: string, decl: BindingDeclarat
   } catch (e) {
     throw new Error(`${where}: binding '${name}' is declared '${decl.text}': ${(e as Error).message}`);
   }
+  const shape = given.tensor?.shape ?? null;
+  const count = shape ? numel(shape) : given.size / 4;
+  const dtypeOk = !given.tensor || given.tensor.dtype === decl.dtype;
+  const shapeOk = decl.atLeast ? count >= want[0]! : shape ? sameLayout(shape, want) : count === numel(want);
+  if (dtypeOk && shapeOk) return;
+  // Messages are built only on failure: this runs for every binding of every dispatch.
   const dimText = Object.entries(dims).map(([k, v]) => `${k}=${v}`).join(', ');
   const expected = decl.atLeast
     ? `at least ${want[0]} ${decl.dtype} values ('${decl.text}', ${dimText})`
     : `${decl.text.replace(/\s*(f32|u32|i32)$/, '')} = ${formatShape(want)} ${decl.dtype} (${dimText})`;
-  const actual = given.shape ? `shape ${formatShape(given.shape)} ${given.dtype}` : `${given.bytes / 4} values (${given.bytes} bytes)`;
-  const count = given.shape ? numel(given.shape) : given.bytes / 4;
-  const dtypeOk = given.dtype === null || given.dtype === decl.dtype;
-  const shapeOk = decl.atLeast ? count >= want[0]! : given.shape ? sameLayout(given.shape, want) : count === numel(want);
-  if (!dtypeOk || !shapeOk) throw new Error(`${where}: binding '${name}' (${given.what}) has ${actual}, expected ${expected}`);
+  const actual = shape ? `shape ${formatShape(shape)} ${given.tensor!.dtype}` : `${given.size / 4} values (${given.size} bytes)`;
+  throw new Error(`${where}: binding '${name}' (${describeResolved(given)}) has ${actual}, expected ${expected}`);
 }

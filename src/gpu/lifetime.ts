@@ -43,7 +43,9 @@ export class Lifetime {
 
   /** Throws `<owner>.<method>() after <verb>()` (or of a dependency), or the device-lost error. */
   check(method: string): void {
-    this.checkCall(method === 'new' ? `new ${this.owner}()` : `${this.owner}.${method}()`);
+    // On every public call: no allocation unless something is wrong.
+    if (!this.released && this.firstReleased() === null && this.lostError() === null) return;
+    this.throwFor(method === 'new' ? `new ${this.owner}()` : `${this.owner}.${method}()`);
   }
 
   /**
@@ -51,10 +53,10 @@ export class Lifetime {
    * dispose() of its Scheduler` (or the device-lost error) when a dependency is gone.
    */
   static require(call: string, dependencies: readonly Lifetime[]): void {
-    new Lifetime('', 'destroy', dependencies).checkCall(call);
+    new Lifetime('', 'destroy', dependencies).throwFor(call);
   }
 
-  private checkCall(call: string): void {
+  private throwFor(call: string): void {
     if (this.released) throw new UseAfterDestroyError(`${call} after ${this.verb}()`);
     const dead = this.firstReleased();
     if (dead) throw new UseAfterDestroyError(`${call} after ${dead.verb}() of its ${dead.owner}`);

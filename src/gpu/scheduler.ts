@@ -16,7 +16,7 @@ import type { GpuContext } from './device';
 import { GpuTimer } from './timestamps';
 import { WaitPacer } from './wait-pacer';
 import { UniformRing } from './uniform-ring';
-import { AccessSet, BufferRegistry, requireStorageRange, requireUsage, type Binding, type ResolvedBinding } from './buffers';
+import { BufferRegistry, describeResolved, requireNoWriteAliasing, requireStorageRange, requireUsage, type Binding, type ResolvedBinding, type StorageLimits } from './buffers';
 import { BindGroupCache } from './bind-groups';
 import { checkDeclared, type ShapeCheck } from './declare';
 import { ErrorScopes, sleep } from './error-scopes';
@@ -75,6 +75,8 @@ export class Scheduler {
   private submitted = 0;
   private completed = 0;
   private readonly pacer: WaitPacer;
+  /** Read once: device.limits is a getter into the implementation, and dispatch checks it per binding. */
+  private readonly storageLimits: StorageLimits;
   /** Set by a recording GpuTimer: timestamp writes for each compute pass opened. */
   passTimestamps: (() => GPUComputePassTimestampWrites | undefined) | null = null;
 
@@ -84,6 +86,8 @@ export class Scheduler {
     this.lifetime = new Lifetime('Scheduler', 'dispose', [ctx.lifetime ?? new Lifetime('GpuContext', 'dispose')]);
     this.lifetime.check('new');
     this.buffers = new BufferRegistry(this.device);
+    const { minStorageBufferOffsetAlignment, maxStorageBufferBindingSize } = this.device.limits;
+    this.storageLimits = { minStorageBufferOffsetAlignment, maxStorageBufferBindingSize };
     this.scopes = new ErrorScopes(this.device);
     this.pacer = new WaitPacer(ctx.runtime === 'node');
     this.pipelines = new PipelineCache(this.device);
@@ -107,7 +111,7 @@ export class Scheduler {
     if (bytes > max) throw new Error(`${label}: ${bytes} bytes exceeds this device's maxBufferSize (${max})`);
     const size = Math.ceil(bytes / 4) * 4;
     const buffer = this.scopes.run(`createBuffer('${label}', ${size} bytes)`, () => this.device.createBuffer({ size, usage, label }));
-    this.buffers.own(buffer, label);
+    this.buffers.own(buffer, label, size, usage);
     this.liveSizes.set(buffer, size);
     this.counters.buffersCreated++;
     this.counters.bytesCreated += size;
@@ -179,7 +183,7 @@ export class Scheduler {
   dispatch(kernel: Kernel, entryName: string, args: DispatchArgs): void {
     this.lifetime.check('dispatch');
     if (typeof (kernel as Kernel | undefined)?.entry !== 'function') throw new Error(`Scheduler.dispatch(): kernel must be a Kernel from defineKernel(), got ${describeValue(kernel)}`);
-    requireObject(`dispatch of ${kernel?.name ?? describeValue(kernel)}:${entryName}: args`, args);
+    if (typeof args !== 'object' || args === null) throw new Error(`kernel ${kernel.name}:${entryName}: dispatch args must be an object, got ${describeValue(args)}`);
     const compiled = this.pipelines.get(kernel, entryName, args.overrides);
     const where = `kernel ${kernel.name}:${entryName}`;
     const groups = this.workgroupCounts(where, args.workgroups);
@@ -187,22 +191,25 @@ export class Scheduler {
     const entries: GPUBindGroupEntry[] = [];
     const dynamicOffsets: number[] = [];
     const ids: number[] = [];
-    for (const b of compiled.info.bindings) {
-      if (b.kind === 'uniform') {
-        const slot = this.uniforms.slot(b.structBytes!);
-        packUniforms(kernel.name, b, args.uniforms ?? {}, slot.view, slot.offset);
-        entries.push({ binding: b.binding, resource: { buffer: slot.buffer, offset: 0, size: b.structBytes! } });
-        dynamicOffsets.push(slot.offset);
-        ids.push(this.buffers.peek(slot.buffer)!.id);
-        continue;
+    let key = `${compiled.layoutId}`;
+    compiled.info.bindings.forEach((b, i) => {
+      const r = storage[i];
+      if (r) {
+        entries.push({ binding: b.binding, resource: { buffer: r.buffer, offset: r.offset, size: r.size } });
+        ids.push(r.record.id);
+        key += `|${r.record.id}@${r.offset}+${r.size}`;
+        return;
       }
-      const r = storage.get(b.name)!;
-      entries.push({ binding: b.binding, resource: { buffer: r.buffer, offset: r.offset, size: r.size } });
-      ids.push(r.record.id);
-    }
-    const key = `${compiled.layoutId}|${entries.map((e, i) => `${ids[i]}@${(e.resource as GPUBufferBinding).offset}+${(e.resource as GPUBufferBinding).size}`).join('|')}`;
+      const slot = this.uniforms.slot(b.structBytes!);
+      packUniforms(kernel.name, b, args.uniforms ?? {}, slot.view, slot.offset);
+      entries.push({ binding: b.binding, resource: { buffer: slot.buffer, offset: 0, size: b.structBytes! } });
+      dynamicOffsets.push(slot.offset);
+      const id = this.buffers.peek(slot.buffer)!.id;
+      ids.push(id);
+      key += `|u${id}`;
+    });
     const bindGroup = this.bindGroup(key, compiled.layout, entries, ids, where);
-    for (const r of storage.values()) this.recorded.add(r.buffer);
+    for (const r of storage) if (r) this.recorded.add(r.buffer);
     const pass = this.computePass();
     pass.setPipeline(compiled.pipeline);
     pass.setBindGroup(0, bindGroup, dynamicOffsets);
@@ -217,7 +224,7 @@ export class Scheduler {
     const d = this.buffers.resolve('Scheduler.copy()', 'dst', dst);
     requireUsage('Scheduler.copy()', 'src', s, BufferUsage.COPY_SRC);
     requireUsage('Scheduler.copy()', 'dst', d, BufferUsage.COPY_DST);
-    if (s.buffer === d.buffer) throw new Error(`Scheduler.copy(): src and dst are the same buffer (${s.what}); WebGPU copies only between two buffers`);
+    if (s.buffer === d.buffer) throw new Error(`Scheduler.copy(): src and dst are the same buffer (${describeResolved(s)}); WebGPU copies only between two buffers`);
     const n = bytes ?? Math.min(s.size, d.size);
     if (!Number.isSafeInteger(n) || n <= 0 || n % 4 !== 0 || n > s.size || n > d.size) {
       throw new Error(`Scheduler.copy(): ${describeValue(n)} bytes must be a positive multiple of 4 that fits src (${s.size}) and dst (${d.size})`);
@@ -374,30 +381,43 @@ export class Scheduler {
   }
 
   /** Resolves and checks every storage binding of a dispatch (presence, range, usage, aliasing, declared shape). */
-  private storageBindings(where: string, bindings: readonly BindingInfo[], args: DispatchArgs): Map<string, ResolvedBinding> {
-    const given = requireObject(`${where}: bindings`, args.bindings);
+  /**
+   * Resolves and checks every storage binding of a dispatch (presence, range, usage, aliasing,
+   * declared shape); the result is aligned with `bindings` (null at the uniform).
+   */
+  private storageBindings(where: string, bindings: readonly BindingInfo[], args: DispatchArgs): (ResolvedBinding | null)[] {
+    const given = args.bindings as Readonly<Record<string, unknown>>;
+    if (typeof given !== 'object' || given === null) throw new Error(`${where}: bindings must be an object, got ${describeValue(given)}`);
     const shapes = args.shapes;
-    const access = new AccessSet();
-    const out = new Map<string, ResolvedBinding>();
+    const out: (ResolvedBinding | null)[] = [];
+    const names: string[] = [];
+    const bound: ResolvedBinding[] = [];
+    const writable: boolean[] = [];
     for (const b of bindings) {
-      if (b.kind === 'uniform') continue;
+      if (b.kind === 'uniform') {
+        out.push(null);
+        continue;
+      }
       const value = given[b.name];
       if (value === undefined || value === null) {
         throw new Error(`${where} needs binding '${b.name}' (${b.kind}) but it was not given (given: ${Object.keys(given).join(', ') || 'none'})`);
       }
-      const name = `binding '${b.name}'`;
+      const name = bindingName(b.name);
       const r = this.buffers.resolve(where, name, value);
-      requireStorageRange(where, name, r, this.device.limits);
+      requireStorageRange(where, name, r, this.storageLimits);
       if (r.size < b.minBytes) throw new Error(`${where}: binding '${b.name}' is ${r.size} bytes, smaller than the ${b.minBytes} the shader needs`);
       if (b.stride > 0 && r.size % b.stride !== 0) throw new Error(`${where}: binding '${b.name}' is ${r.size} bytes, not a multiple of its ${b.stride}-byte elements`);
-      access.add(where, name, r, b.kind === 'storage');
       if (shapes && !shapes.standIns?.includes(b.name)) {
         const decl = shapes.declared[b.name];
         if (!decl) throw new Error(`${where}: binding '${b.name}' has no declared shape (declared: ${Object.keys(shapes.declared).join(', ')})`);
-        checkDeclared(where, b.name, decl, shapes.dims, { shape: r.tensor?.shape ?? null, dtype: r.tensor?.dtype ?? null, bytes: r.size, what: r.what });
+        checkDeclared(where, b.name, decl, shapes.dims, r);
       }
-      out.set(b.name, r);
+      out.push(r);
+      names.push(name);
+      bound.push(r);
+      writable.push(b.kind === 'storage');
     }
+    requireNoWriteAliasing(where, names, bound, writable);
     return out;
   }
 
@@ -467,4 +487,13 @@ export class Scheduler {
     this.pass?.end();
     this.pass = null;
   }
+}
+
+const bindingNames = new Map<string, string>();
+
+/** `binding 'x'`, made once per name (this is on every dispatch's path). */
+function bindingName(name: string): string {
+  let text = bindingNames.get(name);
+  if (text === undefined) bindingNames.set(name, (text = `binding '${name}'`));
+  return text;
 }

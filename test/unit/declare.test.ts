@@ -42,13 +42,17 @@ describe('dimension expressions', () => {
 describe('checkDeclared', () => {
   const d = declareBindings({ hseq: '[T+1, B, H] f32', out: '[N, S, C] f32', view: '[>= END] f32', labels: '[B] u32' });
   const dims = { T: 3, B: 2, H: 4, N: 5, S: 7, C: 1, END: 10, };
-  const tensor = (shape: number[], dtype: 'f32' | 'u32' = 'f32') => ({ shape, dtype, bytes: 4 * shape.reduce((a, b) => a * b, 1), what: "tensor 't'" });
+  const record = { id: 1, label: 'b', alive: true, owned: true, size: 4096, usage: 0 };
+  const tensor = (shape: number[], dtype: 'f32' | 'u32' = 'f32') => ({
+    tensor: { shape, dtype, label: 't', offset: 0, buffer: {} as GPUBuffer }, size: 4 * shape.reduce((a, b) => a * b, 1), record,
+  });
+  const raw = (values: number) => ({ tensor: null, size: 4 * values, record });
 
   it('accepts the declared shape, up to dimensions of size 1', () => {
     expect(() => checkDeclared('k', 'hseq', d.hseq!, dims, tensor([4, 2, 4]))).not.toThrow();
     expect(() => checkDeclared('k', 'out', d.out!, dims, tensor([5, 7]))).not.toThrow();
     expect(() => checkDeclared('k', 'view', d.view!, dims, tensor([3, 4]))).not.toThrow();
-    expect(() => checkDeclared('k', 'out', d.out!, dims, { shape: null, dtype: null, bytes: 4 * 35, what: "buffer 'b'" })).not.toThrow();
+    expect(() => checkDeclared('k', 'out', d.out!, dims, raw(35))).not.toThrow();
   });
 
   it('names kernel, binding, expected and actual shape', () => {
@@ -57,7 +61,7 @@ describe('checkDeclared', () => {
     );
     expect(() => checkDeclared('k', 'view', d.view!, dims, tensor([9]))).toThrow(/has shape \[9\] f32, expected at least 10 f32 values/);
     expect(() => checkDeclared('k', 'labels', d.labels!, dims, tensor([2]))).toThrow(/has shape \[2\] f32, expected \[B\] = \[2\] u32/);
-    expect(() => checkDeclared('k', 'out', d.out!, dims, { shape: null, dtype: null, bytes: 4 * 34, what: "buffer 'b'" })).toThrow(
+    expect(() => checkDeclared('k', 'out', d.out!, dims, raw(34))).toThrow(
       /binding 'out' \(buffer 'b'\) has 34 values \(136 bytes\), expected \[N, S, C\] = \[5, 7, 1\] f32/,
     );
   });
