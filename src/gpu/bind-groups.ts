@@ -10,6 +10,7 @@ interface Entry {
   bufferIds: readonly number[];
 }
 
+/** Bind groups by key (layout + bound buffer ids and ranges), bounded and invalidated per buffer. */
 export class BindGroupCache {
   private readonly entries = new Map<string, Entry>();
   private readonly keysByBuffer = new Map<number, Set<string>>();

@@ -62,6 +62,7 @@ export function trackDeviceBuffers(device: GPUDevice): void {
   hookedDevices.add(device);
 }
 
+/** True for a GPUBuffer (of any device). */
 export function isGpuBuffer(b: unknown): b is GPUBuffer {
   return typeof b === 'object' && b !== null && typeof (b as GPUBuffer).mapAsync === 'function' && typeof (b as GPUBuffer).size === 'number';
 }
@@ -76,7 +77,7 @@ const DTYPES: readonly DType[] = ['f32', 'u32', 'i32'];
 export class BufferRegistry {
   private readonly records = new WeakMap<GPUBuffer, BufferRecord>();
 
-  /** @param device the scheduler's device; @param ownerName how messages name the scheduler. */
+  /** @param device the scheduler's device (its buffers may be adopted; others' are foreign). */
   constructor(readonly device: GPUDevice) {}
 
   /** Registers a buffer this scheduler just created. */

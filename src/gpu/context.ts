@@ -6,6 +6,7 @@ import { DeviceLostError } from './errors';
 import { Lifetime } from './lifetime';
 import { trackDeviceBuffers } from './buffers';
 
+/** What kind of adapter a context runs on (software adapters are correct but slow). */
 export type AdapterKind = 'hardware' | 'lavapipe' | 'swiftshader' | 'software';
 
 /** A device and its adapter, as init() returns them. */

@@ -7,6 +7,7 @@ import { wrapDevice, type AdapterKind, type GpuContext } from './context';
 
 export type { AdapterKind, GpuContext } from './context';
 
+/** What init() (and probe()) may be told; anything else is an error naming the option. */
 export interface InitOptions {
   /** 'lavapipe', 'swiftshader', 'hardware', or a substring of the adapter's name. Default: env SPRINGLOOP_ADAPTER, else best found. */
   adapter?: string;

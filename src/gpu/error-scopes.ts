@@ -6,6 +6,7 @@
 // context is never left with an uncaptured error, and the next call works.
 import { GpuValidationError } from './errors';
 
+/** One scheduler's error scopes and what they caught since its last wait. */
 export class ErrorScopes {
   private readonly pending = new Set<Promise<void>>();
   private caught: GpuValidationError[] = [];

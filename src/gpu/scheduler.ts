@@ -26,6 +26,7 @@ import { describeValue, requireInteger, requireObject } from '../util/check';
 
 export type { Binding } from './buffers';
 
+/** One dispatch: its bindings by WGSL name, uniform values, workgroup counts, overrides and declared shapes. */
 export interface DispatchArgs {
   bindings: Readonly<Record<string, Binding>>;
   uniforms?: UniformValues;
@@ -36,6 +37,7 @@ export interface DispatchArgs {
   shapes?: ShapeCheck;
 }
 
+/** What a scheduler did (cumulative) and holds (live: buffers, bytes, cached bind groups). */
 export interface Counters {
   dispatches: number;
   submits: number;

@@ -6,7 +6,7 @@ import { defineKernel } from '../gpu/kernel';
 import { declareBindings } from '../gpu/declare';
 import { STORAGE_RW } from '../gpu/flags';
 import type { Binding, Scheduler } from '../gpu/scheduler';
-import type { SeriesView } from './windows';
+import { seriesDims, type SeriesView } from './windows';
 import type { Metrics } from '../reference/metrics';
 
 export const metricsKernel = defineKernel('metrics.wgsl', source);
@@ -23,10 +23,6 @@ export const METRICS_BINDINGS = declareBindings({
   partials: '[8P] f32', sums: '[8] f32', y: '[>= N] f32', acc: '[>= ACC] f32', labels: '[>= N] u32',
   hist: '[>= T+1] f32', x_in: '[1, T, F] f32',
 });
-
-function seriesDims(series: SeriesView): Record<string, number> {
-  return { R: series.rows, S: series.samples, C: series.channels };
-}
 
 /** Where row i's prediction sits in a model output: out[i·stride + offset]. */
 export interface OutputView {

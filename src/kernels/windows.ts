@@ -20,7 +20,8 @@ export const WINDOWS_BINDINGS = declareBindings({
   row_labels: '[>= 1] u32', labels: '[B] u32',
 });
 
-function seriesDims(series: SeriesView): Record<string, number> {
+/** The dims R, S, C of a series view, as the declared binding shapes name them. */
+export function seriesDims(series: SeriesView): Record<string, number> {
   return { R: series.rows, S: series.samples, C: series.channels };
 }
 
