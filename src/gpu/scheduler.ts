@@ -298,10 +298,11 @@ export class Scheduler {
     this.submit();
     const upTo = this.submitted;
     await this.pacer.before(this.counters.dispatches);
+    this.lifetime.check('read'); // disposed (or lost) while the pacer slept: the staging buffers are gone
     const out = await this.waitForGpu('read', () =>
       Promise.all(
         staged.map(async ({ staging, size, type }) => {
-          await staging.mapAsync(MapMode.READ, 0, size);
+          await this.scopes.run('Scheduler.read()', () => staging.mapAsync(MapMode.READ, 0, size));
           const copy = staging.getMappedRange(0, size).slice(0);
           staging.unmap();
           return hostArrayFor(type, copy);

@@ -84,7 +84,7 @@ export interface Trajectory {
   read(): Promise<Float32Array>;
   /** Frees the GPU buffer (and, with keepState, the state; the parameters once no run uses them). Idempotent. */
   destroy(): void;
-  /** True after destroy() (or its scheduler's dispose()). */
+  /** True after destroy(), or once its scheduler or context is gone. */
   readonly destroyed: boolean;
   /** Alive until destroy() and while its scheduler is; a Forecaster built on it depends on it. */
   readonly lifetime: Lifetime;

@@ -131,6 +131,26 @@ const lifetimes: MisuseCase[] = [
       if (got.join() !== '12,24,36') throw new Error(`wrong result ${got.join()}`);
     };
   } },
+  { name: 'Scheduler.dispose() while its read is pending', expect: /^Scheduler\.read\(\) after dispose\(\)$/, browser: true, async setup({ L, ctx }) {
+    const s2 = new L.Scheduler(ctx);
+    const t = s2.createTensor([4], 'f32', 't', [1, 2, 3, 4]);
+    return async () => {
+      const pending = s2.read(t);
+      s2.dispose();
+      await pending;
+    };
+  } },
+  { name: "RecurrentModel.destroy() while its output's read is pending", expect: null, browser: true, async setup({ L, sched }) {
+    const m = await L.RecurrentModel.create(sched, MODEL);
+    const x = sched.createTensor([2, 5, 1], 'f32', 'x', new Float32Array(10).fill(1));
+    return async () => {
+      const pending = sched.read(m.forward(x).out);
+      m.destroy();
+      x.destroy();
+      const out = await pending;
+      if (out.length !== 2 || !out.every(Number.isFinite)) throw new Error(`read gave ${out.join()}`);
+    };
+  } },
   { name: 'GpuOptimizer.record() after destroy()', expect: /^GpuOptimizer\.record\(\) after destroy\(\)$/, browser: true, async setup({ L, sched }) {
     const m = await L.RecurrentModel.create(sched, MODEL);
     const opt = new L.GpuOptimizer(sched, m.arena, L.optimizerConfig('adam'));
