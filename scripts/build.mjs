@@ -5,9 +5,10 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, mkdirSync, cpSync } from 'node:fs';
+import { demoDefines } from './serve-demo.mjs';
 
 const common = { bundle: true, format: 'esm', loader: { '.wgsl': 'text' }, sourcemap: true, logLevel: 'warning', target: 'es2022' };
-const nodeEntries = ['src/index.ts', 'src/cli.ts', 'scripts/conformance.ts', 'scripts/results-md.ts'].filter((f) => existsSync(f));
+const nodeEntries = ['src/index.ts', 'src/cli.ts', 'scripts/conformance.ts', 'scripts/results-md.ts', 'scripts/bench-page.ts'].filter((f) => existsSync(f));
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -16,7 +17,7 @@ await build({
   outdir: 'dist/node',
   platform: 'node',
   splitting: true,
-  external: ['webgpu', 'puppeteer-core'],
+  external: ['webgpu', 'puppeteer-core', 'esbuild'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 const browser = { ...common, platform: 'browser', minify: true, keepNames: true };
@@ -25,7 +26,7 @@ await build({ ...browser, entryPoints: ['src/browser.ts'], outfile: 'dist/browse
 if (existsSync('demo')) {
   const pages = readdirSync('demo').filter((f) => f.endsWith('.ts'));
   if (pages.length > 0) {
-    await build({ ...browser, entryPoints: pages.map((p) => `demo/${p}`), outdir: 'dist/demo', splitting: true });
+    await build({ ...browser, entryPoints: pages.map((p) => `demo/${p}`), outdir: 'dist/demo', splitting: true, define: demoDefines() });
   }
   mkdirSync('dist/demo', { recursive: true });
   for (const f of readdirSync('demo').filter((f) => /\.(html|css|svg|png)$/.test(f))) cpSync(`demo/${f}`, `dist/demo/${f}`);

@@ -24,6 +24,7 @@ export { physicsRnn, physicsRnnParameters, PHYSICS_RNN_CONFIG } from './physics-
 export * from './model/index';
 export { GpuOptimizer, GradClipper, optimizerConfig, type OptimizerConfig } from './kernels/optim';
 export { Forecaster, type ForecasterOptions, type ForecasterTraining, type ForecastSeries } from './train/forecaster';
+export { ForecastStream, type StreamOptions } from './train/stream';
 export { Trainer, type TrainerOptions, type EpochReport } from './train/trainer';
 export { describeDataset, DATASETS, type DatasetName } from './data/datasets';
 export { materializeDataset, GpuWindows } from './data/gpu-data';

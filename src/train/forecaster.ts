@@ -35,8 +35,10 @@ import {
 } from './forecaster-input';
 import { evaluateForecast, rollout, rolloutSpan } from './evaluate';
 import { describeValue, requireInteger, requireObject } from '../util/check';
+import { StreamSet, checkStreamOptions, type ForecastStream, type StreamOptions } from './stream';
 
 export type { ForecasterOptions, ForecasterTraining, ForecastSeries } from './forecaster-input';
+export type { ForecastStream, StreamOptions } from './stream';
 
 const EVAL_BATCH = 256;
 
@@ -51,6 +53,7 @@ export class Forecaster {
   readonly lifetime: Lifetime;
   /** The series trajectory's Lifetime when the caller owns it: evaluate() and rollout() read it. */
   private readonly seriesLifetime: Lifetime | null;
+  private readonly streams = new StreamSet();
 
   private constructor(
     private readonly sched: Scheduler,
@@ -210,6 +213,19 @@ export class Forecaster {
   }
 
   /**
+   * A live forecast (src/train/stream.ts): push(sample) → the next sample's prediction, the
+   * recurrent state kept on the GPU between calls; push(samples) for a frame's worth at once.
+   * Uses this model's current weights; destroyed with this Forecaster.
+   */
+  async stream(options: StreamOptions = {}): Promise<ForecastStream> {
+    this.lifetime.check('stream');
+    checkStreamOptions(options);
+    const { features, targetDelta } = forecastFeatures(this.options.target);
+    const stats = await this.windows.readStats();
+    return this.streams.add(this.sched, { model: this.model, stats, features: features as 1 | 2, targetDelta, owner: this.lifetime }, options);
+  }
+
+  /**
    * The trained model as safetensors bytes: PyTorch-named weights (torch's load_file reads
    * them) plus, in the metadata, the options and the normalisation [mean x, std x, mean Δ,
    * std Δ], which Forecaster.load needs to forecast as this one does. Optimizer state is not
@@ -232,6 +248,7 @@ export class Forecaster {
    */
   destroy(): void {
     if (!this.lifetime.end()) return;
+    this.streams.freeAll();
     this.trainer.destroy();
     this.handle.destroy();
     this.windows.destroy();

@@ -77,6 +77,20 @@ const lifetimes: MisuseCase[] = [
     f.destroy();
     return () => f.forecast(series(20), 3);
   } },
+  { name: 'ForecastStream.push() after destroy() of its Forecaster', expect: /^ForecastStream\.push\(\) after destroy\(\) of its Forecaster$/, browser: true, async setup({ L, sched }) {
+    const f = await L.Forecaster.create(sched, series(), FORECASTER);
+    const s = await f.stream();
+    await s.push(0.5);
+    f.destroy();
+    return () => s.push(0.25);
+  } },
+  { name: 'ForecastStream.push() after dispose() of its Scheduler', expect: /^ForecastStream\.push\(\) after dispose\(\) of its Scheduler$/, browser: false, async setup({ L, ctx }) {
+    const s2 = new L.Scheduler(ctx);
+    const f = await L.Forecaster.create(s2, series(), FORECASTER);
+    const s = await f.stream();
+    s2.dispose();
+    return async () => { try { await s.push([0.1, 0.2]); } finally { s.destroy(); f.destroy(); } };
+  } },
   { name: 'Trajectory destroyed before its Forecaster: evaluate()', expect: /^Forecaster\.evaluate\(\) after destroy\(\) of its Trajectory$/, browser: true, async setup({ L, sched }) {
     const t = await run(L, sched, { steps: 300 });
     const f = await L.Forecaster.create(sched, t, FORECASTER);

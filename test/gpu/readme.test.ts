@@ -42,6 +42,7 @@ const EXPECT: Record<string, (printed: unknown[][]) => void> = {
     expect(p[5]![0]).toBeLessThan(1); // the README says: below 1, better than persistence
     expect(p[6]![0]).toBeGreaterThan(10);
     expect(p[7]![0]).toBe(10);
+    expect(p[8]).toEqual(['number', 60]);
   },
   model: (p) => {
     expect(p[0]).toEqual([40, expect.any(Number), 4 * 8 * 8]);
