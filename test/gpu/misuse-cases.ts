@@ -339,6 +339,12 @@ const shapes: MisuseCase[] = [
     const y = sched.createTensor([4], 'f32', 'y');
     return () => { try { sched.dispatch(L.axpyKernel, 'axpy', { bindings: { x: 42 as never, y }, uniforms: { n: 4, alpha: 1 }, workgroups: 1 }); } finally { y.destroy(); } };
   } },
+  { name: 'a uniform given as a string', expect: /^kernel axpy\.wgsl: uniform params\.alpha must be a number, got '2' \(a string\)$/, browser: false, async setup({ L, sched }) {
+    await sched.prepare(L.axpyKernel);
+    const x = sched.createTensor([4], 'f32', 'x');
+    const y = sched.createTensor([4], 'f32', 'y');
+    return () => { try { sched.dispatch(L.axpyKernel, 'axpy', { bindings: { x, y }, uniforms: { n: 4, alpha: '2' as never }, workgroups: 1 }); } finally { x.destroy(); y.destroy(); } };
+  } },
   { name: 'a storage binding at an unaligned offset', expect: /^kernel axpy\.wgsl:axpy: binding 'x' \(buffer 'big'\) starts at byte 4, not a multiple of this device's storage offset alignment/, browser: true, async setup({ L, sched }) {
     await sched.prepare(L.axpyKernel);
     const big = sched.createBuffer(64, L.STORAGE_RW, 'big');
