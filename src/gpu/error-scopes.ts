@@ -5,6 +5,8 @@
 // kept with the call's name and thrown, once, by the scheduler's next wait on the GPU: the
 // context is never left with an uncaptured error, and the next call works.
 import { GpuValidationError } from './errors';
+import type { GpuContext } from './context';
+import type { Lifetime } from './lifetime';
 
 /** One scheduler's error scopes and what they caught since its last wait. */
 export class ErrorScopes {
@@ -23,6 +25,28 @@ export class ErrorScopes {
       this.watch(where, this.device.popErrorScope());
       this.watch(where, this.device.popErrorScope());
     }
+  }
+
+  /**
+   * Awaits a GPU promise for `lifetime`'s `method` (read, flush). A rejection because the device
+   * was lost (Dawn rejects pending maps with an empty AbortError) becomes the context's
+   * DeviceLostError, one because the owner was disposed meanwhile its after-dispose error;
+   * afterwards, errors caught by the scopes since the last wait (and an uncaptured one) are thrown.
+   */
+  async wait<T>(ctx: GpuContext, lifetime: Lifetime, method: string, wait: () => Promise<T>): Promise<T> {
+    let result: T;
+    try {
+      result = await wait();
+    } catch (e) {
+      // The lost promise resolves just before Dawn rejects pending maps; allow it a moment.
+      await Promise.race([ctx.lost, sleep(100)]);
+      lifetime.check(method);
+      throw new Error(`${lifetime.owner}.${method}(): waiting for the GPU failed: ${(e as Error)?.name ?? 'Error'} ${(e as Error)?.message ?? String(e)}`);
+    }
+    lifetime.check(method);
+    await this.throwCaught();
+    ctx.throwIfFailed();
+    return result;
   }
 
   /** Waits for every scope popped so far; throws the first error they caught (then forgets them). */

@@ -16,12 +16,13 @@ import type { GpuContext } from './device';
 import { GpuTimer } from './timestamps';
 import { WaitPacer } from './wait-pacer';
 import { UniformRing } from './uniform-ring';
-import { BufferRegistry, describeResolved, requireNoWriteAliasing, requireStorageRange, requireUsage, type Binding, type ResolvedBinding, type StorageLimits } from './buffers';
+import { BufferRegistry, describeResolved, requireUsage, type Binding, type ResolvedBinding, type StorageLimits } from './buffers';
 import { BindGroupCache } from './bind-groups';
-import { checkDeclared, type ShapeCheck } from './declare';
-import { ErrorScopes, sleep } from './error-scopes';
+import type { ShapeCheck } from './declare';
+import { BufferLedger } from './ledger';
+import { resolveStorageBindings, workgroupCounts } from './dispatch-checks';
+import { ErrorScopes } from './error-scopes';
 import { Lifetime } from './lifetime';
-import type { BindingInfo } from './reflect';
 import { describeValue, requireInteger, requireObject } from '../util/check';
 
 export type { Binding } from './buffers';
@@ -68,12 +69,7 @@ export class Scheduler {
   private readonly buffers: BufferRegistry;
   private readonly bindGroups = new BindGroupCache();
   private readonly scopes: ErrorScopes;
-  /** Live buffers this scheduler created, with their sizes. */
-  private readonly liveSizes = new Map<GPUBuffer, number>();
-  private readonly tensorLives = new WeakMap<GPUBuffer, Lifetime>();
-  /** Buffers the open encoder uses, and destroyed ones to free once it is submitted or dropped. */
-  private readonly recorded = new Set<GPUBuffer>();
-  private deferred: GPUBuffer[] = [];
+  private readonly ledger: BufferLedger;
   private submitted = 0;
   private completed = 0;
   private readonly pacer: WaitPacer;
@@ -91,6 +87,10 @@ export class Scheduler {
     const { minStorageBufferOffsetAlignment, maxStorageBufferBindingSize } = this.device.limits;
     this.storageLimits = { minStorageBufferOffsetAlignment, maxStorageBufferBindingSize };
     this.scopes = new ErrorScopes(this.device);
+    this.ledger = new BufferLedger(this.device, this.buffers, this.scopes, this.counters, (id) => {
+      this.bindGroups.forgetBuffer(id);
+      this.counters.cachedBindGroups = this.bindGroups.size;
+    });
     this.pacer = new WaitPacer(ctx.runtime === 'node');
     this.pipelines = new PipelineCache(this.device);
     this.pool = new ScratchPool(
@@ -111,15 +111,7 @@ export class Scheduler {
     requireInteger(`createBuffer('${label}'): bytes`, bytes, { min: 1 });
     requireInteger(`createBuffer('${label}'): usage`, usage, { min: 1 });
     if (bytes > max) throw new Error(`${label}: ${bytes} bytes exceeds this device's maxBufferSize (${max})`);
-    const size = Math.ceil(bytes / 4) * 4;
-    const buffer = this.scopes.run(`createBuffer('${label}', ${size} bytes)`, () => this.device.createBuffer({ size, usage, label }));
-    this.buffers.own(buffer, label, size, usage);
-    this.liveSizes.set(buffer, size);
-    this.counters.buffersCreated++;
-    this.counters.bytesCreated += size;
-    this.counters.liveBuffers++;
-    this.counters.liveBytes += size;
-    return buffer;
+    return this.ledger.create(Math.ceil(bytes / 4) * 4, usage, label);
   }
 
   /**
@@ -127,18 +119,7 @@ export class Scheduler {
    * dispose()). Recording with it afterwards throws naming it; work already recorded still runs.
    */
   destroyBuffer(buffer: GPUBuffer): void {
-    const record = this.buffers.liveOwned(buffer);
-    if (!record) return;
-    record.alive = false;
-    // Its own destroy ends a Tensor; its scheduler's dispose() leaves it to say so.
-    if (!this.lifetime.ended) this.tensorLives.get(buffer)?.end();
-    this.bindGroups.forgetBuffer(record.id);
-    this.counters.cachedBindGroups = this.bindGroups.size;
-    this.counters.liveBuffers--;
-    this.counters.liveBytes -= this.liveSizes.get(buffer)!;
-    this.liveSizes.delete(buffer);
-    if (this.recorded.has(buffer)) this.deferred.push(buffer);
-    else buffer.destroy();
+    this.ledger.destroy(buffer, true);
   }
 
   /**
@@ -159,7 +140,7 @@ export class Scheduler {
     }
     const buffer = this.createBuffer(4 * count, STORAGE_RW, label);
     const life = new Lifetime('Tensor', 'destroy', [this.lifetime]);
-    this.tensorLives.set(buffer, life);
+    this.ledger.attach(buffer, life);
     const t = new Tensor(buffer, [...shape], dtype, label, this, life);
     if (host) this.write(t.buffer, 0, host, 4 * count, `upload('${label}')`);
     return t;
@@ -188,8 +169,8 @@ export class Scheduler {
     if (typeof args !== 'object' || args === null) throw new Error(`kernel ${kernel.name}:${entryName}: dispatch args must be an object, got ${describeValue(args)}`);
     const compiled = this.pipelines.get(kernel, entryName, args.overrides);
     const where = `kernel ${kernel.name}:${entryName}`;
-    const groups = this.workgroupCounts(where, args.workgroups);
-    const storage = this.storageBindings(where, compiled.info.bindings, args);
+    const groups = workgroupCounts(where, args.workgroups, this.device.limits.maxComputeWorkgroupsPerDimension);
+    const storage = resolveStorageBindings(this.buffers, this.storageLimits, where, compiled.info.bindings, args.bindings, args.shapes);
     const entries: GPUBindGroupEntry[] = [];
     const dynamicOffsets: number[] = [];
     const ids: number[] = [];
@@ -211,7 +192,7 @@ export class Scheduler {
       key += `|u${id}`;
     });
     const bindGroup = this.bindGroup(key, compiled.layout, entries, ids, where);
-    for (const r of storage) if (r) this.recorded.add(r.buffer);
+    for (const r of storage) if (r) this.ledger.markRecorded(r.buffer);
     const pass = this.computePass();
     pass.setPipeline(compiled.pipeline);
     pass.setBindGroup(0, bindGroup, dynamicOffsets);
@@ -267,7 +248,7 @@ export class Scheduler {
     });
     this.submitted++;
     this.counters.submits++;
-    this.releaseRecorded();
+    this.ledger.releaseRecorded();
   }
 
   /** Drops everything recorded since the last submit (after a failed validation, say). */
@@ -276,7 +257,7 @@ export class Scheduler {
     this.pass = null;
     this.encoder = null;
     this.uniforms.reset();
-    this.releaseRecorded();
+    this.ledger.releaseRecorded();
   }
 
   /** Submits pending work plus a copy of each binding, then maps them: one round trip. */
@@ -299,7 +280,7 @@ export class Scheduler {
     const upTo = this.submitted;
     await this.pacer.before(this.counters.dispatches);
     this.lifetime.check('read'); // disposed (or lost) while the pacer slept: the staging buffers are gone
-    const out = await this.waitForGpu('read', () =>
+    const out = await this.scopes.wait(this.ctx, this.lifetime, 'read', () =>
       Promise.all(
         staged.map(async ({ staging, size, type }) => {
           await this.scopes.run('Scheduler.read()', () => staging.mapAsync(MapMode.READ, 0, size));
@@ -338,7 +319,7 @@ export class Scheduler {
     this.submit();
     const upTo = this.submitted;
     await this.pacer.before(this.counters.dispatches);
-    await this.waitForGpu('flush', () => this.device.queue.onSubmittedWorkDone());
+    await this.scopes.wait(this.ctx, this.lifetime, 'flush', () => this.device.queue.onSubmittedWorkDone());
     this.pacer.after();
     this.completed = Math.max(this.completed, upTo);
     this.pool.reclaim();
@@ -366,62 +347,10 @@ export class Scheduler {
     if (!this.lifetime.end()) return;
     this.discard();
     this.pool.destroy();
-    for (const b of [...this.liveSizes.keys()]) this.destroyBuffer(b);
+    this.ledger.destroyAll();
     this.uniforms.clear();
     this.bindGroups.clear();
     this.counters.cachedBindGroups = 0;
-  }
-
-  private workgroupCounts(where: string, wg: number | readonly number[]): [number, number, number] {
-    const g = (typeof wg === 'number' ? [wg, 1, 1] : Array.isArray(wg) ? [wg[0] ?? 1, wg[1] ?? 1, wg[2] ?? 1] : [wg, 1, 1]) as [number, number, number];
-    const max = this.device.limits.maxComputeWorkgroupsPerDimension;
-    for (const n of g) {
-      if (!Number.isInteger(n) || n < 0 || n > max) {
-        throw new Error(`${where}: workgroup count ${describeValue(wg)} is invalid (each must be an integer in 0..${max})`);
-      }
-    }
-    return g;
-  }
-
-  /** Resolves and checks every storage binding of a dispatch (presence, range, usage, aliasing, declared shape). */
-  /**
-   * Resolves and checks every storage binding of a dispatch (presence, range, usage, aliasing,
-   * declared shape); the result is aligned with `bindings` (null at the uniform).
-   */
-  private storageBindings(where: string, bindings: readonly BindingInfo[], args: DispatchArgs): (ResolvedBinding | null)[] {
-    const given = args.bindings as Readonly<Record<string, unknown>>;
-    if (typeof given !== 'object' || given === null) throw new Error(`${where}: bindings must be an object, got ${describeValue(given)}`);
-    const shapes = args.shapes;
-    const out: (ResolvedBinding | null)[] = [];
-    const names: string[] = [];
-    const bound: ResolvedBinding[] = [];
-    const writable: boolean[] = [];
-    for (const b of bindings) {
-      if (b.kind === 'uniform') {
-        out.push(null);
-        continue;
-      }
-      const value = given[b.name];
-      if (value === undefined || value === null) {
-        throw new Error(`${where} needs binding '${b.name}' (${b.kind}) but it was not given (given: ${Object.keys(given).join(', ') || 'none'})`);
-      }
-      const name = bindingName(b.name);
-      const r = this.buffers.resolve(where, name, value);
-      requireStorageRange(where, name, r, this.storageLimits);
-      if (r.size < b.minBytes) throw new Error(`${where}: binding '${b.name}' is ${r.size} bytes, smaller than the ${b.minBytes} the shader needs`);
-      if (b.stride > 0 && r.size % b.stride !== 0) throw new Error(`${where}: binding '${b.name}' is ${r.size} bytes, not a multiple of its ${b.stride}-byte elements`);
-      if (shapes && !shapes.standIns?.includes(b.name)) {
-        const decl = shapes.declared[b.name];
-        if (!decl) throw new Error(`${where}: binding '${b.name}' has no declared shape (declared: ${Object.keys(shapes.declared).join(', ')})`);
-        checkDeclared(where, b.name, decl, shapes.dims, r);
-      }
-      out.push(r);
-      names.push(name);
-      bound.push(r);
-      writable.push(b.kind === 'storage');
-    }
-    requireNoWriteAliasing(where, names, bound, writable);
-    return out;
   }
 
   private bindGroup(key: string, layout: GPUBindGroupLayout, entries: GPUBindGroupEntry[], ids: number[], label: string): GPUBindGroup {
@@ -439,36 +368,8 @@ export class Scheduler {
     this.scopes.run(where, () => this.device.queue.writeBuffer(buffer, offset, host.buffer, host.byteOffset, bytes));
   }
 
-  /**
-   * Awaits a GPU promise. A rejection because the device was lost (Dawn rejects with an empty
-   * AbortError) becomes the context's DeviceLostError; errors caught by the scopes since the
-   * last wait are thrown afterwards.
-   */
-  private async waitForGpu<T>(method: string, wait: () => Promise<T>): Promise<T> {
-    let result: T;
-    try {
-      result = await wait();
-    } catch (e) {
-      // The lost promise resolves just before Dawn rejects pending maps; allow it a moment.
-      await Promise.race([this.ctx.lost, sleep(100)]);
-      this.lifetime.check(method);
-      throw new Error(`Scheduler.${method}(): waiting for the GPU failed: ${(e as Error)?.name ?? 'Error'} ${(e as Error)?.message ?? String(e)}`);
-    }
-    this.lifetime.check(method);
-    await this.scopes.throwCaught();
-    this.ctx.throwIfFailed();
-    return result;
-  }
-
   private markRecorded(...rs: ResolvedBinding[]): void {
-    for (const r of rs) this.recorded.add(r.buffer);
-  }
-
-  /** The open encoder is gone (submitted or dropped): free what was destroyed while it was open. */
-  private releaseRecorded(): void {
-    this.recorded.clear();
-    for (const b of this.deferred) b.destroy();
-    this.deferred = [];
+    for (const r of rs) this.ledger.markRecorded(r.buffer);
   }
 
   private commandEncoder(): GPUCommandEncoder {
@@ -492,11 +393,3 @@ export class Scheduler {
   }
 }
 
-const bindingNames = new Map<string, string>();
-
-/** `binding 'x'`, made once per name (this is on every dispatch's path). */
-function bindingName(name: string): string {
-  let text = bindingNames.get(name);
-  if (text === undefined) bindingNames.set(name, (text = `binding '${name}'`));
-  return text;
-}
