@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:f
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStaticServer } from './static-server.mjs';
+import { wgslPlugin } from './wgsl-esbuild.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,7 +32,7 @@ export async function buildDemoSite(outdir) {
   mkdirSync(outdir, { recursive: true });
   await build({
     entryPoints: entries, outdir, bundle: true, format: 'esm', platform: 'browser', target: 'es2022',
-    loader: { '.wgsl': 'text' }, sourcemap: true, logLevel: 'warning', splitting: true, define: demoDefines(),
+    plugins: [await wgslPlugin()], sourcemap: true, logLevel: 'warning', splitting: true, define: demoDefines(),
   });
   for (const f of readdirSync(demo).filter((f) => /\.(html|css|svg|png)$/.test(f))) cpSync(join(demo, f), join(outdir, f));
   return outdir;

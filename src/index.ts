@@ -4,11 +4,11 @@ export { DeviceLostError, UseAfterDestroyError, GpuValidationError } from './gpu
 export { Lifetime, type ReleaseVerb } from './gpu/lifetime';
 export { declareBindings, type BindingDeclarations, type BindingDeclaration, type ShapeCheck } from './gpu/declare';
 export { Scheduler, type Binding, type DispatchArgs, type Counters } from './gpu/scheduler';
-export { defineKernel, PipelineCache, type Kernel, type Overrides } from './gpu/kernel';
+export { PipelineCache, type Kernel, type Overrides } from './gpu/kernel';
 export { ParamArena, layoutArena, type ArenaEntry, type ArenaSlot } from './gpu/arena';
 export { ScratchPool, type PoolStats } from './gpu/pool';
-export { resolveIncludes } from './gpu/wgsl-include';
-export { reflectWgsl, type BindingInfo, type EntryPointInfo } from './gpu/reflect';
+export type { SourceLine } from './gpu/wgsl-include';
+export type { BindingInfo, BindingKind, EntryPointInfo, KernelReflection, UniformMember } from './gpu/reflect';
 export { BufferUsage, MapMode, STORAGE_RW } from './gpu/flags';
 export { numel, Tensor, type GpuTensor, type DType, type HostArray } from './gpu/tensor';
 export { axpy, axpyKernel } from './kernels/axpy';
@@ -34,3 +34,30 @@ export { evaluateForecast, rollout } from './train/evaluate';
 // Weights and arrays in files (pure byte codecs; no fs).
 export { encodeSafetensors, decodeSafetensors, checkStateDict } from './io/safetensors';
 export { encodeNpyFloat32, decodeNpy } from './io/npy';
+
+// Types that appear in the signatures above (type-only: nothing more to bundle).
+export type { CompiledEntry } from './gpu/kernel';
+export type { GpuTimer, GpuTime } from './gpu/timestamps';
+export type { SimulationOptions, OscillatorColumns, ParamName } from './reference/rk4';
+export type { TrajectorySlice, ContinueOptions } from './physics/simulate';
+export type { EnsembleOptions, ParamSpec } from './physics/ensemble';
+export type { PhysicsRnnOptions } from './physics-rnn';
+export type { CellKind } from './reference/cells';
+export type { RecurrentConfig } from './reference/params';
+export type { AdamHyper, SgdHyper } from './reference/optim';
+export type { ArenaLike } from './kernels/optim';
+export type { Evaluation } from './kernels/metrics';
+export type { Metrics } from './reference/metrics';
+export type { SeriesView } from './kernels/windows';
+export type { RecurrentTile, RecurrentVariant } from './kernels/recurrent';
+export type { LayerParams } from './model/layers';
+export type { TargetMode } from './train/config';
+export type { ModelHandle, LossKind } from './train/model-handle';
+export type { Schedule } from './train/schedule';
+export type { TrainerProgress } from './train/trainer';
+export type { RolloutSeed } from './train/evaluate';
+export type { DatasetSpec, DatasetOptions } from './data/datasets';
+export type { GpuTrajectory, FeatureConfig, BatchBuffers } from './data/gpu-data';
+export type { WindowPlan, WindowPlanInput, TargetKind } from './data/windows';
+export type { StateDictProblem, DecodedSafetensors, DecodedTensor, Float32Tensor, SafetensorsDtype } from './io/safetensors';
+export type { NpyArray } from './io/npy';

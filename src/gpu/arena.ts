@@ -6,13 +6,19 @@ import { STORAGE_RW } from './flags';
 import type { Scheduler } from './scheduler';
 import { Lifetime } from './lifetime';
 
+/** A tensor to place in an arena: its name and shape. */
 export interface ArenaEntry {
+  /** Unique name, e.g. a PyTorch state_dict key. */
   name: string;
+  /** Shape in f32 elements, e.g. [4H, I]. */
   shape: readonly number[];
 }
 
+/** Where an arena entry lives in the arena's buffers. */
 export interface ArenaSlot extends ArenaEntry {
+  /** Byte offset, a multiple of the alignment the layout was made for. */
   offset: number; // bytes
+  /** f32 elements (the product of the shape). */
   count: number; // f32 elements
 }
 
@@ -32,12 +38,17 @@ export function layoutArena(entries: readonly ArenaEntry[], alignment: number): 
   return { slots, bytes: Math.max(offset, alignment) };
 }
 
+/** A model's parameters in one GPU buffer and its gradients in a second of the same layout (see layoutArena), so an optimizer updates everything in one dispatch. Throws on duplicate names or empty shapes. */
 export class ParamArena {
   /** Alive until destroy() (and while its scheduler is). */
   readonly lifetime: Lifetime;
+  /** Every tensor's slot, in layout order. */
   readonly slots: readonly ArenaSlot[];
+  /** Size of each buffer in bytes (alignment padding included). */
   readonly bytes: number;
+  /** The parameters (storage, copy src/dst). */
   readonly params: GPUBuffer;
+  /** The gradients, laid out like `params`. */
   readonly grads: GPUBuffer;
   private readonly byName: Map<string, ArenaSlot>;
 
@@ -57,6 +68,7 @@ export class ParamArena {
     return this.bytes / 4;
   }
 
+  /** The slot of `name`; throws listing the names there are when it has none of that name. */
   slot(name: string): ArenaSlot {
     this.lifetime.check('slot');
     const s = this.byName.get(name);
@@ -64,11 +76,13 @@ export class ParamArena {
     return s;
   }
 
+  /** A tensor view of parameter `name` (binds its byte range of `params`). */
   param(name: string): GpuTensor {
     const s = this.slot(name);
     return { buffer: this.params, offset: s.offset, shape: s.shape, dtype: 'f32', label: name };
   }
 
+  /** A tensor view of the gradient of `name` (its byte range of `grads`). */
   grad(name: string): GpuTensor {
     const s = this.slot(name);
     return { buffer: this.grads, offset: s.offset, shape: s.shape, dtype: 'f32', label: `${name}.grad` };

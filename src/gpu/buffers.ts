@@ -22,7 +22,7 @@ export interface BufferRecord {
   readonly usage: number;
 }
 
-/** Anything bindable: a tensor, a whole buffer, or a byte range of one. */
+/** What a kernel binding can be given: a whole buffer, a tensor (its buffer), or a byte range of a buffer (offset default 0, size default the rest). */
 export type Binding = GPUBuffer | GpuTensor | { buffer: GPUBuffer; offset?: number; size?: number };
 
 /** A binding resolved to a checked byte range of a known buffer. */
@@ -174,17 +174,16 @@ function checkTensorFields(where: string, name: string, t: GpuTensor): void {
   if (!Number.isSafeInteger(t.offset) || t.offset < 0) throw new Error(`${where}: ${name} has byte offset ${describeValue(t.offset)}; must be an integer >= 0`);
 }
 
-/** The usage bits a use needs, by name, for messages. */
-const USAGE_NAMES: Record<number, string> = {
-  [BufferUsage.STORAGE]: 'STORAGE',
-  [BufferUsage.COPY_SRC]: 'COPY_SRC',
-  [BufferUsage.COPY_DST]: 'COPY_DST',
-};
+/** The name of a usage bit a use needs, for messages. */
+function usageName(usage: number): string {
+  const name = (Object.keys(BufferUsage) as (keyof typeof BufferUsage)[]).find((k) => BufferUsage[k] === usage);
+  return name ?? String(usage);
+}
 
 /** Throws when the buffer lacks a usage bit the operation needs. */
 export function requireUsage(where: string, name: string, r: ResolvedBinding, usage: number): void {
   if ((r.record.usage & usage) !== usage) {
-    throw new Error(`${where}: ${name} (${describeResolved(r)}) was created without GPUBufferUsage.${USAGE_NAMES[usage] ?? usage}, which this needs`);
+    throw new Error(`${where}: ${name} (${describeResolved(r)}) was created without GPUBufferUsage.${usageName(usage)}, which this needs`);
   }
 }
 

@@ -6,17 +6,22 @@ import { DeviceLostError } from './errors';
 import { Lifetime } from './lifetime';
 import { trackDeviceBuffers } from './buffers';
 
-/** What kind of adapter a context runs on (software adapters are correct but slow). */
+/** What kind of adapter runs the kernels: a hardware GPU, or one of the software rasterisers (Mesa lavapipe, SwiftShader, another). */
 export type AdapterKind = 'hardware' | 'lavapipe' | 'swiftshader' | 'software';
 
-/** A device and its adapter, as init() returns them. */
+/** A WebGPU device from init(), with the adapter it came from. Give it to `new Scheduler(ctx)`; dispose() it when done. */
 export interface GpuContext {
+  /** The WebGPU device (requested with the adapter's large storage and workgroup limits). */
   readonly device: GPUDevice;
+  /** The adapter the device came from. */
   readonly adapter: GPUAdapter;
   /** Human-readable adapter name, e.g. "llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)". */
   readonly adapterName: string;
+  /** Hardware or which software adapter. */
   readonly adapterKind: AdapterKind;
+  /** Where this runs: Node (Dawn, the npm package 'webgpu') or a browser or worker (navigator.gpu). */
   readonly runtime: 'node' | 'browser';
+  /** The device's features, e.g. 'timestamp-query' when the adapter has it. */
   readonly features: ReadonlySet<string>;
   /**
    * Resolves with a DeviceLostError when the device is lost (also after dispose(), with reason
@@ -32,6 +37,7 @@ export interface GpuContext {
   throwIfFailed(): void;
   /** Destroys the device (lets a Node process exit). Idempotent; objects of this context then refuse use. */
   dispose(): void;
+  /** True once dispose() has run. */
   readonly disposed: boolean;
   /** The root Lifetime every object of this context depends on (ended by dispose(); lost with the device). */
   readonly lifetime: Lifetime;

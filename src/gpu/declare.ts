@@ -1,14 +1,15 @@
 // declare.ts — kernel wrappers declare what they expect of every binding, in a table beside
 // their dispatch, as onnxruntime-web's programs declare their inputs:
 //
-//   const FORWARD = declareBindings({ gx: '[T, B, 4H] f32', hseq: '[T+1, B, H] f32', … });
+//   const FORWARD = /* @__PURE__ */ declareBindings({ gx: '[T, B, 4H] f32', hseq: '[T+1, B, H] f32', … });
 //   sched.dispatch(kernel, 'forward_step', { bindings, …, shapes: { declared: FORWARD, dims: { T, B, H } } });
 //
 // The scheduler checks each binding before recording, naming kernel, binding, expected and
 // actual shape. A declaration is `[d0, d1, …] dtype` (exact shape up to dimensions of size 1,
 // which do not change a row-major layout; a raw buffer range must hold exactly that many values) or `[>= n] dtype` (at least n values: views that gemm or
 // permute index with offsets and strides). Dimensions are integer expressions of the dims the
-// wrapper passes: + - *, parentheses, and `4H` for 4*H.
+// wrapper passes: + - *, parentheses, and `4H` for 4*H. A table is parsed on first use (modules
+// do no work at import); a malformed entry throws then, naming it.
 import { formatShape, numel, type DType } from './tensor';
 import { describeResolved, type ResolvedBinding } from './buffers';
 
@@ -16,9 +17,11 @@ import { describeResolved, type ResolvedBinding } from './buffers';
 export interface BindingDeclaration {
   /** The text as written, e.g. '[T+1, B, H] f32'. */
   readonly text: string;
+  /** The element type the binding must have (checked for tensors; raw buffers carry none). */
   readonly dtype: DType;
   /** True for `[>= n]`: at least n values, any shape. */
   readonly atLeast: boolean;
+  /** One expression per dimension (one, the minimum count, for `[>= n]`). */
   readonly dims: readonly DimExpr[];
 }
 
@@ -28,11 +31,17 @@ export interface DimExpr {
   evaluate(dims: Readonly<Record<string, number>>): number;
 }
 
-/** Declarations by WGSL binding name. */
-export type BindingDeclarations = Readonly<Record<string, BindingDeclaration>>;
+/** Declarations by WGSL binding name, parsed on first use. */
+export interface BindingDeclarations {
+  /** The declaration of one binding, or undefined when the table does not name it. */
+  get(name: string): BindingDeclaration | undefined;
+  /** The binding names the table declares. */
+  readonly names: readonly string[];
+}
 
 /** What a dispatch passes to have its bindings checked against a table. */
 export interface ShapeCheck {
+  /** The wrapper's table (declareBindings). */
   declared: BindingDeclarations;
   /** Values of the names the declarations use (T, B, H, …). */
   dims: Readonly<Record<string, number>>;
@@ -42,17 +51,24 @@ export interface ShapeCheck {
 
 const DTYPES: readonly DType[] = ['f32', 'u32', 'i32'];
 
-/** Parses a table of `name: '[dims] dtype'`; throws naming the entry when one cannot be parsed. */
+/** A table of `name: '[dims] dtype'`; an entry that cannot be parsed throws, naming it, when first used. */
 export function declareBindings(table: Readonly<Record<string, string>>): BindingDeclarations {
-  const out: Record<string, BindingDeclaration> = {};
-  for (const [name, text] of Object.entries(table)) {
-    try {
-      out[name] = parseDeclaration(text);
-    } catch (e) {
-      throw new Error(`declareBindings: '${name}: ${text}': ${(e as Error).message}`);
-    }
-  }
-  return Object.freeze(out);
+  const parsed = new Map<string, BindingDeclaration>();
+  return {
+    names: Object.keys(table),
+    get(name: string): BindingDeclaration | undefined {
+      let d = parsed.get(name);
+      if (d === undefined && Object.hasOwn(table, name)) {
+        try {
+          d = parseDeclaration(table[name]!);
+        } catch (e) {
+          throw new Error(`declareBindings: '${name}: ${table[name]}': ${(e as Error).message}`);
+        }
+        parsed.set(name, d);
+      }
+      return d;
+    },
+  };
 }
 
 function parseDeclaration(text: string): BindingDeclaration {

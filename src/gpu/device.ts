@@ -18,12 +18,18 @@ export interface InitOptions {
 /** Requested when the adapter has them: timestamps for benchmarks. */
 const DEFAULT_OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query'];
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+/** What init() says in Node when the optional peer dependency 'webgpu' is not installed. */
+const NODE_BINDING_MISSING =
+  "springloop runs in Node through Dawn, the npm package 'webgpu', which is not installed: npm i springloop webgpu";
+
+// A function, not a constant: reading `process` at import would be a side effect bundlers keep.
+const isNode = (): boolean => typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
 /** What to do when no adapter is found: a developer's setup step in Node, the visitor's browser otherwise. */
-const NO_ADAPTER_HINT = isNode
-  ? 'run `bash scripts/setup.sh` (it installs Mesa lavapipe >= 25 and Chromium\'s SwiftShader)'
-  : 'this browser has WebGPU but offered no GPU adapter: WebGPU may be turned off in its settings, or this GPU or driver blocklisted (in Chrome, chrome://gpu says why)';
+const noAdapterHint = (): string =>
+  isNode()
+    ? 'run `bash scripts/setup.sh` (it installs Mesa lavapipe >= 25 and Chromium\'s SwiftShader)'
+    : 'this browser has WebGPU but offered no GPU adapter: WebGPU may be turned off in its settings, or this GPU or driver blocklisted (in Chrome, chrome://gpu says why)';
 
 const INIT_KEYS = ['adapter', 'optionalFeatures'] as const;
 
@@ -40,17 +46,20 @@ export async function init(options: InitOptions = {}): Promise<GpuContext> {
     adapter,
     adapterName,
     adapterKind: adapterKindOf(adapterName),
-    runtime: isNode ? 'node' : 'browser',
+    runtime: isNode() ? 'node' : 'browser',
     release: () => liveInstances.delete(found.keepAlive),
   });
 }
 
 /** Whether WebGPU can run here, and on what (probe() creates no device). */
 export interface WebGpuSupport {
+  /** True when init() with the same options would find an adapter. */
   supported: boolean;
+  /** Node (Dawn) or a browser / worker. */
   runtime: 'node' | 'browser';
   /** The adapter init() would use, when supported. */
   adapterName?: string;
+  /** Its kind, when supported. */
   adapterKind?: AdapterKind;
   /** Why not, in words for whoever reads it (the visitor in a browser, the developer in Node). */
   reason?: string;
@@ -61,7 +70,7 @@ export interface WebGpuSupport {
  * to decide whether to show its GPU features. Never throws (bad options give supported: false).
  */
 export async function probe(options: InitOptions = {}): Promise<WebGpuSupport> {
-  const runtime = isNode ? 'node' : 'browser';
+  const runtime = isNode() ? 'node' : 'browser';
   try {
     const { adapterName, keepAlive } = await findAdapter(options);
     lastProbeInstance = keepAlive;
@@ -80,13 +89,13 @@ export async function isSupported(options: InitOptions = {}): Promise<boolean> {
 async function findAdapter(options: InitOptions): Promise<{ adapter: GPUAdapter; adapterName: string; keepAlive: unknown }> {
   checkInitOptions(options);
   const wanted = options.adapter ?? envAdapter();
-  const { gpu, keepAlive } = isNode ? await nodeGpu(wanted) : browserGpu();
+  const { gpu, keepAlive } = isNode() ? await nodeGpu(wanted) : browserGpu();
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch((e: Error) => {
     // dawn.node throws for an adapter name it does not have, listing the ones it has.
     throw new Error(`no WebGPU adapter matching adapter='${wanted}' was found: ${e.message}`);
   });
   if (!adapter) {
-    throw new Error(wanted ? `no WebGPU adapter matching adapter='${wanted}' was found; ${NO_ADAPTER_HINT}` : `no WebGPU adapter found; ${NO_ADAPTER_HINT}`);
+    throw new Error(wanted ? `no WebGPU adapter matching adapter='${wanted}' was found; ${noAdapterHint()}` : `no WebGPU adapter found; ${noAdapterHint()}`);
   }
   const adapterName = describeAdapter(adapter);
   if (wanted && !matchesAdapter(wanted, adapterName)) {
@@ -170,9 +179,12 @@ async function nodeGpu(wanted: string | undefined): Promise<{ gpu: GPU; keepAliv
   const specifier = 'webgpu'; // a variable, so browser bundlers leave it alone
   let mod: { create(flags: string[]): GPU };
   try {
-    mod = (await import(/* @vite-ignore */ specifier)) as typeof mod;
+    mod = (await import(/* webpackIgnore: true */ /* @vite-ignore */ specifier)) as typeof mod;
   } catch (e) {
-    throw new Error(`the npm package 'webgpu' (dawn.node) could not be loaded: ${(e as Error).message}; run \`npm ci\``);
+    const err = e as Error & { code?: string };
+    // 'webgpu' is an optional peer dependency: browser apps never install it.
+    if (err.code === 'ERR_MODULE_NOT_FOUND' && /'webgpu'/.test(err.message)) throw new Error(NODE_BINDING_MISSING);
+    throw new Error(`the npm package 'webgpu' (dawn.node) could not be loaded: ${err.message}; reinstall it: npm i webgpu`);
   }
   const flags: string[] = [];
   const w = wanted?.toLowerCase();

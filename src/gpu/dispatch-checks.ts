@@ -52,8 +52,8 @@ export function resolveStorageBindings(
     if (r.size < b.minBytes) throw new Error(`${where}: binding '${b.name}' is ${r.size} bytes, smaller than the ${b.minBytes} the shader needs`);
     if (b.stride > 0 && r.size % b.stride !== 0) throw new Error(`${where}: binding '${b.name}' is ${r.size} bytes, not a multiple of its ${b.stride}-byte elements`);
     if (shapes && !shapes.standIns?.includes(b.name)) {
-      const decl = shapes.declared[b.name];
-      if (!decl) throw new Error(`${where}: binding '${b.name}' has no declared shape (declared: ${Object.keys(shapes.declared).join(', ')})`);
+      const decl = shapes.declared.get(b.name);
+      if (!decl) throw new Error(`${where}: binding '${b.name}' has no declared shape (declared: ${shapes.declared.names.join(', ')})`);
       checkDeclared(where, b.name, decl, shapes.dims, r);
     }
     out.push(r);

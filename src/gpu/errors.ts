@@ -9,6 +9,7 @@
  * with a new `init()` and rebuild from saved state (`Forecaster.load`, a checkpoint).
  */
 export class DeviceLostError extends Error {
+  /** 'DeviceLostError' (survives minification, unlike the class name). */
   override readonly name = 'DeviceLostError';
 
   /**
@@ -30,6 +31,7 @@ export class DeviceLostError extends Error {
 
 /** `<Class>.<method>() after destroy()` — an object (or one it depends on) was already released. */
 export class UseAfterDestroyError extends Error {
+  /** 'UseAfterDestroyError'. */
   override readonly name = 'UseAfterDestroyError';
 }
 
@@ -38,6 +40,7 @@ export class UseAfterDestroyError extends Error {
  * an error scope, so the context survives it): `where` names the call that recorded the work.
  */
 export class GpuValidationError extends Error {
+  /** 'GpuValidationError'. */
   override readonly name = 'GpuValidationError';
 
   /** @param where the call the work came from; @param gpuMessage the implementation's text. */

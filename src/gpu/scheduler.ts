@@ -29,10 +29,13 @@ export type { Binding } from './buffers';
 
 /** One dispatch: its bindings by WGSL name, uniform values, workgroup counts, overrides and declared shapes. */
 export interface DispatchArgs {
+  /** Buffers by the WGSL variable names of the entry point's storage bindings; every one must be given, large enough for its type. */
   bindings: Readonly<Record<string, Binding>>;
+  /** Values of the entry point's uniform struct by member name (numbers, or arrays for vectors); every member must be given. */
   uniforms?: UniformValues;
   /** Workgroup counts: x, or [x, y, z]. */
   workgroups: number | readonly number[];
+  /** Values of WGSL `override` constants (one pipeline is cached per combination). */
   overrides?: Overrides;
   /** The kernel wrapper's declared binding shapes and the dims they use (declare.ts). */
   shapes?: ShapeCheck;
@@ -40,23 +43,37 @@ export interface DispatchArgs {
 
 /** What a scheduler did (cumulative) and holds (live: buffers, bytes, cached bind groups). */
 export interface Counters {
+  /** Dispatches recorded. */
   dispatches: number;
+  /** Command buffers submitted. */
   submits: number;
+  /** Buffers created (scratch ones included). */
   buffersCreated: number;
+  /** Bytes of the buffers created. */
   bytesCreated: number;
+  /** Buffers created and not yet destroyed. */
   liveBuffers: number;
+  /** Bytes of the live buffers. */
   liveBytes: number;
+  /** read() / readMany() calls that copied data to the host. */
   readbacks: number;
+  /** Bytes copied to the host. */
   bytesReadBack: number;
+  /** Bind groups created (they are cached per layout and buffers). */
   bindGroupsCreated: number;
   /** Bind groups held by the cache now (bounded; entries go with their buffers). */
   cachedBindGroups: number;
 }
 
+/** Records many dispatches into one command encoder and submits them together (`submit()`, or implicitly on read()): per-dispatch uniforms are packed by member name into shared buffers bound with dynamic offsets, bind groups and pipelines are cached, scratch buffers come from a pool, readback is asynchronous. Every dispatch is checked (each binding present and large enough, every uniform member given) before anything is recorded; a misuse throws and leaves the scheduler usable. One per GpuContext; dispose() it before the context. */
 export class Scheduler {
+  /** The context's device. */
   readonly device: GPUDevice;
+  /** Shader modules, layouts and pipelines compiled on this device. */
   readonly pipelines: PipelineCache;
+  /** Scratch buffers, reused once the submit that used them has completed. */
   readonly pool: ScratchPool;
+  /** What this scheduler has done so far. */
   readonly counters: Counters = {
     dispatches: 0, submits: 0, buffersCreated: 0, bytesCreated: 0, liveBuffers: 0, liveBytes: 0,
     readbacks: 0, bytesReadBack: 0, bindGroupsCreated: 0, cachedBindGroups: 0,
@@ -78,6 +95,7 @@ export class Scheduler {
   /** Set by a recording GpuTimer: timestamp writes for each compute pass opened. */
   passTimestamps: (() => GPUComputePassTimestampWrites | undefined) | null = null;
 
+  /** @param ctx - The GPU context (device and adapter) this scheduler records on; one scheduler per context. */
   constructor(readonly ctx: GpuContext) {
     requireObject('new Scheduler(): ctx (from init())', ctx);
     this.device = ctx.device;
@@ -298,7 +316,7 @@ export class Scheduler {
     return out;
   }
 
-  /** Submits pending work, then copies one tensor or buffer range to the host. */
+  /** Submits what is recorded, waits, and copies `source` to the host as `dtype` (default: the tensor's dtype, else 'f32'). */
   async read(source: Binding, dtype?: DType): Promise<HostArray> {
     this.lifetime.check('read');
     const t = dtype ?? (typeof source === 'object' && source !== null && 'dtype' in source ? (source as { dtype: DType }).dtype : 'f32');

@@ -11,6 +11,7 @@ import { Lifetime } from './lifetime';
 /** WebGPU's limit on queries per query set. */
 const MAX_QUERIES = 4096;
 
+/** GPU time of the compute passes a GpuTimer recorded. */
 export interface GpuTime {
   /** Sum over the timed passes of end - begin, in nanoseconds. */
   ns: number;
@@ -20,6 +21,7 @@ export interface GpuTime {
   untimed: number;
 }
 
+/** Times compute passes with timestamp queries (when the device has 'timestamp-query'): begin() before recording, end() after, read() for the total. */
 export class GpuTimer {
   /** Alive until destroy() (and while its scheduler is). */
   readonly lifetime: Lifetime;

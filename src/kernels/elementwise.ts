@@ -1,18 +1,19 @@
 // elementwise.ts — typed wrapper of shaders/elementwise.wgsl: out = op(a, b) over [rows, cols]
 // views (offsets and row strides in f32 elements). Used by the unfused LSTM of the benchmark.
-import source from '../../shaders/elementwise.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import elementwiseWgsl from '../../shaders/elementwise.wgsl';
+import type { Kernel } from '../gpu/kernel';
 import { declareBindings } from '../gpu/declare';
 import { grid1d } from '../gpu/grid';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 import { ELEMENTWISE_OPS, type ElementwiseOp } from '../reference/elementwise';
 
-export const elementwiseKernel = defineKernel('elementwise.wgsl', source);
+/** shaders/elementwise.wgsl, reflected at build time. */
+export const elementwiseKernel: Kernel = elementwiseWgsl;
 const WG = 64;
 
 /** What elementwise.wgsl expects: at least the elements each [rows, cols] view reaches (A, B, OUT). */
-export const ELEMENTWISE_BINDINGS = declareBindings({ a: '[>= A] f32', b: '[>= B] f32', out: '[>= OUT] f32' });
+export const ELEMENTWISE_BINDINGS = /* @__PURE__ */ declareBindings({ a: '[>= A] f32', b: '[>= B] f32', out: '[>= OUT] f32' });
 
 /** A [rows, cols] view: element (r, c) at offset + r·ld + c. */
 export interface View {

@@ -2,19 +2,20 @@
 // views into GPU tensors, and column sums (bias gradients). Transposes become strides; when C
 // has few columns and many rows the problem is solved as Cᵀ = op(B)ᵀ·op(A)ᵀ so the lanes run
 // along the long side. Mirrors gemmReference / colSumReference in src/reference/gemm.ts.
-import source from '../../shaders/gemm.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import gemmWgsl from '../../shaders/gemm.wgsl';
+import type { Kernel } from '../gpu/kernel';
 import { declareBindings } from '../gpu/declare';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 
-export const gemmKernel = defineKernel('gemm.wgsl', source);
+/** shaders/gemm.wgsl, reflected at build time. */
+export const gemmKernel: Kernel = gemmWgsl;
 
 /**
  * What gemm.wgsl's entries expect of each binding: views into tensors, so at least the elements
  * the strided view reaches (A, B, C, BIAS for gemm; S, O for colsum). Checked before recording.
  */
-export const GEMM_BINDINGS = declareBindings({
+export const GEMM_BINDINGS = /* @__PURE__ */ declareBindings({
   a: '[>= A] f32', b: '[>= B] f32', bias: '[>= BIAS] f32', c: '[>= C] f32', src: '[>= S] f32', out: '[>= O] f32',
 });
 

@@ -1,23 +1,24 @@
 // gru.ts — typed wrapper of shaders/gru.wgsl: a layer's GRU time loop (gate order r, z, n;
 // b_hn inside r·(…)), forward and BPTT, one fused dispatch per step or one persistent
 // dispatch per layer (see recurrent.ts). Mirrors src/reference/cells.ts (gru).
-import source from '../../shaders/gru.wgsl';
-import { defineKernel, type Kernel } from '../gpu/kernel';
+import gruWgsl from '../../shaders/gru.wgsl';
+import type { Kernel } from '../gpu/kernel';
 import { declareBindings } from '../gpu/declare';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
 import { recordBackwardSteps, recordForwardSteps, type RecurrentRun } from './recurrent';
 
-export const gruKernel = defineKernel('gru.wgsl', source);
+/** shaders/gru.wgsl, reflected at build time. */
+export const gruKernel: Kernel = gruWgsl;
 /** Everything gruForward / gruBackward dispatch (the backward ends with a gemm): prepare these. */
 export const gruKernels: readonly Kernel[] = [gruKernel, gemmKernel];
 
 /** What the entries expect of each binding (T = seqLen, B = batch, H = hidden); checked before recording. */
-export const GRU_FORWARD_BINDINGS = declareBindings({
+export const GRU_FORWARD_BINDINGS = /* @__PURE__ */ declareBindings({
   gx: '[T, B, 3H] f32', w_hh: '[3H, H] f32', b_hh: '[3H] f32', hseq: '[T+1, B, H] f32', gates: '[T, B, 4H] f32',
 });
-export const GRU_BACKWARD_BINDINGS = declareBindings({
+export const GRU_BACKWARD_BINDINGS = /* @__PURE__ */ declareBindings({
   w_hh_b: '[3H, H] f32', gates_b: '[T, B, 4H] f32', hseq_b: '[T+1, B, H] f32', dy: '[T, B, H] f32',
   dg_in: '[T, B, 3H] f32', dg_hid: '[T, B, 3H] f32', dh_carry: '[B, H] f32',
 });

@@ -1,16 +1,17 @@
 // loss.ts — typed wrapper of shaders/loss.wgsl: MSE (mean) and softmax cross-entropy, each
 // one dispatch that writes the scalar loss [1] and d loss / d out. Mirrors
 // src/reference/losses.ts.
-import source from '../../shaders/loss.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import lossWgsl from '../../shaders/loss.wgsl';
+import type { Kernel } from '../gpu/kernel';
 import { declareBindings } from '../gpu/declare';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 
-export const lossKernel = defineKernel('loss.wgsl', source);
+/** shaders/loss.wgsl, reflected at build time. */
+export const lossKernel: Kernel = lossWgsl;
 
 /** What loss.wgsl expects: N outputs (of C classes for cross-entropy) in any shape, a [1] loss. */
-export const LOSS_BINDINGS = declareBindings({
+export const LOSS_BINDINGS = /* @__PURE__ */ declareBindings({
   out: '[>= N] f32', expected: '[>= N] f32', d_out: '[>= N] f32', loss: '[1] f32',
   logits: '[>= N*C] f32', labels: '[>= N] u32', d_logits: '[>= N*C] f32', ce_loss: '[1] f32',
 });

@@ -1,23 +1,24 @@
 // lstm.ts — typed wrapper of shaders/lstm.wgsl: a layer's LSTM time loop, forward and BPTT,
 // as one fused dispatch per step or one persistent dispatch per layer (see recurrent.ts).
 // Layouts are time-major and documented in the shader. Mirrors src/reference/cells.ts (lstm).
-import source from '../../shaders/lstm.wgsl';
-import { defineKernel, type Kernel } from '../gpu/kernel';
+import lstmWgsl from '../../shaders/lstm.wgsl';
+import type { Kernel } from '../gpu/kernel';
 import { declareBindings } from '../gpu/declare';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
 import { recordBackwardSteps, recordForwardSteps, type RecurrentRun } from './recurrent';
 
-export const lstmKernel = defineKernel('lstm.wgsl', source);
+/** shaders/lstm.wgsl, reflected at build time. */
+export const lstmKernel: Kernel = lstmWgsl;
 /** Everything lstmForward / lstmBackward dispatch (the backward ends with a gemm): prepare these. */
 export const lstmKernels: readonly Kernel[] = [lstmKernel, gemmKernel];
 
 /** What the entries expect of each binding (T = seqLen, B = batch, H = hidden); checked before recording. */
-export const LSTM_FORWARD_BINDINGS = declareBindings({
+export const LSTM_FORWARD_BINDINGS = /* @__PURE__ */ declareBindings({
   gx: '[T, B, 4H] f32', w_hh: '[4H, H] f32', b_hh: '[4H] f32', hseq: '[T+1, B, H] f32', cseq: '[T+1, B, H] f32', gates: '[T, B, 4H] f32',
 });
-export const LSTM_BACKWARD_BINDINGS = declareBindings({
+export const LSTM_BACKWARD_BINDINGS = /* @__PURE__ */ declareBindings({
   w_hh_b: '[4H, H] f32', gates_b: '[T, B, 4H] f32', cseq_b: '[T+1, B, H] f32', dy: '[T, B, H] f32',
   dgates: '[T, B, 4H] f32', dh_carry: '[B, H] f32', dc_carry: '[B, H] f32',
 });

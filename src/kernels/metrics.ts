@@ -1,16 +1,18 @@
 // metrics.ts — typed wrappers of shaders/metrics.wgsl: test-split evaluation (model and
 // baselines) in two dispatches, GPU-side loss/accuracy accumulators, and the closed-loop
 // rollout's window/append steps. Nothing here waits on the GPU except readEvaluation.
-import source from '../../shaders/metrics.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import metricsWgsl from '../../shaders/metrics.wgsl';
+import { workgroupWidth, type Kernel } from '../gpu/kernel';
 import { declareBindings } from '../gpu/declare';
 import { STORAGE_RW } from '../gpu/flags';
 import type { Binding, Scheduler } from '../gpu/scheduler';
 import { seriesDims, type SeriesView } from './windows';
 import type { Metrics } from '../reference/metrics';
 
-export const metricsKernel = defineKernel('metrics.wgsl', source);
-const WG = metricsKernel.entry('eval_partials').workgroupSize[0];
+/** shaders/metrics.wgsl, reflected at build time. */
+export const metricsKernel: Kernel = metricsWgsl;
+/** Workgroup width of the evaluation entry points (read on use: kernels do nothing at import). */
+const WG = (): number => workgroupWidth(metricsKernel, 'eval_partials');
 const MAX_PARTIALS = 64;
 
 /**
@@ -18,7 +20,7 @@ const MAX_PARTIALS = 64;
  * outputs reaching element OUT, N predictions with P partial and 8 error sums, the
  * accumulator's slots up to ACC, and the rollout's history (at least T + 1) and input [1, T, F].
  */
-export const METRICS_BINDINGS = declareBindings({
+export const METRICS_BINDINGS = /* @__PURE__ */ declareBindings({
   src: '[>= R*S*C] f32', stats: '[4] f32', starts: '[>= N] u32', out: '[>= OUT] f32', pred: '[N] f32',
   partials: '[8P] f32', sums: '[8] f32', y: '[>= N] f32', acc: '[>= ACC] f32', labels: '[>= N] u32',
   hist: '[>= T+1] f32', x_in: '[1, T, F] f32',
@@ -42,7 +44,7 @@ export interface EvalBuffers {
 }
 
 export function createEvalBuffers(sched: Scheduler, n: number): EvalBuffers {
-  const numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(n / WG)));
+  const numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(n / WG())));
   return {
     pred: sched.createBuffer(4 * n, STORAGE_RW, 'eval.pred'),
     sums: sched.createBuffer(32, STORAGE_RW, 'eval.sums'),
@@ -74,9 +76,13 @@ export function recordEvaluation(
   sched.dispatch(metricsKernel, 'eval_finalize', { bindings, shapes, uniforms, workgroups: 1 });
 }
 
+/** One-step test metrics of a forecast and of the two baselines. */
 export interface Evaluation {
+  /** The model's predictions. */
   model: Metrics;
+  /** Persistence: the next value equals the last one. */
   persistence: Metrics;
+  /** Linear extrapolation from the last two values. */
   linear: Metrics;
 }
 
@@ -141,7 +147,7 @@ export function recordRolloutInit(sched: Scheduler, a: RolloutArgs): void {
     bindings: { src: a.series.src, hist: a.hist },
     shapes: { declared: METRICS_BINDINGS, dims: { ...seriesDims(a.series), T: a.seq } },
     uniforms: rolloutUniforms(a, 0, 0),
-    workgroups: Math.ceil((a.seq + 1) / WG),
+    workgroups: Math.ceil((a.seq + 1) / WG()),
   });
 }
 
@@ -151,7 +157,7 @@ export function recordRolloutWindow(sched: Scheduler, a: RolloutArgs, step: numb
     bindings: { hist: a.hist, stats: a.stats, x_in: a.xIn },
     shapes: { declared: METRICS_BINDINGS, dims: { T: a.seq, F: a.features } },
     uniforms: rolloutUniforms(a, step, 0),
-    workgroups: Math.ceil(a.seq / WG),
+    workgroups: Math.ceil(a.seq / WG()),
   });
 }
 

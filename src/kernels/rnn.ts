@@ -1,15 +1,16 @@
 // rnn.ts — typed wrapper of shaders/rnn.wgsl: a layer's Elman RNN time loop (tanh, relu or
 // identity), forward and BPTT, one fused dispatch per step or one persistent dispatch per
 // layer (see recurrent.ts). Mirrors src/reference/cells.ts (rnn_*).
-import source from '../../shaders/rnn.wgsl';
-import { defineKernel, type Kernel } from '../gpu/kernel';
+import rnnWgsl from '../../shaders/rnn.wgsl';
+import type { Kernel } from '../gpu/kernel';
 import { declareBindings } from '../gpu/declare';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
 import { recordBackwardSteps, recordForwardSteps, type RecurrentRun } from './recurrent';
 
-export const rnnKernel = defineKernel('rnn.wgsl', source);
+/** shaders/rnn.wgsl, reflected at build time. */
+export const rnnKernel: Kernel = rnnWgsl;
 /** Everything rnnForward / rnnBackward dispatch (the backward ends with a gemm): prepare these. */
 export const rnnKernels: readonly Kernel[] = [rnnKernel, gemmKernel];
 
@@ -23,8 +24,8 @@ function actCode(a: RnnActivation): number {
 }
 
 /** What the entries expect of each binding (T = seqLen, B = batch, H = hidden); checked before recording. */
-export const RNN_FORWARD_BINDINGS = declareBindings({ gx: '[T, B, H] f32', w_hh: '[H, H] f32', b_hh: '[H] f32', hseq: '[T+1, B, H] f32' });
-export const RNN_BACKWARD_BINDINGS = declareBindings({
+export const RNN_FORWARD_BINDINGS = /* @__PURE__ */ declareBindings({ gx: '[T, B, H] f32', w_hh: '[H, H] f32', b_hh: '[H] f32', hseq: '[T+1, B, H] f32' });
+export const RNN_BACKWARD_BINDINGS = /* @__PURE__ */ declareBindings({
   w_hh_b: '[H, H] f32', hseq_b: '[T+1, B, H] f32', dy: '[T, B, H] f32', dgates: '[T, B, H] f32', dh_carry: '[B, H] f32',
 });
 

@@ -1,20 +1,20 @@
 // windows.ts — typed wrappers of shaders/windows.wgsl: normalisation statistics, feature /
 // target series and minibatch gathering from a GPU-resident trajectory [R, S, C].
-import source from '../../shaders/windows.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import windowsWgsl from '../../shaders/windows.wgsl';
+import { workgroupWidth, type Kernel } from '../gpu/kernel';
 import { declareBindings } from '../gpu/declare';
 import { grid1d } from '../gpu/grid';
 import type { Binding, Scheduler } from '../gpu/scheduler';
 
-export const windowsKernel = defineKernel('windows.wgsl', source);
-const WG = windowsKernel.entry('features').workgroupSize[0];
+/** shaders/windows.wgsl, reflected at build time. */
+export const windowsKernel: Kernel = windowsWgsl;
 
 /**
  * What windows.wgsl expects: the series [R, S, C] (any shape of R·S·C values), [4] statistics,
  * feature/target series of R·S·F and R·S values, window starts (at least K = offset + count),
  * and a minibatch x [B, T, F] with its targets or u32 labels. Checked before recording.
  */
-export const WINDOWS_BINDINGS = declareBindings({
+export const WINDOWS_BINDINGS = /* @__PURE__ */ declareBindings({
   src: '[>= R*S*C] f32', stats: '[4] f32', stats_in: '[4] f32', feat: '[R*S*F] f32', tgt: '[R*S] f32',
   feat_in: '[>= T*F] f32', tgt_in: '[>= T] f32', starts: '[>= K] u32', x: '[B, T, F] f32', y: '[>= B] f32',
   row_labels: '[>= 1] u32', labels: '[B] u32',
@@ -27,15 +27,20 @@ export function seriesDims(series: SeriesView): Record<string, number> {
 
 /** Channel `channel` of a trajectory src [rows, samples, channels]. */
 export interface SeriesView {
+  /** The trajectory, [rows, samples, channels] f32. */
   src: Binding;
+  /** Rows (trajectories). */
   rows: number;
+  /** Samples per row. */
   samples: number;
+  /** Channels per sample (2 for (x, v)). */
   channels: number;
+  /** The channel read (0: x). */
   channel: number;
 }
 
 function groups(sched: Scheduler, items: number): [number, number, number] {
-  return grid1d(items, WG, sched.device.limits.maxComputeWorkgroupsPerDimension);
+  return grid1d(items, workgroupWidth(windowsKernel, 'features'), sched.device.limits.maxComputeWorkgroupsPerDimension);
 }
 
 /** Records stats [4] ← (μx, σx, μΔ, σΔ) over rows [0, statRows), samples s < statEnd. */

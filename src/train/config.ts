@@ -50,7 +50,7 @@ export interface TrainConfig {
 }
 
 /** The main job: RK4 oscillator, windows of 50 → next x, RNN/LSTM/GRU 2 × 64, Adam 1e-3, batch 32. */
-export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
+export const DEFAULT_CONFIG: Readonly<TrainConfig> = /* @__PURE__ */ Object.freeze({
   dataset: 'oscillator',
   noise: 0,
   rows: null,
@@ -78,7 +78,7 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   out: null,
 } as TrainConfig);
 
-const KEYS = Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[];
+const KEYS = /* @__PURE__ */ Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[];
 
 /** Merges layers of partial settings (later wins) over the defaults; unknown keys are errors. */
 export function mergeConfig(...layers: Readonly<Record<string, unknown>>[]): TrainConfig {

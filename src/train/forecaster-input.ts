@@ -9,16 +9,19 @@ import { decodeSafetensors, type DecodedSafetensors } from '../io/safetensors';
 import { CELLS, type CellName, type TargetMode } from './config';
 import { describeValue, requireInteger, requireNumber, requireObject, requireOneOf } from '../util/check';
 
+/** Options of Forecaster.create(); every field is optional, with the defaults given. */
 export interface ForecasterOptions {
   /** Default 'lstm'. */
   cell?: CellName;
   /** Hidden units per layer (default 64) and stacked layers (default 2). */
   hidden?: number;
+  /** Stacked recurrent layers (default 2). */
   layers?: number;
   /** Window length in samples (default 50). */
   seq?: number;
   /** Minibatch (default 32) and learning rate (default 1e-3). */
   batch?: number;
+  /** Learning rate (default 1e-3). */
   lr?: number;
   /** Default 'adam' (SGD without momentum otherwise). */
   optimizer?: 'adam' | 'sgd';

@@ -48,6 +48,7 @@ function modelConfigOf(o: Required<ForecasterOptions>): ModelConfig {
   return { cell: CELL_KINDS[o.cell], inputSize: features, hiddenSize: o.hidden, numLayers: o.layers, outputSize: 1, head: 'last-step' };
 }
 
+/** Learns to forecast a series with an RNN, LSTM or GRU: windows of `seq` samples predict the next one, a chronological train / test split, Adam (or SGD), one submit per training step. Make one with Forecaster.create() (or Forecaster.load()); fit(), evaluate(), rollout() and forecast() do the work; destroy() it when done. Options are checked before any GPU work. */
 export class Forecaster {
   /** Alive until destroy() (and while its scheduler and model are). */
   readonly lifetime: Lifetime;
@@ -57,9 +58,11 @@ export class Forecaster {
 
   private constructor(
     private readonly sched: Scheduler,
+    /** The options in force, defaults filled in. */
     readonly options: Readonly<Required<ForecasterOptions>>,
     private readonly data: GpuTrajectory,
     private readonly windows: GpuWindows,
+    /** The underlying model (PyTorch state_dict names: getParameters(), toSafetensors()). */
     readonly model: RecurrentModel,
     private readonly handle: ModelHandle,
     private readonly trainer: Trainer,
@@ -149,7 +152,7 @@ export class Forecaster {
   }
 
   /** Trains `epochs` more epochs (one submit per step; losses read once per epoch); returns their reports. */
-  async fit(epochs: number, onEpoch?: (report: EpochReport) => void | Promise<void>): Promise<EpochReport[]> {
+  async fit(epochs: number, onEpoch?: (report: EpochReport) => unknown): Promise<EpochReport[]> {
     this.lifetime.check('fit');
     this.needSeries('fit');
     requireInteger('fit: epochs', epochs, { min: 1 });

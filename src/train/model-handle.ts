@@ -6,8 +6,10 @@ import type { ArenaSlot } from '../gpu/arena';
 import type { RecurrentModel } from '../model/recurrent-model';
 import type { Lifetime } from '../gpu/lifetime';
 
+/** Training loss: mean squared error, or cross-entropy over class logits. */
 export type LossKind = 'mse' | 'cross_entropy';
 
+/** What a Trainer needs of a model: its parameter arena, forward, and loss plus backward. */
 export interface ModelHandle {
   /** Parameters and gradients, one flat buffer each, with state_dict-named slots. */
   readonly arena: {
@@ -28,6 +30,7 @@ export interface ModelHandle {
    * tbptt: back-propagate through the last `tbptt` steps only.
    */
   lossBackward(batch: number, target: GpuTensor, loss: LossKind, tbptt: number | null): void;
+  /** Frees the model's GPU buffers. */
   destroy(): void;
   /** The model's Lifetime, when it has one: a Trainer on it refuses use once it is destroyed. */
   readonly lifetime?: Lifetime;

@@ -32,10 +32,10 @@ describe('dimension expressions', () => {
 
   it('names a missing dimension, and rejects malformed text at declaration time', () => {
     expect(() => parseExpr('T+Q').evaluate({ T: 1 })).toThrow(/dimension 'Q' was not given \(dims: T\)/);
-    expect(() => declareBindings({ x: '[T+] f32' })).toThrow(/declareBindings: 'x: \[T\+\] f32': 'T\+' ends too early/);
-    expect(() => declareBindings({ x: '[T, B] f64' })).toThrow(/expected '\[dims\] dtype' with dtype one of f32, u32, i32/);
-    expect(() => declareBindings({ x: '[T, , B] f32' })).toThrow(/empty dimension/);
-    expect(() => declareBindings({ x: '[(T] f32' })).toThrow(/unclosed/);
+    expect(() => declareBindings({ x: '[T+] f32' }).get('x')).toThrow(/declareBindings: 'x: \[T\+\] f32': 'T\+' ends too early/);
+    expect(() => declareBindings({ x: '[T, B] f64' }).get('x')).toThrow(/expected '\[dims\] dtype' with dtype one of f32, u32, i32/);
+    expect(() => declareBindings({ x: '[T, , B] f32' }).get('x')).toThrow(/empty dimension/);
+    expect(() => declareBindings({ x: '[(T] f32' }).get('x')).toThrow(/unclosed/);
   });
 });
 
@@ -49,19 +49,19 @@ describe('checkDeclared', () => {
   const raw = (values: number) => ({ tensor: null, size: 4 * values, record });
 
   it('accepts the declared shape, up to dimensions of size 1', () => {
-    expect(() => checkDeclared('k', 'hseq', d.hseq!, dims, tensor([4, 2, 4]))).not.toThrow();
-    expect(() => checkDeclared('k', 'out', d.out!, dims, tensor([5, 7]))).not.toThrow();
-    expect(() => checkDeclared('k', 'view', d.view!, dims, tensor([3, 4]))).not.toThrow();
-    expect(() => checkDeclared('k', 'out', d.out!, dims, raw(35))).not.toThrow();
+    expect(() => checkDeclared('k', 'hseq', d.get('hseq')!, dims, tensor([4, 2, 4]))).not.toThrow();
+    expect(() => checkDeclared('k', 'out', d.get('out')!, dims, tensor([5, 7]))).not.toThrow();
+    expect(() => checkDeclared('k', 'view', d.get('view')!, dims, tensor([3, 4]))).not.toThrow();
+    expect(() => checkDeclared('k', 'out', d.get('out')!, dims, raw(35))).not.toThrow();
   });
 
   it('names kernel, binding, expected and actual shape', () => {
-    expect(() => checkDeclared('kernel lstm.wgsl:forward_step', 'hseq', d.hseq!, dims, tensor([3, 2, 4]))).toThrow(
+    expect(() => checkDeclared('kernel lstm.wgsl:forward_step', 'hseq', d.get('hseq')!, dims, tensor([3, 2, 4]))).toThrow(
       "kernel lstm.wgsl:forward_step: binding 'hseq' (tensor 't') has shape [3, 2, 4] f32, expected [T+1, B, H] = [4, 2, 4] f32 (T=3, B=2, H=4, N=5, S=7, C=1, END=10)",
     );
-    expect(() => checkDeclared('k', 'view', d.view!, dims, tensor([9]))).toThrow(/has shape \[9\] f32, expected at least 10 f32 values/);
-    expect(() => checkDeclared('k', 'labels', d.labels!, dims, tensor([2]))).toThrow(/has shape \[2\] f32, expected \[B\] = \[2\] u32/);
-    expect(() => checkDeclared('k', 'out', d.out!, dims, raw(34))).toThrow(
+    expect(() => checkDeclared('k', 'view', d.get('view')!, dims, tensor([9]))).toThrow(/has shape \[9\] f32, expected at least 10 f32 values/);
+    expect(() => checkDeclared('k', 'labels', d.get('labels')!, dims, tensor([2]))).toThrow(/has shape \[2\] f32, expected \[B\] = \[2\] u32/);
+    expect(() => checkDeclared('k', 'out', d.get('out')!, dims, raw(34))).toThrow(
       /binding 'out' \(buffer 'b'\) has 34 values \(136 bytes\), expected \[N, S, C\] = \[5, 7, 1\] f32/,
     );
   });
@@ -95,13 +95,14 @@ describe('every kernel wrapper declares every binding', () => {
       for (const b of kernel.entry(entry).bindings) {
         if (b.kind === 'uniform') continue;
         used.add(b.name);
-        expect(table[b.name], `${kernel.name}:${entry} binding '${b.name}'`).toBeDefined();
+        expect(table.get(b.name), `${kernel.name}:${entry} binding '${b.name}'`).toBeDefined();
         // The declared dtype matches the WGSL element type where reflection tells it (u32 arrays).
         const wgslU32 = new RegExp(`var<storage,[^>]*>\\s*${b.name}\\s*:\\s*array<u32>`).test(kernel.code);
-        expect(table[b.name]!.dtype === 'u32', `${kernel.name} '${b.name}' dtype`).toBe(wgslU32);
+        expect(table.get(b.name)!.dtype === 'u32', `${kernel.name} '${b.name}' dtype`).toBe(wgslU32);
       }
     }
     // A shared table (optim) may declare bindings of sibling kernels; the others bind all they declare.
-    if (table !== OPTIM_BINDINGS) expect([...used].sort()).toEqual(Object.keys(table).sort());
+    if (table !== OPTIM_BINDINGS) expect([...used].sort()).toEqual([...table.names].sort());
+    for (const name of table.names) expect(table.get(name)!.text.length).toBeGreaterThan(0); // every entry parses
   });
 });
