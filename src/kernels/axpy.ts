@@ -1,7 +1,7 @@
 // axpy.ts — typed wrapper of shaders/axpy.wgsl: y ← alpha·x + y on the GPU.
 import axpyWgsl from '../../shaders/axpy.wgsl';
 import { workgroupWidth, type Kernel } from '../gpu/kernel';
-import { declareBindings } from '../gpu/declare';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { grid1d } from '../gpu/grid';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
@@ -10,7 +10,7 @@ import type { Scheduler } from '../gpu/scheduler';
 export const axpyKernel: Kernel = axpyWgsl;
 
 /** What axpy.wgsl expects: N f32 values each, in any shape. */
-export const AXPY_BINDINGS = /* @__PURE__ */ declareBindings({ x: '[>= N] f32', y: '[>= N] f32' });
+export const AXPY_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({ x: '[>= N] f32', y: '[>= N] f32' });
 
 /** Records y ← alpha·x + y. x and y must hold the same number of f32 values. */
 export function axpy(sched: Scheduler, alpha: number, x: GpuTensor, y: GpuTensor): void {

@@ -2,7 +2,7 @@
 // views (offsets and row strides in f32 elements). Used by the unfused LSTM of the benchmark.
 import elementwiseWgsl from '../../shaders/elementwise.wgsl';
 import type { Kernel } from '../gpu/kernel';
-import { declareBindings } from '../gpu/declare';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { grid1d } from '../gpu/grid';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
@@ -13,7 +13,7 @@ export const elementwiseKernel: Kernel = elementwiseWgsl;
 const WG = 64;
 
 /** What elementwise.wgsl expects: at least the elements each [rows, cols] view reaches (A, B, OUT). */
-export const ELEMENTWISE_BINDINGS = /* @__PURE__ */ declareBindings({ a: '[>= A] f32', b: '[>= B] f32', out: '[>= OUT] f32' });
+export const ELEMENTWISE_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({ a: '[>= A] f32', b: '[>= B] f32', out: '[>= OUT] f32' });
 
 /** A [rows, cols] view: element (r, c) at offset + r·ld + c. */
 export interface View {

@@ -4,7 +4,7 @@
 // along the long side. Mirrors gemmReference / colSumReference in src/reference/gemm.ts.
 import gemmWgsl from '../../shaders/gemm.wgsl';
 import type { Kernel } from '../gpu/kernel';
-import { declareBindings } from '../gpu/declare';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 
@@ -15,7 +15,7 @@ export const gemmKernel: Kernel = gemmWgsl;
  * What gemm.wgsl's entries expect of each binding: views into tensors, so at least the elements
  * the strided view reaches (A, B, C, BIAS for gemm; S, O for colsum). Checked before recording.
  */
-export const GEMM_BINDINGS = /* @__PURE__ */ declareBindings({
+export const GEMM_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
   a: '[>= A] f32', b: '[>= B] f32', bias: '[>= BIAS] f32', c: '[>= C] f32', src: '[>= S] f32', out: '[>= O] f32',
 });
 
@@ -58,7 +58,10 @@ export interface GemmArgs {
   label?: string;
 }
 
-const MAX_ROWS = 16;
+/** Most rows of C one workgroup computes (gemm.wgsl's MAX_ROWS, the bound of its tile.rows). */
+export function gemmMaxRows(): number {
+  return gemmKernel.constant('MAX_ROWS');
+}
 
 interface Strided {
   off: number;
@@ -121,7 +124,8 @@ export function planGemm(args: GemmArgs) {
   const [m, n] = swap ? [N, M] : [M, N];
   const [P, Q] = swap ? [{ off: B.off, rs: B.cs, cs: B.rs }, { off: A.off, rs: A.cs, cs: A.rs }] : [A, B];
   const tile = args.tile ?? chooseGemmTile(m, n);
-  if (!Number.isInteger(tile.rows) || tile.rows < 1 || tile.rows > MAX_ROWS) throw new Error(`${where}: tile.rows must be in 1..${MAX_ROWS}, got ${tile.rows}`);
+  const maxRows = gemmMaxRows();
+  if (!Number.isInteger(tile.rows) || tile.rows < 1 || tile.rows > maxRows) throw new Error(`${where}: tile.rows must be in 1..${maxRows}, got ${tile.rows}`);
   if (!Number.isInteger(tile.wg) || tile.wg < 1) throw new Error(`${where}: tile.wg must be a positive integer, got ${tile.wg}`);
   const uniforms = {
     m, n, k: K,

@@ -3,7 +3,7 @@
 // src/reference/losses.ts.
 import lossWgsl from '../../shaders/loss.wgsl';
 import type { Kernel } from '../gpu/kernel';
-import { declareBindings } from '../gpu/declare';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 
@@ -11,7 +11,7 @@ import type { Scheduler } from '../gpu/scheduler';
 export const lossKernel: Kernel = lossWgsl;
 
 /** What loss.wgsl expects: N outputs (of C classes for cross-entropy) in any shape, a [1] loss. */
-export const LOSS_BINDINGS = /* @__PURE__ */ declareBindings({
+export const LOSS_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
   out: '[>= N] f32', expected: '[>= N] f32', d_out: '[>= N] f32', loss: '[1] f32',
   logits: '[>= N*C] f32', labels: '[>= N] u32', d_logits: '[>= N*C] f32', ce_loss: '[1] f32',
 });

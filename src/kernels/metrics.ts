@@ -3,7 +3,7 @@
 // rollout's window/append steps. Nothing here waits on the GPU except readEvaluation.
 import metricsWgsl from '../../shaders/metrics.wgsl';
 import { workgroupWidth, type Kernel } from '../gpu/kernel';
-import { declareBindings } from '../gpu/declare';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { STORAGE_RW } from '../gpu/flags';
 import type { Binding, Scheduler } from '../gpu/scheduler';
 import { seriesDims, type SeriesView } from './windows';
@@ -20,7 +20,7 @@ const MAX_PARTIALS = 64;
  * outputs reaching element OUT, N predictions with P partial and 8 error sums, the
  * accumulator's slots up to ACC, and the rollout's history (at least T + 1) and input [1, T, F].
  */
-export const METRICS_BINDINGS = /* @__PURE__ */ declareBindings({
+export const METRICS_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
   src: '[>= R*S*C] f32', stats: '[4] f32', starts: '[>= N] u32', out: '[>= OUT] f32', pred: '[N] f32',
   partials: '[8P] f32', sums: '[8] f32', y: '[>= N] f32', acc: '[>= ACC] f32', labels: '[>= N] u32',
   hist: '[>= T+1] f32', x_in: '[1, T, F] f32',
@@ -45,10 +45,11 @@ export interface EvalBuffers {
 
 export function createEvalBuffers(sched: Scheduler, n: number): EvalBuffers {
   const numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(n / WG())));
+  const sumBytes = 4 * metricsKernel.constant('SUMS');
   return {
     pred: sched.createBuffer(4 * n, STORAGE_RW, 'eval.pred'),
-    sums: sched.createBuffer(32, STORAGE_RW, 'eval.sums'),
-    partials: sched.createBuffer(32 * numPartials, STORAGE_RW, 'eval.partials'),
+    sums: sched.createBuffer(sumBytes, STORAGE_RW, 'eval.sums'),
+    partials: sched.createBuffer(sumBytes * numPartials, STORAGE_RW, 'eval.partials'),
     numPartials,
     n,
   };

@@ -6,7 +6,7 @@ import adamWgsl from '../../shaders/adam.wgsl';
 import sgdWgsl from '../../shaders/sgd.wgsl';
 import gradNormWgsl from '../../shaders/grad_norm.wgsl';
 import { workgroupWidth, type Kernel } from '../gpu/kernel';
-import { declareBindings } from '../gpu/declare';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { grid1d } from '../gpu/grid';
 import { STORAGE_RW } from '../gpu/flags';
 import type { Binding, Scheduler } from '../gpu/scheduler';
@@ -31,7 +31,7 @@ const MAX_PARTIALS = 256;
  * What adam.wgsl, sgd.wgsl and grad_norm.wgsl expect: arena-sized buffers of N floats, a
  * [>= 1] scale, P partial sums and the clipper's [2] output. Checked before recording.
  */
-export const OPTIM_BINDINGS = /* @__PURE__ */ declareBindings({
+export const OPTIM_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
   params: '[N] f32', grads: '[N] f32', exp_avg: '[N] f32', exp_avg_sq: '[N] f32', momentum_buffer: '[N] f32',
   scale: '[>= 1] f32', partials: '[P] f32', out: '[2] f32',
 });

@@ -2,7 +2,7 @@
 // time-major). Offsets are in f32 elements.
 import permuteWgsl from '../../shaders/permute.wgsl';
 import type { Kernel } from '../gpu/kernel';
-import { declareBindings } from '../gpu/declare';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { grid1d } from '../gpu/grid';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
@@ -12,7 +12,7 @@ export const permuteKernel: Kernel = permuteWgsl;
 const WG = 64;
 
 /** What permute.wgsl expects: at least the N = a·bd·f elements after each offset (SRC, OUT). */
-export const PERMUTE_BINDINGS = /* @__PURE__ */ declareBindings({ src: '[>= SRC] f32', out: '[>= OUT] f32' });
+export const PERMUTE_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({ src: '[>= SRC] f32', out: '[>= OUT] f32' });
 
 export interface PermuteArgs {
   src: GpuTensor;

@@ -2,7 +2,7 @@
 // target series and minibatch gathering from a GPU-resident trajectory [R, S, C].
 import windowsWgsl from '../../shaders/windows.wgsl';
 import { workgroupWidth, type Kernel } from '../gpu/kernel';
-import { declareBindings } from '../gpu/declare';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { grid1d } from '../gpu/grid';
 import type { Binding, Scheduler } from '../gpu/scheduler';
 
@@ -14,7 +14,7 @@ export const windowsKernel: Kernel = windowsWgsl;
  * feature/target series of R·S·F and R·S values, window starts (at least K = offset + count),
  * and a minibatch x [B, T, F] with its targets or u32 labels. Checked before recording.
  */
-export const WINDOWS_BINDINGS = /* @__PURE__ */ declareBindings({
+export const WINDOWS_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
   src: '[>= R*S*C] f32', stats: '[4] f32', stats_in: '[4] f32', feat: '[R*S*F] f32', tgt: '[R*S] f32',
   feat_in: '[>= T*F] f32', tgt_in: '[>= T] f32', starts: '[>= K] u32', x: '[B, T, F] f32', y: '[>= B] f32',
   row_labels: '[>= 1] u32', labels: '[B] u32',

@@ -1,17 +1,13 @@
-// config.ts — the recurrent model's configuration, its PyTorch state_dict names and shapes,
-// and the checks that name a bad field or tensor before any GPU work.
-import { paramShapes, type RecurrentConfig } from '../reference/params';
-import { gateCount, type CellKind } from '../reference/cells';
+// config.ts — the recurrent model's configuration and the checks that name a bad field or
+// tensor before any GPU work.
+import type { RecurrentConfig } from '../reference/recurrent';
 import { formatShape } from '../gpu/tensor';
 import { requireInteger, requireObject, requireOneOf } from '../util/check';
+import { CELL_TYPES, type CellType } from './cells';
 
-/** The recurrent cell: Elman RNN with tanh, ReLU or no nonlinearity (identity), LSTM, or GRU (PyTorch's equations and gate orders). */
-export type CellType = CellKind;
+export { CELL_TYPES, type CellType } from './cells';
 /** Where the Linear head reads the hidden state: every step (out [B, T, O]) or the last step only (out [B, O]). */
 export type HeadMode = 'every-step' | 'last-step';
-
-/** Every CellType, for validation and help texts. */
-export const CELL_TYPES: readonly CellType[] = ['rnn_tanh', 'rnn_relu', 'rnn_identity', 'lstm', 'gru'];
 
 /** A stacked RNN / LSTM / GRU (batch-first, bias, no dropout) plus a Linear head. */
 export interface ModelConfig {
@@ -29,11 +25,16 @@ export interface ModelConfig {
   head: HeadMode;
 }
 
-/** Throws naming the field when the config is invalid. */
-export function validateModelConfig(config: ModelConfig): void {
+/** Throws naming the field when the cell or a size is invalid (what the parameter shapes need). */
+export function validateModelSizes(config: Pick<ModelConfig, 'cell' | 'inputSize' | 'hiddenSize' | 'numLayers' | 'outputSize'>): void {
   requireObject('config', config);
   requireOneOf('config.cell', config.cell, CELL_TYPES);
   for (const key of ['inputSize', 'hiddenSize', 'numLayers', 'outputSize'] as const) requireInteger(`config.${key}`, config[key], { min: 1 });
+}
+
+/** Throws naming the field when the config is invalid. */
+export function validateModelConfig(config: ModelConfig): void {
+  validateModelSizes(config);
   requireOneOf('config.head', config.head, ['every-step', 'last-step'] as const);
 }
 
@@ -47,16 +48,6 @@ export function referenceConfig(config: ModelConfig): RecurrentConfig {
     outputSize: config.outputSize,
     headOnLastStepOnly: config.head === 'last-step',
   };
-}
-
-/** G: 1 (RNN), 4 (LSTM), 3 (GRU). */
-export function gatesOf(cell: CellType): number {
-  return gateCount(cell);
-}
-
-/** state_dict name → shape, in state_dict order. */
-export function modelParamShapes(config: ModelConfig): Record<string, number[]> {
-  return paramShapes(referenceConfig(config));
 }
 
 /** Checks a tensor's shape; the error names it and both shapes. */

@@ -4,7 +4,7 @@
 // Δ̃ = (x_t − x_{t−1} − μΔ)/σΔ, where x_{−1} is `previous` or, without it, the raw Δ is 0.
 // Predictions: delta target x̂_{t+1} = x_t + σΔ·y_t + μΔ; value target x̂_{t+1} = σx·y_t + μx.
 import { recurrentForward } from './recurrent';
-import type { Params, RecurrentConfig } from './params';
+import type { Params, RecurrentConfig } from './recurrent';
 
 /** The model, its normalisation and the samples streamReference runs. */
 export interface StreamReferenceInput {

@@ -18,29 +18,28 @@
 // before any GPU work (forecaster-input.ts).
 import type { Scheduler } from '../gpu/scheduler';
 import { Lifetime } from '../gpu/lifetime';
-import { GpuWindows, type GpuTrajectory } from '../data/gpu-data';
+import type { GpuTrajectory, GpuWindows } from '../data/gpu-data';
 import { planWindows, type WindowPlan } from '../data/windows';
 import type { Evaluation } from '../kernels/metrics';
 import { optimizerConfig } from '../kernels/optim';
-import { RecurrentModel } from '../model/recurrent-model';
+import type { RecurrentModel } from '../model/recurrent-model';
 import type { ModelConfig } from '../model/config';
 import { decodeModelFile } from '../model/weights';
-import { recurrentModelHandle, type ModelHandle } from './model-handle';
+import type { ModelHandle } from './model-handle';
 import { CELL_KINDS, forecastFeatures } from './plan';
 import { parseSchedule } from './schedule';
-import { Trainer, type EpochReport } from './trainer';
+import type { EpochReport, Trainer } from './trainer';
+import { createTrainingSession, createWindows, type TrainingSession } from './session';
 import {
   describeSeries, finiteSamples, forecasterMetadata, gpuSeries, isTrajectory, readForecasterFile, resolveOptions, TRAINING_KEYS,
   type ForecasterOptions, type ForecasterTraining, type ForecastSeries,
 } from './forecaster-input';
 import { evaluateForecast, rollout, rolloutSpan } from './evaluate';
-import { describeValue, requireInteger, requireObject } from '../util/check';
 import { StreamSet, checkStreamOptions, type ForecastStream, type StreamOptions } from './stream';
+import { describeValue, requireInteger, requireObject } from '../util/check';
 
 export type { ForecasterOptions, ForecasterTraining, ForecastSeries } from './forecaster-input';
 export type { ForecastStream, StreamOptions } from './stream';
-
-const EVAL_BATCH = 256;
 
 /** The model a Forecaster with these options trains: one output, the head on the last step. */
 function modelConfigOf(o: Required<ForecasterOptions>): ModelConfig {
@@ -62,16 +61,13 @@ export class Forecaster {
     readonly options: Readonly<Required<ForecasterOptions>>,
     private readonly data: GpuTrajectory,
     private readonly windows: GpuWindows,
-    /** The underlying model (PyTorch state_dict names: getParameters(), toSafetensors()). */
-    readonly model: RecurrentModel,
-    private readonly handle: ModelHandle,
-    private readonly trainer: Trainer,
+    private readonly session: TrainingSession,
     private readonly ownsSeries: boolean,
     /** Loaded without a series: only forecast() (and save()) make sense. */
     private readonly inferenceOnly: boolean,
     series: ForecastSeries,
   ) {
-    this.lifetime = new Lifetime('Forecaster', 'destroy', [sched.lifetime, model.lifetime]);
+    this.lifetime = new Lifetime('Forecaster', 'destroy', [sched.lifetime, session.model.lifetime]);
     this.seriesLifetime = !ownsSeries && isTrajectory(series) ? series.lifetime : null;
   }
 
@@ -107,28 +103,36 @@ export class Forecaster {
     const source = describeSeries(series);
     if (source.trajectory) sched.requireTensor('Forecaster', 'series', source.trajectory.tensor);
     const plan = planWindows({ rows: source.rows, samples: source.samples, seq: o.seq, kind: 'next', trainFraction: o.trainFraction });
-    const features = forecastFeatures(o.target);
     const data = gpuSeries(sched, source);
-    const owned: { destroy(): void }[] = [];
+    let windows: GpuWindows | null = null;
     try {
-      const windows = new GpuWindows(sched, data, plan, features);
-      owned.push(windows);
-      const model = await RecurrentModel.create(sched, modelConfigOf(o), { seed: o.seed, maxWorkspaces: 6 });
-      const handle = recurrentModelHandle(model);
-      owned.push(handle);
-      const trainer = new Trainer(sched, handle, windows, {
-        epochs: o.maxEpochs, batch: o.batch, lr: o.lr, schedule: parseSchedule('constant'), optimizer: optimizerConfig(o.optimizer, { lr: o.lr }),
-        clip: o.clip, seed: o.seed, tbptt: null, loss: 'mse', classes: 0, evalBatch: EVAL_BATCH, logEvery: 1,
+      windows = await createWindows(sched, data, plan, forecastFeatures(o.target), fixedStats ?? undefined);
+      const session = await createTrainingSession(sched, windows, {
+        model: modelConfigOf(o),
+        training: {
+          epochs: o.maxEpochs, batch: o.batch, lr: o.lr, schedule: parseSchedule('constant'), optimizer: optimizerConfig(o.optimizer, { lr: o.lr }),
+          clip: o.clip, seed: o.seed, tbptt: null, loss: 'mse', classes: 0, logEvery: 1,
+        },
       });
-      owned.push(trainer);
-      await trainer.prepare();
-      windows.recordSetup(fixedStats ?? undefined);
-      return new Forecaster(sched, o, data, windows, model, handle, trainer, source.owned, inferenceOnly, series);
+      return new Forecaster(sched, o, data, windows, session, source.owned, inferenceOnly, series);
     } catch (e) {
-      for (const part of owned.reverse()) part.destroy();
+      windows?.destroy();
       if (source.owned) data.destroy();
       throw e;
     }
+  }
+
+  /** The underlying RecurrentModel (PyTorch state_dict names: getParameters(), toSafetensors()). */
+  get model(): RecurrentModel {
+    return this.session.model;
+  }
+
+  private get trainer(): Trainer {
+    return this.session.trainer;
+  }
+
+  private get handle(): ModelHandle {
+    return this.session.handle;
   }
 
   /** The window split: starts, counts, and the normalisation span. */
@@ -252,8 +256,7 @@ export class Forecaster {
   destroy(): void {
     if (!this.lifetime.end()) return;
     this.streams.freeAll();
-    this.trainer.destroy();
-    this.handle.destroy();
+    this.session.destroy();
     this.windows.destroy();
     if (this.ownsSeries) this.data.destroy();
   }
