@@ -8,6 +8,7 @@
 // for bit as if it had not stopped. A non-finite loss, seen where the losses are read back
 // anyway, throws TrainingDivergedError.
 import type { Scheduler } from '../gpu/scheduler';
+import { Lifetime } from '../gpu/lifetime';
 import type { GpuTensor } from '../gpu/tensor';
 import { STORAGE_RW } from '../gpu/flags';
 import { GpuOptimizer, GradClipper, stateNames, type OptimizerConfig } from '../kernels/optim';
@@ -102,6 +103,8 @@ const SLOTS = 8; // acc: train (Σ, n | Σce, correct, n) at 0, test at 4
 
 /** Trains one model on GPU-resident windows: each step (gather, forward, loss, backward, clip, optimizer) is one submit; losses accumulate on the GPU and are read back every `logEvery` epochs. The same seed on the same adapter gives the same run, and a run resumed from a checkpoint continues bit for bit. */
 export class Trainer {
+  /** Alive until destroy() (and while its scheduler, model and windows are). */
+  readonly lifetime: Lifetime;
   /** The fused optimizer over the model's arena. */
   readonly optimizer: GpuOptimizer;
   /** Global-norm gradient clipping (factor 1 without `clip`). */
@@ -130,6 +133,8 @@ export class Trainer {
     /** How it trains. */
     readonly opts: TrainerOptions,
   ) {
+    this.lifetime = new Lifetime('Trainer', 'destroy', [sched.lifetime, data.lifetime, ...(model.lifetime ? [model.lifetime] : [])]);
+    this.lifetime.check('new');
     this.optimizer = new GpuOptimizer(sched, model.arena, opts.optimizer);
     this.clipper = new GradClipper(sched, model.arena.grads, model.arena.floats, opts.clip);
     this.acc = sched.createTensor([SLOTS], 'f32', 'loss sums', new Float32Array(SLOTS));
@@ -143,6 +148,7 @@ export class Trainer {
 
   /** Compiles every kernel the training step uses (await once before train()). */
   async prepare(): Promise<void> {
+    this.lifetime.check('prepare');
     await Promise.all([this.model.prepare(), this.optimizer.prepare(), this.clipper.prepare(), this.data.prepare(), this.sched.prepare(metricsKernel)]);
   }
 
@@ -191,6 +197,7 @@ export class Trainer {
    * Throws TrainingDivergedError when a loss read back is not finite.
    */
   async train(toEpoch: number, onEpoch?: (r: EpochReport) => unknown, control?: TrainControl): Promise<'done' | 'stopped'> {
+    this.lifetime.check('train');
     if (toEpoch > this.opts.epochs) throw new Error(`train: toEpoch ${toEpoch} exceeds the configured ${this.opts.epochs} epochs`);
     const B = this.full.batch;
     const nFull = Math.floor(this.data.trainCount / B);
@@ -262,6 +269,7 @@ export class Trainer {
    * those sums are not finite.
    */
   async snapshot(): Promise<{ params: Record<string, Float32Array>; optimizer: Record<string, Record<string, Float32Array>>; progress: TrainerProgress }> {
+    this.lifetime.check('snapshot');
     const params = await this.model.arena.read('params');
     const flat = await this.optimizer.readState();
     const optimizer: Record<string, Record<string, Float32Array>> = {};
@@ -280,6 +288,7 @@ export class Trainer {
 
   /** Restores a snapshot (weights, optimizer state, epoch, step, history; mid-epoch: batch and loss sums). */
   restore(params: Record<string, ArrayLike<number>>, optimizer: Record<string, Record<string, ArrayLike<number>>>, progress: TrainerProgress): void {
+    this.lifetime.check('restore');
     const batch = progress.batch ?? 0;
     if (!Number.isInteger(batch) || batch < 0 || batch >= this.batchesPerEpoch) throw new Error(`restore: batch must be an integer in [0, ${this.batchesPerEpoch - 1}], got ${batch}`);
     if (batch > 0 && progress.lossSums?.length !== SLOTS) throw new Error(`restore: a mid-epoch restore (batch ${batch}) needs the ${SLOTS} loss sums`);
@@ -305,9 +314,9 @@ export class Trainer {
     this.history.push(...progress.history);
   }
 
-  /** Submits what is recorded, then frees the trainer's buffers (not the model's or the data's). Idempotent. */
+  /** Frees the batches, optimizer, clipper and loss buffers (not the model or data). Idempotent. */
   destroy(): void {
-    this.sched.submit(); // recorded work may still use the buffers below
+    if (!this.lifetime.end()) return;
     for (const b of [this.full, this.last, this.evalBuf]) if (b) this.data.destroyBatch(b);
     this.optimizer.destroy();
     this.clipper.destroy();
