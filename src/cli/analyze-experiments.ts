@@ -4,7 +4,7 @@
 // long-memory RNN, LSTM and GRU against T (src/analysis/long-memory.ts). --quick: small sizes.
 import { join } from 'node:path';
 import type { Scheduler } from '../gpu/scheduler';
-import { writeFileAtomic } from '../train/node/checkpoint';
+import { writeFileAtomic } from '../io/atomic-file';
 import { rhoSweep } from '../analysis/rho-sweep';
 import { longMemoryExperiment } from '../analysis/long-memory';
 import { renderLongMemoryFigure, renderRhoSweepFigure } from '../report/dynamics-figure';

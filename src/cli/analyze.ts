@@ -3,12 +3,12 @@
 // --out DIR/analysis.json and analysis.svg; or one of the two gradient experiments
 // (--experiment rho-sweep | long-memory) as DIR/<experiment>.json and .svg. Every flag is
 // checked before any GPU work; progress goes to stderr.
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, type FlagSpec } from './args';
 import { init } from '../gpu/device';
 import { Scheduler } from '../gpu/scheduler';
-import { checkWritableDir } from '../train/node/run';
-import { writeFileAtomic } from '../train/node/checkpoint';
+import { checkWritableDir, writeFileAtomic } from '../io/atomic-file';
 import { analyzeModel } from '../analysis/analyze';
 import { analysisJson } from '../analysis/report';
 import { renderAnalysisFigure } from '../report/dynamics-figure';
@@ -109,7 +109,8 @@ async function analyzeSource(sched: Scheduler, src: AnalysisSource, args: Record
 export async function runAnalyze(argv: string[]): Promise<number> {
   const { args, outDir } = resolveAnalyzeArgs(argv);
   if (args.model !== undefined) await savedModelPlan(args.model as string, args.dataset as string | undefined); // file, config and data errors before the GPU
-  await checkWritableDir(outDir);
+  await checkWritableDir(outDir, `--out ${outDir}`);
+  await mkdir(outDir, { recursive: true });
   const ctx = await init({ adapter: args.adapter as string | undefined });
   const sched = new Scheduler(ctx);
   try {

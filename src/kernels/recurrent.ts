@@ -7,6 +7,7 @@ import type { Kernel } from '../gpu/kernel';
 import type { Scheduler, Binding } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import type { UniformValues } from '../gpu/uniforms';
+import type { BindingDeclarations } from '../gpu/declare';
 import { gemm } from './gemm';
 
 /** How a recurrent layer's time loop runs: one dispatch per step, or one persistent dispatch per layer (chosen per shape by pickVariant()). */
@@ -33,28 +34,6 @@ export interface StepRange {
 export interface RecurrentRun extends StepRange {
   variant: RecurrentVariant;
   tile?: RecurrentTile;
-}
-
-/** What every backward wrapper also takes: where to record d loss / d state for gradient norms. */
-export interface StateGradRecord {
-  /** [T, B, S, H] (S = 2 for LSTM: h then c; else 1): filled for rows tBegin..tEnd-1 when given. */
-  dstate?: GpuTensor | null;
-}
-
-const placeholders = new WeakMap<Scheduler, GPUBuffer>();
-
-/**
- * The buffer bound as dstate when no gradient norms are recorded (never written then). Its own
- * small buffer, since WebGPU forbids binding one buffer to two writable bindings of a dispatch.
- */
-export function dstateBinding(sched: Scheduler, dstate: GpuTensor | null | undefined): Binding {
-  if (dstate) return dstate;
-  let buffer = placeholders.get(sched);
-  if (!buffer) {
-    buffer = sched.createBuffer(16, undefined, 'dstate placeholder');
-    placeholders.set(sched, buffer);
-  }
-  return buffer;
 }
 
 const pow2AtLeast = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
@@ -109,11 +88,38 @@ function checkRange(where: string, r: StepRange): void {
   }
 }
 
+/** What every backward wrapper also takes: where to record d loss / d state for gradient norms. */
+export interface StateGradRecord {
+  /** [T, B, S, H] (S = 2 for LSTM: h then c; else 1): filled for rows tBegin..tEnd-1 when given. */
+  dstate?: GpuTensor | null;
+}
+
+const placeholders = new WeakMap<Scheduler, GPUBuffer>();
+
+/**
+ * The dstate binding of a backward wrapper, and whether it is a stand-in: the tensor when
+ * gradient norms are recorded, else a small buffer of its own (never written: keep_dstate is
+ * 0), since WebGPU forbids one buffer in two writable bindings of a dispatch.
+ */
+export function dstateBinding(sched: Scheduler, dstate: GpuTensor | null | undefined): { binding: Binding; standIn: boolean } {
+  if (dstate) return { binding: dstate, standIn: false };
+  let buffer = placeholders.get(sched);
+  if (!buffer) {
+    buffer = sched.createBuffer(16, undefined, 'dstate placeholder');
+    placeholders.set(sched, buffer);
+  }
+  return { binding: buffer, standIn: true };
+}
+
 export interface RecordStepsArgs {
   kernel: Kernel;
   range: StepRange;
   variant: RecurrentVariant;
   bindings: Readonly<Record<string, Binding>>;
+  /** The cell wrapper's declared binding shapes, over T = seqLen, B = batch, H = hidden. */
+  shapes: BindingDeclarations;
+  /** Bindings given a stand-in this run does not read (dy without a gradient from above). */
+  standIns?: readonly string[];
   /** Hidden units one invocation covers (grid x = ⌈H / (units·wg)⌉). */
   units: number;
   /** Cell-specific uniforms beyond batch, hidden, t_begin, t_end, has_dy. */
@@ -159,9 +165,11 @@ function recordSteps(sched: Scheduler, a: RecordStepsArgs, direction: 'forward' 
   const tile = resolveTile(sched, where, a, width);
   const { batch, hidden, tBegin, tEnd } = a.range;
   const base = { batch, hidden, has_dy: a.hasDy ? 1 : 0, keep_dstate: a.keepDstate ? 1 : 0, ...a.extraUniforms };
+  const shapes = { declared: a.shapes, dims: { T: a.range.seqLen, B: batch, H: hidden }, standIns: a.standIns };
   if (a.variant === 'persistent') {
     sched.dispatch(a.kernel, `${direction}_seq`, {
       bindings: a.bindings,
+      shapes,
       uniforms: { ...base, t_begin: tBegin, t_end: tEnd },
       workgroups: [Math.ceil(batch / tile.rows), 1, 1],
       overrides: { ROWS: tile.rows, WG: tile.wg, TILE: persistentTileFloats(tile.rows, width) },
@@ -173,6 +181,7 @@ function recordSteps(sched: Scheduler, a: RecordStepsArgs, direction: 'forward' 
     const t = direction === 'forward' ? tBegin + i : tEnd - 1 - i;
     sched.dispatch(a.kernel, `${direction}_step`, {
       bindings: a.bindings,
+      shapes,
       uniforms: { ...base, t_begin: t, t_end: tEnd },
       workgroups,
       overrides: { ROWS: tile.rows, WG: tile.wg },

@@ -3,6 +3,7 @@
 // layer (see recurrent.ts). Mirrors src/reference/cells.ts (rnn_*).
 import rnnWgsl from '../../shaders/rnn.wgsl';
 import type { Kernel } from '../gpu/kernel';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
@@ -22,6 +23,12 @@ function actCode(a: RnnActivation): number {
   return code;
 }
 
+/** What the entries expect of each binding (T = seqLen, B = batch, H = hidden); checked before recording. */
+export const RNN_FORWARD_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({ gx: '[T, B, H] f32', w_hh: '[H, H] f32', b_hh: '[H] f32', hseq: '[T+1, B, H] f32' });
+export const RNN_BACKWARD_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
+  w_hh_b: '[H, H] f32', hseq_b: '[T+1, B, H] f32', dy: '[T, B, H] f32', dgates: '[T, B, H] f32', dh_carry: '[B, H] f32', dstate: '[T, B, H] f32',
+});
+
 export interface RnnForwardArgs extends RecurrentRun {
   /** [T, B, H] input projection incl. b_ih. */
   gx: GpuTensor;
@@ -40,6 +47,7 @@ export function rnnForward(sched: Scheduler, a: RnnForwardArgs): void {
     variant: a.variant,
     units: 4,
     bindings: { gx: a.gx, w_hh: a.wHh, b_hh: a.bHh, hseq: a.hseq },
+    shapes: RNN_FORWARD_BINDINGS,
     extraUniforms: { act: actCode(a.activation) },
     tile: a.tile,
   });
@@ -58,6 +66,7 @@ export interface RnnBackwardArgs extends RecurrentRun, StateGradRecord {
 }
 
 export function rnnBackward(sched: Scheduler, a: RnnBackwardArgs): void {
+  const dstate = dstateBinding(sched, a.dstate);
   recordBackwardSteps(
     sched,
     {
@@ -65,10 +74,12 @@ export function rnnBackward(sched: Scheduler, a: RnnBackwardArgs): void {
       range: a,
       variant: a.variant,
       units: 4,
-      bindings: { w_hh_b: a.wHh, hseq_b: a.hseq, dy: a.dy ?? a.hseq, dgates: a.dgates, dh_carry: a.dhCarry, dstate: dstateBinding(sched, a.dstate) },
+      bindings: { w_hh_b: a.wHh, hseq_b: a.hseq, dy: a.dy ?? a.hseq, dgates: a.dgates, dh_carry: a.dhCarry, dstate: dstate.binding },
+      shapes: RNN_BACKWARD_BINDINGS,
+      standIns: [...(a.dy ? [] : ['dy']), ...(dstate.standIn ? ['dstate'] : [])],
+      keepDstate: !dstate.standIn,
       extraUniforms: { act: actCode(a.activation) },
       hasDy: a.dy !== null,
-      keepDstate: Boolean(a.dstate),
       tile: a.tile,
     },
     { dgHid: a.dgates, wHh: a.wHh, dhCarry: a.dhCarry },

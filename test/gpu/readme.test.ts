@@ -50,6 +50,10 @@ const EXPECT: Record<string, (printed: unknown[][]) => void> = {
     expect(p[0]).toEqual([40, expect.any(Number), 4 * 8 * 8]);
     expect(p[0]![1]).toBeGreaterThan(0);
   },
+  recovery: (p) => {
+    expect(p[0]).toEqual(['destroyed']);
+    expect(p[1]).toEqual([true]);
+  },
   dynamics: (p) => {
     expect(p[0]).toEqual(['unstable', true]);
     expect(p[1]).toEqual([30, true]);
@@ -59,7 +63,7 @@ const EXPECT: Record<string, (printed: unknown[][]) => void> = {
 
 describe('README examples', () => {
   const found = examples();
-  it('has the five examples this test knows', () => {
+  it('has the six examples this test knows', () => {
     expect(found).toHaveLength(Object.keys(EXPECT).length);
   });
   Object.entries(EXPECT).forEach(([name, check], k) => {
