@@ -4,6 +4,7 @@
 // src/reference/jacobian.ts.
 import kernelWgsl from '../../shaders/jacobian.wgsl';
 import type { Kernel } from '../gpu/kernel';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { grid1d } from '../gpu/grid';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
@@ -15,6 +16,15 @@ import { requireInteger, requireOneOf } from '../util/check';
 /** shaders/jacobian.wgsl reflected at build time (entry points state_jacobian, input_jacobian). */
 export const jacobianKernel: Kernel = kernelWgsl;
 const WG = 64;
+/**
+ * What jacobian.wgsl expects (G gates, H hidden, I inputs, B batch, E = t_begin + steps, K kept
+ * gates, M steps, N = S·H): views with at least these many values.
+ */
+export const JACOBIAN_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
+  w_hh: '[>= G*H*H] f32', w_ih: '[>= G*H*I] f32', hseq: '[>= (E+1)*B*H] f32', cseq: '[>= (E+1)*B*H] f32',
+  gates: '[>= E*B*K*H] f32', jac: '[>= M*B*N*N] f32', kin: '[>= M*B*N*I] f32',
+});
+
 /** The shader's `cell` uniform (see its header). */
 const JACOBIAN_CELL_CODE: Readonly<Record<CellKind, number>> = { rnn_tanh: 0, rnn_relu: 1, rnn_identity: 2, lstm: 3, gru: 4 };
 
@@ -92,8 +102,12 @@ export function recordInputJacobians(sched: Scheduler, a: JacobianArgs, out: Gpu
 }
 
 function dispatch(sched: Scheduler, a: JacobianArgs, entry: string, outputs: Record<string, GpuTensor>, count: number): void {
+  const spec = cellSpec(a.cell);
+  const dims = { G: spec.gates, H: a.hidden, I: a.inputs, B: a.batch, E: a.tBegin + a.steps, K: spec.keptGates, M: a.steps, N: stateMultiplier(a.cell) * a.hidden };
+  const standIns = [...(a.cseq ? [] : ['cseq']), ...(a.gates ? [] : ['gates'])];
   sched.dispatch(jacobianKernel, entry, {
     bindings: { w_hh: a.wHh, w_ih: a.wIh, hseq: a.hseq, cseq: a.cseq ?? a.hseq, gates: a.gates ?? a.hseq, ...outputs },
+    shapes: { declared: JACOBIAN_BINDINGS, dims, standIns },
     uniforms: { batch: a.batch, hidden: a.hidden, inputs: a.inputs, t_begin: a.tBegin, steps: a.steps, cell: JACOBIAN_CELL_CODE[a.cell] },
     workgroups: grid1d(count, WG, sched.device.limits.maxComputeWorkgroupsPerDimension),
     overrides: { WG },

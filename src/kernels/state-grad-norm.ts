@@ -4,6 +4,7 @@
 // Mirrors batchMeanNorms in src/reference/grad-norms.ts.
 import kernelWgsl from '../../shaders/state_grad_norm.wgsl';
 import type { Kernel } from '../gpu/kernel';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { grid1d } from '../gpu/grid';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
@@ -11,6 +12,11 @@ import type { Scheduler } from '../gpu/scheduler';
 /** shaders/state_grad_norm.wgsl (entry point step_norms). */
 export const stateGradNormKernel: Kernel = kernelWgsl;
 const WG = 64;
+
+/** What state_grad_norm.wgsl expects (T steps, B batch, S slots, H hidden, O the norms' element offset). */
+export const STATE_GRAD_NORM_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
+  dstate: '[>= T*B*S*H] f32', norms: '[>= O+S*T] f32',
+});
 
 /** Sizes, the recorded dstate and where the [S, T] norms go. */
 export interface StateGradNormArgs {
@@ -39,6 +45,7 @@ export function recordStateGradNorms(sched: Scheduler, a: StateGradNormArgs): vo
   if (numel(a.norms.shape) < a.outOffset + S * T) throw new Error(`state grad norms: norms (${a.norms.label}) has ${numel(a.norms.shape)} elements, needs ${a.outOffset + S * T}`);
   sched.dispatch(stateGradNormKernel, 'step_norms', {
     bindings: { dstate: a.dstate, norms: a.norms },
+    shapes: { declared: STATE_GRAD_NORM_BINDINGS, dims: { T, B, S, H, O: a.outOffset } },
     uniforms: { batch: B, hidden: H, slots: S, steps: T, t_begin: a.tBegin, out_offset: a.outOffset },
     workgroups: grid1d(S * T, WG, sched.device.limits.maxComputeWorkgroupsPerDimension),
     overrides: { WG },
