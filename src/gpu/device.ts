@@ -11,12 +11,12 @@ export type { AdapterKind, GpuContext } from './context';
 export interface InitOptions {
   /** 'lavapipe', 'swiftshader', 'hardware', or a substring of the adapter's name. Default: env SPRINGLOOP_ADAPTER, else best found. */
   adapter?: string;
-  /** Features to request when the adapter has them (e.g. 'timestamp-query'). */
+  /** Features to request when the adapter has them (e.g. 'timestamp-query'). Default ['timestamp-query', 'subgroups']. */
   optionalFeatures?: GPUFeatureName[];
 }
 
-/** Requested when the adapter has them: timestamps for benchmarks. */
-const DEFAULT_OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query'];
+/** Requested when the adapter has them: timestamps for benchmarks; subgroups for the kernels that share loads through subgroup broadcasts (src/gpu/subgroups.ts). */
+const DEFAULT_OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query', 'subgroups' as GPUFeatureName];
 
 /** What init() says in Node when the optional peer dependency 'webgpu' is not installed. */
 const NODE_BINDING_MISSING =

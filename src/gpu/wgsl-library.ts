@@ -2,6 +2,7 @@
 // by name, for kernels defined at run time (the build finds shaders/lib/ by itself; a unit
 // test checks that every file there is listed here).
 import { source as activations } from '../../shaders/lib/activations.wgsl';
+import { source as gemmTile } from '../../shaders/lib/gemm_tile.wgsl';
 import { source as grid } from '../../shaders/lib/grid.wgsl';
 import { source as optimGrad } from '../../shaders/lib/optim_grad.wgsl';
 import { source as recurrentBackward } from '../../shaders/lib/recurrent_backward.wgsl';
@@ -13,10 +14,11 @@ import { source as stateGrad } from '../../shaders/lib/state_grad.wgsl';
 /**
  * springloop's WGSL helpers by include name (`//!include "activations"`), as text:
  * `activations` (sigmoid/tanh), `grid` (flat invocation index), `optim_grad`, `reduce`
- * (workgroup sums) and the recurrent-kernel building blocks. `defineKernel()`'s default library.
+ * (workgroup sums), the GEMM tile (`gemm_tile`) and the recurrent-kernel building blocks. `defineKernel()`'s default library.
  */
 export const WGSL_LIBRARY: Readonly<Record<string, string>> = {
   activations,
+  gemm_tile: gemmTile,
   grid,
   optim_grad: optimGrad,
   recurrent_backward: recurrentBackward,

@@ -1,15 +1,30 @@
 // gemm.ts — typed wrapper of shaders/gemm.wgsl: C = op(A)·op(B) (+ bias) (+ C) on row-major
 // views into GPU tensors, and column sums (bias gradients). Transposes become strides; when C
 // has few columns and many rows the problem is solved as Cᵀ = op(B)ᵀ·op(A)ᵀ so the lanes run
-// along the long side. Mirrors gemmReference / colSumReference in src/reference/gemm.ts.
+// along the long side. Two implementations of the same product ('plain': gemm.wgsl;
+// 'subgroups': gemm_subgroups.wgsl, rows of A shared through subgroup broadcasts), chosen by
+// the caller (src/model/kernel-paths.ts per adapter). Mirrors gemmReference / colSumReference
+// in src/reference/gemm.ts.
 import gemmWgsl from '../../shaders/gemm.wgsl';
+import gemmSubgroupsWgsl from '../../shaders/gemm_subgroups.wgsl';
 import type { Kernel } from '../gpu/kernel';
 import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
+import { subgroupWidth } from '../gpu/subgroups';
 
 /** shaders/gemm.wgsl, reflected at build time. */
 export const gemmKernel: Kernel = gemmWgsl;
+/** shaders/gemm_subgroups.wgsl (needs the 'subgroups' feature), reflected at build time. */
+export const gemmSubgroupsKernel: Kernel = gemmSubgroupsWgsl;
+
+/** Which GEMM implementation runs: 'plain' (gemm.wgsl) or 'subgroups' (gemm_subgroups.wgsl, where the device has subgroups). */
+export type GemmPath = 'plain' | 'subgroups';
+
+/** The kernels a GEMM on `path` dispatches (prepare these): gemm.wgsl always (column sums), gemm_subgroups.wgsl for 'subgroups'. */
+export function gemmKernelsFor(path: GemmPath): Kernel[] {
+  return path === 'subgroups' ? [gemmKernel, gemmSubgroupsKernel] : [gemmKernel];
+}
 
 /**
  * What gemm.wgsl's entries expect of each binding: views into tensors, so at least the elements
@@ -54,6 +69,8 @@ export interface GemmArgs {
   accumulate?: boolean;
   /** Overrides the automatic tile choice (benchmarks). */
   tile?: GemmTile;
+  /** Implementation. Default 'plain'; 'subgroups' needs a device with subgroups (subgroupWidth()). */
+  path?: GemmPath;
   /** Names the operation in errors, e.g. 'weight_ih_l0 grad'. */
   label?: string;
 }
@@ -91,16 +108,26 @@ function checkView(where: string, name: string, v: MatrixView): Strided {
  * shapes): 16 rows × 16 lanes is best or within 10% everywhere; wider workgroups leave
  * whole SIMD rows idle on narrow outputs, and 32 rows spill without gaining.
  */
-export function chooseGemmTile(m: number, n: number): GemmTile {
+export function chooseGemmTile(m: number, n: number, broadcastWidth = 1): GemmTile {
   const lanes = Math.ceil(n / 4);
   const wg = Math.min(16, 8 * Math.ceil(lanes / 8));
   const rows = m >= 64 ? 16 : m >= 16 ? 8 : 4;
-  return { rows, wg };
+  return { rows: Math.max(rows, broadcastWidth), wg };
 }
 
-/** Uniforms, workgroup counts and overrides of one gemm dispatch (exported for tests and benchmarks). */
-export function planGemm(args: GemmArgs) {
+/** The broadcast width of the 'subgroups' path on this device; throws when it has no subgroups. */
+function broadcastWidth(sched: Scheduler, where: string, path: GemmPath): number {
+  if (path !== 'subgroups') return 1;
+  const width = subgroupWidth(sched);
+  if (width === null) throw new Error(`${where}: path 'subgroups' needs a device with the 'subgroups' feature (this one has none); use path 'plain'`);
+  return width;
+}
+
+/** Uniforms, workgroup counts and overrides of one gemm dispatch; `width` is the 'subgroups' path's broadcast width SG (exported for tests and benchmarks). */
+export function planGemm(args: GemmArgs, width = 1) {
   const where = `gemm${args.label ? ` (${args.label})` : ''}`;
+  const path = args.path ?? 'plain';
+  if (path !== 'plain' && path !== 'subgroups') throw new Error(`${where}: path must be 'plain' or 'subgroups', got ${String(path)}`);
   const a = checkView(where, 'A', args.a);
   const b = checkView(where, 'B', args.b);
   const c = checkView(where, 'C', args.c);
@@ -123,10 +150,13 @@ export function planGemm(args: GemmArgs) {
   const swap = N < 16 && M > N;
   const [m, n] = swap ? [N, M] : [M, N];
   const [P, Q] = swap ? [{ off: B.off, rs: B.cs, cs: B.rs }, { off: A.off, rs: A.cs, cs: A.rs }] : [A, B];
-  const tile = args.tile ?? chooseGemmTile(m, n);
+  const sg = path === 'subgroups' ? width : 1;
+  const tile = args.tile ?? chooseGemmTile(m, n, sg);
   const maxRows = gemmMaxRows();
   if (!Number.isInteger(tile.rows) || tile.rows < 1 || tile.rows > maxRows) throw new Error(`${where}: tile.rows must be in 1..${maxRows}, got ${tile.rows}`);
+  if (tile.rows % sg !== 0) throw new Error(`${where}: tile.rows must be a multiple of the subgroup broadcast width ${sg} on path 'subgroups', got ${tile.rows}`);
   if (!Number.isInteger(tile.wg) || tile.wg < 1) throw new Error(`${where}: tile.wg must be a positive integer, got ${tile.wg}`);
+  if (tile.wg % sg !== 0) throw new Error(`${where}: tile.wg must be a multiple of the subgroup broadcast width ${sg} on path 'subgroups', got ${tile.wg}`);
   const uniforms = {
     m, n, k: K,
     a_off: P.off, a_rs: P.rs, a_cs: P.cs,
@@ -137,16 +167,17 @@ export function planGemm(args: GemmArgs) {
     accumulate: args.accumulate ? 1 : 0,
   };
   const workgroups = [Math.ceil(n / (4 * tile.wg)), Math.ceil(m / tile.rows), 1] as const;
-  return { uniforms, workgroups, overrides: { ROWS: tile.rows, WG: tile.wg }, swapped: swap };
+  const overrides: Record<string, number> = path === 'subgroups' ? { ROWS: tile.rows, WG: tile.wg, SG: sg } : { ROWS: tile.rows, WG: tile.wg };
+  return { uniforms, workgroups, overrides, swapped: swap, kernel: path === 'subgroups' ? gemmSubgroupsKernel : gemmKernel };
 }
 
 /** Records C = op(A)·op(B) (+ bias) (+ C). Validates shapes before recording anything. */
 export function gemm(sched: Scheduler, args: GemmArgs): void {
-  const plan = planGemm(args);
+  const plan = planGemm(args, broadcastWidth(sched, `gemm${args.label ? ` (${args.label})` : ''}`, args.path ?? 'plain'));
   const swap = plan.swapped;
   const [first, second] = swap ? [args.b, args.a] : [args.a, args.b];
   const dims = { A: viewEnd(first), B: viewEnd(second), C: viewEnd(args.c), BIAS: (args.bias?.offset ?? 0) + args.c.cols };
-  sched.dispatch(gemmKernel, 'gemm', {
+  sched.dispatch(plan.kernel, 'gemm', {
     bindings: {
       a: first.tensor,
       b: second.tensor,

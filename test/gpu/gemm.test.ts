@@ -1,9 +1,11 @@
-// gemm.test.ts — shaders/gemm.wgsl against the float64 reference on awkward shapes: 1, primes,
-// sizes that are not multiples of the tile, transposes, offsets and row strides, bias and
-// accumulation, and every tile the wrapper can pick.
+// gemm.test.ts — shaders/gemm.wgsl and shaders/gemm_subgroups.wgsl (path 'subgroups', where the
+// device has subgroups) against the float64 reference on awkward shapes: 1, primes, sizes that
+// are not multiples of the tile, transposes, offsets and row strides, bias and accumulation,
+// and every tile the wrapper can pick.
 import { describe, expect, it } from 'vitest';
 import { useGpu } from './gpu-context';
-import { gemm, colSum, gemmKernel, planGemm, type GemmTile } from '../../src/kernels/gemm';
+import { gemm, colSum, gemmKernel, gemmKernelsFor, planGemm, type GemmPath, type GemmTile } from '../../src/kernels/gemm';
+import { subgroupWidth } from '../../src/gpu/subgroups';
 import { gemmReference, colSumReference } from '../../src/reference/gemm';
 import { Random } from '../../src/util/random';
 import type { GpuTensor } from '../../src/gpu/tensor';
@@ -25,9 +27,11 @@ interface Case {
   /** Extra leading elements and row padding of every operand. */
   pad?: number;
   tile?: GemmTile;
+  path?: GemmPath;
 }
 
 async function runCase(c: Case, seed: number): Promise<void> {
+  await gpu.sched.prepare(...gemmKernelsFor(c.path ?? 'plain'));
   const rng = new Random(seed);
   const pad = c.pad ?? 0;
   const [aRows, aCols] = c.transA ? [c.k, c.m] : [c.m, c.k];
@@ -60,6 +64,7 @@ async function runCase(c: Case, seed: number): Promise<void> {
     bias: c.bias ? { tensor: bias, offset: pad } : undefined,
     accumulate: c.accumulate,
     tile: c.tile,
+    path: c.path,
   });
   const got = await sched.read(out);
   const want = gemmReference({
@@ -79,14 +84,21 @@ async function runCase(c: Case, seed: number): Promise<void> {
   for (const t of tensors) sched.destroyBuffer(t.buffer);
 }
 
-describe('gemm kernel vs float64 reference', () => {
+// Subgroup broadcasts on this adapter, or null (then only 'plain' runs and 'subgroups' must refuse).
+const hasSubgroups = (): boolean => subgroupWidth(gpu.sched) !== null;
+const PATHS: GemmPath[] = ['plain', 'subgroups'];
+
+describe.each(PATHS)('gemm kernel (path %s) vs float64 reference', (path) => {
+  const run = async (c: Case, seed: number) => {
+    if (path === 'subgroups' && !hasSubgroups()) return;
+    await runCase({ ...c, path }, seed);
+  };
   const shapes: [number, number, number][] = [
     [1, 1, 1], [1, 7, 3], [7, 1, 3], [3, 5, 1], [13, 17, 19], [31, 64, 5], [64, 64, 64],
     [97, 33, 41], [200, 3, 37], [2, 257, 11], [65, 129, 7], [50, 256, 1], [1, 100, 97],
   ];
-  it.each(shapes)('plain C = A·B for m=%i n=%i k=%i', async (m, n, k) => {
-    await gpu.sched.prepare(gemmKernel);
-    await runCase({ m, n, k }, m * 10007 + n * 101 + k);
+  it.each(shapes)('C = A·B for m=%i n=%i k=%i', async (m, n, k) => {
+    await run({ m, n, k }, m * 10007 + n * 101 + k);
   });
 
   const variants: [string, Partial<Case>][] = [
@@ -101,19 +113,48 @@ describe('gemm kernel vs float64 reference', () => {
   describe.each(variants)('%s', (_name, extra) => {
     it.each([[1, 1, 1], [5, 3, 2], [37, 11, 23], [3, 70, 29], [41, 67, 13]] as [number, number, number][])(
       'm=%i n=%i k=%i', async (m, n, k) => {
-        await gpu.sched.prepare(gemmKernel);
-        await runCase({ m, n, k, ...extra }, m * 7 + n * 13 + k);
+        await run({ m, n, k, ...extra }, m * 7 + n * 13 + k);
       },
     );
   });
 
-  it.each([[1, 8], [3, 8], [4, 16], [7, 32], [16, 64], [16, 8], [13, 24]] as [number, number][])(
-    'tile rows=%i wg=%i on 45x77x18 with bias', async (rows, wg) => {
-      await gpu.sched.prepare(gemmKernel);
-      await runCase({ m: 45, n: 77, k: 18, bias: true, transB: true, tile: { rows, wg } }, rows * 100 + wg);
-    },
-  );
+  // 'subgroups' tiles hold whole broadcast groups: rows a multiple of the width (8 on lavapipe, 4 on SwiftShader).
+  const tiles: [number, number][] = path === 'plain' ? [[1, 8], [3, 8], [4, 16], [7, 32], [16, 64], [16, 8], [13, 24]] : [[8, 8], [16, 16], [16, 8], [8, 32], [16, 24]];
+  it.each(tiles)('tile rows=%i wg=%i on 45x77x18 with bias', async (rows, wg) => {
+    await run({ m: 45, n: 77, k: 18, bias: true, transB: true, tile: { rows, wg } }, rows * 100 + wg);
+  });
+});
 
+describe('gemm path choice', () => {
+  it("'subgroups' runs where the device has subgroups and is refused with a clear error elsewhere", async () => {
+    const { sched } = gpu;
+    await sched.prepare(gemmKernel);
+    const x = sched.createTensor([4], 'f32', 'x', [1, 2, 3, 4]);
+    const y = sched.createTensor([4], 'f32', 'y');
+    const args = { a: { tensor: x, rows: 2, cols: 2 }, b: { tensor: x, rows: 2, cols: 2 }, c: { tensor: y, rows: 2, cols: 2 }, path: 'subgroups' as const };
+    if (hasSubgroups()) {
+      await sched.prepare(...gemmKernelsFor('subgroups'));
+      gemm(sched, args);
+      expect(Array.from(await sched.read(y))).toEqual([7, 10, 15, 22]);
+    } else {
+      expect(() => gemm(sched, args)).toThrow(/path 'subgroups' needs a device with the 'subgroups' feature/);
+    }
+    sched.destroyBuffer(x.buffer);
+    sched.destroyBuffer(y.buffer);
+  });
+
+  it('checks the path and the subgroup tile', () => {
+    const t = { shape: [1000], buffer: {} as GPUBuffer, offset: 0, dtype: 'f32', label: 't' } as GpuTensor;
+    const views = { a: { tensor: t, rows: 20, cols: 4 }, b: { tensor: t, rows: 4, cols: 20 }, c: { tensor: t, rows: 20, cols: 20 } };
+    expect(() => planGemm({ ...views, path: 'fast' as never })).toThrow(/path must be 'plain' or 'subgroups', got fast/);
+    expect(() => planGemm({ ...views, path: 'subgroups', tile: { rows: 12, wg: 8 } }, 8)).toThrow(/tile.rows must be a multiple of the subgroup broadcast width 8/);
+    expect(() => planGemm({ ...views, path: 'subgroups', tile: { rows: 8, wg: 12 } }, 8)).toThrow(/tile.wg must be a multiple of the subgroup broadcast width 8/);
+    const plan = planGemm({ ...views, path: 'subgroups' }, 8);
+    expect(plan.overrides).toEqual({ ROWS: 8, WG: 8, SG: 8 });
+  });
+});
+
+describe('gemm planning', () => {
   it('solves skinny outputs transposed (lanes along the long side) with the bias per row', () => {
     const t = { shape: [1000], buffer: {} as GPUBuffer, offset: 0, dtype: 'f32', label: 't' } as GpuTensor;
     const plan = planGemm({ a: { tensor: t, rows: 100, cols: 4 }, b: { tensor: t, rows: 4, cols: 2 }, c: { tensor: t, rows: 100, cols: 2 }, bias: { tensor: t } });
