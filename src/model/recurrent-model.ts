@@ -1,5 +1,6 @@
 // recurrent-model.ts — a stacked RNN / LSTM / GRU + Linear head on the GPU, PyTorch semantics
-// and state_dict names. Parameters live in one ParamArena (gradients in its grads buffer).
+// (bidirectional, dropout between layers) and state_dict names. Parameters live in one
+// ParamArena (gradients in its grads buffer); the layer loop is stack.ts.
 // forward / backward / lossAndBackward only *record* work into the scheduler's current
 // encoder (all layers × all steps, never a submit per step); the caller submits or reads.
 // Buffers are allocated once per (batch, seqLen) and reused, so a training step
@@ -8,28 +9,25 @@ import { ParamArena } from '../gpu/arena';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from '../kernels/gemm';
-import { permuteKernel, permute01 } from '../kernels/permute';
-import { lossKernel, mseLossGpu, crossEntropyLossGpu } from '../kernels/loss';
+import { permuteKernel } from '../kernels/permute';
+import { lossKernel } from '../kernels/loss';
+import { dropoutKernel, dropoutMaskOf, type DropoutMask } from '../kernels/dropout';
 import { validateModelConfig, type ModelConfig } from './config';
-import { modelParamShapes } from './params';
+import { directionSuffix, modelParamShapes } from './params';
 import { cellSpec, type CellSpec } from './cells';
 import { Workspace, checkWorkspaceLimits } from './workspace';
-import { planWorkspace, type ForwardTensors } from './workspace-plan';
-import { layerForward, layerBackward, type LayerParams, type LayerShape, type TimeLoop } from './layers';
-import { headBackward, headForward, headInput, type HeadShape } from './head';
+import { planWorkspace } from './workspace-plan';
+import type { LayerParams, TimeLoop } from './layers';
+import { recordBackward, recordForward, recordLoss, type RecordedForward, type StackContext } from './stack';
 import { checkBackwardInputs, checkForwardInputs, checkLossTarget } from './checks';
-import type { BackwardOptions, BackwardOutputs, ForwardOptions, ForwardOutputs, LossTarget, RecurrentModelOptions } from './options';
+import type { BackwardOptions, BackwardOutputs, ForwardOptions, ForwardOutputs, LossTarget, RecurrentModelOptions, TrainingStep } from './options';
 import { initRecurrentParams } from './init';
 import { pickVariant } from './variant';
 import * as weights from './weights';
 
 export type { BackwardOptions, BackwardOutputs, ForwardOptions, ForwardOutputs, LossTarget, RecurrentModelOptions } from './options';
 
-interface LastForward {
-  ws: Workspace;
-}
-
-/** A stacked RNN / LSTM / GRU with a Linear head on the GPU, batch-first, following PyTorch exactly: weights carry PyTorch's state_dict names and layouts in one parameter arena (gradients in a second), forward and BPTT are fused kernels recorded into the scheduler's current pass (nothing is submitted until you read or submit). Make one with RecurrentModel.create(); bad shapes or inputs throw before any GPU work; destroy() it when done. */
+/** A stacked RNN / LSTM / GRU (optionally bidirectional, with dropout between layers) with a Linear head on the GPU, batch-first, following PyTorch exactly: weights carry PyTorch's state_dict names and layouts in one parameter arena (gradients in a second), forward and BPTT are fused kernels recorded into the scheduler's current pass (nothing is submitted until you read or submit). Make one with RecurrentModel.create(); bad shapes or inputs throw before any GPU work; destroy() it when done. */
 export class RecurrentModel {
   /** Cell, sizes and head (validated). */
   readonly config: ModelConfig;
@@ -37,12 +35,12 @@ export class RecurrentModel {
   readonly arena: ParamArena;
   private readonly cell: CellSpec;
   private readonly workspaces = new Map<string, Workspace>();
-  private last: LastForward | null = null;
+  private last: RecordedForward | null = null;
 
   /** Creates the model, compiles its kernels and initialises its parameters from opts.seed. */
   static async create(sched: Scheduler, config: ModelConfig, opts: RecurrentModelOptions = {}): Promise<RecurrentModel> {
     validateModelConfig(config);
-    await sched.prepare(gemmKernel, permuteKernel, lossKernel, ...cellSpec(config.cell).kernels);
+    await sched.prepare(gemmKernel, permuteKernel, lossKernel, dropoutKernel, ...cellSpec(config.cell).kernels);
     return new RecurrentModel(sched, config, opts);
   }
 
@@ -86,48 +84,34 @@ export class RecurrentModel {
     return weights.encodeModelFile(this.config, await this.getParameters(), metadata);
   }
 
-  /** Param (or grad) views of layer l. */
-  layerParams(l: number, which: 'params' | 'grads' = 'params'): LayerParams {
+  /** Param (or grad) views of layer l, direction d (0 forward, 1 reverse: PyTorch's `_reverse` names). */
+  layerParams(l: number, which: 'params' | 'grads' = 'params', d = 0): LayerParams {
     const t = (name: string) => (which === 'params' ? this.arena.param(name) : this.arena.grad(name));
-    return { wIh: t(`weight_ih_l${l}`), wHh: t(`weight_hh_l${l}`), bIh: t(`bias_ih_l${l}`), bHh: t(`bias_hh_l${l}`) };
+    const s = `l${l}${directionSuffix(d)}`;
+    return { wIh: t(`weight_ih_${s}`), wHh: t(`weight_hh_${s}`), bIh: t(`bias_ih_${s}`), bHh: t(`bias_hh_${s}`) };
   }
 
-  /** Records the forward pass of x [B, T, I]. Validates every input before recording. */
+  /**
+   * Records the forward pass of x [B, T, I]. Validates every input before recording. With
+   * `states.training` it is a training forward: dropout applies (config.dropout,
+   * config.inputDropout), and the next backward goes through the same masks.
+   */
   forward(x: GpuTensor, states: ForwardOptions = {}): ForwardOutputs {
     const { batch: B, seqLen: T } = checkForwardInputs(this.config, x, states);
+    const masks = this.dropoutMasks(states.training ?? null);
     const ws = this.workspace(B, T);
+    const rec: RecordedForward = { ws, masks };
+    recordForward(this.context, rec, x, states);
+    this.last = rec;
     const f = ws.forward;
-    const { hiddenSize: H, numLayers: L, inputSize: I } = this.config;
-    const bytes = 4 * B * H;
-    for (let l = 0; l < L; l++) {
-      const layer = f.layers[l]!;
-      this.initState(states.h0 ?? null, l * bytes, layer.hseq, bytes);
-      if (layer.cseq) this.initState(states.c0 ?? null, l * bytes, layer.cseq, bytes);
-    }
-    const loop = this.timeLoop(B);
-    permute01(this.sched, { src: x, out: f.xT, dims: [B, T, I] });
-    for (let l = 0; l < L; l++) {
-      const { input, inputOffset } = layerInput(f, l, B * H);
-      layerForward(this.sched, this.layerShape(l, B, T), this.layerParams(l), f.layers[l]!, input, inputOffset, loop);
-    }
-    const top = f.layers[L - 1]!;
-    permute01(this.sched, { src: top.hseq, out: f.rnnOut, dims: [T, B, H], srcOffset: B * H });
-    const hs = this.headShape(B, T);
-    headForward(this.sched, hs, this.headParams('params'), headInput(hs, f.rnnOut, top.hseq), f.out);
-    for (let l = 0; l < L; l++) {
-      const layer = f.layers[l]!;
-      this.sched.copy({ buffer: layer.hseq.buffer, offset: T * bytes, size: bytes }, { buffer: f.hN.buffer, offset: l * bytes, size: bytes });
-      if (layer.cseq) this.sched.copy({ buffer: layer.cseq.buffer, offset: T * bytes, size: bytes }, { buffer: f.cN!.buffer, offset: l * bytes, size: bytes });
-    }
-    this.last = { ws };
     return { out: f.out, rnnOut: f.rnnOut, hN: f.hN, cN: f.cN };
   }
 
   /** Records BPTT of the last forward given dOut = d loss / d out; gradients go to the arena. */
   backward(dOut: GpuTensor, opts: BackwardOptions = {}): BackwardOutputs {
-    const ws = this.requireForward('backward');
-    const tBegin = checkBackwardInputs(this.config, ws, dOut, opts);
-    return this.recordBackward(ws, dOut, opts, tBegin);
+    const rec = this.requireForward('backward');
+    const tBegin = checkBackwardInputs(this.config, rec.ws, dOut, opts);
+    return this.recordBackward(rec, dOut, opts, tBegin);
   }
 
   /**
@@ -136,23 +120,20 @@ export class RecurrentModel {
    * The loss lands in `loss` [1].
    */
   lossAndBackward(target: LossTarget, opts: BackwardOptions = {}): BackwardOutputs & { loss: GpuTensor } {
-    const ws = this.requireForward('lossAndBackward');
-    checkLossTarget(this.config, ws, target);
-    const tBegin = checkBackwardInputs(this.config, ws, null, opts);
-    const g = ws.grads();
-    if (target.kind === 'mse') mseLossGpu(this.sched, ws.forward.out, target.target, g.dOut, g.loss);
-    else crossEntropyLossGpu(this.sched, ws.forward.out, target.labels, g.dOut, g.loss);
-    return { ...this.recordBackward(ws, g.dOut, opts, tBegin), loss: g.loss };
+    const rec = this.requireForward('lossAndBackward');
+    checkLossTarget(this.config, rec.ws, target);
+    const tBegin = checkBackwardInputs(this.config, rec.ws, null, opts);
+    recordLoss(this.sched, rec.ws, target);
+    const g = rec.ws.grads();
+    return { ...this.recordBackward(rec, g.dOut, opts, tBegin), loss: g.loss };
   }
 
   /** Records only the loss of the last forward (no gradients); returns the [1] tensor. */
   loss(target: LossTarget): GpuTensor {
-    const ws = this.requireForward('loss');
-    checkLossTarget(this.config, ws, target);
-    const g = ws.grads();
-    if (target.kind === 'mse') mseLossGpu(this.sched, ws.forward.out, target.target, g.dOut, g.loss);
-    else crossEntropyLossGpu(this.sched, ws.forward.out, target.labels, g.dOut, g.loss);
-    return g.loss;
+    const rec = this.requireForward('loss');
+    checkLossTarget(this.config, rec.ws, target);
+    recordLoss(this.sched, rec.ws, target);
+    return rec.ws.grads().loss;
   }
 
   /** Submits what is recorded, then frees the arena and workspaces. Idempotent. */
@@ -164,57 +145,28 @@ export class RecurrentModel {
     this.last = null;
   }
 
-  private recordBackward(ws: Workspace, dOut: GpuTensor, opts: BackwardOptions, tBegin: number): BackwardOutputs {
-    const { hiddenSize: H, numLayers: L, inputSize: I } = this.config;
-    const B = ws.batch;
-    const T = ws.seqLen;
-    const f = ws.forward;
-    const g = ws.grads();
-    const accumulate = opts.accumulate ?? false;
-    const bytes = 4 * B * H;
-    for (let l = 0; l < L; l++) {
-      const gl = g.layers[l]!;
-      this.initState(opts.dhN ?? null, l * bytes, gl.dhCarry, bytes);
-      if (gl.dcCarry) this.initState(opts.dcN ?? null, l * bytes, gl.dcCarry, bytes);
-      if (tBegin > 0) this.sched.clear(gl.dIn);
-    }
-    const hs = this.headShape(B, T);
-    const top = f.layers[L - 1]!;
-    headBackward(this.sched, {
-      shape: hs, params: this.headParams('params'), grads: this.headParams('grads'),
-      input: headInput(hs, f.rnnOut, top.hseq), dOut, accumulate,
-      dRnnOut: g.dRnnOut, dyTop: g.dyTop, dhCarryTop: g.layers[L - 1]!.dhCarry,
-    });
-    const loop = this.timeLoop(B);
-    for (let l = L - 1; l >= 0; l--) {
-      layerBackward(this.sched, {
-        shape: this.layerShape(l, B, T),
-        params: this.layerParams(l), grads: this.layerParams(l, 'grads'),
-        buf: f.layers[l]!, gbuf: g.layers[l]!,
-        ...layerInput(f, l, B * H),
-        dy: l === L - 1 ? g.dyTop : g.layers[l + 1]!.dIn,
-        tBegin, accumulate, loop,
-      });
-    }
-    permute01(this.sched, { src: g.layers[0]!.dIn, out: g.dx, dims: [T, B, I] });
-    for (let l = 0; l < L; l++) {
-      const gl = g.layers[l]!;
-      this.sched.copy(gl.dhCarry, { buffer: g.dh0.buffer, offset: l * bytes, size: bytes });
-      if (gl.dcCarry) this.sched.copy(gl.dcCarry, { buffer: g.dc0!.buffer, offset: l * bytes, size: bytes });
-    }
+  private recordBackward(rec: RecordedForward, dOut: GpuTensor, opts: BackwardOptions, tBegin: number): BackwardOutputs {
+    recordBackward(this.context, rec, dOut, opts, tBegin);
+    const g = rec.ws.grads();
     return { dx: g.dx, dh0: g.dh0, dc0: g.dc0 };
   }
 
-  private initState(src: GpuTensor | null, srcOffset: number, dst: GpuTensor, bytes: number): void {
-    const target = { buffer: dst.buffer, offset: dst.offset, size: bytes };
-    if (src) this.sched.copy({ buffer: src.buffer, offset: src.offset + srcOffset, size: bytes }, target);
-    else this.sched.clear(target);
+  /** The masks of a forward by dropout site (0: x, l: layer l−1's output): none outside training or where p is 0. */
+  private dropoutMasks(training: TrainingStep | null): (DropoutMask | null)[] {
+    const L = this.config.numLayers;
+    if (training === null) return new Array<null>(L).fill(null);
+    const seed = training.seed ?? this.opts.seed ?? 0;
+    return Array.from({ length: L }, (_, site) => dropoutMaskOf(site === 0 ? this.config.inputDropout ?? 0 : this.config.dropout ?? 0, seed, training.step, site));
   }
 
-  /** Layer l's sizes and cell (In = I for layer 0, H above). */
-  private layerShape(l: number, batch: number, seqLen: number): LayerShape {
-    const { inputSize: I, hiddenSize: H } = this.config;
-    return { cell: this.cell, batch, seqLen, hidden: H, inputs: l === 0 ? I : H };
+  /** What the layer loop (stack.ts) reads of this model. */
+  private get context(): StackContext {
+    return {
+      sched: this.sched, config: this.config, cell: this.cell,
+      layerParams: (l, d, which) => this.layerParams(l, which, d),
+      headParams: (which) => this.headParams(which),
+      timeLoop: (batch) => this.timeLoop(batch),
+    };
   }
 
   private timeLoop(batch: number): TimeLoop {
@@ -223,19 +175,14 @@ export class RecurrentModel {
     return { variant, tile: this.opts.tile };
   }
 
-  private headShape(batch: number, seqLen: number): HeadShape {
-    const { head, hiddenSize, outputSize } = this.config;
-    return { mode: head, batch, seqLen, hidden: hiddenSize, outputs: outputSize };
-  }
-
   private headParams(which: 'params' | 'grads') {
     const t = (name: string) => (which === 'params' ? this.arena.param(name) : this.arena.grad(name));
     return { weight: t('head.weight'), bias: t('head.bias') };
   }
 
-  private requireForward(what: string): Workspace {
+  private requireForward(what: string): RecordedForward {
     if (!this.last) throw new Error(`${what}() needs a forward() first`);
-    return this.last.ws;
+    return this.last;
   }
 
   private workspace(batch: number, seqLen: number): Workspace {
@@ -259,9 +206,4 @@ export class RecurrentModel {
     this.workspaces.set(key, ws);
     return ws;
   }
-}
-
-/** Layer l's input [T, B, In]: x time-major, or the layer below's hseq from row block 1 (offset B·H). */
-function layerInput(f: ForwardTensors<GpuTensor>, l: number, blockElements: number): { input: GpuTensor; inputOffset: number } {
-  return l === 0 ? { input: f.xT, inputOffset: 0 } : { input: f.layers[l - 1]!.hseq, inputOffset: blockElements };
 }
