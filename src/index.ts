@@ -9,6 +9,7 @@ export type { BindingInfo, BindingKind, EntryPointInfo, KernelReflection, Unifor
 export { BufferUsage, MapMode, STORAGE_RW } from './gpu/flags';
 export { numel, type GpuTensor, type DType, type HostArray } from './gpu/tensor';
 export { axpy, axpyKernel } from './kernels/axpy';
+export { dropoutJoin, dropoutSplit, dropoutMaskOf, dropoutKernel, type DropoutMask, type JoinArgs, type JoinPart } from './kernels/dropout';
 export { Random } from './util/random';
 
 // Physics: batched oscillators on the GPU, and their float64 reference.

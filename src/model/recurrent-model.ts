@@ -25,7 +25,7 @@ import { initRecurrentParams } from './init';
 import { pickVariant } from './variant';
 import * as weights from './weights';
 
-export type { BackwardOptions, BackwardOutputs, ForwardOptions, ForwardOutputs, LossTarget, RecurrentModelOptions } from './options';
+export type { BackwardOptions, BackwardOutputs, ForwardOptions, ForwardOutputs, LossTarget, RecurrentModelOptions, TrainingStep } from './options';
 
 /** A stacked RNN / LSTM / GRU (optionally bidirectional, with dropout between layers) with a Linear head on the GPU, batch-first, following PyTorch exactly: weights carry PyTorch's state_dict names and layouts in one parameter arena (gradients in a second), forward and BPTT are fused kernels recorded into the scheduler's current pass (nothing is submitted until you read or submit). Make one with RecurrentModel.create(); bad shapes or inputs throw before any GPU work; destroy() it when done. */
 export class RecurrentModel {

@@ -2,6 +2,7 @@
 // second lecture's ODE experiment), merging of a --config JSON file and flags, and
 // validation that names the offending option — all before any GPU work.
 import { DATASETS, type DatasetName } from '../data/datasets';
+import { requireNumber } from '../util/check';
 import { parseSchedule } from './schedule';
 
 export const CELLS = ['rnn', 'lstm', 'gru'] as const;
@@ -14,6 +15,8 @@ export type CellName = (typeof CELLS)[number];
  */
 export type TargetMode = 'delta' | 'value';
 export type OutputMode = 'many-to-one' | 'many-to-many';
+/** What a many-to-one model's head reads: rnn_out at the last step, or every direction's final state (the same for one direction). */
+export type LastStepHead = 'last-step' | 'final-states';
 
 export interface TrainConfig {
   dataset: DatasetName;
@@ -23,6 +26,14 @@ export interface TrainConfig {
   cells: CellName[];
   hidden: number;
   layers: number;
+  /** Bidirectional layers (PyTorch's bidirectional=True). */
+  bidirectional: boolean;
+  /** Dropout between stacked layers (PyTorch's dropout=p), training only. */
+  dropout: number;
+  /** Dropout on the model's input, training only. */
+  inputDropout: number;
+  /** Many-to-one models: the head on rnn_out[:, -1] or on the final states of both directions. */
+  head: LastStepHead;
   seq: number;
   batch: number;
   epochs: number;
@@ -57,6 +68,10 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = /* @__PURE__ */ Object.free
   cells: ['rnn', 'lstm', 'gru'],
   hidden: 64,
   layers: 2,
+  bidirectional: false,
+  dropout: 0,
+  inputDropout: 0,
+  head: 'last-step',
   seq: 50,
   batch: 32,
   epochs: 6,
@@ -80,16 +95,26 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = /* @__PURE__ */ Object.free
 
 const KEYS = /* @__PURE__ */ Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[];
 
-/** Merges layers of partial settings (later wins) over the defaults; unknown keys are errors. */
+/**
+ * Defaults a data set brings over DEFAULT_CONFIG (flags and --config still win): mnist-rows is
+ * the first lecture's recipe — LSTM 128, one layer, Adam 1e-3, batch 64, 10 epochs, 28 rows.
+ */
+export const DATASET_DEFAULTS: Readonly<Partial<Record<DatasetName, Partial<TrainConfig>>>> = {
+  'mnist-rows': { cells: ['lstm'], hidden: 128, layers: 1, seq: 28, batch: 64, epochs: 10, lr: 1e-3, optimizer: 'adam' },
+};
+
+/** Merges layers of partial settings (later wins) over the chosen data set's defaults and DEFAULT_CONFIG; unknown keys are errors. */
 export function mergeConfig(...layers: Readonly<Record<string, unknown>>[]): TrainConfig {
-  const out: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  const given: Record<string, unknown> = {};
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer)) {
       if (value === undefined) continue;
       if (!(KEYS as string[]).includes(key)) throw new Error(`unknown setting '${key}' (known: ${KEYS.join(', ')})`);
-      out[key] = value;
+      given[key] = value;
     }
   }
+  const dataset = (given.dataset ?? DEFAULT_CONFIG.dataset) as DatasetName;
+  const out: Record<string, unknown> = { ...DEFAULT_CONFIG, ...(Object.hasOwn(DATASET_DEFAULTS, dataset) ? DATASET_DEFAULTS[dataset] : {}), ...given };
   if (typeof out.cells === 'string') out.cells = out.cells.split(',').map((c) => c.trim()).filter((c) => c !== '');
   return out as unknown as TrainConfig;
 }
@@ -133,5 +158,16 @@ export function validateConfig(c: TrainConfig): void {
   }
   if (!Number.isInteger(c.rollout) || c.rollout < -1) throw new Error(`--rollout must be an integer >= 0 (or -1 for the whole test span), got ${c.rollout}`);
   if (!Number.isInteger(c.checkpointEvery) || c.checkpointEvery < 0) throw new Error(`--checkpoint-every must be an integer >= 0, got ${c.checkpointEvery}`);
-  if (c.dataset === 'regime' && c.mode !== 'many-to-one') throw new Error(`--dataset regime is sequence-to-label: --mode must be many-to-one, got ${c.mode}`);
+  if ((c.dataset === 'regime' || c.dataset === 'mnist-rows') && c.mode !== 'many-to-one') throw new Error(`--dataset ${c.dataset} is sequence-to-label: --mode must be many-to-one, got ${c.mode}`);
+  validateModelOptions(c);
+}
+
+/** The model options beyond sizes: directions, dropout, the head. */
+function validateModelOptions(c: TrainConfig): void {
+  if (typeof c.bidirectional !== 'boolean') throw new Error(`--bidirectional must be true or false, got ${String(c.bidirectional)}`);
+  requireNumber('--dropout', c.dropout, { min: 0, max: 1, exclusiveMax: true });
+  requireNumber('--input-dropout', c.inputDropout, { min: 0, max: 1, exclusiveMax: true });
+  if (c.head !== 'last-step' && c.head !== 'final-states') throw new Error(`--head must be 'last-step' or 'final-states', got '${String(c.head)}'`);
+  if (c.head !== 'last-step' && c.mode === 'many-to-many') throw new Error(`--head ${c.head} applies to many-to-one models; --mode many-to-many puts the head on every step`);
+  if (c.bidirectional && c.tbptt !== null) throw new Error(`--tbptt ${c.tbptt} does not apply to --bidirectional models (the reverse direction starts at the last step)`);
 }

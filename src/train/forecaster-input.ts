@@ -7,6 +7,7 @@ import type { Trajectory } from '../physics/simulate';
 import type { GpuTrajectory } from '../data/gpu-data';
 import { decodeSafetensors, type DecodedSafetensors } from '../io/safetensors';
 import { CELLS, type CellName, type TargetMode } from './config';
+import { requireNumber } from '../util/check';
 
 /** Options of Forecaster.create(); every field is optional, with the defaults given. */
 export interface ForecasterOptions {
@@ -16,6 +17,8 @@ export interface ForecasterOptions {
   hidden?: number;
   /** Stacked recurrent layers (default 2). */
   layers?: number;
+  /** PyTorch's dropout=p between the stacked layers while training (fit()); evaluate, rollout, forecast and stream use none. In [0, 1), default 0. */
+  dropout?: number;
   /** Window length in samples (default 50). */
   seq?: number;
   /** Minibatch (default 32) and learning rate (default 1e-3). */
@@ -40,7 +43,7 @@ export interface ForecasterOptions {
 export type ForecastSeries = Trajectory | ArrayLike<number>;
 
 const DEFAULTS = {
-  cell: 'lstm', hidden: 64, layers: 2, seq: 50, batch: 32, lr: 1e-3, optimizer: 'adam', clip: null, seed: 42,
+  cell: 'lstm', hidden: 64, layers: 2, dropout: 0, seq: 50, batch: 32, lr: 1e-3, optimizer: 'adam', clip: null, seed: 42,
   target: 'delta', trainFraction: 0.75, maxEpochs: 10_000,
 } as const satisfies Required<ForecasterOptions>;
 
@@ -55,6 +58,7 @@ export function resolveOptions(options: ForecasterOptions): Required<ForecasterO
     if (!Number.isInteger(o[key]) || o[key] < 1) throw new Error(`Forecaster: ${key} must be an integer >= 1, got ${String(o[key])}`);
   }
   if (!(typeof o.lr === 'number' && Number.isFinite(o.lr) && o.lr > 0)) throw new Error(`Forecaster: lr must be a finite number > 0, got ${String(o.lr)}`);
+  requireNumber('Forecaster: dropout', o.dropout, { min: 0, max: 1, exclusiveMax: true });
   if (o.optimizer !== 'adam' && o.optimizer !== 'sgd') throw new Error(`Forecaster: optimizer must be 'adam' or 'sgd', got '${String(o.optimizer)}'`);
   if (o.clip !== null && !(typeof o.clip === 'number' && Number.isFinite(o.clip) && o.clip > 0)) throw new Error(`Forecaster: clip must be a finite number > 0 or null, got ${String(o.clip)}`);
   if (!Number.isInteger(o.seed) || o.seed < 0) throw new Error(`Forecaster: seed must be an integer >= 0, got ${String(o.seed)}`);
@@ -118,8 +122,8 @@ export function gpuSeries(sched: Scheduler, s: SeriesSource): GpuTrajectory {
 }
 
 /** Options Forecaster.load may change: how it trains, not the model. */
-export type ForecasterTraining = Pick<ForecasterOptions, 'batch' | 'lr' | 'optimizer' | 'clip' | 'seed' | 'trainFraction' | 'maxEpochs'>;
-export const TRAINING_KEYS = ['batch', 'lr', 'optimizer', 'clip', 'seed', 'trainFraction', 'maxEpochs'] as const;
+export type ForecasterTraining = Pick<ForecasterOptions, 'batch' | 'lr' | 'optimizer' | 'clip' | 'seed' | 'trainFraction' | 'maxEpochs' | 'dropout'>;
+export const TRAINING_KEYS = ['batch', 'lr', 'optimizer', 'clip', 'seed', 'trainFraction', 'maxEpochs', 'dropout'] as const;
 export const FILE_KIND = 'forecaster';
 
 /** The safetensors metadata Forecaster.load reads: the options and the normalisation [μx, σx, μΔ, σΔ]. */

