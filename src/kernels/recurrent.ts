@@ -7,6 +7,7 @@ import type { Kernel } from '../gpu/kernel';
 import type { Scheduler, Binding } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import type { UniformValues } from '../gpu/uniforms';
+import type { BindingDeclarations } from '../gpu/declare';
 import { gemm } from './gemm';
 
 /** How a recurrent layer's time loop runs: one dispatch per step, or one persistent dispatch per layer (chosen per shape by pickVariant()). */
@@ -100,6 +101,10 @@ export interface RecordStepsArgs {
   reverse?: boolean;
   variant: RecurrentVariant;
   bindings: Readonly<Record<string, Binding>>;
+  /** The cell wrapper's declared binding shapes, over T = seqLen, B = batch, H = hidden. */
+  shapes: BindingDeclarations;
+  /** Bindings given a stand-in this run does not read (dy without a gradient from above). */
+  standIns?: readonly string[];
   /** Hidden units one invocation covers (grid x = ⌈H / (units·wg)⌉). */
   units: number;
   /** Cell-specific uniforms beyond batch, hidden, t_begin, t_end, has_dy. */
@@ -149,9 +154,11 @@ function recordSteps(sched: Scheduler, a: RecordStepsArgs, pass: 'forward' | 'ba
   const { batch, hidden, tBegin, tEnd } = a.range;
   const reverse = a.reverse === true;
   const base = { batch, hidden, t_begin: tBegin, t_end: tEnd, has_dy: a.hasDy ? 1 : 0, reverse: reverse ? 1 : 0, ...a.extraUniforms };
+  const shapes = { declared: a.shapes, dims: { T: a.range.seqLen, B: batch, H: hidden }, standIns: a.standIns };
   if (a.variant === 'persistent') {
     sched.dispatch(a.kernel, `${pass}_seq`, {
       bindings: a.bindings,
+      shapes,
       uniforms: { ...base, step: 0 },
       workgroups: [Math.ceil(batch / tile.rows), 1, 1],
       overrides: { ROWS: tile.rows, WG: tile.wg, TILE: persistentTileFloats(tile.rows, width) },
@@ -164,6 +171,7 @@ function recordSteps(sched: Scheduler, a: RecordStepsArgs, pass: 'forward' | 'ba
     const t = ascending ? tBegin + i : tEnd - 1 - i;
     sched.dispatch(a.kernel, `${pass}_step`, {
       bindings: a.bindings,
+      shapes,
       uniforms: { ...base, step: t },
       workgroups,
       overrides: { ROWS: tile.rows, WG: tile.wg },

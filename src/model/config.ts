@@ -2,8 +2,8 @@
 // tensor before any GPU work.
 import type { RecurrentConfig } from '../reference/recurrent';
 import { formatShape } from '../gpu/tensor';
-import { describeValue, requireNumber } from '../util/check';
-import { cellSpec, type CellType } from './cells';
+import { describeValue, requireInteger, requireNumber, requireObject, requireOneOf } from '../util/check';
+import { CELL_TYPES, type CellType } from './cells';
 
 export { CELL_TYPES, type CellType } from './cells';
 /**
@@ -52,11 +52,9 @@ export interface ModelConfig {
 
 /** Throws naming the field when the cell or a size is invalid (what the parameter shapes need). */
 export function validateModelSizes(config: Pick<ModelConfig, 'cell' | 'inputSize' | 'hiddenSize' | 'numLayers' | 'outputSize' | 'bidirectional'>): void {
-  cellSpec(config.cell);
-  for (const key of ['inputSize', 'hiddenSize', 'numLayers', 'outputSize'] as const) {
-    const v = config[key];
-    if (!Number.isInteger(v) || v < 1) throw new Error(`config.${key} must be an integer >= 1, got ${v}`);
-  }
+  requireObject('config', config);
+  requireOneOf('config.cell', config.cell, CELL_TYPES);
+  for (const key of ['inputSize', 'hiddenSize', 'numLayers', 'outputSize'] as const) requireInteger(`config.${key}`, config[key], { min: 1 });
   if (config.bidirectional !== undefined && typeof config.bidirectional !== 'boolean') {
     throw new Error(`config.bidirectional must be true or false, got ${describeValue(config.bidirectional)}`);
   }
@@ -65,9 +63,7 @@ export function validateModelSizes(config: Pick<ModelConfig, 'cell' | 'inputSize
 /** Throws naming the field when the config is invalid. */
 export function validateModelConfig(config: ModelConfig): void {
   validateModelSizes(config);
-  if (!(HEAD_MODES as readonly unknown[]).includes(config.head)) {
-    throw new Error(`config.head must be one of ${HEAD_MODES.map((h) => `'${h}'`).join(', ')}, got ${describeValue(config.head)}`);
-  }
+  requireOneOf('config.head', config.head, HEAD_MODES);
   for (const key of ['dropout', 'inputDropout'] as const) {
     if (config[key] !== undefined) requireNumber(`config.${key}`, config[key], { min: 0, max: 1, exclusiveMax: true });
   }

@@ -17,6 +17,7 @@
 // Every option, the series and a loaded file are checked, with errors naming the culprit,
 // before any GPU work (forecaster-input.ts).
 import type { Scheduler } from '../gpu/scheduler';
+import { Lifetime } from '../gpu/lifetime';
 import type { GpuTrajectory, GpuWindows } from '../data/gpu-data';
 import { planWindows, type WindowPlan } from '../data/windows';
 import type { Evaluation } from '../kernels/metrics';
@@ -30,11 +31,12 @@ import { parseSchedule } from './schedule';
 import type { EpochReport, Trainer } from './trainer';
 import { createTrainingSession, createWindows, type TrainingSession } from './session';
 import {
-  describeSeries, finiteSamples, forecasterMetadata, gpuSeries, readForecasterFile, resolveOptions, TRAINING_KEYS,
+  describeSeries, finiteSamples, forecasterMetadata, gpuSeries, isTrajectory, readForecasterFile, resolveOptions, TRAINING_KEYS,
   type ForecasterOptions, type ForecasterTraining, type ForecastSeries,
 } from './forecaster-input';
 import { evaluateForecast, rollout, rolloutSpan } from './evaluate';
 import { StreamSet, checkStreamOptions, type ForecastStream, type StreamOptions } from './stream';
+import { describeValue, requireInteger, requireObject } from '../util/check';
 
 export type { ForecasterOptions, ForecasterTraining, ForecastSeries } from './forecaster-input';
 export type { ForecastStream, StreamOptions } from './stream';
@@ -47,6 +49,10 @@ function modelConfigOf(o: Required<ForecasterOptions>): ModelConfig {
 
 /** Learns to forecast a series with an RNN, LSTM or GRU: windows of `seq` samples predict the next one, a chronological train / test split, Adam (or SGD), one submit per training step. Make one with Forecaster.create() (or Forecaster.load()); fit(), evaluate(), rollout() and forecast() do the work; destroy() it when done. Options are checked before any GPU work. */
 export class Forecaster {
+  /** Alive until destroy() (and while its scheduler and model are). */
+  readonly lifetime: Lifetime;
+  /** The series trajectory's Lifetime when the caller owns it: evaluate() and rollout() read it. */
+  private readonly seriesLifetime: Lifetime | null;
   private readonly streams = new StreamSet();
 
   private constructor(
@@ -59,10 +65,15 @@ export class Forecaster {
     private readonly ownsSeries: boolean,
     /** Loaded without a series: only forecast() (and save()) make sense. */
     private readonly inferenceOnly: boolean,
-  ) {}
+    series: ForecastSeries,
+  ) {
+    this.lifetime = new Lifetime('Forecaster', 'destroy', [sched.lifetime, session.model.lifetime]);
+    this.seriesLifetime = !ownsSeries && isTrajectory(series) ? series.lifetime : null;
+  }
 
   /** Validates everything, then uploads (host series), plans the windows and builds the model. */
   static async create(sched: Scheduler, series: ForecastSeries, options: ForecasterOptions = {}): Promise<Forecaster> {
+    Lifetime.require('Forecaster.create()', [sched.lifetime]);
     return Forecaster.build(sched, series, resolveOptions(options), null);
   }
 
@@ -72,6 +83,8 @@ export class Forecaster {
    * (Adam starts afresh). `training` may change how it trains, not the model's shape.
    */
   static async load(sched: Scheduler, file: Uint8Array, series?: ForecastSeries, training: ForecasterTraining = {}): Promise<Forecaster> {
+    Lifetime.require('Forecaster.load()', [sched.lifetime]);
+    requireObject('Forecaster.load: training', training);
     const saved = readForecasterFile(file);
     for (const key of Object.keys(training)) {
       if (!(TRAINING_KEYS as readonly string[]).includes(key)) throw new Error(`Forecaster.load: '${key}' is fixed by the file; only ${TRAINING_KEYS.join(', ')} can change`);
@@ -88,6 +101,7 @@ export class Forecaster {
 
   private static async build(sched: Scheduler, series: ForecastSeries, o: Required<ForecasterOptions>, fixedStats: number[] | null, inferenceOnly = false): Promise<Forecaster> {
     const source = describeSeries(series);
+    if (source.trajectory) sched.requireTensor('Forecaster', 'series', source.trajectory.tensor);
     const plan = planWindows({ rows: source.rows, samples: source.samples, seq: o.seq, kind: 'next', trainFraction: o.trainFraction });
     const data = gpuSeries(sched, source);
     let windows: GpuWindows | null = null;
@@ -100,7 +114,7 @@ export class Forecaster {
           clip: o.clip, seed: o.seed, tbptt: null, loss: 'mse', classes: 0, logEvery: 1,
         },
       });
-      return new Forecaster(sched, o, data, windows, session, source.owned, inferenceOnly);
+      return new Forecaster(sched, o, data, windows, session, source.owned, inferenceOnly, series);
     } catch (e) {
       windows?.destroy();
       if (source.owned) data.destroy();
@@ -143,8 +157,10 @@ export class Forecaster {
 
   /** Trains `epochs` more epochs (one submit per step; losses read once per epoch); returns their reports. */
   async fit(epochs: number, onEpoch?: (report: EpochReport) => unknown): Promise<EpochReport[]> {
+    this.lifetime.check('fit');
     this.needSeries('fit');
-    if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`fit: epochs must be an integer >= 1, got ${epochs}`);
+    requireInteger('fit: epochs', epochs, { min: 1 });
+    if (onEpoch !== undefined && typeof onEpoch !== 'function') throw new Error(`fit: onEpoch must be a function, got ${describeValue(onEpoch)}`);
     const to = this.trainer.epoch + epochs;
     if (to > this.options.maxEpochs) throw new Error(`fit: ${epochs} more epochs would reach ${to}, past maxEpochs ${this.options.maxEpochs} (raise it in Forecaster.create)`);
     const reports: EpochReport[] = [];
@@ -161,7 +177,8 @@ export class Forecaster {
    * windows. predictions[k] forecasts sample plan.testStarts[k] + seq (flat index r·S + s).
    */
   async evaluate(which: 'test' | 'train' = 'test'): Promise<{ evaluation: Evaluation; predictions: Float32Array }> {
-    this.needSeries('evaluate');
+    this.lifetime.check('evaluate');
+    this.needSeries('evaluate', true);
     if (which !== 'test' && which !== 'train') throw new Error(`evaluate: which must be 'test' or 'train', got '${String(which)}'`);
     const r = await evaluateForecast(this.sched, this.handle, this.windows, this.trainer.evalBuf, which === 'test' ? 'test' : 'trainInOrder');
     return { evaluation: r.evaluation, predictions: r.pred };
@@ -172,10 +189,11 @@ export class Forecaster {
    * the whole span), each fed back as input. Returns x̂ of samples trainPerRow + seq + k.
    */
   async rollout(steps?: number): Promise<Float32Array> {
-    this.needSeries('rollout');
+    this.lifetime.check('rollout');
+    this.needSeries('rollout', true);
     const span = rolloutSpan(this.windows).steps;
     const n = steps ?? span;
-    if (!Number.isInteger(n) || n < 1 || n > span) throw new Error(`rollout: steps must be an integer in [1, ${span}] (row 0's test span), got ${n}`);
+    if (!Number.isSafeInteger(n) || n < 1 || n > span) throw new Error(`rollout: steps must be an integer in [1, ${span}] (row 0's test span), got ${describeValue(n)}`);
     return rollout(this.sched, this.handle, this.windows, n);
   }
 
@@ -185,11 +203,12 @@ export class Forecaster {
    * For apps that keep a live series on the host: one upload, one readback.
    */
   async forecast(recent: ArrayLike<number>, steps = 1): Promise<Float32Array> {
+    this.lifetime.check('forecast');
     const { seq } = this.windows.plan;
     if (typeof recent !== 'object' || recent === null || typeof recent.length !== 'number' || recent.length < seq) {
-      throw new Error(`forecast: recent must hold at least seq = ${seq} samples, got ${recent?.length ?? String(recent)}`);
+      throw new Error(`forecast: recent must hold at least seq = ${seq} samples, got ${typeof recent?.length === 'number' ? `${recent.length} samples` : describeValue(recent)}`);
     }
-    if (!Number.isInteger(steps) || steps < 1) throw new Error(`forecast: steps must be an integer >= 1, got ${steps}`);
+    requireInteger('forecast: steps', steps, { min: 1 });
     const tail = finiteSamples(recent, 'forecast: recent', Math.max(0, recent.length - (seq + 1)));
     const src = this.sched.createTensor([1, tail.length, 1], 'f32', 'forecast seed', tail);
     try {
@@ -206,11 +225,11 @@ export class Forecaster {
    * Uses this model's current weights; destroyed with this Forecaster.
    */
   async stream(options: StreamOptions = {}): Promise<ForecastStream> {
+    this.lifetime.check('stream');
     checkStreamOptions(options);
-    this.streams.assertOpen();
     const { features, targetDelta } = forecastFeatures(this.options.target);
     const stats = await this.windows.readStats();
-    return this.streams.add(this.sched, { model: this.model, stats, features: features as 1 | 2, targetDelta }, options);
+    return this.streams.add(this.sched, { model: this.model, stats, features: features as 1 | 2, targetDelta, owner: this.lifetime }, options);
   }
 
   /**
@@ -220,16 +239,23 @@ export class Forecaster {
    * saved.
    */
   async save(): Promise<Uint8Array> {
+    this.lifetime.check('save');
     return this.model.toSafetensors(forecasterMetadata(this.options, await this.windows.readStats()));
   }
 
-  private needSeries(what: string): void {
+  /** Throws when loaded without a series, or (readsSeries) when the caller's Trajectory was destroyed. */
+  private needSeries(what: string, readsSeries = false): void {
+    if (readsSeries && this.seriesLifetime) Lifetime.require(`Forecaster.${what}()`, [this.seriesLifetime]);
     if (this.inferenceOnly) throw new Error(`${what}: this Forecaster was loaded without a series, so only forecast() and save() work; pass a series to Forecaster.load to ${what}`);
   }
 
-  /** Frees the model, the windows and the trainer (and the series, when it was uploaded from the host). */
+  /**
+   * Frees the model, the windows and the trainer (and the series, when it was uploaded from the
+   * host). Idempotent, in any order with the trajectory, scheduler or context.
+   */
   destroy(): void {
-    this.streams.destroyAll('its Forecaster was destroyed');
+    if (!this.lifetime.end()) return;
+    this.streams.freeAll();
     this.session.destroy();
     this.windows.destroy();
     if (this.ownsSeries) this.data.destroy();

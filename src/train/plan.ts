@@ -11,6 +11,7 @@ import { parseSchedule, type Schedule } from './schedule';
 import { optimizerConfig, type OptimizerConfig } from '../kernels/optim';
 import type { LossKind } from './model-handle';
 
+/** Everything decided about a run before any GPU work. */
 export interface RunPlan {
   config: TrainConfig;
   spec: DatasetSpec;
@@ -40,6 +41,11 @@ function labelFeatures(spec: DatasetSpec): FeatureConfig {
   return spec.channels !== undefined ? { features: spec.channels, fromChannels: true, targetDelta: false, normalize: false } : { features: 1, targetDelta: false, normalize: true };
 }
 
+/**
+ * Validates the config and plans the data, windows, features, schedule and optimizer; throws
+ * naming the flag (also when --batch or --rollout exceed what the data holds). `sources`: the
+ * host data of data sets the browser-safe code cannot load (mnist-rows' digits).
+ */
 export function planRun(config: TrainConfig, sources: RunSources = {}): RunPlan {
   validateConfig(config);
   const spec = describeDataset({ name: config.dataset, noise: config.noise, seed: config.seed, rows: config.rows, seq: config.seq, mnist: sources.mnist });
@@ -48,6 +54,7 @@ export function planRun(config: TrainConfig, sources: RunSources = {}): RunPlan 
     rows: spec.rows, samples: spec.samples, seq: config.seq, trainRows: spec.trainRows,
     kind: label ? 'label' : config.mode === 'many-to-many' ? 'sequence' : 'next',
   });
+  checkAgainstData(config, windows);
   const features: FeatureConfig = label ? labelFeatures(spec) : forecastFeatures(config.target);
   const optimizer = optimizerConfig(config.optimizer, {
     lr: config.lr, weightDecay: config.weightDecay,
@@ -57,6 +64,17 @@ export function planRun(config: TrainConfig, sources: RunSources = {}): RunPlan 
     config, spec, windows, features, schedule: parseSchedule(config.schedule), optimizer,
     loss: label ? 'cross_entropy' : 'mse', outputSize: label ? spec.classes : 1,
   };
+}
+
+/** Settings whose range depends on the data: errors instead of a quiet clamp. */
+function checkAgainstData(c: TrainConfig, windows: WindowPlan): void {
+  const train = windows.trainStarts.length;
+  const what = windows.kind === 'label' ? 'training trajectories' : 'training windows';
+  if (c.batch > train) throw new Error(`--batch ${c.batch} is larger than the ${train} ${what} (use --batch ${train} or less)`);
+  if (windows.kind !== 'label') {
+    const span = windows.windowsPerRow - windows.trainPerRow; // rolloutSpan: row 0's test windows
+    if (c.rollout > span) throw new Error(`--rollout ${c.rollout} is longer than the test span of ${span} steps (use at most ${span}, or -1 for all of it)`);
+  }
 }
 
 /** The model a cell trains under this plan (the optional fields only where they differ from their defaults). */

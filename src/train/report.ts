@@ -34,8 +34,10 @@ export interface CellOutcome {
   crossEntropy?: number;
   predictions?: Uint32Array;
   confusion?: number[][];
-  /** True when the run stopped early (stopAfterEpochs) and the cell is unfinished. */
+  /** True when the run stopped early (stopAfterEpochs or a stop request) and the cell is unfinished. */
   interrupted: boolean;
+  /** Where the cell's last checkpoint stands (epochs completed, steps into the next), or null when it has none. */
+  checkpoint?: { epoch: number; batch: number } | null;
 }
 
 export interface CellResult {

@@ -18,6 +18,7 @@
 // window. Each distinct n gets its own buffers (in the model's workspace cache): keep the frame
 // size fixed. Browser-safe.
 import type { Scheduler } from '../gpu/scheduler';
+import { Lifetime } from '../gpu/lifetime';
 import type { GpuTensor } from '../gpu/tensor';
 import type { RecurrentModel } from '../model/recurrent-model';
 import { headForward } from '../model/head';
@@ -32,6 +33,8 @@ export interface StreamSource {
   /** 2: inputs (x̃, Δ̃) and the model predicts Δ̃ ('delta'); 1: x̃ in, x̃ out ('value'). */
   features: 1 | 2;
   targetDelta: boolean;
+  /** The Forecaster's Lifetime: the stream refuses use once it is destroyed. */
+  owner: Lifetime;
 }
 
 /** Options of Forecaster.stream() and ForecastStream.reset(). */
@@ -51,15 +54,18 @@ interface CallBuffers {
 
 /** A live next-value forecast; see the file comment. Create with Forecaster.stream(). */
 export class ForecastStream {
+  /** Alive until destroy() and while its Forecaster (and scheduler) are. */
+  readonly lifetime: Lifetime;
   private readonly h: GpuTensor;
   private readonly c: GpuTensor | null;
   private readonly byCount = new Map<number, CallBuffers>();
   private prev: number | null;
   private seen = 0;
-  private deadReason: string | null = null;
+  private freed = false;
 
-  /** Use Forecaster.stream(); `onDestroy` lets the owner forget it. */
-  constructor(private readonly sched: Scheduler, private readonly src: StreamSource, opts: StreamOptions = {}, private readonly onDestroy?: (s: ForecastStream) => void) {
+  /** Use Forecaster.stream(); `onFree` lets the owner forget it. */
+  constructor(private readonly sched: Scheduler, private readonly src: StreamSource, opts: StreamOptions = {}, private readonly onFree?: (s: ForecastStream) => void) {
+    this.lifetime = new Lifetime('ForecastStream', 'destroy', [sched.lifetime, src.owner]);
     this.prev = checkStreamOptions(opts);
     const { numLayers: L, hiddenSize: H } = src.model.config;
     this.h = sched.createTensor([L, 1, H], 'f32', 'stream h');
@@ -71,9 +77,9 @@ export class ForecastStream {
     return this.seen;
   }
 
-  /** True once destroy() ran (or its Forecaster was destroyed). */
+  /** True once destroy() ran, or its Forecaster (or scheduler, context) is gone. */
   get destroyed(): boolean {
-    return this.deadReason !== null;
+    return !this.lifetime.alive;
   }
 
   /**
@@ -84,7 +90,7 @@ export class ForecastStream {
   push(sample: number): Promise<number>;
   push(samples: ArrayLike<number>): Promise<Float32Array>;
   async push(input: number | ArrayLike<number>): Promise<number | Float32Array> {
-    this.assertAlive('push');
+    this.lifetime.check('push');
     const samples = typeof input === 'number' ? [requireNumber('push: sample', input)] : checkSamples(input);
     const features = this.features(samples);
     const n = samples.length;
@@ -100,23 +106,28 @@ export class ForecastStream {
 
   /** Forgets the state (zeros, as a fresh stream) and the previous sample (or sets it). */
   reset(opts: StreamOptions = {}): void {
-    this.assertAlive('reset');
+    this.lifetime.check('reset');
     this.prev = checkStreamOptions(opts);
     this.sched.clear(this.h);
     if (this.c) this.sched.clear(this.c);
     this.seen = 0;
   }
 
-  /** Frees the stream's buffers; every later call throws. Idempotent. */
-  destroy(reason = 'destroy() was called'): void {
-    if (this.deadReason) return;
-    this.deadReason = reason;
-    this.sched.submit(); // nothing recorded may still reference the buffers
+  /** Frees the stream's buffers; every later call throws `ForecastStream.<method>() after destroy()`. Idempotent. */
+  destroy(): void {
+    this.lifetime.end();
+    this.free();
+  }
+
+  /** Frees the buffers once (its Forecaster calls this when it is destroyed; work already recorded still runs). */
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
     for (const b of this.byCount.values()) for (const t of [b.x, b.out]) this.sched.destroyBuffer(t.buffer);
     this.byCount.clear();
     this.sched.destroyBuffer(this.h.buffer);
     if (this.c) this.sched.destroyBuffer(this.c.buffer);
-    this.onDestroy?.(this);
+    this.onFree?.(this);
   }
 
   /** Forward from the carried state, head on every step, new state carried. */
@@ -162,10 +173,6 @@ export class ForecastStream {
     }
     return b;
   }
-
-  private assertAlive(what: string): void {
-    if (this.deadReason) throw new Error(`ForecastStream.${what}: this stream was destroyed (${this.deadReason}); open a new one with forecaster.stream()`);
-  }
 }
 
 /** Checks stream options (before any GPU work); returns `previous` or null. */
@@ -187,27 +194,19 @@ function checkSamples(samples: ArrayLike<number>): ArrayLike<number> {
   return samples;
 }
 
-/** The open streams of one Forecaster: destroyed with it. */
+/** The open streams of one Forecaster: their buffers are freed with it. */
 export class StreamSet {
   private readonly open = new Set<ForecastStream>();
-  private closedReason: string | null = null;
 
-  /** Throws once destroyAll() ran: the owner is gone (call before any GPU work of a new stream). */
-  assertOpen(): void {
-    if (this.closedReason) throw new Error(`Forecaster.stream: cannot open a stream: ${this.closedReason}`);
-  }
-
-  /** Opens a stream over `src` that this set will destroy in destroyAll(). */
+  /** Opens a stream over `src` whose buffers freeAll() frees. */
   add(sched: Scheduler, src: StreamSource, opts?: StreamOptions): ForecastStream {
-    this.assertOpen();
     const s = new ForecastStream(sched, src, opts, (gone) => this.open.delete(gone));
     this.open.add(s);
     return s;
   }
 
-  /** Destroys every open stream, saying why; later add() calls throw with the same reason. */
-  destroyAll(reason: string): void {
-    this.closedReason ??= reason;
-    for (const s of [...this.open]) s.destroy(reason);
+  /** Frees every open stream (they then refuse use: their Forecaster is gone). */
+  freeAll(): void {
+    for (const s of [...this.open]) s.free();
   }
 }

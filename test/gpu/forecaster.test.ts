@@ -29,12 +29,13 @@ function series(n: number): Float32Array {
 
 describe('Forecaster', () => {
   it.each([
-    [{ cell: 'tcn' }, /cell must be one of rnn, lstm, gru, got 'tcn'/],
+    [{ cell: 'tcn' }, /cell must be one of 'rnn', 'lstm', 'gru', got 'tcn' \(a string\)/],
+    [{ hidden: '16' }, /hidden must be an integer >= 1, got '16' \(a string\)/],
     [{ hidden: 0 }, /hidden must be an integer >= 1, got 0/],
     [{ seq: 2.5 }, /seq must be an integer >= 1, got 2.5/],
     [{ lr: -1 }, /lr must be a finite number > 0, got -1/],
     [{ clip: 0 }, /clip must be a finite number > 0 or null, got 0/],
-    [{ target: 'raw' }, /target must be 'delta' or 'value', got 'raw'/],
+    [{ target: 'raw' }, /target must be one of 'delta', 'value', got 'raw' \(a string\)/],
     [{ trainFraction: 1 }, /trainFraction must be in \(0, 1\), got 1/],
     [{ epochs: 3 }, /unknown option 'epochs'/],
     [null, /options must be an object, got null/],

@@ -50,12 +50,16 @@ const EXPECT: Record<string, (printed: unknown[][]) => void> = {
     expect(p[0]).toEqual([40, expect.any(Number), 4 * 8 * 8]);
     expect(p[0]![1]).toBeGreaterThan(0);
   },
+  recovery: (p) => {
+    expect(p[0]).toEqual(['destroyed']);
+    expect(p[1]).toEqual([true]);
+  },
   kernel: (p) => expect(p[0]![0]).toEqual(new Float32Array([2, 4, 6, 8])),
 };
 
 describe('README examples', () => {
   const found = examples();
-  it('has the four examples this test knows', () => {
+  it('has the five examples this test knows', () => {
     expect(found).toHaveLength(Object.keys(EXPECT).length);
   });
   Object.entries(EXPECT).forEach(([name, check], k) => {
