@@ -22,8 +22,11 @@ export const DROPOUT_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBind
 
 /** The mask of one site as the kernel takes it: drop iff bits < threshold; keep × scale. */
 export interface DropoutMask {
+  /** The site's key: (seed, step, site) hashed (src/util/counter-hash.ts). */
   key: number;
+  /** ⌊p·2³²⌋: an element drops when its 32 random bits are below it. */
   threshold: number;
+  /** 1/(1−p), the factor of the elements kept. */
   scale: number;
 }
 
@@ -41,14 +44,17 @@ export function dropoutMaskOf(p: number, seed: number, step: number, site: numbe
 
 /** W columns of N rows inside a tensor, from element `offset`. */
 export interface JoinPart {
+  /** The tensor holding the part's rows. */
   tensor: GpuTensor;
+  /** Element offset of its first row. */
   offset: number;
 }
 
 /** What dropoutJoin / dropoutSplit read and write. */
 export interface JoinArgs {
-  /** T (steps) and B (batch): rows are (t, b) = t·B + b, N = T·B. */
+  /** T (steps): rows are (t, b) = t·B + b, N = T·B. */
   steps: number;
+  /** B (batch). */
   batch: number;
   /** W: columns of each part. */
   width: number;
@@ -77,12 +83,13 @@ function plan(where: string, a: JoinArgs) {
   return { rows, batch: B, steps: T, width: W, columns, threshold: m.threshold, key: m.key, scale: m.scale };
 }
 
-/** Records joined[:, p·W + j] = parts[p][:, j] · mask, one dispatch per part. */
-export function dropoutJoin(sched: Scheduler, a: JoinArgs): void {
-  const u = plan('dropout join', a);
+/** One dispatch per part of `entry` ('join': parts → joined; 'split': joined → parts). */
+function record(sched: Scheduler, a: JoinArgs, entry: 'join' | 'split'): void {
+  const u = plan(`dropout ${entry}`, a);
   a.parts.forEach((p, part) => {
-    sched.dispatch(dropoutKernel, 'join', {
-      bindings: { part_in: p.tensor, joined: a.joined },
+    const bindings: Record<string, GpuTensor> = entry === 'join' ? { part_in: p.tensor, joined: a.joined } : { joined_in: a.joined, part_out: p.tensor };
+    sched.dispatch(dropoutKernel, entry, {
+      bindings,
       shapes: { declared: DROPOUT_BINDINGS, dims: { PART: p.offset + u.rows * u.width, JOINED: u.rows * u.columns } },
       uniforms: { ...u, part, src_off: p.offset },
       workgroups: grid1d(u.rows * u.width, WG, sched.device.limits.maxComputeWorkgroupsPerDimension),
@@ -91,16 +98,12 @@ export function dropoutJoin(sched: Scheduler, a: JoinArgs): void {
   });
 }
 
+/** Records joined[:, p·W + j] = parts[p][:, j] · mask, one dispatch per part. */
+export function dropoutJoin(sched: Scheduler, a: JoinArgs): void {
+  record(sched, a, 'join');
+}
+
 /** Records parts[p][:, j] = joined[:, p·W + j] · mask (the join's backward), one dispatch per part. */
 export function dropoutSplit(sched: Scheduler, a: JoinArgs): void {
-  const u = plan('dropout split', a);
-  a.parts.forEach((p, part) => {
-    sched.dispatch(dropoutKernel, 'split', {
-      bindings: { joined_in: a.joined, part_out: p.tensor },
-      shapes: { declared: DROPOUT_BINDINGS, dims: { PART: p.offset + u.rows * u.width, JOINED: u.rows * u.columns } },
-      uniforms: { ...u, part, src_off: p.offset },
-      workgroups: grid1d(u.rows * u.width, WG, sched.device.limits.maxComputeWorkgroupsPerDimension),
-      overrides: { WG },
-    });
-  });
+  record(sched, a, 'split');
 }

@@ -45,7 +45,7 @@ export interface ForwardOptions {
 export interface ForwardOutputs {
   /** [B, T, O] (every-step head) or [B, O] (last-step head). */
   out: GpuTensor;
-  /** [B, T, D·H]: the top layer's h_t, directions side by side. */
+  /** The top layer's h_t, directions side by side: [B, T, D·H]. */
   rnnOut: GpuTensor;
   /** [D·L, B, H] final states, row l·D + d (the reverse direction's after reading x_T … x_1). */
   hN: GpuTensor;

@@ -12,7 +12,7 @@ export function mix32(x: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-const TWO_32 = 2 ** 32;
+const TWO_32 = 4_294_967_296; // 2^32 (a literal: bundlers keep `2 ** 32` as code)
 
 /**
  * The key of one dropout site: seed (an integer ≥ 0), step (an integer ≥ 0: which training

@@ -1,5 +1,6 @@
 // recurrent-helpers.ts — shared by the recurrent GPU tests: run the GPU model and the float64
 // reference on the same random case and measure their differences.
+import { expect } from 'vitest';
 import type { Scheduler } from '../../src/gpu/scheduler';
 import type { GpuTensor } from '../../src/gpu/tensor';
 import { RecurrentModel, type ModelConfig, type RecurrentModelOptions } from '../../src/model';
@@ -103,4 +104,19 @@ export function tensorRelError(a: ArrayLike<number>, b: ArrayLike<number>): numb
   }
   if (Number.isNaN(diff)) return Infinity;
   return scale === 0 ? (diff === 0 ? 0 : Infinity) : diff / scale;
+}
+
+/**
+ * The conformance criterion of issue 4 between the GPU and the reference: outputs
+ * |a − b| ≤ 1e-5 + 1e-4·|b|, every gradient max|a − b| ≤ 1e-4·max|b|.
+ */
+export function expectConforms(r: CaseResult): void {
+  const f = r.ref.fwd;
+  const outputs: [string, ArrayLike<number>, ArrayLike<number>][] = [['out', r.gpu.out, f.out], ['rnn_out', r.gpu.rnnOut, f.rnnOut], ['h_n', r.gpu.hN, f.hN], ['loss', [r.gpu.loss], [r.ref.loss]]];
+  if (f.cN) outputs.push(['c_n', r.gpu.cN!, f.cN]);
+  for (const [name, a, b] of outputs) expect(elementwiseRatio(a, b, 1e-5, 1e-4), name).toBeLessThanOrEqual(1);
+  const grads: [string, ArrayLike<number>, ArrayLike<number>][] = [['x', r.gpu.dx, r.ref.grads.x], ['h0', r.gpu.dh0, r.ref.grads.h0]];
+  if (r.ref.grads.c0) grads.push(['c0', r.gpu.dc0!, r.ref.grads.c0]);
+  for (const [name, g] of Object.entries(r.ref.grads.params)) grads.push([name, r.gpu.grads[name]!, g]);
+  for (const [name, a, b] of grads) expect(tensorRelError(a, b), `grad ${name}`).toBeLessThanOrEqual(1e-4);
 }

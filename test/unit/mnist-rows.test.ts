@@ -73,7 +73,7 @@ describe('the mnist-rows recipe', () => {
     [{ mode: 'many-to-many' }, /sequence-to-label: --mode must be many-to-one/],
     [{ dropout: 1 }, /--dropout must be a finite number >= 0 and < 1, got 1/],
     [{ inputDropout: -0.1 }, /--input-dropout must be a finite number >= 0 and < 1, got -0.1/],
-    [{ head: 'first' }, /--head must be 'last-step' or 'final-states', got 'first'/],
+    [{ head: 'first' }, /--head must be one of 'last-step', 'final-states', got 'first' \(a string\)/],
   ])('names %j', (layer, message) => {
     expect(() => planRun(mergeConfig({ dataset: 'mnist-rows' }, layer), { mnist: digits })).toThrow(message);
   });

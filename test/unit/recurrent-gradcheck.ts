@@ -3,7 +3,8 @@
 // gradients against central finite differences.
 import { expect } from 'vitest';
 import { modelParamShapes as paramShapes } from '../../src/model/params';
-import { evaluateLoss, type LossTarget } from '../../src/reference/losses';
+import { evaluateLoss, mseLoss, type LossTarget } from '../../src/reference/losses';
+import { conformanceInputs, type ConformanceCase } from '../../src/conformance/vectors';
 import { recurrentBackward, recurrentForward, type Params, type RecurrentConfig, type RecurrentInputs } from '../../src/reference/recurrent';
 import { headKind } from '../../src/reference/recurrent-params';
 import { Random } from '../../src/util/random';
@@ -18,6 +19,27 @@ export function relErr(actual: ArrayLike<number>, expected: ArrayLike<number>): 
     scale = Math.max(scale, Math.abs(expected[i]!));
   }
   return scale === 0 ? diff : diff / scale;
+}
+
+function expectClose(label: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-9): void {
+  const err = relErr(actual, expected);
+  expect(err, `${label}: rel err ${err}`).toBeLessThanOrEqual(tol);
+}
+
+/** The reference's forward, loss and every gradient of a PyTorch case equal PyTorch's float64 numbers (1e-9 relative). */
+export function expectMatchesTorch(c: ConformanceCase): void {
+  const fwd = recurrentForward(c.config, c.params, conformanceInputs(c));
+  expectClose('out', fwd.out, c.outputs.out);
+  expectClose('rnn_out', fwd.rnnOut, c.outputs.rnnOut);
+  expectClose('h_n', fwd.hN, c.outputs.hN);
+  if (c.outputs.cN) expectClose('c_n', fwd.cN!, c.outputs.cN);
+  const { loss, dOut } = mseLoss(fwd.out, c.inputs.y);
+  expect(Math.abs(loss - c.outputs.loss) / c.outputs.loss).toBeLessThan(1e-12);
+  const grads = recurrentBackward(c.config, c.params, fwd, dOut);
+  for (const name of c.paramOrder) expectClose(`grad ${name}`, grads.params[name]!, c.paramGrads[name]!);
+  expectClose('grad x', grads.x, c.inputGrads.x);
+  if (c.inputGrads.h0) expectClose('grad h0', grads.h0, c.inputGrads.h0);
+  if (c.inputGrads.c0) expectClose('grad c0', grads.c0!, c.inputGrads.c0);
 }
 
 /** A loss over the reference model with every input it differentiates. */

@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { conformanceInputs, parseConformanceVectors, type ConformanceCase } from '../../src/conformance/vectors';
+import { parseConformanceVectors, type ConformanceCase } from '../../src/conformance/vectors';
 import { CELL_KINDS, type CellKind } from '../../src/reference/cells';
 import { initRecurrentParams } from '../../src/model/init';
 import { modelParamShapes as paramShapes } from '../../src/model/params';
@@ -18,16 +18,11 @@ import {
 } from '../../src/reference/recurrent';
 import { Random } from '../../src/util/random';
 import { fileURLToPath } from 'node:url';
-import { expectGradsMatchFiniteDifferences, makeProblem, randomArray, relErr } from './recurrent-gradcheck';
+import { expectGradsMatchFiniteDifferences, expectMatchesTorch, makeProblem, randomArray } from './recurrent-gradcheck';
 
 // shared/ lies beside the repository (as in CI's clean clones).
 const VECTORS_PATH = fileURLToPath(new URL('../../../shared/conformance/torch_vectors.public.json', import.meta.url));
 const rawVectors = JSON.parse(readFileSync(VECTORS_PATH, 'utf8')) as { cases: Record<string, any>[] };
-
-function expectClose(label: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-9): void {
-  const err = relErr(actual, expected);
-  expect(err, `${label}: rel err ${err}`).toBeLessThanOrEqual(tol);
-}
 
 describe('PyTorch float64 conformance vectors (public set)', () => {
   const cases = parseConformanceVectors(rawVectors).cases;
@@ -37,20 +32,7 @@ describe('PyTorch float64 conformance vectors (public set)', () => {
     for (const cell of ['rnn_tanh', 'rnn_relu', 'lstm', 'gru']) expect(cases.filter((c) => c.cell === cell).length).toBe(24);
   });
 
-  it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c: ConformanceCase) => {
-    const fwd = recurrentForward(c.config, c.params, conformanceInputs(c));
-    expectClose('out', fwd.out, c.outputs.out);
-    expectClose('rnn_out', fwd.rnnOut, c.outputs.rnnOut);
-    expectClose('h_n', fwd.hN, c.outputs.hN);
-    if (c.outputs.cN) expectClose('c_n', fwd.cN!, c.outputs.cN);
-    const { loss, dOut } = mseLoss(fwd.out, c.inputs.y);
-    expect(Math.abs(loss - c.outputs.loss) / c.outputs.loss).toBeLessThan(1e-12);
-    const grads = recurrentBackward(c.config, c.params, fwd, dOut);
-    for (const name of c.paramOrder) expectClose(`grad ${name}`, grads.params[name]!, c.paramGrads[name]!);
-    expectClose('grad x', grads.x, c.inputGrads.x);
-    if (c.inputGrads.h0) expectClose('grad h0', grads.h0, c.inputGrads.h0);
-    if (c.inputGrads.c0) expectClose('grad c0', grads.c0!, c.inputGrads.c0);
-  });
+  it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c: ConformanceCase) => expectMatchesTorch(c));
 });
 
 describe('conformance vectors loader errors name the case', () => {
