@@ -78,6 +78,8 @@ export interface LayerBackwardArgs {
   /** Add to the gradient arena instead of overwriting it. */
   accumulate: boolean;
   loop: TimeLoop;
+  /** [T, B, S, H]: when given, the time loop records d loss / d h_t (and c_t) there (gradient norms). */
+  dstate?: GpuTensor | null;
 }
 
 /** BPTT through one direction of a layer: dgates, dhCarry/dcCarry → its initial state, param grads, dIn. */
@@ -88,7 +90,7 @@ export function layerBackward(sched: Scheduler, a: LayerBackwardArgs): void {
   const run = { batch: B, hidden: H, seqLen: T, tBegin: a.tBegin, tEnd: T, reverse: s.reverse, ...a.loop };
   s.cell.recordBackward(sched, run, {
     wHh: params.wHh, hseq: buf.hseq, cseq: buf.cseq, gates: buf.gates, dy: a.dy,
-    dgIn: gbuf.dgIn, dgHid: gbuf.dgHid, dhCarry: gbuf.dhCarry, dcCarry: gbuf.dcCarry,
+    dgIn: gbuf.dgIn, dgHid: gbuf.dgHid, dhCarry: gbuf.dhCarry, dcCarry: gbuf.dcCarry, dstate: a.dstate ?? null,
   });
 
   const rows = (T - a.tBegin) * B;

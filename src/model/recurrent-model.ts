@@ -12,12 +12,13 @@ import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from '../kernels/gemm';
 import { permuteKernel } from '../kernels/permute';
 import { lossKernel } from '../kernels/loss';
+import { stateGradNormKernel } from '../kernels/state-grad-norm';
 import { dropoutKernel, dropoutMaskOf, type DropoutMask } from '../kernels/dropout';
 import { validateModelConfig, type ModelConfig } from './config';
 import { directionSuffix, modelParamShapes } from './params';
 import { cellSpec, type CellSpec } from './cells';
 import { Workspace, checkWorkspaceLimits } from './workspace';
-import { planWorkspace } from './workspace-plan';
+import { planWorkspace, type LayerActivations } from './workspace-plan';
 import type { LayerParams, TimeLoop } from './layers';
 import { recordBackward, recordForward, recordLoss, type RecordedForward, type StackContext } from './stack';
 import { checkBackwardInputs, checkForwardInputs, checkLossTarget } from './checks';
@@ -44,7 +45,7 @@ export class RecurrentModel {
   static async create(sched: Scheduler, config: ModelConfig, opts: RecurrentModelOptions = {}): Promise<RecurrentModel> {
     Lifetime.require('RecurrentModel.create()', [sched.lifetime]);
     validateModelConfig(config);
-    await sched.prepare(gemmKernel, permuteKernel, lossKernel, dropoutKernel, ...cellSpec(config.cell).kernels);
+    await sched.prepare(gemmKernel, permuteKernel, lossKernel, dropoutKernel, stateGradNormKernel, ...cellSpec(config.cell).kernels);
     return new RecurrentModel(sched, config, opts);
   }
 
@@ -147,6 +148,17 @@ export class RecurrentModel {
     return { ...this.recordBackward(rec, g.dOut, opts ?? {}, tBegin), loss: g.loss };
   }
 
+  /**
+   * The last forward's tape per layer (time-major hseq / cseq [T+1, B, H], kept gates), for
+   * analysis kernels such as the step Jacobians (src/kernels/jacobian.ts). Views into the
+   * workspace: valid until the next forward of the same (batch, seqLen).
+   */
+  forwardTape(): { batch: number; seqLen: number; layers: readonly LayerActivations<GpuTensor>[] } {
+    const { ws } = this.requireForward('forwardTape');
+    if (this.config.bidirectional) throw new Error('forwardTape() is the tape of a one-direction model (the analyses step its state forward in time); this model is bidirectional');
+    return { batch: ws.batch, seqLen: ws.seqLen, layers: ws.forward.layers };
+  }
+
   /** Records only the loss of the last forward (no gradients); returns the [1] tensor. */
   loss(target: LossTarget): GpuTensor {
     this.lifetime.check('loss');
@@ -167,9 +179,9 @@ export class RecurrentModel {
   }
 
   private recordBackward(rec: RecordedForward, dOut: GpuTensor, opts: BackwardOptions, tBegin: number): BackwardOutputs {
-    recordBackward(this.context, rec, dOut, opts, tBegin);
+    const norms = recordBackward(this.context, rec, dOut, opts, tBegin);
     const g = rec.ws.grads();
-    return { dx: g.dx, dh0: g.dh0, dc0: g.dc0 };
+    return { dx: g.dx, dh0: g.dh0, dc0: g.dc0, gradNorms: norms };
   }
 
   /** The masks of a forward by dropout site (0: x, l: layer l−1's output): none outside training or where p is 0. */

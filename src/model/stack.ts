@@ -13,7 +13,8 @@ import type { GpuTensor } from '../gpu/tensor';
 import { permute01 } from '../kernels/permute';
 import { dropoutJoin, dropoutSplit, type DropoutMask } from '../kernels/dropout';
 import { mseLossGpu, crossEntropyLossGpu } from '../kernels/loss';
-import type { CellSpec } from './cells';
+import { stateValues, type CellSpec } from './cells';
+import { recordStateGradNorms } from '../kernels/state-grad-norm';
 import type { ModelConfig } from './config';
 import { directions } from './params';
 import { layerBackward, layerForward, type LayerParams, type TimeLoop } from './layers';
@@ -124,8 +125,12 @@ export function recordLoss(sched: Scheduler, ws: Workspace, target: LossTarget):
   else crossEntropyLossGpu(sched, ws.forward.out, target.labels, g.dOut, g.loss);
 }
 
-/** Records BPTT of rec's forward from dOut, steps [tBegin, T); gradients go to the arena. */
-export function recordBackward(c: StackContext, rec: RecordedForward, dOut: GpuTensor, opts: BackwardOptions, tBegin: number): void {
+/**
+ * Records BPTT of rec's forward from dOut, steps [tBegin, T); gradients go to the arena. With
+ * opts.gradNorms, also the norms of d loss / d h_t per layer and direction: returns that
+ * [D·L, S, T] tensor, else null.
+ */
+export function recordBackward(c: StackContext, rec: RecordedForward, dOut: GpuTensor, opts: BackwardOptions, tBegin: number): GpuTensor | null {
   const { sched, config } = c;
   const { ws } = rec;
   const [B, T] = [ws.batch, ws.seqLen];
@@ -148,17 +153,23 @@ export function recordBackward(c: StackContext, rec: RecordedForward, dOut: GpuT
     dOut, accumulate, dRnnOut: g.dRnnOut, dyTop: g.dyTop,
   });
   const loop = c.timeLoop(B);
+  const norms = opts.gradNorms ? ws.gradNorms() : null;
+  const S = stateValues(c.cell);
   for (let l = L - 1; l >= 0; l--) {
     const gl = g.layers[l]!;
     const above = l === L - 1 ? g.dyTop : g.layers[l + 1]!.dIn; // d loss / d (layer l's output), or null: all in the carries
     const split = above !== null && joined(c, rec, l);
     if (split) dropoutSplit(sched, joinArgs(rec, l, H, directionsOf(gl).map((gd) => ({ tensor: gd.dy!, offset: 0 })), above, rec.masks[l + 1] ?? null));
     const { input, inputOffset } = layerInput(c, rec, l);
-    directionsOf(gl).forEach((gd, d) => layerBackward(sched, {
-      shape: layerShape(c, l, B, T, d), params: c.layerParams(l, d, 'params'), grads: c.layerParams(l, d, 'grads'),
-      buf: directionsOf(f.layers[l]!)[d]!, gbuf: gd, dIn: gl.dIn, accumulateInput: d > 0,
-      input, inputOffset, dy: split ? gd.dy : above, tBegin, accumulate, loop,
-    }));
+    directionsOf(gl).forEach((gd, d) => {
+      const dstate = norms?.dstate[l * D + d] ?? null;
+      layerBackward(sched, {
+        shape: layerShape(c, l, B, T, d), params: c.layerParams(l, d, 'params'), grads: c.layerParams(l, d, 'grads'),
+        buf: directionsOf(f.layers[l]!)[d]!, gbuf: gd, dIn: gl.dIn, accumulateInput: d > 0,
+        input, inputOffset, dy: split ? gd.dy : above, tBegin, accumulate, loop, dstate,
+      });
+      if (norms) recordStateGradNorms(sched, { batch: B, hidden: H, slots: S, steps: T, tBegin, dstate: dstate!, norms: norms.norms, outOffset: (l * D + d) * S * T });
+    });
   }
   const dIn0 = g.layers[0]!.dIn;
   if (rec.masks[0]) dropoutSplit(sched, { steps: T, batch: B, width: I, parts: [{ tensor: g.dxT!, offset: 0 }], joined: dIn0, mask: rec.masks[0] });
@@ -167,4 +178,5 @@ export function recordBackward(c: StackContext, rec: RecordedForward, dOut: GpuT
     sched.copy(gd.dhCarry, { buffer: g.dh0.buffer, offset: (l * D + d) * bytes, size: bytes });
     if (gd.dcCarry) sched.copy(gd.dcCarry, { buffer: g.dc0!.buffer, offset: (l * D + d) * bytes, size: bytes });
   }));
+  return norms?.norms ?? null;
 }

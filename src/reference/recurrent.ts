@@ -76,6 +76,14 @@ export interface RecurrentGradients {
   h0: Float64Array;
   /** d loss / d c0 [D·L, B, H] (LSTM only, else null). */
   c0: Float64Array | null;
+  /**
+   * d loss / d h_t of every layer, direction and step [D·L, T, B, H] (row l·D + d): all of it
+   * (from the loss at t and the steps taken after it, and from the layer above). dc: d loss /
+   * d c_t likewise with h_t held fixed — the part that flows back from the next step, the state coordinate of J_t = ∂(h, c)_t/∂(h, c)_{t-1}
+   * (LSTM only, else null). src/reference/grad-norms.ts turns them into norms through time.
+   */
+  dh: Float64Array;
+  dc: Float64Array | null;
 }
 
 /** Optional gradients arriving at the final states (e.g. from a later truncated-BPTT chunk). */
@@ -257,7 +265,7 @@ function headBackward(config: RecurrentConfig, params: Params, fwd: RecurrentFor
  * T × [B, H]; dh, dc: gradients at its final state [B, H] (updated in place, end as the
  * initial-state gradients). Adds d loss / d (layer input) per step into dInputs, T × [B, In].
  */
-function directionBackward(config: RecurrentConfig, params: Params, l: number, d: number, tape: LayerTape, dOutSeq: Float64Array[], state: { dh: Float64Array; dc: Float64Array | null }, grads: Params, dInputs: Float64Array[]): void {
+function directionBackward(config: RecurrentConfig, params: Params, l: number, d: number, tape: LayerTape, dOutSeq: Float64Array[], state: { dh: Float64Array; dc: Float64Array | null }, grads: Params, dInputs: Float64Array[], record: { dh: Float64Array; dc: Float64Array | null }): void {
   const H = config.hiddenSize;
   const B = tape.hInit.length / H;
   const dir = tapeDirections(tape)[d]!;
@@ -270,6 +278,8 @@ function directionBackward(config: RecurrentConfig, params: Params, l: number, d
     const hPrev = before ? before.h : dir.hInit;
     const cPrev = before ? before.c : dir.cInit;
     const dhTotal = Float64Array.from(state.dh, (v, k) => v + dOutSeq[t]![k]!);
+    record.dh.set(dhTotal, t * B * H);
+    if (record.dc && state.dc) record.dc.set(state.dc, t * B * H);
     const g = cellPointwiseBackward(config.cell, B, H, dir.steps[t]!, hPrev, cPrev, dhTotal, state.dc);
     linearBackwardAccumulate(g.dPreIn, tape.inputs[t]!, wIh, GH, inSize, grads[`weight_ih_${s}`]!, grads[`bias_ih_${s}`]!, dInputs[t]!);
     const dhPrev = g.dhPrevDirect ?? new Float64Array(B * H);
@@ -299,6 +309,8 @@ export function recurrentBackward(config: RecurrentConfig, params: Params, fwd: 
   let dSeq = dTop; // T × [B, D·H]: d loss / d (layer l's output)
   const dh0 = new Float64Array(rows * B * H);
   const dc0 = withC ? new Float64Array(rows * B * H) : null;
+  const dhSeq = new Float64Array(rows * T * B * H);
+  const dcSeq = withC ? new Float64Array(rows * T * B * H) : null;
   for (let l = L - 1; l >= 0; l--) {
     const tape = fwd.layers[l]!;
     const inSize = l === 0 ? I : D * H;
@@ -309,11 +321,13 @@ export function recurrentBackward(config: RecurrentConfig, params: Params, fwd: 
       if (l === L - 1) for (let e = 0; e < dh.length; e++) dh[e]! += dFinal[d]![e]!;
       const state = { dh, dc: withC ? stateRow(finalStateGrads.cN, k, B, H) : null };
       const dOwn = dSeq.map((rowsT) => directionColumns(rowsT, B, H, D, d));
-      directionBackward(config, params, l, d, tape, dOwn, state, grads, dInputs);
+      const span = [k * T * B * H, (k + 1) * T * B * H] as const;
+      const record = { dh: dhSeq.subarray(...span), dc: dcSeq?.subarray(...span) ?? null };
+      directionBackward(config, params, l, d, tape, dOwn, state, grads, dInputs, record);
       dh0.set(state.dh, k * B * H);
       if (dc0 && state.dc) dc0.set(state.dc, k * B * H);
     }
     dSeq = applyMask(dInputs, fwd.masks[l], B, inSize); // through the dropout of layer l's input
   }
-  return { params: grads, x: batchFirst(dSeq, B, I), h0: dh0, c0: dc0 };
+  return { params: grads, x: batchFirst(dSeq, B, I), h0: dh0, c0: dc0, dh: dhSeq, dc: dcSeq };
 }

@@ -55,6 +55,10 @@ const EXPECT: Record<string, (printed: unknown[][]) => void> = {
     expect(p[0]).toEqual(['destroyed']);
     expect(p[1]).toEqual([true]);
   },
+  dynamics: (p) => {
+    expect(p[0]).toEqual(['unstable', true]);
+    expect(p[1]).toEqual([30, true]);
+  },
   kernel: (p) => expect(p[0]![0]).toEqual(new Float32Array([2, 4, 6, 8])),
 };
 
