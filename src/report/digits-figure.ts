@@ -21,7 +21,8 @@ export interface DigitsCellFigure {
 /** What renderDigitsFigure draws. */
 export interface DigitsFigureInput {
   title: string;
-  subtitle: string;
+  /** Lines under the title (the data set, then the run's settings). */
+  subtitle: readonly string[];
   /** Test images [N, side·side] with values in [0, 1], and their classes. */
   images: Float32Array;
   labels: ArrayLike<number>;
@@ -35,7 +36,7 @@ const ROW = 430; // one cell: the three panels, its summary line and a row of di
 const r1 = (v: number): string => (Math.round(v * 10) / 10).toString();
 
 function box(row: number, col: number): Box {
-  return { x: 70 + col * (W + 70), y: 80 + row * ROW, w: W, h: H };
+  return { x: 70 + col * (W + 70), y: 90 + row * ROW, w: W, h: H };
 }
 
 function curves(c: DigitsCellFigure, row: number): string {
@@ -72,7 +73,7 @@ function confusionPanel(c: DigitsCellFigure, row: number): string {
 function misclassified(f: DigitsFigureInput, c: DigitsCellFigure, row: number, count = 10): string {
   const wrong: number[] = [];
   for (let k = 0; k < f.labels.length && wrong.length < count; k++) if (c.predictions[k] !== f.labels[k]) wrong.push(k);
-  const y0 = 80 + row * ROW + H + 60;
+  const y0 = 90 + row * ROW + H + 60;
   const px = 2;
   const parts = [text(70, y0 - 6, wrong.length ? 'misclassified test digits (true → predicted)' : 'no misclassified test digits', { size: 11, weight: 'bold' })];
   wrong.forEach((k, i) => {
@@ -95,7 +96,7 @@ export function renderDigitsFigure(f: DigitsFigureInput): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="1120" height="${height}" font-family="sans-serif">`,
     `<rect width="100%" height="100%" fill="#fafafa"/>`,
     text(560, 26, f.title, { size: 16, anchor: 'middle', weight: 'bold' }),
-    text(560, 46, f.subtitle, { size: 10, anchor: 'middle' }),
+    ...f.subtitle.map((line, i) => text(560, 44 + 13 * i, line, { size: 10, anchor: 'middle' })),
     body,
     '</svg>',
   ].join('\n');

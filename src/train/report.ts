@@ -138,7 +138,7 @@ function digitsFigure(adapter: string, plan: RunPlan, cells: CellOutcome[], wall
   const shape = `${c.layers} x ${c.hidden}${c.bidirectional ? ' bidirectional' : ''}${c.dropout > 0 ? `, dropout ${c.dropout}` : ''}, head ${c.head}`;
   return renderDigitsFigure({
     title: `springloop train: ${spec.name}`,
-    subtitle: `${spec.description}; ${shape}, ${c.optimizer} lr ${c.lr} (${c.schedule}), batch ${c.batch}; ${adapter}; wall ${wallSeconds.toFixed(1)} s`,
+    subtitle: [spec.description, `${shape}, ${c.optimizer} lr ${c.lr} (${c.schedule}), batch ${c.batch}, seed ${c.seed}; ${adapter}; wall ${wallSeconds.toFixed(1)} s`],
     images: spec.testImages!, labels: spec.labels!.subarray(trainRows), side: spec.samples,
     cells: cells.map((o) => ({
       cell: o.cell, trainLoss: o.history.map((h) => h.trainLoss), testLoss: o.history.map((h) => h.testLoss),

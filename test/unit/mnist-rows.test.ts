@@ -9,6 +9,7 @@ import { DATASET_DEFAULTS, mergeConfig } from '../../src/train/config';
 import { modelConfigFor, planRun } from '../../src/train/plan';
 import { formatConfusion } from '../../src/train/report';
 import { formatProgress } from '../../src/cli/progress';
+import { renderDigitsFigure } from '../../src/report/digits-figure';
 
 /** Class c has counts[c] digits; pixel i of digit k of class c is ((c·7 + k·3 + i) mod 11) / 10. */
 function synthetic(counts: number[]): Float32Array[] {
@@ -89,6 +90,19 @@ describe('reports', () => {
   it('formats a confusion matrix with true classes as rows', () => {
     expect(formatConfusion([[5, 1], [0, 12]])).toBe('  true\\pred    0   1\n  0            5   1\n  1            0  12');
   });
+  it('draws the curves, the confusion matrix and the misclassified digits (only those) in the figure', () => {
+    const images = Float32Array.from({ length: 3 * 4 }, (_, i) => (i % 4) / 3);
+    const svg = renderDigitsFigure({
+      title: 'mnist-rows', subtitle: ['data', 'settings'], images, labels: [0, 1, 1], side: 2,
+      cells: [{ cell: 'lstm', trainLoss: [1, 0.5], testLoss: [1.1, 0.6], accuracy: [0.5, 0.66], confusion: [[1, 0], [1, 1]], predictions: [0, 0, 1], summary: 'test accuracy 66.67%' }],
+    });
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('LSTM: cross-entropy');
+    expect(svg).toContain('1 → 0'); // the one misclassified digit, true 1 predicted 0
+    expect(svg).not.toContain('0 → 0');
+    expect((svg.match(/fill-opacity="/g) ?? []).length).toBe(3); // its three pixels above 0.05
+  });
+
   it('shows the test accuracy in the progress line', () => {
     expect(formatProgress({ label: 'lstm', epoch: 2, epochs: 10, loss: 0.2, testLoss: 0.15, accuracy: 0.9562, samplesPerSecond: 300, etaSeconds: 30 })).toBe('lstm  epoch 2/10  loss 2.00e-1  test 1.50e-1  accuracy 95.62%  300 samples/s  ETA 0:30');
   });
