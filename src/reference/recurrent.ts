@@ -15,6 +15,9 @@
 import { CELL_KINDS, carriesCellState, cellPointwiseBackward, cellPointwiseForward, type StepTape } from './cells';
 import { linearBackwardAccumulate, linearForward } from './dense';
 import { directionCount, directionSuffix, headKind, headWeights, layerWeights, type Params, type RecurrentConfig } from './recurrent-params';
+import { checkLength, directionColumns, finalStates, headBackward, joinDirections, stepSlice, tapeDirections } from './recurrent-head';
+
+export { tapeDirections } from './recurrent-head';
 
 export { paramsToFloat64, type Params, type RecurrentConfig, type ReferenceHead } from './recurrent-params';
 
@@ -94,13 +97,6 @@ export interface FinalStateGrads {
   cN?: Float64Array | null;
 }
 
-/** Rows t of a batch-first sequence seq [B, T, F] → [B, F]. */
-function stepSlice(seq: Float64Array, B: number, T: number, F: number, t: number): Float64Array {
-  const out = new Float64Array(B * F);
-  for (let b = 0; b < B; b++) out.set(seq.subarray((b * T + t) * F, (b * T + t + 1) * F), b * F);
-  return out;
-}
-
 /** T × [B, F] per-step rows → batch-first [B, T, F]. */
 function batchFirst(steps: readonly Float64Array[], B: number, F: number): Float64Array {
   const T = steps.length;
@@ -114,10 +110,6 @@ function batchFirst(steps: readonly Float64Array[], B: number, F: number): Float
 /** Row k's [B, H] block of a [D·L, B, H] state (or zeros when state is null). */
 function stateRow(state: Float64Array | null | undefined, k: number, B: number, H: number): Float64Array {
   return state ? state.slice(k * B * H, (k + 1) * B * H) : new Float64Array(B * H);
-}
-
-function checkLength(name: string, arr: Float64Array, want: number, shape: string): void {
-  if (arr.length !== want) throw new Error(`${name} has ${arr.length} elements, expected ${want} for shape ${shape}`);
 }
 
 function validateInputs(config: RecurrentConfig, inputs: RecurrentInputs): void {
@@ -166,11 +158,6 @@ function applyMask(seq: Float64Array[], mask: Float64Array | null | undefined, B
   return seq.map((row, t) => Float64Array.from(row, (v, k) => v * mask[(Math.floor(k / F) * T + t) * F + (k % F)]!));
 }
 
-/** The directions of a layer tape, forward first. */
-export function tapeDirections(tape: LayerTape): DirectionTape[] {
-  return tape.reverse ? [tape, tape.reverse] : [tape];
-}
-
 /** Forward pass of the whole model; keeps every activation for recurrentBackward. */
 export function recurrentForward(config: RecurrentConfig, params: Params, inputs: RecurrentInputs): RecurrentForward {
   validateInputs(config, inputs);
@@ -204,60 +191,6 @@ export function recurrentForward(config: RecurrentConfig, params: Params, inputs
   const headIn = kind === 'every-step' ? rnnOut : kind === 'last-step' ? seq[T - 1]! : finalStates(layers[L - 1]!, B, H, T);
   const out = linearForward(headIn, head.w, head.b, O, D * H);
   return { batch: B, seqLen: T, out, rnnOut, hN, cN, layers, masks };
-}
-
-/** [B, D·H]: each direction's [B, H] side by side. */
-function joinDirections(parts: readonly Float64Array[], B: number, H: number): Float64Array {
-  const D = parts.length;
-  const out = new Float64Array(B * D * H);
-  for (let b = 0; b < B; b++) parts.forEach((p, d) => out.set(p.subarray(b * H, (b + 1) * H), (b * D + d) * H));
-  return out;
-}
-
-/** The top layer's final states [B, D·H]: forward h(T−1), reverse h(0). */
-function finalStates(top: LayerTape, B: number, H: number, T: number): Float64Array {
-  return joinDirections(tapeDirections(top).map((tape, d) => tape.steps[d === 0 ? T - 1 : 0]!.h), B, H);
-}
-
-/** Direction d's [B, H] columns of a [B, D·H] row block. */
-function directionColumns(rows: Float64Array, B: number, H: number, D: number, d: number): Float64Array {
-  const out = new Float64Array(B * H);
-  for (let b = 0; b < B; b++) out.set(rows.subarray((b * D + d) * H, (b * D + d + 1) * H), b * H);
-  return out;
-}
-
-/**
- * The head's backward: d loss / d (top layer output at each step), T × [B, D·H], and the
- * gradient into each top direction's final state [B, H] (final-states head; else zeros).
- */
-function headBackward(config: RecurrentConfig, params: Params, fwd: RecurrentForward, dOut: Float64Array, grads: Params): { dTop: Float64Array[]; dFinal: Float64Array[] } {
-  const { batch: B, seqLen: T } = fwd;
-  const { hiddenSize: H, outputSize: O } = config;
-  const D = directionCount(config);
-  const DH = D * H;
-  const dTop = Array.from({ length: T }, () => new Float64Array(B * DH));
-  const dFinal = Array.from({ length: D }, () => new Float64Array(B * H));
-  const w = headWeights(config, params).w;
-  const kind = headKind(config);
-  const gw = grads['head.weight']!;
-  const gb = grads['head.bias']!;
-  if (kind === 'every-step') {
-    checkLength('dOut', dOut, B * T * O, `[${B}, ${T}, ${O}]`);
-    const dRnnOut = new Float64Array(B * T * DH);
-    linearBackwardAccumulate(dOut, fwd.rnnOut, w, O, DH, gw, gb, dRnnOut);
-    for (let t = 0; t < T; t++) dTop[t]!.set(stepSlice(dRnnOut, B, T, DH, t));
-    return { dTop, dFinal };
-  }
-  checkLength('dOut', dOut, B * O, `[${B}, ${O}]`);
-  const top = fwd.layers[config.numLayers - 1]!;
-  if (kind === 'last-step') {
-    const headIn = joinDirections(tapeDirections(top).map((tape) => tape.steps[T - 1]!.h), B, H);
-    linearBackwardAccumulate(dOut, headIn, w, O, DH, gw, gb, dTop[T - 1]!);
-    return { dTop, dFinal };
-  }
-  const dIn = new Float64Array(B * DH);
-  linearBackwardAccumulate(dOut, finalStates(top, B, H, T), w, O, DH, gw, gb, dIn);
-  return { dTop, dFinal: dFinal.map((_, d) => directionColumns(dIn, B, H, D, d)) };
 }
 
 /**
