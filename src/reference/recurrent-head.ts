@@ -3,7 +3,21 @@
 // state (forward h(T−1), reverse h(0)), and the head's backward into the top layer.
 import { linearBackwardAccumulate } from './dense';
 import { directionCount, headKind, headWeights, type Params, type RecurrentConfig } from './recurrent-params';
-import type { DirectionTape, LayerTape, RecurrentForward } from './recurrent';
+
+/** What the head reads of the top layer: each direction's h by time t (a LayerTape of recurrent.ts). */
+export interface HeadTape {
+  steps: readonly { h: Float64Array }[];
+  reverse: { steps: readonly { h: Float64Array }[] } | null;
+}
+
+/** What the head's backward reads of the forward: its sizes, rnn_out and the top layer. */
+export interface HeadForward {
+  batch: number;
+  seqLen: number;
+  /** [B, T, D·H]. */
+  rnnOut: Float64Array;
+  top: HeadTape;
+}
 
 /** Rows t of a batch-first sequence seq [B, T, F] → [B, F]. */
 export function stepSlice(seq: Float64Array, B: number, T: number, F: number, t: number): Float64Array {
@@ -18,7 +32,7 @@ export function checkLength(name: string, arr: Float64Array, want: number, shape
 }
 
 /** The directions of a layer tape, forward first. */
-export function tapeDirections(tape: LayerTape): DirectionTape[] {
+export function tapeDirections<X>(tape: X & { reverse: X | null }): X[] {
   return tape.reverse ? [tape, tape.reverse] : [tape];
 }
 
@@ -31,7 +45,7 @@ export function joinDirections(parts: readonly Float64Array[], B: number, H: num
 }
 
 /** The top layer's final states [B, D·H]: forward h(T−1), reverse h(0). */
-export function finalStates(top: LayerTape, B: number, H: number, T: number): Float64Array {
+export function finalStates(top: HeadTape, B: number, H: number, T: number): Float64Array {
   return joinDirections(tapeDirections(top).map((tape, d) => tape.steps[d === 0 ? T - 1 : 0]!.h), B, H);
 }
 
@@ -46,7 +60,7 @@ export function directionColumns(rows: Float64Array, B: number, H: number, D: nu
  * The head's backward: d loss / d (top layer output at each step), T × [B, D·H], and the
  * gradient into each top direction's final state [B, H] (final-states head; else zeros).
  */
-export function headBackward(config: RecurrentConfig, params: Params, fwd: RecurrentForward, dOut: Float64Array, grads: Params): { dTop: Float64Array[]; dFinal: Float64Array[] } {
+export function headBackward(config: RecurrentConfig, params: Params, fwd: HeadForward, dOut: Float64Array, grads: Params): { dTop: Float64Array[]; dFinal: Float64Array[] } {
   const { batch: B, seqLen: T } = fwd;
   const { hiddenSize: H, outputSize: O } = config;
   const D = directionCount(config);
@@ -65,7 +79,7 @@ export function headBackward(config: RecurrentConfig, params: Params, fwd: Recur
     return { dTop, dFinal };
   }
   checkLength('dOut', dOut, B * O, `[${B}, ${O}]`);
-  const top = fwd.layers[config.numLayers - 1]!;
+  const top = fwd.top;
   if (kind === 'last-step') {
     const headIn = joinDirections(tapeDirections(top).map((tape) => tape.steps[T - 1]!.h), B, H);
     linearBackwardAccumulate(dOut, headIn, w, O, DH, gw, gb, dTop[T - 1]!);

@@ -238,7 +238,7 @@ export function recurrentBackward(config: RecurrentConfig, params: Params, fwd: 
   if (finalStateGrads.cN) checkLength('finalStateGrads.cN', finalStateGrads.cN, rows * B * H, `[${rows}, ${B}, ${H}]`);
   const grads: Params = {};
   for (const [name, p] of Object.entries(params)) grads[name] = new Float64Array(p.length);
-  const { dTop, dFinal } = headBackward(config, params, fwd, dOut, grads);
+  const { dTop, dFinal } = headBackward(config, params, { ...fwd, top: fwd.layers[L - 1]! }, dOut, grads);
   let dSeq = dTop; // T × [B, D·H]: d loss / d (layer l's output)
   const dh0 = new Float64Array(rows * B * H);
   const dc0 = withC ? new Float64Array(rows * B * H) : null;
