@@ -7,7 +7,8 @@
 // one pipeline per (entry point, override constants).
 import { resolveIncludes, type ResolvedWgsl, type SourceLine } from './wgsl-include';
 import type { BindingInfo, EntryPointInfo, KernelReflection } from './reflect';
-import { unpackEntryPoint, type PackedEntryPoint } from './packed-reflection';
+import { unpackReflection } from './packed-reflection';
+import { restoreIndentation } from './wgsl-indent';
 import { ShaderStage } from './flags';
 
 /**
@@ -38,25 +39,23 @@ export type Overrides = Readonly<Record<string, number>>;
 /** What the build emits for one .wgsl file (scripts/wgsl-plugin.ts); not a public type. */
 export interface CompiledWgsl {
   name: string;
-  /** The file's text (comments stripped in production bundles; every line kept). */
+  /** The file's text without the indentation its brackets imply (wgsl-indent.ts; comments blanked in production bundles). */
   source: string;
-  /** The text of every helper the file includes, directly or through another helper. */
+  /** The text of every helper the file includes, directly or through another helper, in the same form. */
   helpers: Readonly<Record<string, string>>;
-  /** Reflected at build time from the expanded source (packed); empty for helpers (shaders/lib/). */
-  entryPoints: readonly PackedEntryPoint[];
-  /** Its module-scope numeric consts, [name, value] (KernelReflection.constants); empty for helpers. */
-  constants: readonly (readonly [string, number])[];
+  /** Reflected at build time from the expanded source, packed (packed-reflection.ts); empty for helpers (shaders/lib/). */
+  reflection: string;
 }
 
 /** The Kernel of a build-compiled .wgsl file: nothing is done until it is first used. */
 export function compiledKernel(compiled: CompiledWgsl): Kernel {
   return makeKernel(
     compiled.name,
-    () => resolveIncludes(compiled.name, compiled.source, compiled.helpers),
-    () => ({
-      entryPoints: new Map(compiled.entryPoints.map((packed) => [packed[0], unpackEntryPoint(packed)])),
-      constants: new Map(compiled.constants),
-    }),
+    () => {
+      const helpers = Object.fromEntries(Object.entries(compiled.helpers).map(([name, text]) => [name, restoreIndentation(text)]));
+      return resolveIncludes(compiled.name, restoreIndentation(compiled.source), helpers);
+    },
+    () => unpackReflection(compiled.reflection),
   );
 }
 
