@@ -1,6 +1,7 @@
 // build.mjs — everything `npm pack` ships, plus the demo:
 //   dist/lib/      the library as ES modules for bundlers and Node: index.js ('springloop') and
-//                  kernels.js ('springloop/kernels', with the WGSL parser), sharing chunks/
+//                  kernels.js ('springloop/kernels', with the WGSL parser), sharing chunks/;
+//                  dist/lib/browser/ the same without the Node loader (the "browser" condition)
 //   dist/browser/  springloop.js: the whole library in one minified file, for pages without a bundler
 //   dist/node/     the CLI and scripts (Node only; dawn.node stays external)
 //   dist/types/    declarations (tsc, then scripts/declarations.mjs readies them for every resolver)
@@ -27,7 +28,18 @@ await build({
   mainFields: ['module', 'main'],
   splitting: true,
 });
-await build({ ...shipped, entryPoints: ['src/browser.ts'], outfile: 'dist/browser/springloop.js', platform: 'browser', minify: true });
+// The same for browsers (the package's "browser" condition): without the Node loader (src/gpu/device.ts).
+const browserOnly = { SPRINGLOOP_BROWSER: 'true' };
+await build({
+  ...shipped,
+  entryPoints: { index: 'src/index.ts', kernels: 'src/kernel-authoring.ts' },
+  outdir: 'dist/lib/browser',
+  chunkNames: 'chunks/[name]-[hash]',
+  platform: 'browser',
+  splitting: true,
+  define: browserOnly,
+});
+await build({ ...shipped, entryPoints: ['src/browser.ts'], outfile: 'dist/browser/springloop.js', platform: 'browser', minify: true, define: browserOnly });
 await build({
   ...shipped,
   entryPoints: nodeEntries.map((f) => ({ in: f, out: f.replace(/^src\//, '').replace(/\.ts$/, '') })),

@@ -12,9 +12,9 @@ import { packUniforms, type UniformValues } from './uniforms';
 import { ScratchPool } from './pool';
 import { BufferUsage, MapMode, STORAGE_RW } from './flags';
 import { Tensor, checkDType, checkShape, formatShape, hostArrayFor, hostData, numel, type DType, type HostArray } from './tensor';
-import type { GpuContext } from './device';
+import { gpuWaitPacer, type GpuContext } from './device';
 import { GpuTimer } from './timestamps';
-import { WaitPacer } from './wait-pacer';
+import type { GpuWaitPacer } from './wait-pacer';
 import { UniformRing } from './uniform-ring';
 import { BufferRegistry, describeResolved, requireUsage, type Binding, type ResolvedBinding, type StorageLimits } from './buffers';
 import { BindGroupCache } from './bind-groups';
@@ -89,7 +89,7 @@ export class Scheduler {
   private readonly ledger: BufferLedger;
   private submitted = 0;
   private completed = 0;
-  private readonly pacer: WaitPacer;
+  private readonly pacer: GpuWaitPacer;
   /** Read once: device.limits is a getter into the implementation, and dispatch checks it per binding. */
   private readonly storageLimits: StorageLimits;
   /** Set by a recording GpuTimer: timestamp writes for each compute pass opened. */
@@ -109,7 +109,7 @@ export class Scheduler {
       this.bindGroups.forgetBuffer(id);
       this.counters.cachedBindGroups = this.bindGroups.size;
     });
-    this.pacer = new WaitPacer(ctx.runtime === 'node');
+    this.pacer = gpuWaitPacer(ctx.runtime);
     this.pipelines = new PipelineCache(this.device);
     this.pool = new ScratchPool(
       (bytes, usage, label) => this.createBuffer(bytes, usage, label),

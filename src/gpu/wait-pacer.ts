@@ -20,7 +20,20 @@ const REAL_CLOCK: PacerClock = {
   sleep: (ms) => new Promise<void>((done) => setTimeout(done, ms)),
 };
 
-export class WaitPacer {
+/** What a Scheduler calls around each GPU wait (WaitPacer in Node; NO_PACING where waits do not spin). */
+export interface GpuWaitPacer {
+  /** Call right before waiting; `dispatchesSoFar` is the scheduler's dispatch counter. */
+  before(dispatchesSoFar: number): Promise<void>;
+  /** Call once the wait is over. */
+  after(): void;
+  /** Forgets what it learned. */
+  reset(): void;
+}
+
+/** The pacer of runtimes whose GPU waits do not spin (browsers): nothing to learn, no sleep. */
+export const NO_PACING: GpuWaitPacer = { before: async () => {}, after: () => {}, reset: () => {} };
+
+export class WaitPacer implements GpuWaitPacer {
   private waitEmaMs = 0;
   private waitPerDispatchMs = 0;
   private dispatchesWaited = 0;
