@@ -21,9 +21,11 @@ export const APPS = [
     name: 'full library',
     code: "import * as springloop from 'springloop';\nglobalThis.springloop = springloop;\n",
     // 160 / 50 before #11's recording-time checks (buffer registry, declared shapes, lifetimes,
-    // error scopes, typed messages): they add about 24 KB minified, 8 KB gzip.
-    maxMinified: 180 * 1024,
-    maxGzip: 55 * 1024,
+    // error scopes, typed messages): they add about 24 KB minified, 8 KB gzip. 180 / 55 before
+    // #15's gradient norms through time (the cells' dstate record, the per-step reduction
+    // kernel) and the physics RNN's closed form: about 7.6 KB minified, 2.8 KB gzip (184.0 / 56.1).
+    maxMinified: 186 * 1024,
+    maxGzip: 57 * 1024,
   },
   {
     name: 'simulate only',

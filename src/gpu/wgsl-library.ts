@@ -9,6 +9,7 @@ import { source as recurrentBackward } from '../../shaders/lib/recurrent_backwar
 import { source as recurrentGatedForward } from '../../shaders/lib/recurrent_gated_forward.wgsl';
 import { source as recurrentTile } from '../../shaders/lib/recurrent_tile.wgsl';
 import { source as reduce } from '../../shaders/lib/reduce.wgsl';
+import { source as stateGrad } from '../../shaders/lib/state_grad.wgsl';
 import { restoreIndentation } from './wgsl-indent';
 
 /**
@@ -24,6 +25,7 @@ export const WGSL_LIBRARY: Readonly<Record<string, string>> = /* @__PURE__ */ re
   recurrent_gated_forward: recurrentGatedForward,
   recurrent_tile: recurrentTile,
   reduce,
+  state_grad: stateGrad,
 });
 
 function restoreLibrary(shipped: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
