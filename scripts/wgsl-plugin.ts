@@ -7,8 +7,8 @@
 // so the runtime needs no WGSL parser.
 // Helpers (files in a `lib/` folder) are not reflected. One function makes the module for
 // esbuild (scripts/build.mjs) and for vitest (vitest.config.ts), so tests run what ships.
-// The shipped form drops the indentation brackets imply (src/gpu/wgsl-indent.ts; put back
-// before compiling). With `stripComments` (production bundles) comments are also blanked line
+// The shipped form drops the indentation brackets imply and the spaces the house style puts
+// around operators (src/gpu/wgsl-shipped.ts; put back exactly before compiling). With `stripComments` (production bundles) comments are also blanked line
 // by line. Either way every line keeps its number and every token its column once restored,
 // so the line map of compile errors survives.
 import type { Plugin as EsbuildPlugin } from 'esbuild';
@@ -18,7 +18,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { resolveIncludes } from '../src/gpu/wgsl-include.ts';
 import { reflectWgsl } from '../src/gpu/reflect.ts';
 import { packReflection } from '../src/gpu/packed-reflection.ts';
-import { dropIndentation } from '../src/gpu/wgsl-indent.ts';
+import { packWgsl } from '../src/gpu/wgsl-shipped.ts';
 
 export interface WgslModuleOptions {
   /** Absolute path of src/gpu/kernel.ts (the module that exports compiledKernel). */
@@ -99,7 +99,7 @@ export function wgslModuleCode(path: string, options: WgslModuleOptions): string
   return [
     `import { compiledKernel } from ${JSON.stringify(importPath(options.kernelModule))};`,
     ...used.map((h, i) => `import { source as helper${i} } from ${JSON.stringify(importPath(files.get(h)!))};`),
-    `export const source = ${JSON.stringify(dropIndentation(relative(process.cwd(), path), source))};`,
+    `export const source = ${JSON.stringify(packWgsl(relative(process.cwd(), path), source))};`,
     `export default /* @__PURE__ */ compiledKernel({`,
     `  name: ${JSON.stringify(name)},`,
     `  source,`,

@@ -8,7 +8,7 @@
 import { resolveIncludes, type ResolvedWgsl, type SourceLine } from './wgsl-include';
 import type { BindingInfo, EntryPointInfo, KernelReflection } from './reflect';
 import { unpackReflection } from './packed-reflection';
-import { restoreIndentation } from './wgsl-indent';
+import { unpackWgsl } from './wgsl-shipped';
 import { ShaderStage } from './flags';
 
 /**
@@ -39,7 +39,7 @@ export type Overrides = Readonly<Record<string, number>>;
 /** What the build emits for one .wgsl file (scripts/wgsl-plugin.ts); not a public type. */
 export interface CompiledWgsl {
   name: string;
-  /** The file's text without the indentation its brackets imply (wgsl-indent.ts; comments blanked in production bundles). */
+  /** The file's text in its shipped form (wgsl-shipped.ts; comments blanked in production bundles). */
   source: string;
   /** The text of every helper the file includes, directly or through another helper, in the same form. */
   helpers: Readonly<Record<string, string>>;
@@ -52,8 +52,8 @@ export function compiledKernel(compiled: CompiledWgsl): Kernel {
   return makeKernel(
     compiled.name,
     () => {
-      const helpers = Object.fromEntries(Object.entries(compiled.helpers).map(([name, text]) => [name, restoreIndentation(text)]));
-      return resolveIncludes(compiled.name, restoreIndentation(compiled.source), helpers);
+      const helpers = Object.fromEntries(Object.entries(compiled.helpers).map(([name, text]) => [name, unpackWgsl(text)]));
+      return resolveIncludes(compiled.name, unpackWgsl(compiled.source), helpers);
     },
     () => unpackReflection(compiled.reflection),
   );

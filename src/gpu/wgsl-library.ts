@@ -1,7 +1,7 @@
 // wgsl-library.ts — the shared WGSL helpers that kernels pull in with `//!include "name"`,
 // by name, for kernels defined at run time (the build finds shaders/lib/ by itself; a unit
 // test checks that every file there is listed here). The modules hold the shipped form of each
-// file (wgsl-indent.ts): the library is their text with its indentation restored.
+// file (wgsl-shipped.ts): the library is their text, unpacked.
 import { source as activations } from '../../shaders/lib/activations.wgsl';
 import { source as grid } from '../../shaders/lib/grid.wgsl';
 import { source as optimGrad } from '../../shaders/lib/optim_grad.wgsl';
@@ -10,7 +10,7 @@ import { source as recurrentGatedForward } from '../../shaders/lib/recurrent_gat
 import { source as recurrentTile } from '../../shaders/lib/recurrent_tile.wgsl';
 import { source as reduce } from '../../shaders/lib/reduce.wgsl';
 import { source as stateGrad } from '../../shaders/lib/state_grad.wgsl';
-import { restoreIndentation } from './wgsl-indent';
+import { unpackWgsl } from './wgsl-shipped';
 
 /**
  * springloop's WGSL helpers by include name (`//!include "activations"`), as text:
@@ -29,5 +29,5 @@ export const WGSL_LIBRARY: Readonly<Record<string, string>> = /* @__PURE__ */ re
 });
 
 function restoreLibrary(shipped: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
-  return Object.fromEntries(Object.entries(shipped).map(([name, text]) => [name, restoreIndentation(text)]));
+  return Object.fromEntries(Object.entries(shipped).map(([name, text]) => [name, unpackWgsl(text)]));
 }
