@@ -51,7 +51,6 @@ export class ParamArena {
   /** The gradients, laid out like `params`. */
   readonly grads: GPUBuffer;
   readonly #byName: Map<string, ArenaSlot>;
-
   readonly #sched: Scheduler;
 
   constructor(sched: Scheduler, entries: readonly ArenaEntry[], label = 'params') {

@@ -21,15 +21,15 @@ export class BufferLedger {
   readonly #recorded = new Set<GPUBuffer>();
   #deferred: GPUBuffer[] = [];
 
-  /**
-   * @param forget called with a destroyed buffer's id (its bind groups go)
-   */
   readonly #device: GPUDevice;
   readonly #registry: BufferRegistry;
   readonly #scopes: ErrorScopes;
   readonly #counters: LedgerCounters;
   readonly #forget: (bufferId: number) => void;
 
+  /**
+   * @param forget called with a destroyed buffer's id (its bind groups go)
+   */
   constructor(
     device: GPUDevice,
     registry: BufferRegistry,

@@ -103,10 +103,10 @@ export class Tensor implements GpuTensor {
   /** Always 0: the tensor starts its buffer. */
   readonly offset = 0;
 
-  /** Use Scheduler.createTensor. @param life the tensor's Lifetime (ended when its buffer is destroyed) */
   readonly #owner: TensorOwner;
   readonly #life: Lifetime;
 
+  /** Use Scheduler.createTensor. @param life the tensor's Lifetime (ended when its buffer is destroyed) */
   constructor(
     readonly buffer: GPUBuffer,
     readonly shape: readonly number[],

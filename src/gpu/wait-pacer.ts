@@ -43,10 +43,10 @@ export class WaitPacer implements GpuWaitPacer {
   /** Smallest wait left after a sleep: Dawn's latency once the work is done. */
   #residualFloorMs = Infinity;
 
-  /** @param enabled false in browsers, whose waits do not spin */
   readonly #enabled: boolean;
   readonly #clock: PacerClock;
 
+  /** @param enabled false in browsers, whose waits do not spin */
   constructor(
     enabled: boolean,
     clock: PacerClock = REAL_CLOCK,
