@@ -8,9 +8,10 @@
 // Helpers (files in a `lib/` folder) are not reflected. One function makes the module for
 // esbuild (scripts/build.mjs) and for vitest (vitest.config.ts), so tests run what ships.
 // The shipped form drops the indentation brackets imply and the spaces the house style puts
-// around operators (src/gpu/wgsl-shipped.ts; put back exactly before compiling). With `stripComments` (production bundles) comments are also blanked line
-// by line. Either way every line keeps its number and every token its column once restored,
-// so the line map of compile errors survives.
+// around operators (src/gpu/wgsl-shipped.ts; put back exactly before compiling). With
+// `stripComments` (production bundles) comments are also blanked line by line. Either way
+// every line keeps its number and every token its column once restored, so the line map of
+// compile errors survives.
 import type { Plugin as EsbuildPlugin } from 'esbuild';
 import type { Plugin as VitePlugin } from 'vite';
 import { readdirSync, readFileSync } from 'node:fs';
