@@ -27,7 +27,6 @@ import type { ModelConfig } from '../model/config';
 import { decodeModelFile } from '../model/weights';
 import type { ModelHandle } from './model-handle';
 import { CELL_KINDS, forecastFeatures } from './plan';
-import { parseSchedule } from './schedule';
 import type { EpochReport, Trainer } from './trainer';
 import { createTrainingSession, createWindows, type TrainingSession } from './session';
 import {
@@ -110,7 +109,7 @@ export class Forecaster {
       const session = await createTrainingSession(sched, windows, {
         model: modelConfigOf(o),
         training: {
-          epochs: o.maxEpochs, batch: o.batch, lr: o.lr, schedule: parseSchedule('constant'), optimizer: optimizerConfig(o.optimizer, { lr: o.lr }),
+          epochs: o.maxEpochs, batch: o.batch, lr: o.lr, schedule: { kind: 'constant' }, optimizer: optimizerConfig(o.optimizer, { lr: o.lr }),
           clip: o.clip, seed: o.seed, tbptt: null, loss: 'mse', classes: 0, logEvery: 1,
         },
       });
