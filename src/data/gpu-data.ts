@@ -35,7 +35,7 @@ export async function materializeDataset(sched: Scheduler, spec: DatasetSpec): P
     if (traj.slices.length !== 1) throw new Error(`dataset ${spec.name}: ${spec.rows} trajectories do not fit one storage binding; use fewer --rows`);
     tensor = traj.tensor;
   } else if (spec.host) {
-    tensor = sched.createTensor([spec.rows, spec.samples, 2], 'f32', `${spec.name}.trajectory`, spec.host());
+    tensor = sched.createTensor([spec.rows, spec.samples, spec.channels ?? 2], 'f32', `${spec.name}.trajectory`, spec.host());
   } else {
     throw new Error(`dataset ${spec.name} has neither an integration nor host data`);
   }
@@ -43,7 +43,7 @@ export async function materializeDataset(sched: Scheduler, spec: DatasetSpec): P
   return {
     spec,
     tensor,
-    series: { src: tensor, rows: spec.rows, samples: spec.samples, channels: 2, channel: 0 },
+    series: { src: tensor, rows: spec.rows, samples: spec.samples, channels: spec.channels ?? 2, channel: 0 },
     rowLabels,
     read: async () => (await sched.read(tensor, 'f32')) as Float32Array,
     destroy: () => {
@@ -55,8 +55,10 @@ export async function materializeDataset(sched: Scheduler, spec: DatasetSpec): P
 
 /** How model inputs and targets are made from the series. */
 export interface FeatureConfig {
-  /** 1: x̃; 2: x̃ and Δ̃. */
-  features: 1 | 2;
+  /** 1: x̃; 2: x̃ and Δ̃; or, with fromChannels, the trajectory's channels per sample. */
+  features: number;
+  /** The model's inputs are the trajectory's channels as they are (already normalised, e.g. mnist-rows' pixels): no statistics, no targets. */
+  fromChannels?: boolean;
   /** Targets are increments Δ̃ (else values x̃). */
   targetDelta: boolean;
   /** Normalise with training statistics (else identity statistics: the lecture's raw data). */
@@ -132,10 +134,15 @@ export class GpuWindows {
    */
   recordSetup(fixedStats?: ArrayLike<number>): void {
     this.lifetime.check('recordSetup');
+    if (this.cfg.fromChannels) {
+      this.sched.upload(this.stats, [0, 1, 0, 1]);
+      this.sched.copy(this.data.tensor, this.feat);
+      return;
+    }
     if (fixedStats) this.sched.upload(this.stats, fixedStats);
     else if (this.cfg.normalize) recordNormStats(this.sched, this.data.series, this.plan.statRows, this.plan.statEnd, this.stats);
     else this.sched.upload(this.stats, [0, 1, 0, 1]);
-    recordFeatures(this.sched, this.data.series, this.stats, { feat: this.feat, tgt: this.tgt }, this.cfg.features, this.cfg.targetDelta);
+    recordFeatures(this.sched, this.data.series, this.stats, { feat: this.feat, tgt: this.tgt }, this.cfg.features as 1 | 2, this.cfg.targetDelta);
   }
 
   /** Uploads epoch `epoch`'s shuffled window order (queued before the next submit). */

@@ -1,6 +1,7 @@
 // wgsl-library.ts — the shared WGSL helpers that kernels pull in with `//!include "name"`,
 // by name, for kernels defined at run time (the build finds shaders/lib/ by itself; a unit
-// test checks that every file there is listed here).
+// test checks that every file there is listed here). The modules hold the shipped form of each
+// file (wgsl-shipped.ts): the library is their text, unpacked.
 import { source as activations } from '../../shaders/lib/activations.wgsl';
 import { source as gemmTile } from '../../shaders/lib/gemm_tile.wgsl';
 import { source as grid } from '../../shaders/lib/grid.wgsl';
@@ -10,13 +11,14 @@ import { source as recurrentGatedForward } from '../../shaders/lib/recurrent_gat
 import { source as recurrentTile } from '../../shaders/lib/recurrent_tile.wgsl';
 import { source as reduce } from '../../shaders/lib/reduce.wgsl';
 import { source as stateGrad } from '../../shaders/lib/state_grad.wgsl';
+import { unpackWgsl } from './wgsl-shipped';
 
 /**
  * springloop's WGSL helpers by include name (`//!include "activations"`), as text:
  * `activations` (sigmoid/tanh), `grid` (flat invocation index), `optim_grad`, `reduce`
  * (workgroup sums), the GEMM tile (`gemm_tile`) and the recurrent-kernel building blocks. `defineKernel()`'s default library.
  */
-export const WGSL_LIBRARY: Readonly<Record<string, string>> = {
+export const WGSL_LIBRARY: Readonly<Record<string, string>> = /* @__PURE__ */ restoreLibrary({
   activations,
   gemm_tile: gemmTile,
   grid,
@@ -26,4 +28,8 @@ export const WGSL_LIBRARY: Readonly<Record<string, string>> = {
   recurrent_tile: recurrentTile,
   reduce,
   state_grad: stateGrad,
-};
+});
+
+function restoreLibrary(shipped: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  return Object.fromEntries(Object.entries(shipped).map(([name, text]) => [name, unpackWgsl(text)]));
+}

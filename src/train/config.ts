@@ -19,6 +19,8 @@ export type CellName = (typeof CELLS)[number];
 export type TargetMode = 'delta' | 'value';
 /** Next value only, or the shifted sequence (every step). */
 export type OutputMode = 'many-to-one' | 'many-to-many';
+/** What a many-to-one model's head reads: rnn_out at the last step, or every direction's final state (the same for one direction). */
+export type LastStepHead = 'last-step' | 'final-states';
 
 /** Every setting of a `springloop train` run (flags, --config and config.json use these names, kebab-cased as flags). */
 export interface TrainConfig {
@@ -29,6 +31,14 @@ export interface TrainConfig {
   cells: CellName[];
   hidden: number;
   layers: number;
+  /** Bidirectional layers (PyTorch's bidirectional=True). */
+  bidirectional: boolean;
+  /** Dropout between stacked layers (PyTorch's dropout=p), training only. */
+  dropout: number;
+  /** Dropout on the model's input, training only. */
+  inputDropout: number;
+  /** Many-to-one models: the head on rnn_out[:, -1] or on the final states of both directions. */
+  head: LastStepHead;
   seq: number;
   batch: number;
   epochs: number;
@@ -63,6 +73,10 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = /* @__PURE__ */ Object.free
   cells: ['rnn', 'lstm', 'gru'],
   hidden: 64,
   layers: 2,
+  bidirectional: false,
+  dropout: 0,
+  inputDropout: 0,
+  head: 'last-step',
   seq: 50,
   batch: 32,
   epochs: 6,
@@ -86,16 +100,26 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = /* @__PURE__ */ Object.free
 
 const KEYS = /* @__PURE__ */ Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[];
 
-/** Merges layers of partial settings (later wins) over the defaults; unknown keys are errors. */
+/**
+ * Defaults a data set brings over DEFAULT_CONFIG (flags and --config still win): mnist-rows is
+ * the first lecture's recipe — LSTM 128, one layer, Adam 1e-3, batch 64, 10 epochs, 28 rows.
+ */
+export const DATASET_DEFAULTS: Readonly<Partial<Record<DatasetName, Partial<TrainConfig>>>> = {
+  'mnist-rows': { cells: ['lstm'], hidden: 128, layers: 1, seq: 28, batch: 64, epochs: 10, lr: 1e-3, optimizer: 'adam' },
+};
+
+/** Merges layers of partial settings (later wins) over the chosen data set's defaults and DEFAULT_CONFIG; unknown keys are errors. */
 export function mergeConfig(...layers: Readonly<Record<string, unknown>>[]): TrainConfig {
-  const out: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  const given: Record<string, unknown> = {};
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer)) {
       if (value === undefined) continue;
       if (!(KEYS as string[]).includes(key)) throw new Error(`unknown setting '${key}' (known: ${KEYS.join(', ')})`);
-      out[key] = value;
+      given[key] = value;
     }
   }
+  const dataset = (given.dataset ?? DEFAULT_CONFIG.dataset) as DatasetName;
+  const out: Record<string, unknown> = { ...DEFAULT_CONFIG, ...(Object.hasOwn(DATASET_DEFAULTS, dataset) ? DATASET_DEFAULTS[dataset] : {}), ...given };
   if (typeof out.cells === 'string') out.cells = out.cells.split(',').map((c) => c.trim()).filter((c) => c !== '');
   return out as unknown as TrainConfig;
 }
@@ -140,7 +164,18 @@ export function validateConfig(c: TrainConfig): void {
     const v = c[key];
     if (v !== null && (typeof v !== 'string' || v.trim() === '')) throw new Error(`${flagName(key)} must be a non-empty string, got ${describeValue(v)}`);
   }
-  if (c.dataset === 'regime' && c.mode !== 'many-to-one') throw new Error(`--dataset regime is sequence-to-label: --mode must be many-to-one, got ${c.mode}`);
+  if ((c.dataset === 'regime' || c.dataset === 'mnist-rows') && c.mode !== 'many-to-one') throw new Error(`--dataset ${c.dataset} is sequence-to-label: --mode must be many-to-one, got ${c.mode}`);
+  validateModelOptions(c);
+}
+
+/** The model options beyond sizes: directions, dropout, the head. */
+function validateModelOptions(c: TrainConfig): void {
+  if (typeof c.bidirectional !== 'boolean') throw new Error(`--bidirectional must be true or false, got ${describeValue(c.bidirectional)}`);
+  requireNumber('--dropout', c.dropout, { min: 0, max: 1, exclusiveMax: true });
+  requireNumber('--input-dropout', c.inputDropout, { min: 0, max: 1, exclusiveMax: true });
+  requireOneOf('--head', c.head, ['last-step', 'final-states'] as const);
+  if (c.head !== 'last-step' && c.mode === 'many-to-many') throw new Error(`--head ${c.head} applies to many-to-one models; --mode many-to-many puts the head on every step`);
+  if (c.bidirectional && c.tbptt !== null) throw new Error(`--tbptt ${c.tbptt} does not apply to --bidirectional models (the reverse direction starts at the last step)`);
 }
 
 function requireBoolean(name: string, v: unknown): void {
@@ -155,6 +190,7 @@ function requireBoolean(name: string, v: unknown): void {
  */
 export const RESUME_RULES: Readonly<Record<keyof TrainConfig, 'fixed' | 'hyper' | 'free'>> = {
   dataset: 'fixed', noise: 'fixed', rows: 'fixed', cells: 'fixed', hidden: 'fixed', layers: 'fixed', seq: 'fixed',
+  bidirectional: 'fixed', head: 'fixed', dropout: 'hyper', inputDropout: 'hyper',
   batch: 'fixed', optimizer: 'fixed', momentum: 'fixed', nesterov: 'fixed', seed: 'fixed', target: 'fixed', mode: 'fixed',
   epochs: 'hyper', lr: 'hyper', weightDecay: 'hyper', clip: 'hyper', schedule: 'hyper', tbptt: 'hyper',
   rollout: 'free', logEvery: 'free', checkpointEvery: 'free', adapter: 'free', out: 'free',

@@ -27,7 +27,6 @@ import type { ModelConfig } from '../model/config';
 import { decodeModelFile } from '../model/weights';
 import type { ModelHandle } from './model-handle';
 import { CELL_KINDS, forecastFeatures } from './plan';
-import { parseSchedule } from './schedule';
 import type { EpochReport, Trainer } from './trainer';
 import { createTrainingSession, createWindows, type TrainingSession } from './session';
 import {
@@ -44,7 +43,7 @@ export type { ForecastStream, StreamOptions } from './stream';
 /** The model a Forecaster with these options trains: one output, the head on the last step. */
 function modelConfigOf(o: Required<ForecasterOptions>): ModelConfig {
   const features = forecastFeatures(o.target).features;
-  return { cell: CELL_KINDS[o.cell], inputSize: features, hiddenSize: o.hidden, numLayers: o.layers, outputSize: 1, head: 'last-step' };
+  return { cell: CELL_KINDS[o.cell], inputSize: features, hiddenSize: o.hidden, numLayers: o.layers, outputSize: 1, head: 'last-step', dropout: o.dropout };
 }
 
 /** Learns to forecast a series with an RNN, LSTM or GRU: windows of `seq` samples predict the next one, a chronological train / test split, Adam (or SGD), one submit per training step. Make one with Forecaster.create() (or Forecaster.load()); fit(), evaluate(), rollout() and forecast() do the work; destroy() it when done. Options are checked before any GPU work. */
@@ -110,7 +109,7 @@ export class Forecaster {
       const session = await createTrainingSession(sched, windows, {
         model: modelConfigOf(o),
         training: {
-          epochs: o.maxEpochs, batch: o.batch, lr: o.lr, schedule: parseSchedule('constant'), optimizer: optimizerConfig(o.optimizer, { lr: o.lr }),
+          epochs: o.maxEpochs, batch: o.batch, lr: o.lr, schedule: { kind: 'constant' }, optimizer: optimizerConfig(o.optimizer, { lr: o.lr }),
           clip: o.clip, seed: o.seed, tbptt: null, loss: 'mse', classes: 0, logEvery: 1,
         },
       });
