@@ -24,6 +24,8 @@ import { UnfusedLstm } from './unfused-lstm';
 import { medianGpuMs } from '../src/gpu/timestamps';
 import { summarize, timeGpuRuns, timeRuns, type BenchRow } from './stats';
 import { BenchAdam } from './adam-step';
+import { timeInterleaved } from './interleave';
+import { KERNEL_PATHS, subgroupWidth, type KernelPath } from '../src/gpu/subgroups';
 
 export interface RnnBenchOptions {
   quick?: boolean;
@@ -85,6 +87,7 @@ export async function benchRecurrent(sched: Scheduler, opts: RnnBenchOptions = {
   for (const [stem, cell] of CELLS) {
     rows.push(...(await benchModel(sched, stem, cell, SEED, variants, ceiling, opts, log)));
   }
+  for (const [stem, cell] of CELLS) rows.push(...(await benchKernelPaths(sched, stem, cell, SEED, ceiling, opts, log)));
   rows.push(...(await benchUnfused(sched, SEED, ceiling, opts, log)));
   rows.push(...(await benchModel(sched, 'lstm', 'lstm', LARGE, opts.quick ? ['auto'] : ['auto', 'step', 'persistent'], ceiling, opts, log)));
   rows.push(...(await benchModel(sched, 'lstm', 'lstm', MNIST_ROWS, ['auto'], ceiling, opts, log)));
@@ -289,6 +292,51 @@ async function benchModel(sched: Scheduler, stem: string, cell: CellType, s: Sha
     }
   }
   return rows;
+}
+
+/**
+ * The A/B of the kernel paths (src/gpu/subgroups.ts) on one shape: a model per path, each
+ * validated, then training steps timed in alternating blocks (bench/interleave.ts) so both see
+ * the same machine. Rows train_step/<stem>/<shape>@plain and @subgroups, the latter noting
+ * its speed-up; none where the device has no subgroups.
+ */
+async function benchKernelPaths(sched: Scheduler, stem: string, cell: CellType, s: Shape, ceiling: number, opts: RnnBenchOptions, log: (l: string) => void): Promise<BenchRow[]> {
+  if (subgroupWidth(sched) === null) return [];
+  const config = configOf(cell, s);
+  const inputs = makeInputs(sched, s, s.seqLen, 3);
+  const made: { path: KernelPath; model: RecurrentModel; adam: BenchAdam }[] = [];
+  try {
+    for (const path of KERNEL_PATHS) {
+      const model = await RecurrentModel.create(sched, config, { seed: 1, path });
+      made.push({ path, model, adam: await BenchAdam.create(sched, model) });
+      await validateModel(sched, model, made.at(-1)!.adam, s, `${stem}/${s.name}@${path}`);
+    }
+    log(`rnn bench: ${stem}/${s.name}@${KERNEL_PATHS.join('/@')} match the float64 reference; timing them interleaved`);
+    const d0 = sched.counters.dispatches;
+    made[0]!.model.forward(inputs.x);
+    made[0]!.model.lossAndBackward(lossTarget(inputs));
+    made[0]!.adam.record();
+    await sched.flush();
+    const dispatches = sched.counters.dispatches - d0;
+    const timed = await timeInterleaved(sched, Object.fromEntries(made.map(({ path, model, adam }) => [path, () => {
+      model.forward(inputs.x);
+      model.lossAndBackward(lossTarget(inputs));
+      adam.record();
+    }])), opts.quick ? { minRuns: 3, minMs: 300 } : {});
+    const flops = recurrentFlops(config, s.batch, s.seqLen).train;
+    const rows = made.map(({ path }) => stepRow(`train_step/${stem}/${s.name}@${path}`, { ...timed[path]!, dispatches, submits: 1, gpuMs: null }, flops, ceiling, {
+      path, interleaved: 'yes', B: s.batch, T: s.seqLen, H: s.hidden, L: s.layers, optimizer: 'adam',
+    }));
+    const plain = rows[0]!.median_ms;
+    for (const r of rows.slice(1)) r.notes = { ...r.notes, speedup_vs_plain: +(plain / r.median_ms).toFixed(2) };
+    return rows;
+  } finally {
+    freeInputs(sched, inputs);
+    for (const m of made) {
+      m.adam.destroy();
+      m.model.destroy();
+    }
+  }
 }
 
 async function benchUnfused(sched: Scheduler, s: Shape, ceiling: number, opts: RnnBenchOptions, log: (l: string) => void): Promise<BenchRow[]> {

@@ -91,16 +91,22 @@ fn forward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
   let j0 = (wid.x * WG + lid.x) * 4u;
   let j = units(j0, H);
   let b0 = wid.y * ROWS;
+  let lane = row_lane();
   var hrow: array<u32, MAX_ROWS>;
   var acc: array<vec4<f32>, MAX_ROWS>;
+  for (var q = 0u; q < ROWS / SG; q++) {
+    hrow[q] = (prev * B + min(b0 + q * SG + lane, B - 1u)) * H;
+  }
   for (var r = 0u; r < ROWS; r++) {
-    hrow[r] = (prev * B + min(b0 + r, B - 1u)) * H;
     acc[r] = vec4<f32>(0.0);
   }
   for (var k = 0u; k < H; k++) {
     let w = vec4<f32>(w_hh[j.x * H + k], w_hh[j.y * H + k], w_hh[j.z * H + k], w_hh[j.w * H + k]);
-    for (var r = 0u; r < ROWS; r++) {
-      acc[r] = fma(vec4<f32>(hseq[hrow[r] + k]), w, acc[r]);
+    for (var q = 0u; q < ROWS / SG; q++) {
+      let v = hseq[hrow[q] + k];
+      for (var s = 0u; s < SG; s++) {
+        acc[q * SG + s] = fma(vec4<f32>(row_from(v, s)), w, acc[q * SG + s]);
+      }
     }
   }
   var pre: array<vec4<f32>, MAX_ROWS>;
@@ -120,6 +126,7 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
   let B = u.batch;
   let H = u.hidden;
   let b0 = wid.x * ROWS;
+  let lane = row_lane();
   let half = ROWS * H;
   if (2u * half > TILE) {
     return; // the wrapper sizes TILE; never true when it is right
@@ -142,8 +149,11 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
       }
       for (var k = 0u; k < H; k++) {
         let w = vec4<f32>(w_hh[j.x * H + k], w_hh[j.y * H + k], w_hh[j.z * H + k], w_hh[j.w * H + k]);
-        for (var r = 0u; r < ROWS; r++) {
-          acc[r] = fma(vec4<f32>(tile[cur + r * H + k]), w, acc[r]);
+        for (var q = 0u; q < ROWS / SG; q++) {
+          let v = tile[cur + (q * SG + lane) * H + k];
+          for (var s = 0u; s < SG; s++) {
+            acc[q * SG + s] = fma(vec4<f32>(row_from(v, s)), w, acc[q * SG + s]);
+          }
         }
       }
       var pre: array<vec4<f32>, MAX_ROWS>;

@@ -32,17 +32,23 @@ fn backward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgrou
   let b0 = wid.y * ROWS;
   let has_next = has_next_step(t, ub.t_begin, ub.t_end, ub.reverse);
   let tn = select(t, next_step(t, ub.reverse), has_next);
+  let lane = row_lane();
   var drow: array<u32, MAX_ROWS>;
   var acc: array<vec4<f32>, MAX_ROWS>;
+  for (var q = 0u; q < ROWS / SG; q++) {
+    drow[q] = (tn * B + min(b0 + q * SG + lane, B - 1u)) * G;
+  }
   for (var r = 0u; r < ROWS; r++) {
-    drow[r] = (tn * B + min(b0 + r, B - 1u)) * G;
     acc[r] = vec4<f32>(0.0);
   }
   if (has_next) {
     for (var n = 0u; n < G; n++) {
       let w = vec4<f32>(w_hh_b[n * H + j.x], w_hh_b[n * H + j.y], w_hh_b[n * H + j.z], w_hh_b[n * H + j.w]);
-      for (var r = 0u; r < ROWS; r++) {
-        acc[r] = fma(vec4<f32>(backward_recurrent(drow[r] + n)), w, acc[r]);
+      for (var q = 0u; q < ROWS / SG; q++) {
+        let v = backward_recurrent(drow[q] + n);
+        for (var s = 0u; s < SG; s++) {
+          acc[q * SG + s] = fma(vec4<f32>(row_from(v, s)), w, acc[q * SG + s]);
+        }
       }
     }
   }
@@ -68,6 +74,7 @@ fn backward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
   let H = ub.hidden;
   let G = GATES * H;
   let b0 = wid.x * ROWS;
+  let lane = row_lane();
   let half = ROWS * G;
   if (2u * half > TILE) {
     return; // the wrapper sizes TILE; never true when it is right
@@ -87,8 +94,11 @@ fn backward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
       if (step > 0u) {
         for (var n = 0u; n < G; n++) {
           let w = vec4<f32>(w_hh_b[n * H + j.x], w_hh_b[n * H + j.y], w_hh_b[n * H + j.z], w_hh_b[n * H + j.w]);
-          for (var r = 0u; r < ROWS; r++) {
-            acc[r] = fma(vec4<f32>(tile[cur + r * G + n]), w, acc[r]);
+          for (var q = 0u; q < ROWS / SG; q++) {
+            let v = tile[cur + (q * SG + lane) * G + n];
+            for (var s = 0u; s < SG; s++) {
+              acc[q * SG + s] = fma(vec4<f32>(row_from(v, s)), w, acc[q * SG + s]);
+            }
           }
         }
       }

@@ -27,17 +27,23 @@ fn forward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
   let j = wid.x * WG + lid.x;
   let jc = min(j, H - 1u);
   let b0 = wid.y * ROWS;
+  let lane = row_lane();
   var hrow: array<u32, MAX_ROWS>;
   var acc: array<GateVec, MAX_ROWS>;
+  for (var q = 0u; q < ROWS / SG; q++) {
+    hrow[q] = (prev * B + min(b0 + q * SG + lane, B - 1u)) * H;
+  }
   for (var r = 0u; r < ROWS; r++) {
-    hrow[r] = (prev * B + min(b0 + r, B - 1u)) * H;
     acc[r] = GateVec(0.0);
   }
   // rec[r] = W_hh h_prev[b0 + r] for the G gate rows of unit j.
   for (var k = 0u; k < H; k++) {
     let w = gate_weights(jc, k, H);
-    for (var r = 0u; r < ROWS; r++) {
-      acc[r] = fma(GateVec(hseq[hrow[r] + k]), w, acc[r]);
+    for (var q = 0u; q < ROWS / SG; q++) {
+      let v = hseq[hrow[q] + k];
+      for (var s = 0u; s < SG; s++) {
+        acc[q * SG + s] = fma(GateVec(row_from(v, s)), w, acc[q * SG + s]);
+      }
     }
   }
   if (j >= H) {
@@ -60,6 +66,7 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
   let B = u.batch;
   let H = u.hidden;
   let b0 = wid.x * ROWS;
+  let lane = row_lane();
   let half = ROWS * H;
   if (2u * half > TILE) {
     return; // the wrapper sizes TILE; never true when it is right
@@ -82,8 +89,11 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
       }
       for (var k = 0u; k < H; k++) {
         let w = gate_weights(jc, k, H);
-        for (var r = 0u; r < ROWS; r++) {
-          acc[r] = fma(GateVec(tile[cur + r * H + k]), w, acc[r]);
+        for (var q = 0u; q < ROWS / SG; q++) {
+          let v = tile[cur + (q * SG + lane) * H + k];
+          for (var s = 0u; s < SG; s++) {
+            acc[q * SG + s] = fma(GateVec(row_from(v, s)), w, acc[q * SG + s]);
+          }
         }
       }
       var pre: array<GateVec, MAX_ROWS>;

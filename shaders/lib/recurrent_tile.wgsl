@@ -13,6 +13,12 @@
 //                        after it block t (block t_end: the state it starts from)
 // so the reverse direction of a bidirectional layer (PyTorch's _reverse) reads x_T … x_1 and
 // keeps h_t (the state after reading x_T … x_t) in block t.
+//
+// Loads of the recurrent operand go through rows_direct.wgsl (one load per row and lane) or,
+// on path 'subgroups', rows_subgroups.wgsl (one load per SG rows, shared by subgroup shuffles):
+// the loops take groups q of SG rows, load row q·SG + row_lane() and use row_from(v, s) as row
+// q·SG + s. ROWS is a multiple of SG (src/kernels/recurrent.ts).
+//!include "rows_direct"
 
 const MAX_ROWS: u32 = 16u;
 // Sequences per workgroup (≤ MAX_ROWS) and invocations per workgroup (one hidden-unit pass).
@@ -20,6 +26,8 @@ override ROWS: u32 = 8u;
 override WG: u32 = 64u;
 // Persistent entries: floats of workgroup memory, ≥ 2·ROWS·H (forward) or 2·ROWS·GATES·H (backward).
 override TILE: u32 = 1024u;
+// Rows per broadcast group: 1 (rows_direct), or a power of two ≤ the subgroup size (rows_subgroups).
+override SG: u32 = 1u;
 
 var<workgroup> tile: array<f32, TILE>;
 

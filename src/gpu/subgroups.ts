@@ -1,10 +1,26 @@
-// subgroups.ts — whether a scheduler's kernels may share loads through subgroup broadcasts, and
-// how wide a broadcast group can be. The 'subgroups' feature is requested by init() when the
-// adapter has it; a kernel that broadcasts from lanes 0..SG−1 of each subgroup is correct when
-// SG ≤ the adapter's smallest subgroup (lavapipe: 8 lanes on 256-bit SIMD, SwiftShader: 4).
+// subgroups.ts — the 'subgroups' kernel path: whether a scheduler's kernels may share loads
+// through subgroup broadcasts, how wide a broadcast group can be, and the recurrent cell
+// kernels with their row loads shared that way. The 'subgroups' feature is requested by init()
+// when the adapter has it; a kernel that broadcasts from lanes 0..SG−1 of each subgroup is
+// correct when SG ≤ the adapter's smallest subgroup (lavapipe: 8 lanes on 256-bit SIMD,
+// SwiftShader: 4). Which path a model takes per adapter: src/model/kernel-paths.ts.
+import { source as rowsSubgroups } from '../../shaders/lib/rows_subgroups.wgsl';
+import { makeKernel, type Kernel } from './kernel';
 import type { Scheduler } from './scheduler';
+import { unpackWgsl } from './wgsl-shipped';
+import type { ResolvedWgsl } from './wgsl-include';
 
-/** Largest broadcast group the subgroup kernels use: 8, so that a workgroup of 8 lanes (the smallest the GEMM tiles use) still holds a whole group even where subgroups are wider (32 or 64 lanes on GPUs). */
+/**
+ * How kernels with two implementations load shared operands: 'plain' (every lane loads what
+ * it uses) or 'subgroups' (one lane per row loads and subgroup shuffles share it; needs a
+ * device with the 'subgroups' feature).
+ */
+export type KernelPath = 'plain' | 'subgroups';
+
+/** The kernel paths, in the order the benchmarks list them. */
+export const KERNEL_PATHS: readonly KernelPath[] = ['plain', 'subgroups'];
+
+/** Largest broadcast group the subgroup kernels use: 8, so that a workgroup of 8 lanes (the smallest the GEMM and recurrent tiles use) still holds a whole group even where subgroups are wider (32 or 64 lanes on GPUs). */
 export const MAX_SUBGROUP_WIDTH = 8;
 
 /**
@@ -19,4 +35,55 @@ export function subgroupWidth(sched: Pick<Scheduler, 'device' | 'ctx'>): number 
   let width = 1;
   while (width * 2 <= Math.min(min, MAX_SUBGROUP_WIDTH)) width *= 2;
   return width;
+}
+
+/** subgroupWidth(), for a kernel on path 'subgroups': throws, naming `where`, when the device has no subgroups. */
+export function requireSubgroupWidth(sched: Pick<Scheduler, 'device' | 'ctx'>, where: string): number {
+  const width = subgroupWidth(sched);
+  if (width === null) throw new Error(`${where}: path 'subgroups' needs a device with the 'subgroups' feature (this one has none); use path 'plain'`);
+  return width;
+}
+
+/** The helper a recurrent cell kernel includes for its row loads (shaders/lib/recurrent_tile.wgsl), and the one the 'subgroups' path puts in its place. */
+const DIRECT_ROWS = 'rows_direct';
+const SUBGROUP_ROWS = 'rows_subgroups';
+
+const withSubgroups = new WeakMap<Kernel, Kernel>();
+
+/**
+ * `kernel` on the 'subgroups' path: the same entry points, bindings and overrides, with the
+ * lines shaders/lib/rows_direct.wgsl gave it replaced by shaders/lib/rows_subgroups.wgsl and
+ * `enable subgroups;` first (line map kept, so compile errors name the right file and line).
+ * One object per kernel (its pipelines are cached once). Throws when `kernel` does not
+ * include rows_direct (only the recurrent cell kernels do).
+ */
+export function subgroupRowsKernel(kernel: Kernel): Kernel {
+  let variant = withSubgroups.get(kernel);
+  if (!variant) {
+    if (!kernel.lineMap.some((l) => l.file === DIRECT_ROWS)) throw new Error(`subgroupRowsKernel(): kernel ${kernel.name} does not include "${DIRECT_ROWS}", so it has no 'subgroups' path`);
+    variant = makeKernel(`${kernel.name}+subgroups`, () => swapRowLoads(kernel), () => kernel.reflection);
+    withSubgroups.set(kernel, variant);
+  }
+  return variant;
+}
+
+function swapRowLoads(kernel: Kernel): ResolvedWgsl {
+  const lines = kernel.code.split('\n');
+  const code: string[] = ['enable subgroups;'];
+  const lineMap: ResolvedWgsl['lineMap'] = [{ file: 'src/gpu/subgroups.ts (enable subgroups)', line: 1 }];
+  let swapped = false;
+  lines.forEach((line, i) => {
+    const from = kernel.lineMap[i]!;
+    if (from.file !== DIRECT_ROWS) {
+      code.push(line);
+      lineMap.push(from);
+    } else if (!swapped) {
+      swapped = true;
+      unpackWgsl(rowsSubgroups).split('\n').forEach((l, j) => {
+        code.push(l);
+        lineMap.push({ file: SUBGROUP_ROWS, line: j + 1 });
+      });
+    }
+  });
+  return { code: code.join('\n'), lineMap };
 }

@@ -10,13 +10,16 @@ import { source as recurrentBackward } from '../../shaders/lib/recurrent_backwar
 import { source as recurrentGatedForward } from '../../shaders/lib/recurrent_gated_forward.wgsl';
 import { source as recurrentTile } from '../../shaders/lib/recurrent_tile.wgsl';
 import { source as reduce } from '../../shaders/lib/reduce.wgsl';
+import { source as rowsDirect } from '../../shaders/lib/rows_direct.wgsl';
+import { source as rowsSubgroups } from '../../shaders/lib/rows_subgroups.wgsl';
 import { source as stateGrad } from '../../shaders/lib/state_grad.wgsl';
 import { unpackWgsl } from './wgsl-shipped';
 
 /**
  * springloop's WGSL helpers by include name (`//!include "activations"`), as text:
  * `activations` (sigmoid/tanh), `grid` (flat invocation index), `optim_grad`, `reduce`
- * (workgroup sums), the GEMM tile (`gemm_tile`) and the recurrent-kernel building blocks. `defineKernel()`'s default library.
+ * (workgroup sums), the GEMM tile (`gemm_tile`) and the recurrent-kernel building blocks
+ * (with their row loads: `rows_direct`, or `rows_subgroups` under `enable subgroups;`). `defineKernel()`'s default library.
  */
 export const WGSL_LIBRARY: Readonly<Record<string, string>> = /* @__PURE__ */ restoreLibrary({
   activations,
@@ -27,6 +30,8 @@ export const WGSL_LIBRARY: Readonly<Record<string, string>> = /* @__PURE__ */ re
   recurrent_gated_forward: recurrentGatedForward,
   recurrent_tile: recurrentTile,
   reduce,
+  rows_direct: rowsDirect,
+  rows_subgroups: rowsSubgroups,
   state_grad: stateGrad,
 });
 

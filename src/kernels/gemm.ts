@@ -11,18 +11,16 @@ import type { Kernel } from '../gpu/kernel';
 import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
-import { subgroupWidth } from '../gpu/subgroups';
+import { requireSubgroupWidth, type KernelPath } from '../gpu/subgroups';
 
 /** shaders/gemm.wgsl, reflected at build time. */
 export const gemmKernel: Kernel = gemmWgsl;
 /** shaders/gemm_subgroups.wgsl (needs the 'subgroups' feature), reflected at build time. */
 export const gemmSubgroupsKernel: Kernel = gemmSubgroupsWgsl;
 
-/** Which GEMM implementation runs: 'plain' (gemm.wgsl) or 'subgroups' (gemm_subgroups.wgsl, where the device has subgroups). */
-export type GemmPath = 'plain' | 'subgroups';
 
 /** The kernels a GEMM on `path` dispatches (prepare these): gemm.wgsl always (column sums), gemm_subgroups.wgsl for 'subgroups'. */
-export function gemmKernelsFor(path: GemmPath): Kernel[] {
+export function gemmKernelsFor(path: KernelPath): Kernel[] {
   return path === 'subgroups' ? [gemmKernel, gemmSubgroupsKernel] : [gemmKernel];
 }
 
@@ -70,7 +68,7 @@ export interface GemmArgs {
   /** Overrides the automatic tile choice (benchmarks). */
   tile?: GemmTile;
   /** Implementation. Default 'plain'; 'subgroups' needs a device with subgroups (subgroupWidth()). */
-  path?: GemmPath;
+  path?: KernelPath;
   /** Names the operation in errors, e.g. 'weight_ih_l0 grad'. */
   label?: string;
 }
@@ -115,12 +113,9 @@ export function chooseGemmTile(m: number, n: number, broadcastWidth = 1): GemmTi
   return { rows: Math.max(rows, broadcastWidth), wg };
 }
 
-/** The broadcast width of the 'subgroups' path on this device; throws when it has no subgroups. */
-function broadcastWidth(sched: Scheduler, where: string, path: GemmPath): number {
-  if (path !== 'subgroups') return 1;
-  const width = subgroupWidth(sched);
-  if (width === null) throw new Error(`${where}: path 'subgroups' needs a device with the 'subgroups' feature (this one has none); use path 'plain'`);
-  return width;
+/** The broadcast width of `path` on this device (1 for 'plain'); throws for 'subgroups' on a device without subgroups. */
+function broadcastWidth(sched: Scheduler, where: string, path: KernelPath): number {
+  return path === 'subgroups' ? requireSubgroupWidth(sched, where) : 1;
 }
 
 /** Uniforms, workgroup counts and overrides of one gemm dispatch; `width` is the 'subgroups' path's broadcast width SG (exported for tests and benchmarks). */

@@ -9,6 +9,7 @@ import type { GpuTensor } from '../gpu/tensor';
 import type { UniformValues } from '../gpu/uniforms';
 import type { BindingDeclarations } from '../gpu/declare';
 import { gemm } from './gemm';
+import { requireSubgroupWidth, subgroupRowsKernel, type KernelPath } from '../gpu/subgroups';
 
 /** How a recurrent layer's time loop runs: one dispatch per step, or one persistent dispatch per layer (chosen per shape by pickVariant()). */
 export type RecurrentVariant = 'step' | 'persistent';
@@ -40,6 +41,12 @@ export interface RecurrentRun extends StepRange {
    * and tBegin). Default false.
    */
   reverse?: boolean;
+  /**
+   * How the lanes load the recurrent operand: 'plain' (each lane every row) or 'subgroups'
+   * (one load per group of rows, shared by subgroup shuffles; needs the 'subgroups' feature).
+   * Default 'plain'. Tiles whose rows are not a multiple of the broadcast width run 'plain'.
+   */
+  path?: KernelPath;
 }
 
 const pow2AtLeast = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
@@ -123,6 +130,8 @@ export interface RecordStepsArgs {
   /** The reverse direction (RecurrentRun.reverse). */
   reverse?: boolean;
   variant: RecurrentVariant;
+  /** RecurrentRun.path. */
+  path?: KernelPath;
   bindings: Readonly<Record<string, Binding>>;
   /** The cell wrapper's declared binding shapes, over T = seqLen, B = batch, H = hidden. */
   shapes: BindingDeclarations;
@@ -162,6 +171,20 @@ function resolveTile(sched: Scheduler, where: string, a: RecordStepsArgs, width:
   return tile;
 }
 
+/**
+ * The kernel a run dispatches and its SG override: the cell kernel on path 'plain', its
+ * subgroupRowsKernel() on 'subgroups' (SG = the device's broadcast width) unless the tile's
+ * rows are not a multiple of that width. Throws for 'subgroups' on a device without subgroups.
+ */
+function kernelOnPath(sched: Scheduler, where: string, a: RecordStepsArgs, tile: RecurrentTile): { kernel: Kernel; sg: { SG?: number } } {
+  const path = a.path ?? 'plain';
+  if (path !== 'plain' && path !== 'subgroups') throw new Error(`${where}: path must be 'plain' or 'subgroups', got ${String(path)}`);
+  if (path === 'plain') return { kernel: a.kernel, sg: {} };
+  const width = requireSubgroupWidth(sched, where);
+  if (width === 1 || tile.rows % width !== 0) return { kernel: a.kernel, sg: {} };
+  return { kernel: subgroupRowsKernel(a.kernel), sg: { SG: width } };
+}
+
 /** The step a direction takes first: tBegin, or tEnd − 1 for the reverse direction. */
 function firstStep(range: StepRange, reverse: boolean): number {
   return reverse ? range.tEnd - 1 : range.tBegin;
@@ -180,13 +203,14 @@ function recordSteps(sched: Scheduler, a: RecordStepsArgs, pass: 'forward' | 'ba
   const reverse = a.reverse === true;
   const base = { batch, hidden, t_begin: tBegin, t_end: tEnd, has_dy: a.hasDy ? 1 : 0, reverse: reverse ? 1 : 0, keep_dstate: a.keepDstate ? 1 : 0, ...a.extraUniforms };
   const shapes = { declared: a.shapes, dims: { T: a.range.seqLen, B: batch, H: hidden }, standIns: a.standIns };
+  const { kernel, sg } = kernelOnPath(sched, where, a, tile);
   if (a.variant === 'persistent') {
-    sched.dispatch(a.kernel, `${pass}_seq`, {
+    sched.dispatch(kernel, `${pass}_seq`, {
       bindings: a.bindings,
       shapes,
       uniforms: { ...base, step: 0 },
       workgroups: [Math.ceil(batch / tile.rows), 1, 1],
-      overrides: { ROWS: tile.rows, WG: tile.wg, TILE: persistentTileFloats(tile.rows, width) },
+      overrides: { ROWS: tile.rows, WG: tile.wg, TILE: persistentTileFloats(tile.rows, width), ...sg },
     });
     return;
   }
@@ -194,12 +218,12 @@ function recordSteps(sched: Scheduler, a: RecordStepsArgs, pass: 'forward' | 'ba
   const ascending = (pass === 'forward') !== reverse;
   for (let i = 0; i < tEnd - tBegin; i++) {
     const t = ascending ? tBegin + i : tEnd - 1 - i;
-    sched.dispatch(a.kernel, `${pass}_step`, {
+    sched.dispatch(kernel, `${pass}_step`, {
       bindings: a.bindings,
       shapes,
       uniforms: { ...base, step: t },
       workgroups,
-      overrides: { ROWS: tile.rows, WG: tile.wg },
+      overrides: { ROWS: tile.rows, WG: tile.wg, ...sg },
     });
   }
 }
@@ -229,6 +253,7 @@ export function recordBackwardSteps(sched: Scheduler, a: RecordStepsArgs, finish
     b: { tensor: finish.wHh, rows: GH, cols: hidden },
     c: { tensor: finish.dhCarry, rows: batch, cols: hidden },
     accumulate: true,
+    path: a.path,
     label: 'dh into the first step',
   });
 }

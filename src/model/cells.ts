@@ -73,6 +73,8 @@ export interface CellSpec {
   readonly separateHiddenGrads: boolean;
   /** PyTorch's default initialisation U(−b, b) of every layer tensor: b = 1/√H. */
   initBound(hidden: number): number;
+  /** The cell's kernel (shaders/{rnn,lstm,gru}.wgsl, its time-loop entries; on path 'subgroups' its subgroupRowsKernel()). */
+  readonly kernel: Kernel;
   /** Every kernel the forward and backward dispatch: prepare these. */
   readonly kernels: readonly Kernel[];
   /** Records one layer's forward time loop (steps run.tBegin … run.tEnd − 1). */
@@ -81,13 +83,13 @@ export interface CellSpec {
   recordBackward(sched: Scheduler, run: RecurrentRun, t: CellBackwardTensors): void;
 }
 
-type SpecRow = Omit<CellSpec, 'gates' | 'initBound' | 'name'>;
+type SpecRow = Omit<CellSpec, 'gates' | 'initBound' | 'name' | 'kernel'>;
 
 const pytorchBound = (hidden: number): number => 1 / Math.sqrt(hidden);
 
 /** A row of the table: G is read from the cell's shader when first asked for. */
 function spec(name: CellType, kernel: Kernel, row: SpecRow): CellSpec {
-  return { name, ...row, initBound: pytorchBound, get gates() { return kernelGates(kernel); } };
+  return { name, kernel, ...row, initBound: pytorchBound, get gates() { return kernelGates(kernel); } };
 }
 
 function elman(name: CellType, activation: RnnActivation, nonlinearity: TorchCell['nonlinearity'] | undefined): CellSpec {

@@ -6,6 +6,7 @@ import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemm, colSum } from '../kernels/gemm';
 import type { RecurrentTile, RecurrentVariant } from '../kernels/recurrent';
+import type { KernelPath } from '../gpu/subgroups';
 import type { CellSpec } from './cells';
 import type { DirectionBuffers, DirectionGradBuffers } from './workspace';
 
@@ -36,6 +37,8 @@ export interface LayerShape {
 /** Which time-loop kernels a layer runs, and their tile. */
 export interface TimeLoop {
   variant: RecurrentVariant;
+  /** The kernel path of the time loop and the layer's GEMMs. */
+  path: KernelPath;
   tile?: RecurrentTile;
 }
 
@@ -52,6 +55,7 @@ export function layerForward(sched: Scheduler, s: LayerShape, p: LayerParams, bu
     transB: true,
     c: { tensor: buf.gx, rows: T * B, cols: GH },
     bias: { tensor: p.bIh },
+    path: loop.path,
     label: 'input projection',
   });
   const run = { batch: B, hidden: H, seqLen: T, tBegin: 0, tEnd: T, reverse: s.reverse, ...loop };
@@ -102,12 +106,12 @@ export function layerBackward(sched: Scheduler, a: LayerBackwardArgs): void {
   gemm(sched, {
     a: { tensor: gbuf.dgHid, rows, cols: GH, offset: gOff }, transA: true,
     b: { tensor: buf.hseq, rows, cols: H, offset: before * B * H },
-    c: { tensor: grads.wHh, rows: GH, cols: H }, accumulate, label: 'weight_hh grad',
+    c: { tensor: grads.wHh, rows: GH, cols: H }, accumulate, path: a.loop.path, label: 'weight_hh grad',
   });
   gemm(sched, {
     a: { tensor: gbuf.dgIn, rows, cols: GH, offset: gOff }, transA: true,
     b: { tensor: a.input, rows, cols: s.inputs, offset: a.inputOffset + a.tBegin * B * s.inputs },
-    c: { tensor: grads.wIh, rows: GH, cols: s.inputs }, accumulate, label: 'weight_ih grad',
+    c: { tensor: grads.wIh, rows: GH, cols: s.inputs }, accumulate, path: a.loop.path, label: 'weight_ih grad',
   });
   colSum(sched, { src: { tensor: gbuf.dgIn, rows, cols: GH, offset: gOff }, out: { tensor: grads.bIh }, accumulate, label: 'bias_ih grad' });
   colSum(sched, { src: { tensor: gbuf.dgHid, rows, cols: GH, offset: gOff }, out: { tensor: grads.bHh }, accumulate, label: 'bias_hh grad' });
@@ -117,6 +121,7 @@ export function layerBackward(sched: Scheduler, a: LayerBackwardArgs): void {
     b: { tensor: params.wIh, rows: GH, cols: s.inputs },
     c: { tensor: a.dIn, rows, cols: s.inputs, offset: a.tBegin * B * s.inputs },
     accumulate: a.accumulateInput,
+    path: a.loop.path,
     label: 'input grad',
   });
 }

@@ -2,6 +2,7 @@
 // targets), apart from the class so that checks.ts and the class both read them.
 import type { GpuTensor } from '../gpu/tensor';
 import type { RecurrentTile, RecurrentVariant } from '../kernels/recurrent';
+import type { KernelPath } from '../gpu/subgroups';
 
 /** What the model output is compared with. */
 export type LossTarget =
@@ -14,6 +15,8 @@ export interface RecurrentModelOptions {
   seed?: number;
   /** Time-loop kernels: 'auto' (per shape), one dispatch per 'step', or 'persistent'. */
   variant?: RecurrentVariant | 'auto';
+  /** How the kernels load shared operands: 'auto' (per adapter: src/model/kernel-paths.ts), 'plain', or 'subgroups' (needs the device's 'subgroups' feature). Default 'auto'. */
+  path?: KernelPath | 'auto';
   /** Fixed tile of the time-loop kernels (benchmarks); default chosen per shape. */
   tile?: RecurrentTile;
   /** Distinct workspaces kept (one per (batch, seqLen)). Default 4. */

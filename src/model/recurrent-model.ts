@@ -9,7 +9,8 @@ import { ParamArena } from '../gpu/arena';
 import { Lifetime } from '../gpu/lifetime';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
-import { gemmKernel } from '../kernels/gemm';
+import { gemmKernel, gemmSubgroupsKernel } from '../kernels/gemm';
+import { subgroupRowsKernel } from '../gpu/subgroups';
 import { permuteKernel } from '../kernels/permute';
 import { lossKernel } from '../kernels/loss';
 import { stateGradNormKernel } from '../kernels/state-grad-norm';
@@ -25,6 +26,7 @@ import { checkBackwardInputs, checkForwardInputs, checkLossTarget } from './chec
 import type { BackwardOptions, BackwardOutputs, ForwardOptions, ForwardOutputs, LossTarget, RecurrentModelOptions, TrainingStep } from './options';
 import { initRecurrentParams } from './init';
 import { pickVariant } from './variant';
+import { pickKernelPath } from './kernel-paths';
 import * as weights from './weights';
 
 export type { BackwardOptions, BackwardOutputs, ForwardOptions, ForwardOutputs, LossTarget, RecurrentModelOptions, TrainingStep } from './options';
@@ -45,8 +47,11 @@ export class RecurrentModel {
   static async create(sched: Scheduler, config: ModelConfig, opts: RecurrentModelOptions = {}): Promise<RecurrentModel> {
     Lifetime.require('RecurrentModel.create()', [sched.lifetime]);
     validateModelConfig(config);
-    await sched.prepare(gemmKernel, permuteKernel, lossKernel, dropoutKernel, stateGradNormKernel, ...cellSpec(config.cell).kernels);
-    return new RecurrentModel(sched, config, opts);
+    const path = pickKernelPath(sched, opts.path);
+    const cell = cellSpec(config.cell);
+    const onPath = path === 'subgroups' ? [gemmSubgroupsKernel, subgroupRowsKernel(cell.kernel)] : [];
+    await sched.prepare(gemmKernel, permuteKernel, lossKernel, dropoutKernel, stateGradNormKernel, ...cell.kernels, ...onPath);
+    return new RecurrentModel(sched, config, { ...opts, path });
   }
 
   private constructor(private readonly sched: Scheduler, config: ModelConfig, private readonly opts: RecurrentModelOptions) {
@@ -211,7 +216,7 @@ export class RecurrentModel {
   private timeLoop(batch: number): TimeLoop {
     const v = this.opts.variant ?? 'auto';
     const variant = v === 'auto' ? pickVariant(this.sched, this.config, batch) : v;
-    return { variant, tile: this.opts.tile };
+    return { variant, path: this.opts.path === 'subgroups' ? 'subgroups' : 'plain', tile: this.opts.tile };
   }
 
   private headParams(which: 'params' | 'grads') {

@@ -4,8 +4,8 @@
 // and every tile the wrapper can pick.
 import { describe, expect, it } from 'vitest';
 import { useGpu } from './gpu-context';
-import { gemm, colSum, gemmKernel, gemmKernelsFor, planGemm, type GemmPath, type GemmTile } from '../../src/kernels/gemm';
-import { subgroupWidth } from '../../src/gpu/subgroups';
+import { gemm, colSum, gemmKernel, gemmKernelsFor, planGemm, type GemmTile } from '../../src/kernels/gemm';
+import { subgroupWidth, type KernelPath } from '../../src/gpu/subgroups';
 import { gemmReference, colSumReference } from '../../src/reference/gemm';
 import { Random } from '../../src/util/random';
 import type { GpuTensor } from '../../src/gpu/tensor';
@@ -27,7 +27,7 @@ interface Case {
   /** Extra leading elements and row padding of every operand. */
   pad?: number;
   tile?: GemmTile;
-  path?: GemmPath;
+  path?: KernelPath;
 }
 
 async function runCase(c: Case, seed: number): Promise<void> {
@@ -86,7 +86,7 @@ async function runCase(c: Case, seed: number): Promise<void> {
 
 // Subgroup broadcasts on this adapter, or null (then only 'plain' runs and 'subgroups' must refuse).
 const hasSubgroups = (): boolean => subgroupWidth(gpu.sched) !== null;
-const PATHS: GemmPath[] = ['plain', 'subgroups'];
+const PATHS: KernelPath[] = ['plain', 'subgroups'];
 
 describe.each(PATHS)('gemm kernel (path %s) vs float64 reference', (path) => {
   const run = async (c: Case, seed: number) => {

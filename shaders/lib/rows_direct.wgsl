@@ -1,0 +1,15 @@
+// rows_direct.wgsl — how the recurrent cell kernels' lanes get the ROWS values of their
+// workgroup-uniform operand (recurrent_tile.wgsl): every lane loads every row itself. The
+// loops load row q·SG + row_lane() of each group q and take row q·SG + s as row_from(v, s);
+// here SG = 1 (the wrappers never override it on this path), so that is row q, loaded
+// directly. src/gpu/subgroups.ts swaps this file for rows_subgroups.wgsl (path 'subgroups').
+
+// This lane's row within a broadcast group: always 0 (groups of one row).
+fn row_lane() -> u32 {
+  return 0u;
+}
+
+// Row s of the group, given this lane's load v: v itself (s is 0).
+fn row_from(v: f32, s: u32) -> f32 {
+  return v;
+}
