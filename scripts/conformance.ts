@@ -1,4 +1,4 @@
-// conformance.ts — `npm run conformance -- FILE [--variant auto|step|persistent] [--adapter NAME]`:
+// conformance.ts — `npm run conformance -- FILE [--variant auto|step|persistent] [--path auto|plain|subgroups] [--adapter NAME]`:
 // runs every case of a PyTorch conformance vectors file (format: ../shared/conformance/README.md)
 // through the GPU in float32 and prints each case's worst errors. The last line is
 // `N passed, M failed`; the exit status is non-zero when any case fails, and when the file
@@ -9,9 +9,10 @@ import { Scheduler } from '../src/gpu/scheduler';
 import { parseConformanceVectors } from '../src/conformance/vectors';
 import { formatCaseReport, runConformanceCase, type RunOptions } from '../src/conformance/gpu-runner';
 
-function parseArgs(argv: string[]): { file: string; variant: RunOptions['variant']; adapter?: string } {
+function parseArgs(argv: string[]): { file: string; variant: RunOptions['variant']; path: RunOptions['path']; adapter?: string } {
   let file: string | undefined;
   let variant: RunOptions['variant'] = 'auto';
+  let path: RunOptions['path'] = 'auto';
   let adapter: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -24,13 +25,17 @@ function parseArgs(argv: string[]): { file: string; variant: RunOptions['variant
       const v = value();
       if (v !== 'auto' && v !== 'step' && v !== 'persistent') throw new Error(`--variant must be auto, step or persistent, got ${v}`);
       variant = v;
+    } else if (a === '--path') {
+      const v = value();
+      if (v !== 'auto' && v !== 'plain' && v !== 'subgroups') throw new Error(`--path must be auto, plain or subgroups, got ${v}`);
+      path = v;
     } else if (a === '--adapter') adapter = value();
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else if (file === undefined) file = a;
     else throw new Error(`one vectors file expected, got also ${a}`);
   }
-  if (!file) throw new Error('usage: npm run conformance -- FILE [--variant auto|step|persistent] [--adapter NAME]');
-  return { file, variant, adapter };
+  if (!file) throw new Error('usage: npm run conformance -- FILE [--variant auto|step|persistent] [--path auto|plain|subgroups] [--adapter NAME]');
+  return { file, variant, path, adapter };
 }
 
 async function main(): Promise<number> {
@@ -45,13 +50,13 @@ async function main(): Promise<number> {
   if (vectors.cases.length === 0) throw new Error(`${args.file} holds no conformance cases: nothing would be checked`);
   const ctx = await init(args.adapter ? { adapter: args.adapter } : {});
   const sched = new Scheduler(ctx);
-  console.log(`${vectors.cases.length} cases from ${args.file} on ${ctx.adapterName} (float32, variant ${args.variant})`);
+  console.log(`${vectors.cases.length} cases from ${args.file} on ${ctx.adapterName} (float32, variant ${args.variant}, path ${args.path})`);
   let passed = 0;
   let failed = 0;
   try {
     for (const c of vectors.cases) {
       try {
-        const report = await runConformanceCase(sched, c, { variant: args.variant });
+        const report = await runConformanceCase(sched, c, { variant: args.variant, path: args.path });
         console.log(formatCaseReport(report));
         if (report.passed) passed++;
         else failed++;

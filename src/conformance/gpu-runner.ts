@@ -2,6 +2,7 @@
 // float32 and scores them with the criterion:
 //   outputs, final states, loss:  |a − b| ≤ 1e-5 + 1e-4·|b|        (every element)
 //   every gradient tensor:         max|a − b| ≤ 1e-4 · max|b|
+import type { KernelPath } from '../gpu/subgroups';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { RecurrentModel } from '../model/recurrent-model';
@@ -53,6 +54,8 @@ export function gradScore(name: string, a: ArrayLike<number>, b: ArrayLike<numbe
 
 export interface RunOptions {
   variant?: RecurrentVariant | 'auto';
+  /** The kernel path (RecurrentModelOptions.path). Default 'auto'. */
+  path?: KernelPath | 'auto';
 }
 
 /** Forward + MSE + backward of one case on the GPU (one readback), scored against PyTorch. */
@@ -61,7 +64,7 @@ export async function runConformanceCase(sched: Scheduler, c: ConformanceCase, o
   const B = c.batch;
   const T = c.seqLen;
   const rows = (c.config.bidirectional ? 2 : 1) * L; // state rows l·D + d
-  const model = await RecurrentModel.create(sched, { ...c.config, head: c.config.head ?? 'every-step' }, { variant: opts.variant ?? 'auto', maxWorkspaces: 1 });
+  const model = await RecurrentModel.create(sched, { ...c.config, head: c.config.head ?? 'every-step' }, { variant: opts.variant ?? 'auto', path: opts.path ?? 'auto', maxWorkspaces: 1 });
   const owned: GpuTensor[] = [];
   const tensor = (shape: number[], data: Float64Array, label: string) => {
     const t = sched.createTensor(shape, 'f32', label, data);
