@@ -94,19 +94,18 @@ fn forward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
   let lane = row_lane();
   var hrow: array<u32, MAX_ROWS>;
   var acc: array<vec4<f32>, MAX_ROWS>;
-  for (var q = 0u; q < ROWS / SG; q++) {
-    hrow[q] = (prev * B + min(b0 + q * SG + lane, B - 1u)) * H;
-  }
   for (var r = 0u; r < ROWS; r++) {
+    hrow[r] = (prev * B + min(b0 + r + lane, B - 1u)) * H;
     acc[r] = vec4<f32>(0.0);
   }
   for (var k = 0u; k < H; k++) {
     let w = vec4<f32>(w_hh[j.x * H + k], w_hh[j.y * H + k], w_hh[j.z * H + k], w_hh[j.w * H + k]);
-    for (var q = 0u; q < ROWS / SG; q++) {
-      let v = hseq[hrow[q] + k];
-      for (var s = 0u; s < SG; s++) {
-        acc[q * SG + s] = fma(vec4<f32>(row_from(v, s)), w, acc[q * SG + s]);
+    var v = 0.0;
+    for (var r = 0u; r < ROWS; r++) {
+      if (r % SG == 0u) {
+        v = hseq[hrow[r] + k];
       }
+      acc[r] = fma(vec4<f32>(row_from(v, r % SG)), w, acc[r]);
     }
   }
   var pre: array<vec4<f32>, MAX_ROWS>;
@@ -149,11 +148,12 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
       }
       for (var k = 0u; k < H; k++) {
         let w = vec4<f32>(w_hh[j.x * H + k], w_hh[j.y * H + k], w_hh[j.z * H + k], w_hh[j.w * H + k]);
-        for (var q = 0u; q < ROWS / SG; q++) {
-          let v = tile[cur + (q * SG + lane) * H + k];
-          for (var s = 0u; s < SG; s++) {
-            acc[q * SG + s] = fma(vec4<f32>(row_from(v, s)), w, acc[q * SG + s]);
+        var v = 0.0;
+        for (var r = 0u; r < ROWS; r++) {
+          if (r % SG == 0u) {
+            v = tile[cur + (r + lane) * H + k];
           }
+          acc[r] = fma(vec4<f32>(row_from(v, r % SG)), w, acc[r]);
         }
       }
       var pre: array<vec4<f32>, MAX_ROWS>;

@@ -35,20 +35,19 @@ fn backward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgrou
   let lane = row_lane();
   var drow: array<u32, MAX_ROWS>;
   var acc: array<vec4<f32>, MAX_ROWS>;
-  for (var q = 0u; q < ROWS / SG; q++) {
-    drow[q] = (tn * B + min(b0 + q * SG + lane, B - 1u)) * G;
-  }
   for (var r = 0u; r < ROWS; r++) {
+    drow[r] = (tn * B + min(b0 + r + lane, B - 1u)) * G;
     acc[r] = vec4<f32>(0.0);
   }
   if (has_next) {
     for (var n = 0u; n < G; n++) {
       let w = vec4<f32>(w_hh_b[n * H + j.x], w_hh_b[n * H + j.y], w_hh_b[n * H + j.z], w_hh_b[n * H + j.w]);
-      for (var q = 0u; q < ROWS / SG; q++) {
-        let v = backward_recurrent(drow[q] + n);
-        for (var s = 0u; s < SG; s++) {
-          acc[q * SG + s] = fma(vec4<f32>(row_from(v, s)), w, acc[q * SG + s]);
+      var v = 0.0;
+      for (var r = 0u; r < ROWS; r++) {
+        if (r % SG == 0u) {
+          v = backward_recurrent(drow[r] + n);
         }
+        acc[r] = fma(vec4<f32>(row_from(v, r % SG)), w, acc[r]);
       }
     }
   }
@@ -94,11 +93,12 @@ fn backward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
       if (step > 0u) {
         for (var n = 0u; n < G; n++) {
           let w = vec4<f32>(w_hh_b[n * H + j.x], w_hh_b[n * H + j.y], w_hh_b[n * H + j.z], w_hh_b[n * H + j.w]);
-          for (var q = 0u; q < ROWS / SG; q++) {
-            let v = tile[cur + (q * SG + lane) * G + n];
-            for (var s = 0u; s < SG; s++) {
-              acc[q * SG + s] = fma(vec4<f32>(row_from(v, s)), w, acc[q * SG + s]);
+          var v = 0.0;
+          for (var r = 0u; r < ROWS; r++) {
+            if (r % SG == 0u) {
+              v = tile[cur + (r + lane) * G + n];
             }
+            acc[r] = fma(vec4<f32>(row_from(v, r % SG)), w, acc[r]);
           }
         }
       }

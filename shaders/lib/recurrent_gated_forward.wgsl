@@ -30,20 +30,19 @@ fn forward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
   let lane = row_lane();
   var hrow: array<u32, MAX_ROWS>;
   var acc: array<GateVec, MAX_ROWS>;
-  for (var q = 0u; q < ROWS / SG; q++) {
-    hrow[q] = (prev * B + min(b0 + q * SG + lane, B - 1u)) * H;
-  }
   for (var r = 0u; r < ROWS; r++) {
+    hrow[r] = (prev * B + min(b0 + r + lane, B - 1u)) * H;
     acc[r] = GateVec(0.0);
   }
   // rec[r] = W_hh h_prev[b0 + r] for the G gate rows of unit j.
   for (var k = 0u; k < H; k++) {
     let w = gate_weights(jc, k, H);
-    for (var q = 0u; q < ROWS / SG; q++) {
-      let v = hseq[hrow[q] + k];
-      for (var s = 0u; s < SG; s++) {
-        acc[q * SG + s] = fma(GateVec(row_from(v, s)), w, acc[q * SG + s]);
+    var v = 0.0;
+    for (var r = 0u; r < ROWS; r++) {
+      if (r % SG == 0u) {
+        v = hseq[hrow[r] + k];
       }
+      acc[r] = fma(GateVec(row_from(v, r % SG)), w, acc[r]);
     }
   }
   if (j >= H) {
@@ -89,11 +88,12 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
       }
       for (var k = 0u; k < H; k++) {
         let w = gate_weights(jc, k, H);
-        for (var q = 0u; q < ROWS / SG; q++) {
-          let v = tile[cur + (q * SG + lane) * H + k];
-          for (var s = 0u; s < SG; s++) {
-            acc[q * SG + s] = fma(GateVec(row_from(v, s)), w, acc[q * SG + s]);
+        var v = 0.0;
+        for (var r = 0u; r < ROWS; r++) {
+          if (r % SG == 0u) {
+            v = tile[cur + (r + lane) * H + k];
           }
+          acc[r] = fma(GateVec(row_from(v, r % SG)), w, acc[r]);
         }
       }
       var pre: array<GateVec, MAX_ROWS>;

@@ -1,7 +1,7 @@
 // rows_direct.wgsl — how the recurrent cell kernels' lanes get the ROWS values of their
 // workgroup-uniform operand (recurrent_tile.wgsl): every lane loads every row itself. The
-// loops load row q·SG + row_lane() of each group q and take row q·SG + s as row_from(v, s);
-// here SG = 1 (the wrappers never override it on this path), so that is row q, loaded
+// loops load row r + row_lane() where a group starts and take row_from(v, r % SG) as row r;
+// here SG = 1 (the wrappers never override it on this path), so that is row r, loaded
 // directly. src/gpu/subgroups.ts swaps this file for rows_subgroups.wgsl (path 'subgroups').
 
 // This lane's row within a broadcast group: always 0 (groups of one row).

@@ -1,9 +1,9 @@
 // rows_subgroups.wgsl — the 'subgroups' path of the recurrent cell kernels (in place of
 // rows_direct.wgsl; src/gpu/subgroups.ts adds `enable subgroups;`): lane s of every group of
-// SG lanes loads row q·SG + s of the workgroup-uniform operand and subgroupShuffle hands it to
-// every lane, so a group of rows costs one load instead of SG. On lavapipe a load is an
-// 8-lane loop even when every lane reads the same address; a shuffle from a uniform lane is
-// an extract and a broadcast. Needs SG ≤ the adapter's smallest subgroup (src/gpu/subgroups.ts)
+// SG lanes loads row r + s (r: a group's first row) of the workgroup-uniform operand and
+// subgroupShuffle hands it to every lane, so a group of rows costs one load instead of SG. On
+// lavapipe a load is an 8-lane loop even when every lane reads the same address; a shuffle
+// from a uniform lane is an extract and a broadcast. Needs SG ≤ the adapter's smallest subgroup (src/gpu/subgroups.ts)
 // and every lane active (the loops clamp, never branch per lane, around it).
 
 // This lane's row within its broadcast group (its index in the subgroup, modulo SG). Call in

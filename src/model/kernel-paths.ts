@@ -1,8 +1,10 @@
 // kernel-paths.ts — which kernel path (src/gpu/subgroups.ts) 'auto' takes on each kind of
 // adapter: one table. On lavapipe every load is an 8-lane loop even when all lanes read the
 // same address, so sharing row loads through subgroup shuffles pays (GEMMs about 2x, the
-// recurrent loops most of that, measured with bench/rnn.bench.ts --path); GPUs and other
-// software adapters keep 'plain' until a benchmark there says otherwise.
+// recurrent loops most of that: the lecture-config training step 1.6-1.7x less adapter CPU,
+// bench/rnn.bench.ts's @plain / @subgroups rows). SwiftShader (4-lane subgroups) gained 2-4 %
+// there, within the noise: it keeps 'plain', as do GPUs and other software adapters until a
+// benchmark there says otherwise.
 import type { AdapterKind } from '../gpu/context';
 import type { Scheduler } from '../gpu/scheduler';
 import { requireSubgroupWidth, subgroupWidth, type KernelPath } from '../gpu/subgroups';
