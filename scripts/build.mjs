@@ -20,11 +20,15 @@ const shipped = { bundle: true, format: 'esm', logLevel: 'warning', target: 'es2
 const nodeEntries = ['src/cli.ts', 'scripts/conformance.ts', 'scripts/results-md.ts', 'scripts/bench-page.ts'].filter((f) => existsSync(f));
 
 const libEntries = { index: 'src/index.ts', kernels: 'src/kernel-authoring.ts', analysis: 'src/dynamics.ts', data: 'src/experiment-data.ts' };
+// ml-matrix is CommonJS, which bundlers cannot tree-shake: its one importer (src/analysis/linalg.ts)
+// gets a module of its own, which an app's bundler drops whole when unused ("sideEffects": false),
+// so physicsRnn or classifyEigenvalues alone from 'springloop/analysis' come without its 70 KB.
+const libModules = { ...libEntries, 'chunks/linalg': 'src/analysis/linalg.ts' };
 
 rmSync('dist', { recursive: true, force: true });
 await build({
   ...shipped,
-  entryPoints: libEntries,
+  entryPoints: libModules,
   outdir: 'dist/lib',
   chunkNames: 'chunks/[name]-[hash]',
   platform: 'neutral',
@@ -35,7 +39,7 @@ await build({
 const browserOnly = { SPRINGLOOP_BROWSER: 'true' };
 await build({
   ...shipped,
-  entryPoints: libEntries,
+  entryPoints: libModules,
   outdir: 'dist/lib/browser',
   chunkNames: 'chunks/[name]-[hash]',
   platform: 'browser',

@@ -19,11 +19,10 @@ export { Random } from './util/random';
 export { simulate, type SimulateOptions, type Trajectory } from './physics/simulate';
 export { simulateReference } from './physics/simulate-reference';
 export { DEFAULT_OSCILLATOR, PARAM_NAMES, type OscillatorParams, type Integrator } from './physics/oscillator';
-export { physicsRnn, physicsRnnParameters, physicsRnnTheory, PHYSICS_RNN_CONFIG, type PhysicsRnnTheory, type DampingRegime } from './physics-rnn';
 
-// Dynamics: stability of the physics RNN in closed form (RecurrentModel's gradNorms option gives
-// gradient norms through time; Jacobians, fixed points and Lyapunov exponents: 'springloop/analysis').
-export { classifyEigenvalues, eigenvalues2x2, type Stability } from './analysis/stability';
+// Dynamics: RecurrentModel's gradNorms option gives gradient norms through time; the exercise's
+// physics RNN and its closed form, Jacobians, fixed points and Lyapunov exponents are in
+// 'springloop/analysis' (dynamics.ts).
 
 // Recurrent models (PyTorch state_dict names), optimizers, data and training.
 export * from './model/index';
@@ -44,7 +43,6 @@ export type { CompiledEntry } from './gpu/kernel';
 export type { GpuTimer, GpuTime } from './gpu/timestamps';
 export type { SimulationOptions, OscillatorColumns, ParamName } from './physics/oscillator';
 export type { TrajectorySlice, ContinueOptions } from './physics/simulate';
-export type { PhysicsRnnOptions } from './physics-rnn';
 export type { CellKind } from './reference/cells';
 export type { RecurrentConfig } from './reference/recurrent';
 export type { AdamHyper, SgdHyper } from './reference/optim';
