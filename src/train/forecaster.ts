@@ -51,29 +51,41 @@ export class Forecaster {
   /** Alive until destroy() (and while its scheduler and model are). */
   readonly lifetime: Lifetime;
   /** The series trajectory's Lifetime when the caller owns it: evaluate() and rollout() read it. */
-  private readonly seriesLifetime: Lifetime | null;
-  private readonly streams = new StreamSet();
+  readonly #seriesLifetime: Lifetime | null;
+  readonly #streams = new StreamSet();
+  readonly #sched: Scheduler;
+  readonly #data: GpuTrajectory;
+  readonly #windows: GpuWindows;
+  readonly #session: TrainingSession;
+  readonly #ownsSeries: boolean;
+  readonly #inferenceOnly: boolean;
 
   private constructor(
-    private readonly sched: Scheduler,
+    sched: Scheduler,
     /** The options in force, defaults filled in. */
     readonly options: Readonly<Required<ForecasterOptions>>,
-    private readonly data: GpuTrajectory,
-    private readonly windows: GpuWindows,
-    private readonly session: TrainingSession,
-    private readonly ownsSeries: boolean,
+    data: GpuTrajectory,
+    windows: GpuWindows,
+    session: TrainingSession,
+    ownsSeries: boolean,
     /** Loaded without a series: only forecast() (and save()) make sense. */
-    private readonly inferenceOnly: boolean,
+    inferenceOnly: boolean,
     series: ForecastSeries,
   ) {
+    this.#sched = sched;
+    this.#data = data;
+    this.#windows = windows;
+    this.#session = session;
+    this.#ownsSeries = ownsSeries;
+    this.#inferenceOnly = inferenceOnly;
     this.lifetime = new Lifetime('Forecaster', 'destroy', [sched.lifetime, session.model.lifetime]);
-    this.seriesLifetime = !ownsSeries && isTrajectory(series) ? series.lifetime : null;
+    this.#seriesLifetime = !ownsSeries && isTrajectory(series) ? series.lifetime : null;
   }
 
   /** Validates everything, then uploads (host series), plans the windows and builds the model. */
   static async create(sched: Scheduler, series: ForecastSeries, options: ForecasterOptions = {}): Promise<Forecaster> {
     Lifetime.require('Forecaster.create()', [sched.lifetime]);
-    return Forecaster.build(sched, series, resolveOptions(options), null);
+    return Forecaster.#build(sched, series, resolveOptions(options), null);
   }
 
   /**
@@ -93,12 +105,12 @@ export class Forecaster {
     const placeholder = series === undefined;
     // Without a series: zeros just long enough for one training and one test window.
     const minWindows = Math.max(4, Math.ceil(2 / Math.min(o.trainFraction, 1 - o.trainFraction)));
-    const f = await Forecaster.build(sched, placeholder ? new Float32Array(o.seq + minWindows) : series, o, saved.stats, placeholder);
+    const f = await Forecaster.#build(sched, placeholder ? new Float32Array(o.seq + minWindows) : series, o, saved.stats, placeholder);
     f.model.setParameters(weights);
     return f;
   }
 
-  private static async build(sched: Scheduler, series: ForecastSeries, o: Required<ForecasterOptions>, fixedStats: number[] | null, inferenceOnly = false): Promise<Forecaster> {
+  static async #build(sched: Scheduler, series: ForecastSeries, o: Required<ForecasterOptions>, fixedStats: number[] | null, inferenceOnly = false): Promise<Forecaster> {
     const source = describeSeries(series);
     if (source.trajectory) sched.requireTensor('Forecaster', 'series', source.trajectory.tensor);
     const plan = planWindows({ rows: source.rows, samples: source.samples, seq: o.seq, kind: 'next', trainFraction: o.trainFraction });
@@ -123,47 +135,47 @@ export class Forecaster {
 
   /** The underlying RecurrentModel (PyTorch state_dict names: getParameters(), toSafetensors()). */
   get model(): RecurrentModel {
-    return this.session.model;
+    return this.#session.model;
   }
 
-  private get trainer(): Trainer {
-    return this.session.trainer;
+  get #trainer(): Trainer {
+    return this.#session.trainer;
   }
 
-  private get handle(): ModelHandle {
-    return this.session.handle;
+  get #handle(): ModelHandle {
+    return this.#session.handle;
   }
 
   /** The window split: starts, counts, and the normalisation span. */
   get plan(): WindowPlan {
-    return this.windows.plan;
+    return this.#windows.plan;
   }
 
   /** Epochs trained so far. */
   get epoch(): number {
-    return this.trainer.epoch;
+    return this.#trainer.epoch;
   }
 
   /** One report per epoch: mean training and test MSE in the model's units (normalised increments for target 'delta'). */
   get history(): readonly EpochReport[] {
-    return this.trainer.history;
+    return this.#trainer.history;
   }
 
   /** Optimizer steps per epoch (the last minibatch may be partial). */
   get batchesPerEpoch(): number {
-    return this.trainer.batchesPerEpoch;
+    return this.#trainer.batchesPerEpoch;
   }
 
   /** Trains `epochs` more epochs (one submit per step; losses read once per epoch); returns their reports. */
   async fit(epochs: number, onEpoch?: (report: EpochReport) => unknown): Promise<EpochReport[]> {
     this.lifetime.check('fit');
-    this.needSeries('fit');
+    this.#needSeries('fit');
     requireInteger('fit: epochs', epochs, { min: 1 });
     if (onEpoch !== undefined && typeof onEpoch !== 'function') throw new Error(`fit: onEpoch must be a function, got ${describeValue(onEpoch)}`);
-    const to = this.trainer.epoch + epochs;
+    const to = this.#trainer.epoch + epochs;
     if (to > this.options.maxEpochs) throw new Error(`fit: ${epochs} more epochs would reach ${to}, past maxEpochs ${this.options.maxEpochs} (raise it in Forecaster.create)`);
     const reports: EpochReport[] = [];
-    await this.trainer.train(to, async (r) => {
+    await this.#trainer.train(to, async (r) => {
       reports.push(r);
       await onEpoch?.(r);
     });
@@ -177,9 +189,9 @@ export class Forecaster {
    */
   async evaluate(which: 'test' | 'train' = 'test'): Promise<{ evaluation: Evaluation; predictions: Float32Array }> {
     this.lifetime.check('evaluate');
-    this.needSeries('evaluate', true);
+    this.#needSeries('evaluate', true);
     if (which !== 'test' && which !== 'train') throw new Error(`evaluate: which must be 'test' or 'train', got '${String(which)}'`);
-    const r = await evaluateForecast(this.sched, this.handle, this.windows, this.trainer.evalBuf, which === 'test' ? 'test' : 'trainInOrder');
+    const r = await evaluateForecast(this.#sched, this.#handle, this.#windows, this.#trainer.evalBuf, which === 'test' ? 'test' : 'trainInOrder');
     return { evaluation: r.evaluation, predictions: r.pred };
   }
 
@@ -189,11 +201,11 @@ export class Forecaster {
    */
   async rollout(steps?: number): Promise<Float32Array> {
     this.lifetime.check('rollout');
-    this.needSeries('rollout', true);
-    const span = rolloutSpan(this.windows).steps;
+    this.#needSeries('rollout', true);
+    const span = rolloutSpan(this.#windows).steps;
     const n = steps ?? span;
     if (!Number.isSafeInteger(n) || n < 1 || n > span) throw new Error(`rollout: steps must be an integer in [1, ${span}] (row 0's test span), got ${describeValue(n)}`);
-    return rollout(this.sched, this.handle, this.windows, n);
+    return rollout(this.#sched, this.#handle, this.#windows, n);
   }
 
   /**
@@ -203,18 +215,18 @@ export class Forecaster {
    */
   async forecast(recent: ArrayLike<number>, steps = 1): Promise<Float32Array> {
     this.lifetime.check('forecast');
-    const { seq } = this.windows.plan;
+    const { seq } = this.#windows.plan;
     if (typeof recent !== 'object' || recent === null || typeof recent.length !== 'number' || recent.length < seq) {
       throw new Error(`forecast: recent must hold at least seq = ${seq} samples, got ${typeof recent?.length === 'number' ? `${recent.length} samples` : describeValue(recent)}`);
     }
     requireInteger('forecast: steps', steps, { min: 1 });
     const tail = finiteSamples(recent, 'forecast: recent', Math.max(0, recent.length - (seq + 1)));
-    const src = this.sched.createTensor([1, tail.length, 1], 'f32', 'forecast seed', tail);
+    const src = this.#sched.createTensor([1, tail.length, 1], 'f32', 'forecast seed', tail);
     try {
       const series = { src, rows: 1, samples: tail.length, channels: 1, channel: 0 };
-      return await rollout(this.sched, this.handle, this.windows, steps, { series, start: tail.length - seq });
+      return await rollout(this.#sched, this.#handle, this.#windows, steps, { series, start: tail.length - seq });
     } finally {
-      this.sched.destroyBuffer(src.buffer);
+      this.#sched.destroyBuffer(src.buffer);
     }
   }
 
@@ -227,8 +239,8 @@ export class Forecaster {
     this.lifetime.check('stream');
     checkStreamOptions(options);
     const { features, targetDelta } = forecastFeatures(this.options.target);
-    const stats = await this.windows.readStats();
-    return this.streams.add(this.sched, { model: this.model, stats, features: features as 1 | 2, targetDelta, owner: this.lifetime }, options);
+    const stats = await this.#windows.readStats();
+    return this.#streams.add(this.#sched, { model: this.model, stats, features: features as 1 | 2, targetDelta, owner: this.lifetime }, options);
   }
 
   /**
@@ -239,13 +251,13 @@ export class Forecaster {
    */
   async save(): Promise<Uint8Array> {
     this.lifetime.check('save');
-    return this.model.toSafetensors(forecasterMetadata(this.options, await this.windows.readStats()));
+    return this.model.toSafetensors(forecasterMetadata(this.options, await this.#windows.readStats()));
   }
 
   /** Throws when loaded without a series, or (readsSeries) when the caller's Trajectory was destroyed. */
-  private needSeries(what: string, readsSeries = false): void {
-    if (readsSeries && this.seriesLifetime) Lifetime.require(`Forecaster.${what}()`, [this.seriesLifetime]);
-    if (this.inferenceOnly) throw new Error(`${what}: this Forecaster was loaded without a series, so only forecast() and save() work; pass a series to Forecaster.load to ${what}`);
+  #needSeries(what: string, readsSeries = false): void {
+    if (readsSeries && this.#seriesLifetime) Lifetime.require(`Forecaster.${what}()`, [this.#seriesLifetime]);
+    if (this.#inferenceOnly) throw new Error(`${what}: this Forecaster was loaded without a series, so only forecast() and save() work; pass a series to Forecaster.load to ${what}`);
   }
 
   /**
@@ -254,10 +266,10 @@ export class Forecaster {
    */
   destroy(): void {
     if (!this.lifetime.end()) return;
-    this.streams.freeAll();
-    this.session.destroy();
-    this.windows.destroy();
-    if (this.ownsSeries) this.data.destroy();
+    this.#streams.freeAll();
+    this.#session.destroy();
+    this.#windows.destroy();
+    if (this.#ownsSeries) this.#data.destroy();
   }
 }
 

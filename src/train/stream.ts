@@ -56,25 +56,31 @@ interface CallBuffers {
 export class ForecastStream {
   /** Alive until destroy() and while its Forecaster (and scheduler) are. */
   readonly lifetime: Lifetime;
-  private readonly h: GpuTensor;
-  private readonly c: GpuTensor | null;
-  private readonly byCount = new Map<number, CallBuffers>();
-  private prev: number | null;
-  private seen = 0;
-  private freed = false;
+  readonly #h: GpuTensor;
+  readonly #c: GpuTensor | null;
+  readonly #byCount = new Map<number, CallBuffers>();
+  #prev: number | null;
+  #seen = 0;
+  #freed = false;
+  readonly #sched: Scheduler;
+  readonly #src: StreamSource;
+  readonly #onFree: ((s: ForecastStream) => void) | undefined;
 
   /** Use Forecaster.stream(); `onFree` lets the owner forget it. */
-  constructor(private readonly sched: Scheduler, private readonly src: StreamSource, opts: StreamOptions = {}, private readonly onFree?: (s: ForecastStream) => void) {
+  constructor(sched: Scheduler, src: StreamSource, opts: StreamOptions = {}, onFree?: (s: ForecastStream) => void) {
+    this.#sched = sched;
+    this.#src = src;
+    this.#onFree = onFree;
     this.lifetime = new Lifetime('ForecastStream', 'destroy', [sched.lifetime, src.owner]);
-    this.prev = checkStreamOptions(opts);
+    this.#prev = checkStreamOptions(opts);
     const { numLayers: L, hiddenSize: H } = src.model.config;
-    this.h = sched.createTensor([L, 1, H], 'f32', 'stream h');
-    this.c = cellSpec(src.model.config.cell).cellState ? sched.createTensor([L, 1, H], 'f32', 'stream c') : null;
+    this.#h = sched.createTensor([L, 1, H], 'f32', 'stream h');
+    this.#c = cellSpec(src.model.config.cell).cellState ? sched.createTensor([L, 1, H], 'f32', 'stream c') : null;
   }
 
   /** Samples pushed since the start (or the last reset()). */
   get samplesSeen(): number {
-    return this.seen;
+    return this.#seen;
   }
 
   /** True once destroy() ran, or its Forecaster (or scheduler, context) is gone. */
@@ -92,25 +98,25 @@ export class ForecastStream {
   async push(input: number | ArrayLike<number>): Promise<number | Float32Array> {
     this.lifetime.check('push');
     const samples = typeof input === 'number' ? [requireNumber('push: sample', input)] : checkSamples(input);
-    const features = this.features(samples);
+    const features = this.#features(samples);
     const n = samples.length;
-    const bufs = this.buffers(n);
-    this.sched.upload(bufs.x, features);
-    this.record(bufs, n);
-    this.prev = samples[n - 1]!;
-    this.seen += n;
-    const out = (await this.sched.read(bufs.out)) as Float32Array;
-    const predictions = this.toSamples(out, samples);
+    const bufs = this.#buffers(n);
+    this.#sched.upload(bufs.x, features);
+    this.#record(bufs, n);
+    this.#prev = samples[n - 1]!;
+    this.#seen += n;
+    const out = (await this.#sched.read(bufs.out)) as Float32Array;
+    const predictions = this.#toSamples(out, samples);
     return typeof input === 'number' ? predictions[0]! : predictions;
   }
 
   /** Forgets the state (zeros, as a fresh stream) and the previous sample (or sets it). */
   reset(opts: StreamOptions = {}): void {
     this.lifetime.check('reset');
-    this.prev = checkStreamOptions(opts);
-    this.sched.clear(this.h);
-    if (this.c) this.sched.clear(this.c);
-    this.seen = 0;
+    this.#prev = checkStreamOptions(opts);
+    this.#sched.clear(this.#h);
+    if (this.#c) this.#sched.clear(this.#c);
+    this.#seen = 0;
   }
 
   /** Frees the stream's buffers; every later call throws `ForecastStream.<method>() after destroy()`. Idempotent. */
@@ -121,33 +127,33 @@ export class ForecastStream {
 
   /** Frees the buffers once (its Forecaster calls this when it is destroyed; work already recorded still runs). */
   free(): void {
-    if (this.freed) return;
-    this.freed = true;
-    for (const b of this.byCount.values()) for (const t of [b.x, b.out]) this.sched.destroyBuffer(t.buffer);
-    this.byCount.clear();
-    this.sched.destroyBuffer(this.h.buffer);
-    if (this.c) this.sched.destroyBuffer(this.c.buffer);
-    this.onFree?.(this);
+    if (this.#freed) return;
+    this.#freed = true;
+    for (const b of this.#byCount.values()) for (const t of [b.x, b.out]) this.#sched.destroyBuffer(t.buffer);
+    this.#byCount.clear();
+    this.#sched.destroyBuffer(this.#h.buffer);
+    if (this.#c) this.#sched.destroyBuffer(this.#c.buffer);
+    this.#onFree?.(this);
   }
 
   /** Forward from the carried state, head on every step, new state carried. */
-  private record(bufs: CallBuffers, n: number): void {
-    const { model } = this.src;
+  #record(bufs: CallBuffers, n: number): void {
+    const { model } = this.#src;
     const { hiddenSize: H } = model.config;
-    const fwd = model.forward(bufs.x, { h0: this.h, c0: this.c });
+    const fwd = model.forward(bufs.x, { h0: this.#h, c0: this.#c });
     const weight = model.arena.param('head.weight');
     const bias = model.arena.param('head.bias');
-    headForward(this.sched, { mode: 'every-step', batch: 1, seqLen: n, hidden: H, outputs: 1 }, { weight, bias }, { tensor: fwd.rnnOut, rows: n, cols: H }, bufs.out);
-    this.sched.copy(fwd.hN, this.h);
-    if (this.c && fwd.cN) this.sched.copy(fwd.cN, this.c);
+    headForward(this.#sched, { mode: 'every-step', batch: 1, seqLen: n, hidden: H, outputs: 1 }, { weight, bias }, { tensor: fwd.rnnOut, rows: n, cols: H }, bufs.out);
+    this.#sched.copy(fwd.hN, this.#h);
+    if (this.#c && fwd.cN) this.#sched.copy(fwd.cN, this.#c);
   }
 
   /** x [1, n, F] row-major: x̃ (and Δ̃ against the previous sample). */
-  private features(samples: ArrayLike<number>): Float32Array {
-    const [mx, sx, md, sd] = this.src.stats as [number, number, number, number];
-    const F = this.src.features;
+  #features(samples: ArrayLike<number>): Float32Array {
+    const [mx, sx, md, sd] = this.#src.stats as [number, number, number, number];
+    const F = this.#src.features;
     const out = new Float32Array(samples.length * F);
-    let prev = this.prev;
+    let prev = this.#prev;
     for (let t = 0; t < samples.length; t++) {
       const x = samples[t]!;
       out[t * F] = (x - mx) / sx;
@@ -158,18 +164,18 @@ export class ForecastStream {
   }
 
   /** Model outputs → predicted samples: delta x_t + σΔ·ŷ + μΔ, value σx·ŷ + μx. */
-  private toSamples(out: Float32Array, samples: ArrayLike<number>): Float32Array {
-    const [mx, sx, md, sd] = this.src.stats as [number, number, number, number];
+  #toSamples(out: Float32Array, samples: ArrayLike<number>): Float32Array {
+    const [mx, sx, md, sd] = this.#src.stats as [number, number, number, number];
     const pred = new Float32Array(out.length);
-    for (let t = 0; t < out.length; t++) pred[t] = this.src.targetDelta ? samples[t]! + sd * out[t]! + md : sx * out[t]! + mx;
+    for (let t = 0; t < out.length; t++) pred[t] = this.#src.targetDelta ? samples[t]! + sd * out[t]! + md : sx * out[t]! + mx;
     return pred;
   }
 
-  private buffers(n: number): CallBuffers {
-    let b = this.byCount.get(n);
+  #buffers(n: number): CallBuffers {
+    let b = this.#byCount.get(n);
     if (!b) {
-      b = { x: this.sched.createTensor([1, n, this.src.features], 'f32', `stream x (${n})`), out: this.sched.createTensor([n, 1], 'f32', `stream out (${n})`) };
-      this.byCount.set(n, b);
+      b = { x: this.#sched.createTensor([1, n, this.#src.features], 'f32', `stream x (${n})`), out: this.#sched.createTensor([n, 1], 'f32', `stream out (${n})`) };
+      this.#byCount.set(n, b);
     }
     return b;
   }
@@ -196,17 +202,17 @@ function checkSamples(samples: ArrayLike<number>): ArrayLike<number> {
 
 /** The open streams of one Forecaster: their buffers are freed with it. */
 export class StreamSet {
-  private readonly open = new Set<ForecastStream>();
+  readonly #open = new Set<ForecastStream>();
 
   /** Opens a stream over `src` whose buffers freeAll() frees. */
   add(sched: Scheduler, src: StreamSource, opts?: StreamOptions): ForecastStream {
-    const s = new ForecastStream(sched, src, opts, (gone) => this.open.delete(gone));
-    this.open.add(s);
+    const s = new ForecastStream(sched, src, opts, (gone) => this.#open.delete(gone));
+    this.#open.add(s);
     return s;
   }
 
   /** Frees every open stream (they then refuse use: their Forecaster is gone). */
   freeAll(): void {
-    for (const s of [...this.open]) s.free();
+    for (const s of [...this.#open]) s.free();
   }
 }
