@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import * as L from '../../src/index';
 import { lstmForward, lstmKernels, type LstmForwardArgs } from '../../src/kernels/lstm';
+import { gpuTimer } from '../../src/gpu/timestamps';
 import { useGpu } from './gpu-context';
 import { MISUSE_CASES, runMisuse, type MisuseEnv } from './misuse-cases';
 
@@ -18,6 +19,7 @@ function env(): MisuseEnv {
       await sched.prepare(...lstmKernels);
       lstmForward(sched, args as unknown as LstmForwardArgs);
     },
+    gpuTimer: (sched) => gpuTimer(sched),
   };
 }
 
