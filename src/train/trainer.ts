@@ -9,9 +9,9 @@
 // anyway, throws TrainingDivergedError.
 import type { Scheduler } from '../gpu/scheduler';
 import { Lifetime } from '../gpu/lifetime';
-import type { GpuTensor } from '../gpu/tensor';
+import type { GpuTensor, Tensor } from '../gpu/tensor';
 import { STORAGE_RW } from '../gpu/flags';
-import { GpuOptimizer, GradClipper, stateNames, type OptimizerConfig } from '../kernels/optim';
+import { GpuOptimizer, GradClipper, type OptimizerConfig } from '../kernels/optim';
 import { metricsKernel, recordLabelAccumulate, recordSqErrAccumulate } from '../kernels/metrics';
 import type { BatchBuffers, GpuWindows } from '../data/gpu-data';
 import { batchesPerEpoch } from '../data/windows';
@@ -113,12 +113,17 @@ export class Trainer {
   epoch = 0;
   /** Reports of the epochs read back so far. */
   readonly history: EpochReport[] = [];
-  readonly #acc: GpuTensor;
   readonly #accHistory: GPUBuffer;
   readonly #full: BatchBuffers;
   readonly #last: BatchBuffers | null;
   /** The batch buffers evaluation uses. */
   readonly evalBuf: BatchBuffers;
+  /**
+   * [8] f32 on the GPU: the loss sums of the current epoch's steps so far (train Σ, n — Σce,
+   * correct, n for labels — at 0, the test's at 4), copied into the history at each epoch's
+   * end; what a mid-epoch checkpoint carries (see resume()).
+   */
+  readonly lossSums: Tensor;
   /** Steps of epoch `epoch` already taken (non-zero after a stop or a mid-epoch restore). */
   batch = 0;
   #epochsRead = 0; // epochs whose history has been read
@@ -139,7 +144,7 @@ export class Trainer {
     this.lifetime.check('new');
     this.optimizer = new GpuOptimizer(sched, model.arena, opts.optimizer);
     this.clipper = new GradClipper(sched, model.arena.grads, model.arena.floats, opts.clip);
-    this.#acc = sched.createTensor([SLOTS], 'f32', 'loss sums', new Float32Array(SLOTS));
+    this.lossSums = sched.createTensor([SLOTS], 'f32', 'loss sums', new Float32Array(SLOTS));
     this.#accHistory = sched.createBuffer(4 * SLOTS * opts.epochs, STORAGE_RW, 'loss history');
     const batch = Math.min(opts.batch, data.trainCount);
     this.#full = data.createBatch(batch, 'batch');
@@ -174,11 +179,11 @@ export class Trainer {
 
   #accumulate(out: GpuTensor, buf: BatchBuffers, rows: number, slot: number): void {
     if (buf.labels) {
-      recordLabelAccumulate(this.#sched, out, buf.labels, rows, this.opts.classes, this.#acc, slot);
+      recordLabelAccumulate(this.#sched, out, buf.labels, rows, this.opts.classes, this.lossSums, slot);
       return;
     }
     const perRow = buf.y.shape.length === 2 ? buf.y.shape[1]! : 1;
-    recordSqErrAccumulate(this.#sched, { out, stride: 1, offset: 0 }, buf.y, rows * perRow, this.#acc, slot);
+    recordSqErrAccumulate(this.#sched, { out, stride: 1, offset: 0 }, buf.y, rows * perRow, this.lossSums, slot);
   }
 
   /** Records the test loss of the current weights into the test slots (chunks of evalBatch). */
@@ -233,8 +238,8 @@ export class Trainer {
         this.#step(this.batch < nFull ? this.#full : this.#last!, this.batch * B, lr);
       }
       this.#recordTestLoss();
-      this.#sched.copy(this.#acc, { buffer: this.#accHistory, offset: 4 * SLOTS * e, size: 4 * SLOTS });
-      this.#sched.clear(this.#acc);
+      this.#sched.copy(this.lossSums, { buffer: this.#accHistory, offset: 4 * SLOTS * e, size: 4 * SLOTS });
+      this.#sched.clear(this.lossSums);
       this.epoch++;
       this.batch = 0;
       if (this.epoch % this.opts.logEvery === 0 || this.epoch === toEpoch || control?.stopRequested()) await report();
@@ -267,49 +272,16 @@ export class Trainer {
   }
 
   /**
-   * Weights, optimizer state (per parameter, state_dict names) and progress, read back once;
-   * mid-epoch (batch > 0) also the epoch's loss sums so far. Throws TrainingDivergedError when
-   * those sums are not finite.
+   * Continues from a checkpoint's progress: epoch, step, history and, mid-epoch (batch > 0),
+   * the epoch's loss sums. The weights and the optimizer state are restored apart
+   * (model.arena.write, optimizer.writeState); src/train/node/trainer-state.ts does all three.
    */
-  async snapshot(): Promise<{ params: Record<string, Float32Array>; optimizer: Record<string, Record<string, Float32Array>>; progress: TrainerProgress }> {
-    this.lifetime.check('snapshot');
-    const params = await this.model.arena.read('params');
-    const flat = await this.optimizer.readState();
-    const optimizer: Record<string, Record<string, Float32Array>> = {};
-    for (const [name, values] of Object.entries(flat)) {
-      optimizer[name] = Object.fromEntries(this.model.arena.slots.map((s) => [s.name, values.slice(s.offset / 4, s.offset / 4 + s.count)]));
-    }
-    const progress: TrainerProgress = { epoch: this.epoch, step: this.optimizer.step, history: [...this.history], batch: this.batch };
-    if (this.batch > 0) {
-      const sums = Array.from((await this.#sched.read(this.#acc)) as Float32Array);
-      const loss = sums[0]! / sums[this.opts.loss === 'cross_entropy' ? 2 : 1]!;
-      if (!Number.isFinite(loss)) throw new TrainingDivergedError(this.epoch + 1, `the training loss is ${loss}`, this.history.at(-1) ?? null);
-      progress.lossSums = sums;
-    }
-    return { params, optimizer, progress };
-  }
-
-  /** Restores a snapshot (weights, optimizer state, epoch, step, history; mid-epoch: batch and loss sums). */
-  restore(params: Record<string, ArrayLike<number>>, optimizer: Record<string, Record<string, ArrayLike<number>>>, progress: TrainerProgress): void {
-    this.lifetime.check('restore');
+  resume(progress: TrainerProgress): void {
+    this.lifetime.check('resume');
     const batch = progress.batch ?? 0;
-    if (!Number.isInteger(batch) || batch < 0 || batch >= this.batchesPerEpoch) throw new Error(`restore: batch must be an integer in [0, ${this.batchesPerEpoch - 1}], got ${batch}`);
-    if (batch > 0 && progress.lossSums?.length !== SLOTS) throw new Error(`restore: a mid-epoch restore (batch ${batch}) needs the ${SLOTS} loss sums`);
-    this.model.arena.write(params);
-    const flat: Record<string, Float32Array> = {};
-    for (const name of stateNames(this.opts.optimizer)) {
-      const per = optimizer[name];
-      if (!per) throw new Error(`checkpoint: optimizer state '${name}' is missing`);
-      const arr = new Float32Array(this.model.arena.floats);
-      for (const s of this.model.arena.slots) {
-        const v = per[s.name];
-        if (!v || v.length !== s.count) throw new Error(`checkpoint: optimizer state '${name}.${s.name}' is missing or has the wrong size`);
-        arr.set(v, s.offset / 4);
-      }
-      flat[name] = arr;
-    }
-    this.optimizer.writeState(progress.step, flat);
-    this.#sched.upload(this.#acc, Float32Array.from(batch > 0 ? progress.lossSums! : new Array<number>(SLOTS).fill(0)));
+    if (!Number.isInteger(batch) || batch < 0 || batch >= this.batchesPerEpoch) throw new Error(`resume: batch must be an integer in [0, ${this.batchesPerEpoch - 1}], got ${batch}`);
+    if (batch > 0 && progress.lossSums?.length !== SLOTS) throw new Error(`resume: a mid-epoch resume (batch ${batch}) needs the ${SLOTS} loss sums`);
+    this.#sched.upload(this.lossSums, Float32Array.from(batch > 0 ? progress.lossSums! : new Array<number>(SLOTS).fill(0)));
     this.epoch = progress.epoch;
     this.batch = batch;
     this.#epochsRead = progress.epoch;
@@ -323,7 +295,7 @@ export class Trainer {
     for (const b of [this.#full, this.#last, this.evalBuf]) if (b) this.data.destroyBatch(b);
     this.optimizer.destroy();
     this.clipper.destroy();
-    this.#sched.destroyBuffer(this.#acc.buffer);
+    this.#sched.destroyBuffer(this.lossSums.buffer);
     this.#sched.destroyBuffer(this.#accHistory);
   }
 }

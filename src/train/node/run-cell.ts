@@ -14,6 +14,7 @@ import { createTrainingSession } from '../session';
 import type { CellOutcome } from '../report';
 import { evaluateForecast, evaluateLabels, figureTrainStarts, rollout, rolloutSpan } from '../evaluate';
 import { saveCheckpoint } from './checkpoint';
+import { restoreTrainer, snapshotTrainer } from './trainer-state';
 import type { ResumePoint } from './checkpoint-check';
 import { writeFileAtomic } from '../../io/atomic-file';
 import { checkValues } from '../../model/weights';
@@ -92,7 +93,7 @@ async function trainWithCheckpoints(trainer: Trainer, plan: RunPlan, cell: CellN
   const ckptDir = join(o.outDir, 'checkpoints', cell);
   const times: TrainingTimes = { trainSeconds: 0, checkpointSeconds: 0, checkpoint: null };
   if (o.resumeFrom) {
-    trainer.restore(o.resumeFrom.params, o.resumeFrom.optimizer, o.resumeFrom.progress);
+    restoreTrainer(trainer, o.resumeFrom);
     times.trainSeconds = o.resumeFrom.trainSeconds;
     times.checkpoint = { epoch: trainer.epoch, batch: trainer.batch };
   }
@@ -134,7 +135,7 @@ function divergenceMessage(e: TrainingDivergedError, plan: RunPlan, cell: CellNa
 }
 
 async function saveTrainerCheckpoint(dir: string, trainer: Trainer, plan: RunPlan, cell: CellName, trainSeconds: number): Promise<void> {
-  const snap = await trainer.snapshot();
+  const snap = await snapshotTrainer(trainer);
   const model = modelConfigFor(plan, cell);
   for (const [what, values] of [['the weights', snap.params], ...Object.entries(snap.optimizer).map(([k, v]) => [`the optimizer state ${k}`, v] as const)] as const) {
     try {
