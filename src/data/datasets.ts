@@ -11,6 +11,7 @@
 import { Random } from '../util/random';
 import type { OscillatorParams } from '../reference/rk4';
 import type { TargetKind } from './windows';
+import type { TargetMode } from './targets';
 
 export const DATASETS = ['oscillator', 'sine', 'cosine', 'combined', 'damped', 'ensemble', 'regime'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -46,6 +47,8 @@ export interface DatasetSpec {
   /** Per-row class labels (regime). */
   labels?: Uint32Array;
   description: string;
+  /** What `--target auto` forecasts on this data set (src/data/targets.ts), and why. */
+  defaultTarget: { target: TargetMode; reason: string };
 }
 
 /** Trajectories when --rows is not given. */
@@ -76,6 +79,7 @@ function oscillatorSpec(name: DatasetName, params: OscillatorParams[], dt: numbe
   return {
     name, rows: params.length, samples, sampleDt: dt * recordEvery, t0: 0,
     kind: 'forecast', classes: 0, integration: { dt, steps: (samples - 1) * recordEvery, recordEvery, params }, description,
+    defaultTarget: { target: 'residual', reason: 'a smooth ODE solution sampled finely: learn what linear extrapolation gets wrong' },
   };
 }
 
@@ -116,7 +120,11 @@ function functionSpec(o: DatasetOptions): DatasetSpec {
     return xv;
   };
   const noise = o.noise > 0 ? ` + N(0, ${o.noise}^2) noise (seed ${o.seed})` : '';
-  return { name: o.name, rows: 1, samples, sampleDt: dt, t0: 0, kind: 'forecast', classes: 0, host, description: `${o.name} on t = linspace(0, 10pi, 1000)${noise}` };
+  const reason = o.noise > 0 ? 'noisy samples: linear extrapolation doubles the noise, the increment does not' : 'coarse samples (32 per period): the increment is the robust target';
+  return {
+    name: o.name, rows: 1, samples, sampleDt: dt, t0: 0, kind: 'forecast', classes: 0, host, description: `${o.name} on t = linspace(0, 10pi, 1000)${noise}`,
+    defaultTarget: { target: 'delta', reason },
+  };
 }
 
 /** (f(t), f'(t)) of the lecture's oscillatory functions. */

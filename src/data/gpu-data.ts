@@ -5,9 +5,10 @@
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { simulate } from '../physics/simulate';
-import { recordFeatures, recordGather, recordGatherLabels, recordNormStats, windowsKernel, type SeriesView } from '../kernels/windows';
+import { recordFeatures, recordGather, recordGatherLabels, recordNormStats, windowsKernel, type FeatureLayout, type SeriesView } from '../kernels/windows';
 import { epochOrder, type WindowPlan } from './windows';
 import type { DatasetSpec } from './datasets';
+import { fullStats, IDENTITY_STATS, NORM_STATS } from './targets';
 
 /** A trajectory on the GPU. x is channel 0 of [R, S, 2], v channel 1. */
 export interface GpuTrajectory {
@@ -48,12 +49,8 @@ export async function materializeDataset(sched: Scheduler, spec: DatasetSpec): P
   };
 }
 
-/** How model inputs and targets are made from the series. */
-export interface FeatureConfig {
-  /** 1: x̃; 2: x̃ and Δ̃. */
-  features: 1 | 2;
-  /** Targets are increments Δ̃ (else values x̃). */
-  targetDelta: boolean;
+/** How model inputs and targets are made from the series (from a row of TARGET_SPECS, or labels'). */
+export interface FeatureConfig extends FeatureLayout {
   /** Normalise with training statistics (else identity statistics: the lecture's raw data). */
   normalize: boolean;
 }
@@ -82,7 +79,7 @@ export class GpuWindows {
     readonly cfg: FeatureConfig,
   ) {
     const n = data.spec.rows * data.spec.samples;
-    this.stats = this.own([4], 'f32', 'stats');
+    this.stats = this.own([NORM_STATS], 'f32', 'stats');
     this.feat = this.own([n * cfg.features], 'f32', 'features');
     this.tgt = this.own([n], 'f32', 'targets');
     this.order = this.own([plan.trainStarts.length], 'u32', 'epoch order', plan.trainStarts);
@@ -102,14 +99,14 @@ export class GpuWindows {
   }
 
   /**
-   * Records statistics (or writes identity statistics, or `fixedStats` — [mean x, std x,
-   * mean Δ, std Δ] saved with a trained model) and the feature/target series.
+   * Records statistics (or writes identity statistics, or `fixedStats` — the [6] (or older
+   * [4]) statistics saved with a trained model) and the feature/target series.
    */
-  recordSetup(fixedStats?: ArrayLike<number>): void {
-    if (fixedStats) this.sched.upload(this.stats, fixedStats);
+  recordSetup(fixedStats?: readonly number[]): void {
+    if (fixedStats) this.sched.upload(this.stats, fullStats(fixedStats));
     else if (this.cfg.normalize) recordNormStats(this.sched, this.data.series, this.plan.statRows, this.plan.statEnd, this.stats);
-    else this.sched.upload(this.stats, [0, 1, 0, 1]);
-    recordFeatures(this.sched, this.data.series, this.stats, { feat: this.feat, tgt: this.tgt }, this.cfg.features, this.cfg.targetDelta);
+    else this.sched.upload(this.stats, IDENTITY_STATS);
+    recordFeatures(this.sched, this.data.series, this.stats, { feat: this.feat, tgt: this.tgt }, this.cfg);
   }
 
   /** Uploads epoch `epoch`'s shuffled window order (queued before the next submit). */

@@ -6,6 +6,7 @@ import recurrentBackward from '../../shaders/lib/recurrent_backward.wgsl';
 import recurrentGatedForward from '../../shaders/lib/recurrent_gated_forward.wgsl';
 import recurrentTile from '../../shaders/lib/recurrent_tile.wgsl';
 import reduce from '../../shaders/lib/reduce.wgsl';
+import targets from '../../shaders/lib/targets.wgsl';
 
 export const WGSL_LIBRARY: Readonly<Record<string, string>> = {
   activations,
@@ -15,4 +16,5 @@ export const WGSL_LIBRARY: Readonly<Record<string, string>> = {
   recurrent_gated_forward: recurrentGatedForward,
   recurrent_tile: recurrentTile,
   reduce,
+  targets,
 };

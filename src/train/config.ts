@@ -3,16 +3,19 @@
 // validation that names the offending option — all before any GPU work.
 import { DATASETS, type DatasetName } from '../data/datasets';
 import { parseSchedule } from './schedule';
+import { TARGETS, TARGET_SPECS, type TargetMode } from '../data/targets';
 
 export const CELLS = ['rnn', 'lstm', 'gru'] as const;
 export type CellName = (typeof CELLS)[number];
 
+export type { TargetMode } from '../data/targets';
 /**
- * target 'delta': inputs (x̃, Δ̃) normalised with training statistics, the model predicts the
- * next increment Δ̃ (x̂_{t+1} = x_t + σΔ·ŷ + μΔ) — what lets a model beat persistence.
- * target 'value': the lecture's plain setup — raw x in, raw next x out, no normalisation.
+ * What a forecasting model predicts (src/data/targets.ts): 'value' (the lecture's plain setup),
+ * 'delta' (the next increment), 'residual' (what linear extrapolation gets wrong), or 'auto':
+ * the data set's own choice (describeDataset's defaultTarget: residual for the simulated ODE
+ * trajectories, delta for the sampled functions).
  */
-export type TargetMode = 'delta' | 'value';
+export type TargetSetting = TargetMode | 'auto';
 export type OutputMode = 'many-to-one' | 'many-to-many';
 
 export interface TrainConfig {
@@ -35,7 +38,7 @@ export interface TrainConfig {
   clip: number | null;
   schedule: string;
   seed: number;
-  target: TargetMode;
+  target: TargetSetting;
   mode: OutputMode;
   /** Truncated BPTT: backpropagate through the last `tbptt` steps only (null: full BPTT). */
   tbptt: number | null;
@@ -68,7 +71,7 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   clip: null,
   schedule: 'constant',
   seed: 42,
-  target: 'delta',
+  target: 'auto',
   mode: 'many-to-one',
   tbptt: null,
   rollout: -1,
@@ -126,7 +129,8 @@ export function validateConfig(c: TrainConfig): void {
   if (c.clip !== null && !(Number.isFinite(c.clip) && c.clip > 0)) throw new Error(`--clip must be a finite number > 0, got ${c.clip}`);
   parseSchedule(c.schedule);
   if (!Number.isInteger(c.seed) || c.seed < 0) throw new Error(`--seed must be an integer >= 0, got ${c.seed}`);
-  if (c.target !== 'delta' && c.target !== 'value') throw new Error(`--target must be 'delta' or 'value', got '${String(c.target)}'`);
+  if (!([...TARGETS, 'auto'] as readonly unknown[]).includes(c.target)) throw new Error(`--target must be one of ${[...TARGETS, 'auto'].join(', ')}, got '${String(c.target)}'`);
+  if (c.target !== 'auto' && c.seq < TARGET_SPECS[c.target].minSeq) throw new Error(`--target ${c.target} needs --seq >= ${TARGET_SPECS[c.target].minSeq} (the window's last two samples), got ${c.seq}`);
   if (c.mode !== 'many-to-one' && c.mode !== 'many-to-many') throw new Error(`--mode must be 'many-to-one' or 'many-to-many', got '${String(c.mode)}'`);
   if (c.tbptt !== null && !(Number.isInteger(c.tbptt) && c.tbptt >= 1 && c.tbptt <= c.seq)) {
     throw new Error(`--tbptt must be an integer in [1, seq=${c.seq}], got ${c.tbptt}`);

@@ -43,7 +43,7 @@ export async function evaluateForecast(
       sched.copy(out, { buffer: outAll, offset: 4 * off * per, size: 4 * count * per });
       sched.submit();
     }
-    recordEvaluation(sched, data.data.series, data.stats, startsT, data.plan.seq, { out: outAll, stride: per, offset: per - 1 }, data.cfg.targetDelta, bufs);
+    recordEvaluation(sched, data.data.series, data.stats, startsT, data.plan.seq, { out: outAll, stride: per, offset: per - 1 }, data.cfg.kind, bufs);
     return await readEvaluation(sched, bufs);
   } finally {
     for (const b of [startsT.buffer, outAll, bufs.pred, bufs.sums, bufs.partials]) sched.destroyBuffer(b);
@@ -97,10 +97,10 @@ export async function rollout(sched: Scheduler, model: ModelHandle, data: GpuWin
   const { seq } = data.plan;
   const { series, start } = seed ?? { series: data.data.series, start: rolloutSpan(data).start };
   const features = data.cfg.features;
-  const hist = sched.createTensor([seq + 1 + steps], 'f32', 'rollout history');
+  const hist = sched.createTensor([seq + 2 + steps], 'f32', 'rollout history');
   const xIn = sched.createTensor([1, seq, features], 'f32', 'rollout input');
   const per = outPerRow(data);
-  const args = { series, stats: data.stats, hist, xIn, seq, features, start, targetDelta: data.cfg.targetDelta };
+  const args = { series, stats: data.stats, hist, xIn, seq, features, terms: data.cfg.terms, start, targetKind: data.cfg.kind };
   try {
     recordRolloutInit(sched, args);
     for (let k = 0; k < steps; k++) {
@@ -110,7 +110,7 @@ export async function rollout(sched: Scheduler, model: ModelHandle, data: GpuWin
       if ((k + 1) % submitEvery === 0) sched.submit();
     }
     const h = (await sched.read(hist)) as Float32Array;
-    return h.slice(seq + 1);
+    return h.slice(seq + 2);
   } finally {
     sched.destroyBuffer(hist.buffer);
     sched.destroyBuffer(xIn.buffer);

@@ -6,7 +6,8 @@ import type { GpuTensor } from '../gpu/tensor';
 import type { Trajectory } from '../physics/simulate';
 import type { GpuTrajectory } from '../data/gpu-data';
 import { decodeSafetensors, type DecodedSafetensors } from '../io/safetensors';
-import { CELLS, type CellName, type TargetMode } from './config';
+import { CELLS, type CellName } from './config';
+import { NORM_STATS, TARGETS, TARGET_SPECS, type TargetMode } from '../data/targets';
 
 export interface ForecasterOptions {
   /** Default 'lstm'. */
@@ -25,7 +26,12 @@ export interface ForecasterOptions {
   clip?: number | null;
   /** Seeds the initial weights and the shuffling (default 42). */
   seed?: number;
-  /** 'delta' (default): normalised (x̃, Δ̃) in, next increment out; 'value': raw x in, next x out. */
+  /**
+   * 'delta' (default): normalised (x̃, Δ̃) in, the next increment out — general series;
+   * 'residual': normalised (x̃, Δ̃, r̃) in, the residual of linear extrapolation out — smooth
+   * physical signals sampled finely (needs seq >= 2); 'value': raw x in, next x out — the
+   * lecture's plain setup. See src/data/targets.ts.
+   */
   target?: TargetMode;
   /** Chronological training fraction of each row's windows (default 0.75). */
   trainFraction?: number;
@@ -55,7 +61,8 @@ export function resolveOptions(options: ForecasterOptions): Required<ForecasterO
   if (o.optimizer !== 'adam' && o.optimizer !== 'sgd') throw new Error(`Forecaster: optimizer must be 'adam' or 'sgd', got '${String(o.optimizer)}'`);
   if (o.clip !== null && !(typeof o.clip === 'number' && Number.isFinite(o.clip) && o.clip > 0)) throw new Error(`Forecaster: clip must be a finite number > 0 or null, got ${String(o.clip)}`);
   if (!Number.isInteger(o.seed) || o.seed < 0) throw new Error(`Forecaster: seed must be an integer >= 0, got ${String(o.seed)}`);
-  if (o.target !== 'delta' && o.target !== 'value') throw new Error(`Forecaster: target must be 'delta' or 'value', got '${String(o.target)}'`);
+  if (!(TARGETS as readonly unknown[]).includes(o.target)) throw new Error(`Forecaster: target must be one of ${TARGETS.map((t) => `'${t}'`).join(', ')}, got '${String(o.target)}'`);
+  if (o.seq < TARGET_SPECS[o.target].minSeq) throw new Error(`Forecaster: target '${o.target}' needs seq >= ${TARGET_SPECS[o.target].minSeq}, got ${o.seq}`);
   if (!(o.trainFraction > 0 && o.trainFraction < 1)) throw new Error(`Forecaster: trainFraction must be in (0, 1), got ${String(o.trainFraction)}`);
   return o;
 }
@@ -105,6 +112,7 @@ export function gpuSeries(sched: Scheduler, s: SeriesSource): GpuTrajectory {
     spec: {
       name: 'oscillator', rows: s.rows, samples: s.samples, sampleDt: s.trajectory ? s.trajectory.dt * s.trajectory.recordEvery : 1,
       t0: s.trajectory?.t0 ?? 0, kind: 'forecast', classes: 0, description: 'Forecaster series',
+      defaultTarget: { target: 'delta', reason: 'the Forecaster default' },
     },
     tensor,
     series: { src: tensor, rows: s.rows, samples: s.samples, channels, channel: 0 },
@@ -119,7 +127,7 @@ export type ForecasterTraining = Pick<ForecasterOptions, 'batch' | 'lr' | 'optim
 export const TRAINING_KEYS = ['batch', 'lr', 'optimizer', 'clip', 'seed', 'trainFraction', 'maxEpochs'] as const;
 export const FILE_KIND = 'forecaster';
 
-/** The safetensors metadata Forecaster.load reads: the options and the normalisation [μx, σx, μΔ, σΔ]. */
+/** The safetensors metadata Forecaster.load reads: the options and the normalisation [μx, σx, μΔ, σΔ, μr, σr]. */
 export function forecasterMetadata(options: Required<ForecasterOptions>, stats: readonly number[]): Record<string, string> {
   return { format: 'pt', springloop: FILE_KIND, options: JSON.stringify(options), normalisation: JSON.stringify(stats) };
 }
@@ -140,8 +148,9 @@ export function readForecasterFile(file: Uint8Array): { decoded: DecodedSafetens
   } catch (e) {
     throw new Error(`Forecaster.load: the file's metadata is not valid JSON: ${(e as Error).message}`);
   }
-  if (!Array.isArray(stats) || stats.length !== 4 || !stats.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    throw new Error(`Forecaster.load: normalisation must be 4 finite numbers, got ${meta.normalisation}`);
+  if (!Array.isArray(stats) || (stats.length !== NORM_STATS && stats.length !== 4) || !stats.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    throw new Error(`Forecaster.load: normalisation must be ${NORM_STATS} finite numbers (4 in older files), got ${meta.normalisation}`);
   }
+  if (stats.length === 4 && options.target === 'residual') throw new Error('Forecaster.load: a residual-target file must carry 6 normalisation values, got 4');
   return { decoded, options, stats };
 }

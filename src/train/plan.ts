@@ -5,15 +5,18 @@ import { describeDataset, type DatasetSpec } from '../data/datasets';
 import { planWindows, type WindowPlan } from '../data/windows';
 import type { FeatureConfig } from '../data/gpu-data';
 import type { ModelConfig } from '../model/config';
-import { validateConfig, type CellName, type TargetMode, type TrainConfig } from './config';
+import { validateConfig, type CellName, type TargetMode, type TargetSetting, type TrainConfig } from './config';
 import { parseSchedule, type Schedule } from './schedule';
 import { optimizerConfig, type OptimizerConfig } from '../kernels/optim';
 import type { LossKind } from './model-handle';
+import { TARGET_SPECS, termMask } from '../data/targets';
 
 export interface RunPlan {
   config: TrainConfig;
   spec: DatasetSpec;
   windows: WindowPlan;
+  /** The forecasting target, 'auto' resolved by the data set (src/data/targets.ts). */
+  target: TargetMode;
   features: FeatureConfig;
   schedule: Schedule;
   optimizer: OptimizerConfig;
@@ -24,9 +27,10 @@ export interface RunPlan {
 /** The model cell each --cells name trains (RNN: tanh, as PyTorch's default). */
 export const CELL_KINDS: Readonly<Record<CellName, ModelConfig['cell']>> = { rnn: 'rnn_tanh', lstm: 'lstm', gru: 'gru' };
 
-/** Forecasting inputs and targets: 'delta' normalised (x̃, Δ̃) → Δ̃; 'value' raw x → x. */
+/** Forecasting inputs and targets of a target mode (src/data/targets.ts). */
 export function forecastFeatures(target: TargetMode): FeatureConfig {
-  return target === 'delta' ? { features: 2, targetDelta: true, normalize: true } : { features: 1, targetDelta: false, normalize: false };
+  const { inputs, kind, normalize } = TARGET_SPECS[target];
+  return { features: inputs.length, terms: termMask(inputs), kind, normalize };
 }
 
 export function planRun(config: TrainConfig): RunPlan {
@@ -37,15 +41,23 @@ export function planRun(config: TrainConfig): RunPlan {
     rows: spec.rows, samples: spec.samples, seq: config.seq,
     kind: label ? 'label' : config.mode === 'many-to-many' ? 'sequence' : 'next',
   });
-  const features: FeatureConfig = label ? { features: 1, targetDelta: false, normalize: true } : forecastFeatures(config.target);
+  const target = resolveTarget(config.target, spec, config.seq);
+  const features: FeatureConfig = label ? { features: 1, terms: termMask([0]), kind: 0, normalize: true } : forecastFeatures(target);
   const optimizer = optimizerConfig(config.optimizer, {
     lr: config.lr, weightDecay: config.weightDecay,
     ...(config.optimizer === 'sgd' ? { momentum: config.momentum, nesterov: config.nesterov } : {}),
   });
   return {
-    config, spec, windows, features, schedule: parseSchedule(config.schedule), optimizer,
+    config, spec, windows, target, features, schedule: parseSchedule(config.schedule), optimizer,
     loss: label ? 'cross_entropy' : 'mse', outputSize: label ? spec.classes : 1,
   };
+}
+
+/** The target a run forecasts: the setting, or with 'auto' the data set's choice ('delta' when seq is too short for it). */
+export function resolveTarget(setting: TargetSetting, spec: DatasetSpec, seq: number): TargetMode {
+  if (setting !== 'auto') return setting;
+  const preferred = spec.defaultTarget.target;
+  return seq >= TARGET_SPECS[preferred].minSeq ? preferred : 'delta';
 }
 
 /** The model a cell trains under this plan. */

@@ -7,6 +7,7 @@ import type { RunPlan } from './plan';
 import type { CellOutcome } from './run-cell';
 import { forecastSummary, renderFigure, type CellFigure } from '../report/figure';
 import { REGIME_CLASSES } from '../data/datasets';
+import { TARGET_SPECS } from '../data/targets';
 
 export interface CellResult {
   cell: string;
@@ -115,8 +116,8 @@ export function runFigure(adapter: string, plan: RunPlan, traj: Float32Array, ce
     : undefined;
   return renderFigure({
     title: `springloop train: ${spec.name}`,
-    subtitle: `${spec.description}; seq ${T}, ${plan.config.layers} x ${plan.config.hidden}, ${plan.config.optimizer} lr ${plan.config.lr}, batch ${plan.config.batch}${label ? '' : `, target ${plan.config.target}`}; ${adapter}; wall ${wallSeconds.toFixed(1)} s`,
-    lossLabel: label ? 'cross-entropy' : plan.config.target === 'delta' ? 'MSE (normalised increments)' : 'MSE',
+    subtitle: `${spec.description}; seq ${T}, ${plan.config.layers} x ${plan.config.hidden}, ${plan.config.optimizer} lr ${plan.config.lr}, batch ${plan.config.batch}${label ? '' : `, target ${plan.target}`}; ${adapter}; wall ${wallSeconds.toFixed(1)} s`,
+    lossLabel: label ? 'cross-entropy' : TARGET_SPECS[plan.target].lossUnits,
     time, x: row(0, 0), v: row(0, 1),
     splitTime: spec.t0 + (windows.trainPerRow + T) * spec.sampleDt,
     trainIdx, testIdx,

@@ -84,7 +84,7 @@ async function weightsMetadata(plan: RunPlan, cell: CellName, data: GpuWindows):
   if (plan.windows.kind !== 'next') return { format: 'pt', ...base };
   const options = resolveOptions({
     cell, hidden: c.hidden, layers: c.layers, seq: c.seq, batch: c.batch, lr: c.lr, optimizer: c.optimizer,
-    clip: c.clip, seed: c.seed, target: c.target, maxEpochs: Math.max(10_000, c.epochs),
+    clip: c.clip, seed: c.seed, target: plan.target, maxEpochs: Math.max(10_000, c.epochs),
   });
   return { ...forecasterMetadata(options, await data.readStats()), ...base };
 }

@@ -16,11 +16,20 @@ describe('the embedded default', () => {
     expect(plan.windows.trainStarts.length + plan.windows.testStarts.length).toBe(4950);
     expect(DEFAULT_CONFIG).toMatchObject({ cells: ['rnn', 'lstm', 'gru'], hidden: 64, layers: 2, seq: 50, batch: 32, lr: 1e-3, optimizer: 'adam' });
     expect(modelConfigFor(plan, 'rnn')).toEqual({ cell: 'rnn_tanh', inputSize: 2, hiddenSize: 64, numLayers: 2, outputSize: 1, head: 'last-step' });
+    // --target auto: the simulated ODE learns the residual of linear extrapolation.
+    expect(plan.target).toBe('residual');
+    expect(plan.features).toEqual({ features: 2, terms: 0b101, kind: 2, normalize: true }); // x̃, r̃ → r̃
+  });
+
+  it('--target auto follows the data set: increments for the sampled functions, delta when seq is too short for residuals', () => {
+    expect(planRun(mergeConfig({ dataset: 'sine', noise: 0.05 })).target).toBe('delta');
+    expect(planRun(mergeConfig({ seq: 1 })).target).toBe('delta');
+    expect(planRun(mergeConfig({ dataset: 'ensemble', target: 'delta' })).target).toBe('delta');
   });
 
   it('--target value is the plain lecture setup: one raw feature, no normalisation', () => {
     const plan = planRun(mergeConfig({ target: 'value' }));
-    expect(plan.features).toEqual({ features: 1, targetDelta: false, normalize: false });
+    expect(plan.features).toEqual({ features: 1, terms: 1, kind: 0, normalize: false });
   });
 
   it('regime is sequence-to-label with cross-entropy over 3 classes', () => {
@@ -44,6 +53,8 @@ describe('bad input is named before any GPU work', () => {
     [{ tbptt: 60 }, /--tbptt must be an integer in \[1, seq=50\], got 60/],
     [{ dataset: 'oscillator', noise: 0.1 }, /--noise applies to sine, cosine, combined and damped/],
     [{ momentum: 0.9 }, /--momentum applies to --optimizer sgd/],
+    [{ target: 'second' }, /--target must be one of delta, value, residual, auto, got 'second'/],
+    [{ target: 'residual', seq: 1 }, /--target residual needs --seq >= 2/],
   ])('%j', (layer, message) => {
     expect(() => planRun(mergeConfig(layer))).toThrow(message);
   });

@@ -1,0 +1,48 @@
+// config.ts — an echo state network's hyper-parameters, their defaults and their checks
+// (before any GPU work, errors naming the parameter). Shared by `springloop train --cells esn`
+// and Forecaster({ cell: 'esn' }).
+import { requireInteger, requireNumber } from '../util/check';
+
+/** The largest reservoir (the design rows and the Gram matrix grow with N and N²). */
+export const MAX_RESERVOIR = 4096;
+
+export interface EsnSettings {
+  /** Reservoir units N (1 … 4096; default 1000). */
+  reservoir: number;
+  /** Spectral radius ρ that W is scaled to (default 0.95). */
+  spectralRadius: number;
+  /** Leak rate α in (0, 1]: x ← (1 − α)x + α·tanh(…) (default 0.3). */
+  leak: number;
+  /** Ridge λ of the readout, (ZᵀZ + λI) w = Zᵀy (default 1e-6). */
+  ridge: number;
+  /** W_in and b uniform in [−s, s] (default 0.5). */
+  inputScaling: number;
+  /** Fraction of non-zero entries of W: 1 dense, else round(density·N) per row (default 0.02). */
+  density: number;
+  /** Samples of each row the readout ignores while the state forgets its zero start (default 200). */
+  washout: number;
+}
+
+export const ESN_DEFAULTS: Readonly<EsnSettings> = Object.freeze({
+  reservoir: 1000,
+  spectralRadius: 0.95,
+  leak: 0.3,
+  ridge: 1e-6,
+  inputScaling: 0.5,
+  density: 0.02,
+  washout: 200,
+});
+
+/** The settings' keys, as flags: --reservoir, --spectral-radius, … */
+export const ESN_KEYS = Object.keys(ESN_DEFAULTS) as (keyof EsnSettings)[];
+
+/** Checks every setting; `prefix` names them as the caller spells them ('--' for flags, 'Forecaster: ' …). */
+export function validateEsnSettings(s: EsnSettings, name: (key: keyof EsnSettings) => string): void {
+  requireInteger(name('reservoir'), s.reservoir, { min: 1, max: MAX_RESERVOIR });
+  requireNumber(name('spectralRadius'), s.spectralRadius, { min: 0, exclusiveMin: true });
+  requireNumber(name('leak'), s.leak, { min: 0, exclusiveMin: true, max: 1 });
+  requireNumber(name('ridge'), s.ridge, { min: 0 });
+  requireNumber(name('inputScaling'), s.inputScaling, { min: 0 });
+  requireNumber(name('density'), s.density, { min: 0, exclusiveMin: true, max: 1 });
+  requireInteger(name('washout'), s.washout, { min: 0 });
+}

@@ -1,0 +1,247 @@
+// esn.ts — an echo state network on the GPU: a leaky-tanh reservoir of N units (dense or sparse
+// W scaled to spectral radius ρ by power iteration), driven over a whole series in one submit,
+// and a linear readout from z = [1; u; x] fitted by ridge regression (the Gram matrix ZᵀZ on
+// the GPU with the gemm kernel, the solve in float64 on the host). Not trained by BPTT: it plugs
+// into runs and the Forecaster through src/esn/esn-forecast.ts.
+//   z: design rows [rows, 4·DZ4] f32 (vec4 layout of shaders/esn.wgsl), one per sample.
+import type { Scheduler } from '../gpu/scheduler';
+import type { GpuTensor } from '../gpu/tensor';
+import { colSum, gemm, gemmKernel } from '../kernels/gemm';
+import {
+  designWidth, esnKernel, NO_STATE, recordCenterRows, recordReadout, recordReservoirStep, recordScale, type ReservoirBuffers,
+} from '../kernels/esn';
+import { denseMatrix, drawReservoir, inputMatrices, type ReservoirHost } from './reservoir';
+import { estimateSpectralRadius } from './spectral';
+import { ridgeSolve } from './ridge';
+import type { EsnSettings } from './config';
+
+/** What the reservoir is built from: the settings, the inputs per step and a seed. */
+export interface EsnSpec extends EsnSettings {
+  features: number;
+  seed: number;
+}
+
+/** Rows of a design tensor per series row: the rows whose targets train the readout. */
+export interface FitSpan {
+  /** Series rows and samples per row of the design tensor. */
+  rows: number;
+  samples: number;
+  /** Design rows s ∈ [washout, end − 1) of each series row train (target: sample s + 1). */
+  end: number;
+}
+
+/** A reservoir in float64, row-major: W [N, N], W_in [N, F], b [N] (the peer's and the references' input). */
+export interface ReservoirExport {
+  units: number;
+  features: number;
+  w: Float64Array;
+  win: Float64Array;
+  bias: Float64Array;
+  leak: number;
+  washout: number;
+}
+
+const SUBMIT_EVERY = 256;
+/** Design rows per centred chunk of the readout's Gram matrix. */
+const FIT_CHUNK = 512;
+
+export class EchoStateNetwork {
+  /** ρ(W) as drawn, and the power steps its estimate took. */
+  readonly drawnRadius: number;
+  readonly powerIterations: number;
+  /** w_out [4·DZ4] in z's layout (zeros until fit). */
+  readonly wout: GpuTensor;
+  private readonly owned: GpuTensor[];
+  private destroyed = false;
+
+  private constructor(
+    private readonly sched: Scheduler,
+    readonly spec: Readonly<EsnSpec>,
+    readonly buffers: ReservoirBuffers,
+    owned: GpuTensor[],
+    radius: { radius: number; iterations: number },
+  ) {
+    this.owned = owned;
+    this.drawnRadius = radius.radius;
+    this.powerIterations = radius.iterations;
+    this.wout = this.own([4 * this.dz4], 'esn.wout');
+  }
+
+  /** Draws the reservoir, uploads it and scales W to spec.spectralRadius on the GPU. */
+  static async create(sched: Scheduler, spec: EsnSpec): Promise<EchoStateNetwork> {
+    await sched.prepare(esnKernel, gemmKernel);
+    const host = drawReservoir({ units: spec.reservoir, features: spec.features, density: spec.density, inputScaling: spec.inputScaling, seed: spec.seed });
+    const owned: GpuTensor[] = [];
+    const tensor = (data: Float32Array | Uint32Array, label: string) => {
+      const t = sched.createTensor([data.length], data instanceof Uint32Array ? 'u32' : 'f32', label, data);
+      owned.push(t);
+      return t;
+    };
+    try {
+      const buffers = uploadReservoir(host, spec, tensor);
+      const radius = await estimateSpectralRadius(sched, buffers, spec.reservoir, { seed: spec.seed + 1 });
+      if (!(radius.radius > 0)) throw new Error(`esn: the drawn reservoir has spectral radius ${radius.radius}; use a larger --density or --reservoir`);
+      const values = buffers.weights.kind === 'dense' ? buffers.weights.wt : buffers.weights.vals;
+      recordScale(sched, values, host.wt ? host.wt.length : host.vals!.length, spec.spectralRadius / radius.radius);
+      sched.submit();
+      return new EchoStateNetwork(sched, spec, buffers, owned, radius);
+    } catch (e) {
+      for (const t of owned) sched.destroyBuffer(t.buffer);
+      throw e;
+    }
+  }
+
+  /** Vec4 per design row. */
+  get dz4(): number {
+    return designWidth(this.buffers.n4);
+  }
+
+  /** A design tensor for `rows` samples: z [rows, 4·DZ4]. */
+  createDesign(rows: number, label = 'esn.design'): GpuTensor {
+    this.alive('createDesign');
+    return this.sched.createTensor([rows, 4 * this.dz4], 'f32', label);
+  }
+
+  /**
+   * Records the reservoir driven over `samples` samples of `rows` series rows at once, from a zero
+   * state: inputs feat [rows·samples, F] → z [rows·samples, 4·DZ4]. Submits every 256 steps.
+   */
+  recordDrive(feat: GpuTensor, z: GpuTensor, rows: number, samples: number): void {
+    this.alive('drive');
+    for (let t = 0; t < samples; t++) {
+      recordReservoirStep(this.sched, this.buffers, {
+        z, feat, zRow: t, prevRow: t === 0 ? NO_STATE : t - 1, featRow: t, rows, rowStride: samples, featStride: samples,
+      });
+      if ((t + 1) % SUBMIT_EVERY === 0) this.sched.submit();
+    }
+    this.sched.submit();
+  }
+
+  /**
+   * Fits the readout by ridge regression on design rows s ∈ [washout, end − 1) of every row to
+   * targets tgt[s + 1] (tgt [rows·samples]). On the GPU: the column means, then the Gram matrix
+   * of [z − z̄, y − ȳ] accumulated over chunks of FIT_CHUNK rows (centred, so float32 sums stay
+   * at the scale of the states' variation); on the host in float64: ZᵀZ = Gc + n·z̄z̄ᵀ,
+   * Zᵀy = gc + n·z̄ȳ, and the Cholesky solve. Returns the weights over the D = 1 + F + N real
+   * columns ([1; u; x]).
+   */
+  async fit(z: GpuTensor, tgt: GpuTensor, span: FitSpan): Promise<Float64Array> {
+    this.alive('fit');
+    const count = span.end - 1 - this.spec.washout;
+    if (count < 1) throw new Error(`esn: washout ${this.spec.washout} leaves no training samples (the training span has ${span.end} samples per row); lower --washout`);
+    const width = 4 * this.dz4;
+    const sums = this.sched.createTensor([width + 4], 'f32', 'esn.column sums');
+    const chunk = this.sched.createTensor([Math.min(FIT_CHUNK, count), width + 4], 'f32', 'esn.centred rows');
+    const gram = this.sched.createTensor([width + 4, width + 4], 'f32', 'esn.gram');
+    try {
+      for (let r = 0; r < span.rows; r++) {
+        const first = r * span.samples + this.spec.washout;
+        colSum(this.sched, { src: { tensor: z, rows: count, cols: width, offset: first * width }, out: { tensor: sums }, accumulate: r > 0 });
+        colSum(this.sched, { src: { tensor: tgt, rows: count, cols: 1, offset: first + 1, ld: 1 }, out: { tensor: sums, offset: width }, accumulate: r > 0 });
+      }
+      const n = span.rows * count;
+      const args = { z, tgt, sums, invCount: 1 / n, width, chunk };
+      let chunks = 0;
+      for (let r = 0; r < span.rows; r++) {
+        for (let off = 0; off < count; off += FIT_CHUNK) {
+          const rows = Math.min(FIT_CHUNK, count - off);
+          recordCenterRows(this.sched, args, r * span.samples + this.spec.washout + off, rows);
+          const view = { tensor: chunk, rows, cols: width + 4 };
+          gemm(this.sched, { a: view, transA: true, b: view, c: { tensor: gram, rows: width + 4, cols: width + 4 }, accumulate: chunks++ > 0, label: 'esn gram' });
+        }
+      }
+      const [g, sum] = await this.sched.readMany([gram, sums]);
+      const w = this.solveReadout(g!, sum!, n);
+      this.setReadout(w);
+      return w;
+    } finally {
+      for (const t of [sums, chunk, gram]) this.sched.destroyBuffer(t.buffer);
+    }
+  }
+
+  /** Column of z (in its padded layout) of each of the D = 1 + F + N real columns. */
+  designColumns(): Uint32Array {
+    const { features, reservoir } = this.spec;
+    return Uint32Array.from({ length: 1 + features + reservoir }, (_, k) => (k <= features ? k : 4 + k - 1 - features));
+  }
+
+  /** Uploads readout weights over the D real columns (as fit returns them). */
+  setReadout(w: ArrayLike<number>): void {
+    this.alive('setReadout');
+    const cols = this.designColumns();
+    if (w.length !== cols.length) throw new Error(`esn readout: expected ${cols.length} weights (1 + F + N), got ${w.length}`);
+    const padded = new Float32Array(4 * this.dz4);
+    cols.forEach((c, k) => (padded[c] = w[k]!));
+    this.sched.upload(this.wout, padded);
+  }
+
+  /** Records out[i] = w_out · z[starts[i] + offset] for i < n: one-step predictions. */
+  recordPredict(z: GpuTensor, starts: GpuTensor, n: number, offset: number, out: GpuTensor | GPUBuffer): void {
+    this.alive('predict');
+    recordReadout(this.sched, this.buffers.n4, { z, wout: this.wout, starts, out, n, offset });
+  }
+
+  /**
+   * The reservoir as it is on the GPU (W after spectral scaling), float64 row-major:
+   * W [N, N] (a sparse W expanded), W_in [N, F], b [N] — what the NumPy peer and the
+   * references are fed.
+   */
+  async exportReservoir(): Promise<ReservoirExport> {
+    this.alive('exportReservoir');
+    const w = this.buffers.weights;
+    // Tensors created in create(); cols is u32, so it reads back as u32.
+    const sources = (w.kind === 'dense' ? [w.wt, this.buffers.win, this.buffers.bias] : [w.vals, this.buffers.win, this.buffers.bias, w.cols]) as GpuTensor[];
+    const got = await this.sched.readMany(sources);
+    const host: ReservoirHost = {
+      n4: this.buffers.n4, nnz: w.kind === 'sparse' ? w.nnz : 0,
+      wt: w.kind === 'dense' ? (got[0] as Float32Array) : null,
+      vals: w.kind === 'sparse' ? (got[0] as Float32Array) : null,
+      cols: w.kind === 'sparse' ? (got[3] as Uint32Array) : null,
+      win: got[1] as Float32Array, bias: got[2] as Float32Array,
+    };
+    const { reservoir: n, features } = this.spec;
+    return { units: n, features, w: denseMatrix(host, n), ...inputMatrices(host, n, features), leak: this.spec.leak, washout: this.spec.washout };
+  }
+
+  /** Frees the reservoir and the readout; later calls throw. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const t of this.owned) this.sched.destroyBuffer(t.buffer);
+  }
+
+  // ZᵀZ + λI and Zᵀy over the real columns from the centred Gram [W + 4, W + 4] (the target's
+  // column at W) and the sums [W + 1], in float64; then the Cholesky solve.
+  private solveReadout(gram: ArrayLike<number>, sums: ArrayLike<number>, n: number): Float64Array {
+    const cols = this.designColumns();
+    const d = cols.length;
+    const gw = 4 * this.dz4 + 4;
+    const yCol = gw - 4;
+    const mean = (c: number) => sums[c]! / n;
+    const g = new Float64Array(d * d);
+    const b = new Float64Array(d);
+    for (let i = 0; i < d; i++) {
+      const ci = cols[i]!;
+      for (let j = 0; j < d; j++) g[i * d + j] = gram[ci * gw + cols[j]!]! + n * mean(ci) * mean(cols[j]!);
+      b[i] = gram[ci * gw + yCol]! + n * mean(ci) * mean(yCol);
+    }
+    return ridgeSolve(g, b, d, this.spec.ridge);
+  }
+
+  private alive(what: string): void {
+    if (this.destroyed) throw new Error(`esn ${what}: this echo state network was destroyed`);
+  }
+
+  private own(shape: number[], label: string): GpuTensor {
+    const t = this.sched.createTensor(shape, 'f32', label);
+    this.owned.push(t);
+    return t;
+  }
+}
+
+function uploadReservoir(host: ReservoirHost, spec: EsnSpec, tensor: (d: Float32Array | Uint32Array, label: string) => GpuTensor): ReservoirBuffers {
+  const weights: ReservoirBuffers['weights'] = host.wt
+    ? { kind: 'dense', wt: tensor(host.wt, 'esn.w') }
+    : { kind: 'sparse', cols: tensor(host.cols!, 'esn.w.cols'), vals: tensor(host.vals!, 'esn.w.vals'), nnz: host.nnz };
+  return { n4: host.n4, features: spec.features, weights, win: tensor(host.win, 'esn.win'), bias: tensor(host.bias, 'esn.bias'), leak: spec.leak };
+}
