@@ -36,6 +36,11 @@ export const ESN_DEFAULTS: Readonly<EsnSettings> = Object.freeze({
 /** The settings' keys, as flags: --reservoir, --spectral-radius, … */
 export const ESN_KEYS = Object.keys(ESN_DEFAULTS) as (keyof EsnSettings)[];
 
+/** The ESN's settings out of anything that carries them (a run's config, Forecaster options). */
+export function esnSettingsOf(c: Readonly<EsnSettings>): EsnSettings {
+  return Object.fromEntries(ESN_KEYS.map((k) => [k, c[k]])) as unknown as EsnSettings;
+}
+
 /** Checks every setting; `prefix` names them as the caller spells them ('--' for flags, 'Forecaster: ' …). */
 export function validateEsnSettings(s: EsnSettings, name: (key: keyof EsnSettings) => string): void {
   requireInteger(name('reservoir'), s.reservoir, { min: 1, max: MAX_RESERVOIR });

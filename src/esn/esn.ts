@@ -53,6 +53,7 @@ export class EchoStateNetwork {
   readonly wout: GpuTensor;
   private readonly owned: GpuTensor[];
   private destroyed = false;
+  private readoutWeights: Float64Array | null = null;
 
   private constructor(
     private readonly sched: Scheduler,
@@ -67,9 +68,13 @@ export class EchoStateNetwork {
     this.wout = this.own([4 * this.dz4], 'esn.wout');
   }
 
-  /** Draws the reservoir, uploads it and scales W to spec.spectralRadius on the GPU. */
-  static async create(sched: Scheduler, spec: EsnSpec): Promise<EchoStateNetwork> {
+  /**
+   * Draws the reservoir, uploads it and scales W to spec.spectralRadius on the GPU — or, given
+   * `saved` (a reservoir read back by exportHost, W already scaled, and its readout), uploads that.
+   */
+  static async create(sched: Scheduler, spec: EsnSpec, saved?: { host: ReservoirHost; readout: ArrayLike<number> }): Promise<EchoStateNetwork> {
     await sched.prepare(esnKernel, gemmKernel);
+    if (saved) return EchoStateNetwork.restore(sched, spec, saved.host, saved.readout);
     const host = drawReservoir({ units: spec.reservoir, features: spec.features, density: spec.density, inputScaling: spec.inputScaling, seed: spec.seed });
     const owned: GpuTensor[] = [];
     const tensor = (data: Float32Array | Uint32Array, label: string) => {
@@ -89,6 +94,23 @@ export class EchoStateNetwork {
       for (const t of owned) sched.destroyBuffer(t.buffer);
       throw e;
     }
+  }
+
+  private static restore(sched: Scheduler, spec: EsnSpec, host: ReservoirHost, readout: ArrayLike<number>): EchoStateNetwork {
+    const owned: GpuTensor[] = [];
+    const tensor = (data: Float32Array | Uint32Array, label: string) => {
+      const t = sched.createTensor([data.length], data instanceof Uint32Array ? 'u32' : 'f32', label, data);
+      owned.push(t);
+      return t;
+    };
+    const esn = new EchoStateNetwork(sched, spec, uploadReservoir(host, spec, tensor), owned, { radius: spec.spectralRadius, iterations: 0 });
+    esn.setReadout(readout);
+    return esn;
+  }
+
+  /** The readout weights over the D real columns, once fitted or set. */
+  get readout(): Float64Array | null {
+    return this.readoutWeights;
   }
 
   /** Vec4 per design row. */
@@ -147,7 +169,7 @@ export class EchoStateNetwork {
           const rows = Math.min(FIT_CHUNK, count - off);
           recordCenterRows(this.sched, args, r * span.samples + this.spec.washout + off, rows);
           const view = { tensor: chunk, rows, cols: width + 4 };
-          gemm(this.sched, { a: view, transA: true, b: view, c: { tensor: gram, rows: width + 4, cols: width + 4 }, accumulate: chunks++ > 0, label: 'esn gram' });
+          gemm(this.sched, { a: view, transA: true, b: view, c: { tensor: gram, rows: width + 4, cols: width + 4 }, accumulate: chunks++ > 0, upper: true, label: 'esn gram' });
         }
       }
       const [g, sum] = await this.sched.readMany([gram, sums]);
@@ -173,6 +195,7 @@ export class EchoStateNetwork {
     const padded = new Float32Array(4 * this.dz4);
     cols.forEach((c, k) => (padded[c] = w[k]!));
     this.sched.upload(this.wout, padded);
+    this.readoutWeights = Float64Array.from(w);
   }
 
   /** Records out[i] = w_out · z[starts[i] + offset] for i < n: one-step predictions. */
@@ -187,7 +210,14 @@ export class EchoStateNetwork {
    * references are fed.
    */
   async exportReservoir(): Promise<ReservoirExport> {
-    this.alive('exportReservoir');
+    const host = await this.exportHost();
+    const { reservoir: n, features } = this.spec;
+    return { units: n, features, w: denseMatrix(host, n), ...inputMatrices(host, n, features), leak: this.spec.leak, washout: this.spec.washout };
+  }
+
+  /** The reservoir's weights read back in the shader's layouts (W after spectral scaling). */
+  async exportHost(): Promise<ReservoirHost> {
+    this.alive('exportHost');
     const w = this.buffers.weights;
     // Tensors created in create(); cols is u32, so it reads back as u32.
     const sources = (w.kind === 'dense' ? [w.wt, this.buffers.win, this.buffers.bias] : [w.vals, this.buffers.win, this.buffers.bias, w.cols]) as GpuTensor[];
@@ -199,8 +229,7 @@ export class EchoStateNetwork {
       cols: w.kind === 'sparse' ? (got[3] as Uint32Array) : null,
       win: got[1] as Float32Array, bias: got[2] as Float32Array,
     };
-    const { reservoir: n, features } = this.spec;
-    return { units: n, features, w: denseMatrix(host, n), ...inputMatrices(host, n, features), leak: this.spec.leak, washout: this.spec.washout };
+    return host;
   }
 
   /** Frees the reservoir and the readout; later calls throw. */
@@ -210,8 +239,8 @@ export class EchoStateNetwork {
     for (const t of this.owned) this.sched.destroyBuffer(t.buffer);
   }
 
-  // ZᵀZ + λI and Zᵀy over the real columns from the centred Gram [W + 4, W + 4] (the target's
-  // column at W) and the sums [W + 1], in float64; then the Cholesky solve.
+  // ZᵀZ + λI and Zᵀy over the real columns from the upper triangle of the centred Gram
+  // [W + 4, W + 4] (the target's column at W) and the sums [W + 1], in float64; then Cholesky.
   private solveReadout(gram: ArrayLike<number>, sums: ArrayLike<number>, n: number): Float64Array {
     const cols = this.designColumns();
     const d = cols.length;
@@ -222,7 +251,10 @@ export class EchoStateNetwork {
     const b = new Float64Array(d);
     for (let i = 0; i < d; i++) {
       const ci = cols[i]!;
-      for (let j = 0; j < d; j++) g[i * d + j] = gram[ci * gw + cols[j]!]! + n * mean(ci) * mean(cols[j]!);
+      for (let j = 0; j < d; j++) {
+        const cj = cols[j]!;
+        g[i * d + j] = gram[Math.min(ci, cj) * gw + Math.max(ci, cj)]! + n * mean(ci) * mean(cj); // the upper triangle
+      }
       b[i] = gram[ci * gw + yCol]! + n * mean(ci) * mean(yCol);
     }
     return ridgeSolve(g, b, d, this.spec.ridge);

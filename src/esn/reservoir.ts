@@ -95,3 +95,38 @@ export function inputMatrices(h: ReservoirHost, units: number, features: number)
   for (let i = 0; i < units; i++) for (let f = 0; f < features; f++) win[i * features + f] = h.win[f * np + i]!;
   return { win, bias: Float64Array.from(h.bias.subarray(0, units)) };
 }
+
+/** Weights in plain row-major form (a file's tensors): W dense [N, N] or ELL values / columns [N, K]. */
+export interface ReservoirMatrices {
+  units: number;
+  features: number;
+  /** W_in [N, F] and b [N]. */
+  win: ArrayLike<number>;
+  bias: ArrayLike<number>;
+  dense?: ArrayLike<number>;
+  sparse?: { values: ArrayLike<number>; columns: ArrayLike<number>; nnz: number };
+}
+
+/** The shader's layouts from row-major matrices (the inverse of denseMatrix / inputMatrices). */
+export function layoutReservoir(m: ReservoirMatrices): ReservoirHost {
+  const { units: n, features: f } = m;
+  const n4 = Math.ceil(n / 4);
+  const np = 4 * n4;
+  const win = new Float32Array(f * np);
+  for (let i = 0; i < n; i++) for (let k = 0; k < f; k++) win[k * np + i] = m.win[i * f + k]!;
+  const bias = new Float32Array(np);
+  for (let i = 0; i < n; i++) bias[i] = m.bias[i]!;
+  if (m.dense) {
+    const wt = new Float32Array(np * np);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) wt[j * np + i] = m.dense[i * n + j]!;
+    return { n4, wt, cols: null, vals: null, nnz: 0, win, bias };
+  }
+  const { values, columns, nnz } = m.sparse!;
+  const cols = new Uint32Array(np * nnz);
+  const vals = new Float32Array(np * nnz);
+  for (let k = 0; k < n * nnz; k++) {
+    cols[k] = columns[k]!;
+    vals[k] = values[k]!;
+  }
+  return { n4, wt: null, cols, vals, nnz, win, bias };
+}

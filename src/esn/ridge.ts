@@ -3,6 +3,16 @@
 // factorisation. Row-major [d, d]; the float64 reference is ridgeReference in
 // src/reference/esn.ts (normal equations by Gaussian elimination).
 
+/** A matrix that is not positive definite: the pivot where Cholesky stopped, and its value. */
+export class NotPositiveDefiniteError extends Error {
+  constructor(
+    readonly index: number,
+    readonly pivot: number,
+  ) {
+    super(`ridge solve: the regularised Gram matrix is not positive definite (pivot ${index} is ${pivot.toPrecision(3)})`);
+  }
+}
+
 /**
  * Factors a symmetric positive definite A [n, n] (row-major; only its lower triangle is read)
  * into L Lᵀ in place: on return the lower triangle holds L. Cholesky–Banachiewicz, row by row,
@@ -16,7 +26,7 @@ export function choleskyInPlace(a: Float64Array, n: number): void {
       const rj = j * n;
       const s = a[ri + j]! - rowDot(a, ri, rj, j);
       if (i === j) {
-        if (!(s > 0)) throw new Error(`ridge solve: the regularised Gram matrix is not positive definite (pivot ${i} is ${s.toPrecision(3)})`);
+        if (!(s > 0)) throw new NotPositiveDefiniteError(i, s);
         a[ri + i] = Math.sqrt(s);
       } else {
         a[ri + j] = s / a[rj + j]!;
@@ -77,8 +87,10 @@ export function ridgeSolve(gram: ArrayLike<number>, rhs: ArrayLike<number>, d: n
   try {
     choleskyInPlace(a, d);
   } catch (e) {
-    const floor = 10 ** Math.ceil(Math.log10(Math.max(1e-6 * (trace / d), Number.MIN_VALUE)));
-    throw new Error(`${(e as Error).message} with ridge λ = ${lambda}: a Gram matrix summed in float32 needs λ well above its rounding; try λ >= ${floor} (1e-6 × its mean diagonal ${(trace / d).toPrecision(3)}, rounded up)`);
+    if (!(e instanceof NotPositiveDefiniteError)) throw e;
+    // The rounding the pivot shows, or 1e-5 of the mean diagonal, whichever is larger, as a power of ten.
+    const floor = 10 ** Math.ceil(Math.log10(Math.max(10 * Math.abs(e.pivot) + lambda, 1e-5 * (trace / d), Number.MIN_VALUE)));
+    throw new Error(`${e.message} with ridge λ = ${lambda}: a Gram matrix summed in float32 needs λ well above its rounding; try λ >= ${floor} (its mean diagonal is ${(trace / d).toPrecision(3)})`);
   }
   return choleskySolve(a, d, rhs);
 }

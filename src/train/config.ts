@@ -4,9 +4,13 @@
 import { DATASETS, type DatasetName } from '../data/datasets';
 import { parseSchedule } from './schedule';
 import { TARGETS, TARGET_SPECS, type TargetMode } from '../data/targets';
+import { ESN_DEFAULTS, validateEsnSettings, type EsnSettings } from '../esn/config';
 
-export const CELLS = ['rnn', 'lstm', 'gru'] as const;
+/** Cells trained by BPTT (src/model/), and every cell a run can compare (the echo state network: src/esn/). */
+export const TRAINED_CELLS = ['rnn', 'lstm', 'gru'] as const;
+export const CELLS = [...TRAINED_CELLS, 'esn'] as const;
 export type CellName = (typeof CELLS)[number];
+export type TrainedCellName = (typeof TRAINED_CELLS)[number];
 
 export type { TargetMode } from '../data/targets';
 /**
@@ -18,7 +22,8 @@ export type { TargetMode } from '../data/targets';
 export type TargetSetting = TargetMode | 'auto';
 export type OutputMode = 'many-to-one' | 'many-to-many';
 
-export interface TrainConfig {
+/** A run's settings; the echo state network's (EsnSettings) apply to --cells esn. */
+export interface TrainConfig extends EsnSettings {
   dataset: DatasetName;
   noise: number;
   /** Trajectories of the ensemble / regime data sets (null: the data set's default, 8 / 240). */
@@ -79,6 +84,7 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   checkpointEvery: 1,
   adapter: null,
   out: null,
+  ...ESN_DEFAULTS,
 } as TrainConfig);
 
 const KEYS = Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[];
@@ -138,4 +144,6 @@ export function validateConfig(c: TrainConfig): void {
   if (!Number.isInteger(c.rollout) || c.rollout < -1) throw new Error(`--rollout must be an integer >= 0 (or -1 for the whole test span), got ${c.rollout}`);
   if (!Number.isInteger(c.checkpointEvery) || c.checkpointEvery < 0) throw new Error(`--checkpoint-every must be an integer >= 0, got ${c.checkpointEvery}`);
   if (c.dataset === 'regime' && c.mode !== 'many-to-one') throw new Error(`--dataset regime is sequence-to-label: --mode must be many-to-one, got ${c.mode}`);
+  validateEsnSettings(c, (key) => `--${flagName(key)}`);
+  if (c.cells.includes('esn') && c.dataset === 'regime') throw new Error('--cells esn forecasts a series; --dataset regime is sequence-to-label (use rnn, lstm or gru)');
 }

@@ -10,6 +10,7 @@ import {
 } from '../kernels/metrics';
 import type { BatchBuffers, GpuWindows } from '../data/gpu-data';
 import type { SeriesView } from '../kernels/windows';
+import type { GpuTensor } from '../gpu/tensor';
 import type { ModelHandle } from './model-handle';
 
 /** Rows of model output per window (1, or T for shifted-sequence models). */
@@ -28,14 +29,8 @@ export async function evaluateForecast(
   buf: BatchBuffers,
   which: 'test' | 'trainInOrder' | Uint32Array,
 ): Promise<{ evaluation: Evaluation; pred: Float32Array }> {
-  await sched.prepare(metricsKernel);
-  const starts = which === 'test' ? data.plan.testStarts : which === 'trainInOrder' ? data.plan.trainStarts : which;
-  const n = starts.length;
   const per = outPerRow(data);
-  const startsT = sched.createTensor([n], 'u32', 'eval starts', starts);
-  const outAll = sched.createBuffer(4 * n * per, STORAGE_RW, 'eval outputs');
-  const bufs = createEvalBuffers(sched, n);
-  try {
+  return scoreWindowPredictions(sched, data, windowStarts(data, which), per, (startsT, outAll, n) => {
     for (let off = 0; off < n; off += buf.batch) {
       const count = Math.min(buf.batch, n - off);
       data.recordBatch(startsT, off, count, buf);
@@ -43,6 +38,33 @@ export async function evaluateForecast(
       sched.copy(out, { buffer: outAll, offset: 4 * off * per, size: 4 * count * per });
       sched.submit();
     }
+  });
+}
+
+/** The window starts `which` names: the test windows, every training window in order, or a given list. */
+export function windowStarts(data: GpuWindows, which: 'test' | 'trainInOrder' | Uint32Array): Uint32Array {
+  return which === 'test' ? data.plan.testStarts : which === 'trainInOrder' ? data.plan.trainStarts : which;
+}
+
+/**
+ * Scores one prediction per window (in target units; `per` outputs per window, the last one
+ * counts) with the baselines: `predict` records outAll [n, per] for the windows startsT [n].
+ * Any model plugs in here — the recurrent ones above, the echo state network (src/esn/).
+ */
+export async function scoreWindowPredictions(
+  sched: Scheduler,
+  data: GpuWindows,
+  starts: Uint32Array,
+  per: number,
+  predict: (startsT: GpuTensor, outAll: GPUBuffer, n: number) => void,
+): Promise<{ evaluation: Evaluation; pred: Float32Array }> {
+  await sched.prepare(metricsKernel);
+  const n = starts.length;
+  const startsT = sched.createTensor([n], 'u32', 'eval starts', starts);
+  const outAll = sched.createBuffer(4 * n * per, STORAGE_RW, 'eval outputs');
+  const bufs = createEvalBuffers(sched, n);
+  try {
+    predict(startsT, outAll, n);
     recordEvaluation(sched, data.data.series, data.stats, startsT, data.plan.seq, { out: outAll, stride: per, offset: per - 1 }, data.cfg.kind, bufs);
     return await readEvaluation(sched, bufs);
   } finally {

@@ -8,6 +8,7 @@ import type { GpuTrajectory } from '../data/gpu-data';
 import { decodeSafetensors, type DecodedSafetensors } from '../io/safetensors';
 import { CELLS, type CellName } from './config';
 import { NORM_STATS, TARGETS, TARGET_SPECS, type TargetMode } from '../data/targets';
+import { ESN_DEFAULTS, validateEsnSettings } from '../esn/config';
 
 export interface ForecasterOptions {
   /** Default 'lstm'. */
@@ -37,6 +38,18 @@ export interface ForecasterOptions {
   trainFraction?: number;
   /** Most epochs fit() may reach in total (sizes the loss history; default 10000). */
   maxEpochs?: number;
+  /**
+   * cell 'esn' (an echo state network, src/esn/config.ts): reservoir units (1000), spectral
+   * radius (0.95), leak rate (0.3), ridge λ (1e-6), input scaling (0.5), density of W (0.02),
+   * washout in samples (200). hidden, layers, batch, lr, optimizer and clip do not apply.
+   */
+  reservoir?: number;
+  spectralRadius?: number;
+  leak?: number;
+  ridge?: number;
+  inputScaling?: number;
+  density?: number;
+  washout?: number;
 }
 
 /** A series to learn from: a simulate() trajectory (caller keeps ownership) or host samples. */
@@ -44,7 +57,7 @@ export type ForecastSeries = Trajectory | ArrayLike<number>;
 
 const DEFAULTS = {
   cell: 'lstm', hidden: 64, layers: 2, seq: 50, batch: 32, lr: 1e-3, optimizer: 'adam', clip: null, seed: 42,
-  target: 'delta', trainFraction: 0.75, maxEpochs: 10_000,
+  target: 'delta', trainFraction: 0.75, maxEpochs: 10_000, ...ESN_DEFAULTS,
 } as const satisfies Required<ForecasterOptions>;
 
 /** Merges the defaults and checks every option, naming it. */
@@ -64,6 +77,7 @@ export function resolveOptions(options: ForecasterOptions): Required<ForecasterO
   if (!(TARGETS as readonly unknown[]).includes(o.target)) throw new Error(`Forecaster: target must be one of ${TARGETS.map((t) => `'${t}'`).join(', ')}, got '${String(o.target)}'`);
   if (o.seq < TARGET_SPECS[o.target].minSeq) throw new Error(`Forecaster: target '${o.target}' needs seq >= ${TARGET_SPECS[o.target].minSeq}, got ${o.seq}`);
   if (!(o.trainFraction > 0 && o.trainFraction < 1)) throw new Error(`Forecaster: trainFraction must be in (0, 1), got ${String(o.trainFraction)}`);
+  validateEsnSettings(o, (key) => `Forecaster: ${key}`);
   return o;
 }
 

@@ -33,6 +33,10 @@ import {
   type ForecasterOptions, type ForecasterTraining, type ForecastSeries,
 } from './forecaster-input';
 import { evaluateForecast, rollout, rolloutSpan } from './evaluate';
+import { EsnForecast } from '../esn/esn-forecast';
+import { esnFromFile, esnSafetensors } from '../esn/esn-file';
+import { esnSettingsOf } from '../esn/config';
+import type { ReservoirHost } from '../esn/reservoir';
 
 export type { ForecasterOptions, ForecasterTraining, ForecastSeries } from './forecaster-input';
 
@@ -41,8 +45,12 @@ const EVAL_BATCH = 256;
 /** The model a Forecaster with these options trains: one output, the head on the last step. */
 function modelConfigOf(o: Required<ForecasterOptions>): ModelConfig {
   const features = forecastFeatures(o.target).features;
+  if (o.cell === 'esn') throw new Error('Forecaster: an echo state network has no RecurrentModel');
   return { cell: CELL_KINDS[o.cell], inputSize: features, hiddenSize: o.hidden, numLayers: o.layers, outputSize: 1, head: 'last-step' };
 }
+
+/** A recurrent model and its trainer, or (cell 'esn') an echo state network: what a Forecaster forecasts with. */
+type ForecastCore = { kind: 'recurrent'; model: RecurrentModel; handle: ModelHandle; trainer: Trainer } | { kind: 'esn'; esn: EsnForecast; history: EpochReport[] };
 
 export class Forecaster {
   private constructor(
@@ -50,13 +58,22 @@ export class Forecaster {
     readonly options: Readonly<Required<ForecasterOptions>>,
     private readonly data: GpuTrajectory,
     private readonly windows: GpuWindows,
-    readonly model: RecurrentModel,
-    private readonly handle: ModelHandle,
-    private readonly trainer: Trainer,
+    private readonly core: ForecastCore,
     private readonly ownsSeries: boolean,
     /** Loaded without a series: only forecast() (and save()) make sense. */
     private readonly inferenceOnly: boolean,
   ) {}
+
+  /** The underlying RecurrentModel (PyTorch state_dict names); cell 'esn' has none and throws. */
+  get model(): RecurrentModel {
+    if (this.core.kind !== 'recurrent') throw new Error("Forecaster.model: cell 'esn' is an echo state network, not a RecurrentModel (see .echoState)");
+    return this.core.model;
+  }
+
+  /** cell 'esn': the echo state network (reservoir, readout); null for the recurrent cells. */
+  get echoState(): EsnForecast | null {
+    return this.core.kind === 'esn' ? this.core.esn : null;
+  }
 
   /** Validates everything, then uploads (host series), plans the windows and builds the model. */
   static async create(sched: Scheduler, series: ForecastSeries, options: ForecasterOptions = {}): Promise<Forecaster> {
@@ -74,16 +91,25 @@ export class Forecaster {
       if (!(TRAINING_KEYS as readonly string[]).includes(key)) throw new Error(`Forecaster.load: '${key}' is fixed by the file; only ${TRAINING_KEYS.join(', ')} can change`);
     }
     const o = resolveOptions({ ...saved.options, ...training });
-    const weights = decodeModelFile(modelConfigOf(o), saved.decoded); // every tensor checked before any GPU work
+    // Every tensor checked before any GPU work.
+    const esn = o.cell === 'esn' ? esnFromFile(saved.decoded, o.reservoir, forecastFeatures(o.target).features) : undefined;
+    const weights = o.cell === 'esn' ? null : decodeModelFile(modelConfigOf(o), saved.decoded);
     const placeholder = series === undefined;
     // Without a series: zeros just long enough for one training and one test window.
     const minWindows = Math.max(4, Math.ceil(2 / Math.min(o.trainFraction, 1 - o.trainFraction)));
-    const f = await Forecaster.build(sched, placeholder ? new Float32Array(o.seq + minWindows) : series, o, saved.stats, placeholder);
-    f.model.setParameters(weights);
+    const f = await Forecaster.build(sched, placeholder ? new Float32Array(o.seq + minWindows) : series, o, saved.stats, placeholder, esn);
+    if (weights) f.model.setParameters(weights);
     return f;
   }
 
-  private static async build(sched: Scheduler, series: ForecastSeries, o: Required<ForecasterOptions>, fixedStats: number[] | null, inferenceOnly = false): Promise<Forecaster> {
+  private static async build(
+    sched: Scheduler,
+    series: ForecastSeries,
+    o: Required<ForecasterOptions>,
+    fixedStats: number[] | null,
+    inferenceOnly = false,
+    savedEsn?: { host: ReservoirHost; readout: Float64Array },
+  ): Promise<Forecaster> {
     const source = describeSeries(series);
     const plan = planWindows({ rows: source.rows, samples: source.samples, seq: o.seq, kind: 'next', trainFraction: o.trainFraction });
     const features = forecastFeatures(o.target);
@@ -92,6 +118,14 @@ export class Forecaster {
     try {
       const windows = new GpuWindows(sched, data, plan, features);
       owned.push(windows);
+      if (o.cell === 'esn') {
+        await windows.prepare();
+        windows.recordSetup(fixedStats ?? undefined);
+        const esn = await EsnForecast.create(sched, windows, esnSettingsOf(o), o.seed, savedEsn);
+        owned.push(esn);
+        if (savedEsn && !inferenceOnly) await esn.drive();
+        return new Forecaster(sched, o, data, windows, { kind: 'esn', esn, history: [] }, source.owned, inferenceOnly);
+      }
       const model = await RecurrentModel.create(sched, modelConfigOf(o), { seed: o.seed, maxWorkspaces: 6 });
       const handle = recurrentModelHandle(model);
       owned.push(handle);
@@ -102,7 +136,7 @@ export class Forecaster {
       owned.push(trainer);
       await trainer.prepare();
       windows.recordSetup(fixedStats ?? undefined);
-      return new Forecaster(sched, o, data, windows, model, handle, trainer, source.owned, inferenceOnly);
+      return new Forecaster(sched, o, data, windows, { kind: 'recurrent', model, handle, trainer }, source.owned, inferenceOnly);
     } catch (e) {
       for (const part of owned.reverse()) part.destroy();
       if (source.owned) data.destroy();
@@ -115,29 +149,38 @@ export class Forecaster {
     return this.windows.plan;
   }
 
-  /** Epochs trained so far. */
+  /** Epochs trained so far (cell 'esn': 1 once fitted). */
   get epoch(): number {
-    return this.trainer.epoch;
+    return this.core.kind === 'esn' ? this.core.history.length : this.core.trainer.epoch;
   }
 
-  /** One report per epoch: mean training and test MSE in the model's units (normalised increments for target 'delta'). */
+  /**
+   * One report per epoch: mean training and test MSE in the model's units (normalised
+   * increments for target 'delta', residuals for 'residual'); cell 'esn': one, for its fit.
+   */
   get history(): readonly EpochReport[] {
-    return this.trainer.history;
+    return this.core.kind === 'esn' ? this.core.history : this.core.trainer.history;
   }
 
-  /** Optimizer steps per epoch (the last minibatch may be partial). */
+  /** Optimizer steps per epoch (the last minibatch may be partial); cell 'esn': 0 (no optimizer). */
   get batchesPerEpoch(): number {
-    return this.trainer.batchesPerEpoch;
+    return this.core.kind === 'esn' ? 0 : this.core.trainer.batchesPerEpoch;
   }
 
-  /** Trains `epochs` more epochs (one submit per step; losses read once per epoch); returns their reports. */
+  /**
+   * Trains `epochs` more epochs (one submit per step; losses read once per epoch); returns their
+   * reports. cell 'esn' has no epochs: fit drives the reservoir and solves the readout once
+   * (again on a second call: the same answer), whatever `epochs` says, and reports that fit.
+   */
   async fit(epochs: number, onEpoch?: (report: EpochReport) => void | Promise<void>): Promise<EpochReport[]> {
     this.needSeries('fit');
     if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`fit: epochs must be an integer >= 1, got ${epochs}`);
-    const to = this.trainer.epoch + epochs;
+    if (this.core.kind === 'esn') return [await this.fitEsn(this.core, onEpoch)];
+    const trainer = this.core.trainer;
+    const to = trainer.epoch + epochs;
     if (to > this.options.maxEpochs) throw new Error(`fit: ${epochs} more epochs would reach ${to}, past maxEpochs ${this.options.maxEpochs} (raise it in Forecaster.create)`);
     const reports: EpochReport[] = [];
-    await this.trainer.train(to, async (r) => {
+    await trainer.train(to, async (r) => {
       reports.push(r);
       await onEpoch?.(r);
     });
@@ -152,7 +195,10 @@ export class Forecaster {
   async evaluate(which: 'test' | 'train' = 'test'): Promise<{ evaluation: Evaluation; predictions: Float32Array }> {
     this.needSeries('evaluate');
     if (which !== 'test' && which !== 'train') throw new Error(`evaluate: which must be 'test' or 'train', got '${String(which)}'`);
-    const r = await evaluateForecast(this.sched, this.handle, this.windows, this.trainer.evalBuf, which === 'test' ? 'test' : 'trainInOrder');
+    const windows = which === 'test' ? 'test' : 'trainInOrder';
+    const r = this.core.kind === 'esn'
+      ? await this.core.esn.evaluate(windows)
+      : await evaluateForecast(this.sched, this.core.handle, this.windows, this.core.trainer.evalBuf, windows);
     return { evaluation: r.evaluation, predictions: r.pred };
   }
 
@@ -165,13 +211,14 @@ export class Forecaster {
     const span = rolloutSpan(this.windows).steps;
     const n = steps ?? span;
     if (!Number.isInteger(n) || n < 1 || n > span) throw new Error(`rollout: steps must be an integer in [1, ${span}] (row 0's test span), got ${n}`);
-    return rollout(this.sched, this.handle, this.windows, n);
+    return this.core.kind === 'esn' ? this.core.esn.rollout(n) : rollout(this.sched, this.core.handle, this.windows, n);
   }
 
   /**
    * Forecasts `steps` samples past the end of `recent` (at least seq samples, in the series'
-   * units; the model sees its last seq), closed-loop: each prediction is fed back as input.
-   * For apps that keep a live series on the host: one upload, one readback.
+   * units), closed-loop: each prediction is fed back as input. A recurrent model sees the last
+   * seq samples; an echo state network is driven over all of `recent` from a zero state, so give
+   * it more than its washout. For apps that keep a live series on the host: one upload, one readback.
    */
   async forecast(recent: ArrayLike<number>, steps = 1): Promise<Float32Array> {
     const { seq } = this.windows.plan;
@@ -179,11 +226,15 @@ export class Forecaster {
       throw new Error(`forecast: recent must hold at least seq = ${seq} samples, got ${recent?.length ?? String(recent)}`);
     }
     if (!Number.isInteger(steps) || steps < 1) throw new Error(`forecast: steps must be an integer >= 1, got ${steps}`);
-    const tail = finiteSamples(recent, 'forecast: recent', Math.max(0, recent.length - (seq + 1)));
+    this.fitted('forecast');
+    // The window and the two samples before it (the increment and the residual of its first sample).
+    const from = this.core.kind === 'esn' ? 0 : Math.max(0, recent.length - (seq + 2));
+    const tail = finiteSamples(recent, 'forecast: recent', from);
     const src = this.sched.createTensor([1, tail.length, 1], 'f32', 'forecast seed', tail);
     try {
       const series = { src, rows: 1, samples: tail.length, channels: 1, channel: 0 };
-      return await rollout(this.sched, this.handle, this.windows, steps, { series, start: tail.length - seq });
+      if (this.core.kind === 'esn') return await this.core.esn.forecastAfter(series, steps);
+      return await rollout(this.sched, this.core.handle, this.windows, steps, { series, start: tail.length - seq });
     } finally {
       this.sched.destroyBuffer(src.buffer);
     }
@@ -191,24 +242,43 @@ export class Forecaster {
 
   /**
    * The trained model as safetensors bytes: PyTorch-named weights (torch's load_file reads
-   * them) plus, in the metadata, the options and the normalisation [mean x, std x, mean Δ,
-   * std Δ], which Forecaster.load needs to forecast as this one does. Optimizer state is not
-   * saved.
+   * them; cell 'esn': the reservoir and readout, see src/esn/esn-file.ts) plus, in the metadata,
+   * the options and the normalisation [μx, σx, μΔ, σΔ, μr, σr], which Forecaster.load needs to
+   * forecast as this one does. Optimizer state is not saved.
    */
   async save(): Promise<Uint8Array> {
-    return this.model.toSafetensors(forecasterMetadata(this.options, await this.windows.readStats()));
+    this.fitted('save');
+    const metadata = forecasterMetadata(this.options, await this.windows.readStats());
+    return this.core.kind === 'esn' ? esnSafetensors(this.core.esn.esn, metadata) : this.core.model.toSafetensors(metadata);
+  }
+
+  private async fitEsn(core: Extract<ForecastCore, { kind: 'esn' }>, onEpoch?: (report: EpochReport) => void | Promise<void>): Promise<EpochReport> {
+    await core.esn.fit();
+    const [train, test] = [await core.esn.evaluate('trainInOrder'), await core.esn.evaluate('test')];
+    const report = await core.esn.lossReport(train.evaluation, test.evaluation);
+    core.history.splice(0, core.history.length, report);
+    await onEpoch?.(report);
+    return report;
   }
 
   private needSeries(what: string): void {
     if (this.inferenceOnly) throw new Error(`${what}: this Forecaster was loaded without a series, so only forecast() and save() work; pass a series to Forecaster.load to ${what}`);
   }
 
+  // An echo state network forecasts only once its readout is fitted (or loaded).
+  private fitted(what: string): void {
+    if (this.core.kind === 'esn' && !this.core.esn.esn.readout) throw new Error(`${what}: the echo state network is not fitted yet; call fit() first`);
+  }
+
   /** Frees the model, the windows and the trainer (and the series, when it was uploaded from the host). */
   destroy(): void {
-    this.trainer.destroy();
-    this.handle.destroy();
+    if (this.core.kind === 'esn') {
+      this.core.esn.destroy();
+    } else {
+      this.core.trainer.destroy();
+      this.core.handle.destroy();
+    }
     this.windows.destroy();
     if (this.ownsSeries) this.data.destroy();
   }
 }
-

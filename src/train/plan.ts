@@ -5,7 +5,7 @@ import { describeDataset, type DatasetSpec } from '../data/datasets';
 import { planWindows, type WindowPlan } from '../data/windows';
 import type { FeatureConfig } from '../data/gpu-data';
 import type { ModelConfig } from '../model/config';
-import { validateConfig, type CellName, type TargetMode, type TargetSetting, type TrainConfig } from './config';
+import { validateConfig, type TargetMode, type TargetSetting, type TrainConfig, type TrainedCellName } from './config';
 import { parseSchedule, type Schedule } from './schedule';
 import { optimizerConfig, type OptimizerConfig } from '../kernels/optim';
 import type { LossKind } from './model-handle';
@@ -25,7 +25,7 @@ export interface RunPlan {
 }
 
 /** The model cell each --cells name trains (RNN: tanh, as PyTorch's default). */
-export const CELL_KINDS: Readonly<Record<CellName, ModelConfig['cell']>> = { rnn: 'rnn_tanh', lstm: 'lstm', gru: 'gru' };
+export const CELL_KINDS: Readonly<Record<TrainedCellName, ModelConfig['cell']>> = { rnn: 'rnn_tanh', lstm: 'lstm', gru: 'gru' };
 
 /** Forecasting inputs and targets of a target mode (src/data/targets.ts). */
 export function forecastFeatures(target: TargetMode): FeatureConfig {
@@ -61,7 +61,7 @@ export function resolveTarget(setting: TargetSetting, spec: DatasetSpec, seq: nu
 }
 
 /** The model a cell trains under this plan. */
-export function modelConfigFor(plan: RunPlan, cell: CellName): ModelConfig {
+export function modelConfigFor(plan: RunPlan, cell: TrainedCellName): ModelConfig {
   return {
     cell: CELL_KINDS[cell],
     inputSize: plan.features.features,

@@ -1,7 +1,7 @@
 // report.ts — what a run writes: results.json (the issue's schema: adapter, dataset, one
 // entry per cell, the persistence / linear baselines and each cell's MSE relative to
-// persistence), details.json (loss curves, rollout error growth), the comparison table,
-// and the figure's input.
+// persistence and to the better of the two; the forecasting target and why), details.json
+// (loss curves, rollout error growth), the comparison table, and the figure's input.
 import type { Metrics } from '../reference/metrics';
 import type { RunPlan } from './plan';
 import type { CellOutcome } from './run-cell';
@@ -19,6 +19,8 @@ export interface CellResult {
   epochs: number;
   samples_per_second: number;
   mse_vs_persistence: number | null;
+  /** MSE over the better baseline's (persistence or linear extrapolation). */
+  mse_vs_best_baseline: number | null;
   accuracy?: number;
 }
 
@@ -27,6 +29,8 @@ export interface ResultsJson {
   dataset: string;
   results: CellResult[];
   baselines: { persistence: { mse: number; r2: number }; linear: { mse: number; r2: number } } | null;
+  /** Forecasting: what the models predicted (src/data/targets.ts), whether --target auto chose it, and why. */
+  target: { name: string; auto: boolean; reason: string } | null;
 }
 
 export function resultsJson(adapter: string, plan: RunPlan, cells: CellOutcome[]): ResultsJson {
@@ -37,12 +41,16 @@ export function resultsJson(adapter: string, plan: RunPlan, cells: CellOutcome[]
       cell: c.cell, mse: m?.mse ?? null, rmse: m?.rmse ?? null, mae: m?.mae ?? null, r2: m?.r2 ?? null,
       train_seconds: round(c.trainSeconds, 3), epochs: c.epochs, samples_per_second: round(c.samplesPerSecond, 1),
       mse_vs_persistence: m && c.test ? m.mse / c.test.persistence.mse : null,
+      mse_vs_best_baseline: m && c.test ? m.mse / Math.min(c.test.persistence.mse, c.test.linear.mse) : null,
     };
     if (c.accuracy !== undefined) r.accuracy = c.accuracy;
     return r;
   });
   const baselines = first ? { persistence: { mse: first.persistence.mse, r2: first.persistence.r2 }, linear: { mse: first.linear.mse, r2: first.linear.r2 } } : null;
-  return { adapter, dataset: plan.config.dataset, results, baselines };
+  const target = plan.loss === 'mse'
+    ? { name: plan.target, auto: plan.config.target === 'auto', reason: plan.config.target === 'auto' ? plan.spec.defaultTarget.reason : 'set by --target' }
+    : null;
+  return { adapter, dataset: plan.config.dataset, results, baselines, target };
 }
 
 function round(v: number, digits: number): number {
@@ -65,21 +73,25 @@ const withRmse = (m: { mse: number; r2: number }) => ({ ...m, rmse: Math.sqrt(m.
 
 /** The comparison table printed at the end of a run. */
 export function formatTable(res: ResultsJson, description: string): string {
-  const head = `adapter: ${res.adapter}\ndataset: ${description}\n`;
+  const target = res.target ? `target: ${res.target.name}${res.target.auto ? ` (--target auto for this data set: ${res.target.reason})` : ''}\n` : '';
+  const head = `adapter: ${res.adapter}\ndataset: ${description}\n${target}`;
   if (!res.baselines) {
     const rows = res.results.map((r) => `  ${r.cell.padEnd(6)} accuracy ${((r.accuracy ?? 0) * 100).toFixed(1)}%  ${r.epochs} epochs  ${r.train_seconds.toFixed(1)} s`);
     return head + rows.join('\n');
   }
   const fmt = (v: number | null, f: (x: number) => string) => (v === null ? '-' : f(v)).padStart(11);
   const e = (x: number) => x.toExponential(3);
-  const line = (name: string, m: Pick<Metrics, 'mse' | 'r2'> & Partial<Metrics>, rel: number | null, extra: string) =>
-    `  ${name.padEnd(12)}${fmt(m.mse, e)}${fmt(m.rmse ?? null, e)}${fmt(m.mae ?? null, e)}${fmt(m.r2, (x) => x.toFixed(6))}${fmt(rel, (x) => x.toFixed(3))}${extra}`;
+  const ratio = (x: number) => (x >= 0.01 && x < 1000 ? x.toFixed(3) : x.toExponential(2));
+  const line = (name: string, m: Pick<Metrics, 'mse' | 'r2'> & Partial<Metrics>, rel: number | null, best: number | null, extra: string) =>
+    `  ${name.padEnd(12)}${fmt(m.mse, e)}${fmt(m.rmse ?? null, e)}${fmt(m.mae ?? null, e)}${fmt(m.r2, (x) => x.toFixed(6))}${fmt(rel, ratio)}${fmt(best, ratio).padStart(16)}${extra}`;
+  const { persistence, linear } = res.baselines;
+  const bestMse = Math.min(persistence.mse, linear.mse);
   const rows = [
-    `  ${'model'.padEnd(12)}${'MSE'.padStart(11)}${'RMSE'.padStart(11)}${'MAE'.padStart(11)}${'R2'.padStart(11)}${'vs persist'.padStart(11)}   epochs  train s  samples/s`,
-    line('persistence', withRmse(res.baselines.persistence), 1, ''),
-    line('linear', withRmse(res.baselines.linear), res.baselines.linear.mse / res.baselines.persistence.mse, ''),
+    `  ${'model'.padEnd(12)}${'MSE'.padStart(11)}${'RMSE'.padStart(11)}${'MAE'.padStart(11)}${'R2'.padStart(11)}${'vs persist'.padStart(11)}${'÷ best baseline'.padStart(16)}   epochs  train s  samples/s`,
+    line('persistence', withRmse(persistence), 1, persistence.mse / bestMse, ''),
+    line('linear', withRmse(linear), linear.mse / persistence.mse, linear.mse / bestMse, ''),
     ...res.results.map((r) =>
-      line(r.cell, { mse: r.mse!, rmse: r.rmse!, mae: r.mae!, r2: r.r2! }, r.mse_vs_persistence, `   ${String(r.epochs).padStart(6)} ${r.train_seconds.toFixed(1).padStart(8)} ${Math.round(r.samples_per_second).toString().padStart(10)}`),
+      line(r.cell, { mse: r.mse!, rmse: r.rmse!, mae: r.mae!, r2: r.r2! }, r.mse_vs_persistence, r.mse_vs_best_baseline, `   ${(r.cell === 'esn' ? '-' : String(r.epochs)).padStart(6)} ${r.train_seconds.toFixed(1).padStart(8)} ${Math.round(r.samples_per_second).toString().padStart(10)}`),
     ),
   ];
   return head + rows.join('\n');

@@ -6,7 +6,7 @@ import type { Scheduler } from '../gpu/scheduler';
 import { RecurrentModel } from '../model/recurrent-model';
 import type { GpuWindows } from '../data/gpu-data';
 import type { Evaluation } from '../kernels/metrics';
-import type { CellName } from './config';
+import type { CellName, TrainedCellName } from './config';
 import { modelConfigFor, type RunPlan } from './plan';
 import { recurrentModelHandle } from './model-handle';
 import { Trainer, type EpochReport } from './trainer';
@@ -36,6 +36,8 @@ export interface CellOutcome {
   crossEntropy?: number;
   /** True when the run stopped early (stopAfterEpochs) and the cell is unfinished. */
   interrupted: boolean;
+  /** Cell-specific numbers for details.json (the echo state network's phases, say). */
+  details?: Record<string, number>;
 }
 
 export interface CellRunOptions {
@@ -48,7 +50,7 @@ export interface CellRunOptions {
 
 const EVAL_BATCH = 256;
 
-export async function runCell(sched: Scheduler, plan: RunPlan, data: GpuWindows, cell: CellName, o: CellRunOptions): Promise<CellOutcome> {
+export async function runCell(sched: Scheduler, plan: RunPlan, data: GpuWindows, cell: TrainedCellName, o: CellRunOptions): Promise<CellOutcome> {
   const c = plan.config;
   const model = await RecurrentModel.create(sched, modelConfigFor(plan, cell), { seed: c.seed, maxWorkspaces: 6 });
   const handle = recurrentModelHandle(model);

@@ -9,6 +9,7 @@ import { materializeDataset, GpuWindows } from '../data/gpu-data';
 import type { TrainConfig } from './config';
 import { planRun, type RunPlan } from './plan';
 import { runCell, type CellOutcome, type CellRunOptions } from './run-cell';
+import { runEsnCell } from '../esn/run-esn';
 import { resultsJson, rolloutGrowth, runFigure, type ResultsJson } from './report';
 import { writeFileAtomic } from './checkpoint';
 
@@ -58,7 +59,8 @@ export async function runTraining(o: RunOptions): Promise<RunOutcome> {
     const host = await traj.read();
     const cells: CellOutcome[] = [];
     for (const cell of o.config.cells) {
-      const outcome = await runCell(sched, plan, data, cell, { outDir: o.outDir, resume: o.resume, stopAfterEpochs: o.stopAfterEpochs, onEpoch: o.onEpoch });
+      const cellOptions = { outDir: o.outDir, resume: o.resume, stopAfterEpochs: o.stopAfterEpochs, onEpoch: o.onEpoch };
+      const outcome = cell === 'esn' ? await runEsnCell(sched, plan, data, cellOptions) : await runCell(sched, plan, data, cell, cellOptions);
       cells.push(outcome);
       o.onCellDone?.(outcome);
       if (outcome.interrupted) return { adapter: ctx.adapterName, plan, results: null, cells, wallSeconds: (performance.now() - started) / 1000, interrupted: true };
@@ -91,6 +93,7 @@ function details(plan: RunPlan, host: Float32Array, cells: CellOutcome[], wallSe
       train_metrics: c.train?.model,
       test_metrics: c.test?.model,
       accuracy: c.accuracy,
+      ...c.details,
       rollout: c.rolloutPred
         ? { first_sample: start, growth: rolloutGrowth(c.rolloutPred, Array.from({ length: c.rolloutPred.length }, (_, k) => host[(start + k) * 2]!)) }
         : undefined,
