@@ -75,7 +75,8 @@ async function firstWithTorch(pythons: readonly string[]): Promise<string | null
   return null;
 }
 
-function run(cmd: string, args: string[], timeoutMs: number): Promise<string> {
+/** Runs a command, resolving its stdout; rejects with its stderr (shared by the Python peers). */
+export function run(cmd: string, args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${cmd} ${args[0]}: ${err.message}${stderr ? `\n${stderr}` : ''}`));
@@ -88,13 +89,13 @@ function here(): string {
   return path.dirname(fileURLToPath(import.meta.url));
 }
 
-/** The script sits in the repository, not in dist/: walk up from this module to find it. */
-function findScript(): string | null {
+/** A peer script sits in the repository, not in dist/: walk up from this module to find it. */
+export function findScript(script = SCRIPT): string | null {
   for (let dir = here(); ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, SCRIPT);
+    const candidate = path.join(dir, script);
     if (existsSync(candidate)) return candidate;
     if (path.dirname(dir) === dir) break;
   }
-  const fromCwd = path.resolve(SCRIPT);
+  const fromCwd = path.resolve(script);
   return existsSync(fromCwd) ? fromCwd : null;
 }

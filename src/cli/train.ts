@@ -26,12 +26,15 @@ const FLAGS: FlagSpec = {
 export const TRAIN_USAGE = `usage: springloop train [--default] [options]
 
   --default            the main job: RK4 oscillator (gamma 0.2, Omega 0.5, F 1, dt 0.002, t in [0, 10]),
-                       windows of 50 -> next x, 75/25 chronological split, RNN/LSTM/GRU 2 x 64,
-                       Adam 1e-3, batch 32 (flags given with it override it)
+                       windows of 50 -> next x, 75/25 chronological split, RNN/LSTM/GRU 2 x 64 and
+                       an echo state network of 1000 units; target auto (here: the residual of
+                       linear extrapolation), Adam 2e-3, cosine schedule, 2 epochs, batch 32
+                       (flags given with it override it)
   --dataset NAME       oscillator | sine | cosine | combined | damped | ensemble | regime
   --noise S            Gaussian noise sigma on the function data sets (seeded)
   --rows N             trajectories of the ensemble / regime data sets (default 8 / 240)
-  --cells LIST         comma-separated: rnn,lstm,gru,esn (esn: an echo state network, fitted in one pass)
+  --cells LIST         comma-separated: rnn,lstm,gru,esn (esn: an echo state network, fitted in one pass;
+                       default all four, rnn,lstm,gru for the sequence-to-label regime data set)
   --hidden H --layers L --seq T --batch B --epochs E
   --lr X --optimizer adam|sgd --momentum M --nesterov --weight-decay W
   --clip N             clip gradients to global norm N (clip_grad_norm_)
@@ -48,9 +51,10 @@ export const TRAIN_USAGE = `usage: springloop train [--default] [options]
   --rollout N          closed-loop steps over the test span (-1: all of it, 0: none)
   --reservoir N --spectral-radius R --leak A --ridge L --input-scaling S --density D --washout W
                        the echo state network (--cells esn): N units (default 1000, at most 4096),
-                       W scaled to spectral radius R (0.95) with a fraction D of non-zeros (0.02;
-                       1: dense), leak rate A (0.3), W_in and b uniform in [-S, S] (0.5), ridge L
-                       of the readout (1e-6), W samples of each row ignored at the start (200)
+                       W scaled to spectral radius R (0.9) with a fraction D of non-zeros (0.02;
+                       1: dense), leak rate A (0.1), W_in and b uniform in [-S, S] (0.2), ridge L
+                       of the readout (1; its Gram matrix is float32, so keep L well above 1e-5 x
+                       its mean diagonal), W samples of each row ignored at the start (200)
   --seed N --adapter lavapipe|swiftshader|NAME
   --out DIR            output directory (default ./runs/<timestamp>/)
   --config FILE.json   settings as JSON (flags win)

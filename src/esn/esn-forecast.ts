@@ -88,6 +88,20 @@ export class EsnForecast {
     });
   }
 
+  /** The readout's raw outputs (target units, before the inverse to x) for windows starting at `starts`. */
+  async readoutAt(starts: Uint32Array): Promise<Float32Array> {
+    const z = this.design('readoutAt');
+    const startsT = this.sched.createTensor([starts.length], 'u32', 'esn readout starts', starts);
+    const out = this.sched.createTensor([starts.length], 'f32', 'esn readout');
+    try {
+      this.esn.recordPredict(z, startsT, starts.length, this.data.plan.seq - 1, out);
+      return (await this.sched.read(out)) as Float32Array;
+    } finally {
+      this.sched.destroyBuffer(startsT.buffer);
+      this.sched.destroyBuffer(out.buffer);
+    }
+  }
+
   /**
    * Closed loop from the state after sample `start + seq − 1` of the data set (default: row 0's
    * first test window, as the recurrent models' rollout): `steps` predictions, each fed back.

@@ -57,24 +57,29 @@ export interface TrainConfig extends EsnSettings {
   out: string | null;
 }
 
-/** The main job: RK4 oscillator, windows of 50 → next x, RNN/LSTM/GRU 2 × 64, Adam 1e-3, batch 32. */
+/**
+ * The main job: RK4 oscillator, windows of 50 → next x, RNN/LSTM/GRU 2 × 64 and an echo state
+ * network of 1000 units; the method: --target auto (the residual of linear extrapolation here),
+ * Adam 2e-3 with a cosine schedule over 2 epochs of batch 32 — at the noise floor of the float32
+ * trajectory (test MSE ≈ 0.005 × linear extrapolation's) in a third of the lecture setup's time.
+ */
 export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   dataset: 'oscillator',
   noise: 0,
   rows: null,
-  cells: ['rnn', 'lstm', 'gru'],
+  cells: ['rnn', 'lstm', 'gru', 'esn'],
   hidden: 64,
   layers: 2,
   seq: 50,
   batch: 32,
-  epochs: 6,
-  lr: 1e-3,
+  epochs: 2,
+  lr: 2e-3,
   optimizer: 'adam',
   momentum: 0,
   nesterov: false,
   weightDecay: 0,
   clip: null,
-  schedule: 'constant',
+  schedule: 'cosine',
   seed: 42,
   target: 'auto',
   mode: 'many-to-one',
@@ -89,16 +94,23 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
 
 const KEYS = Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[];
 
-/** Merges layers of partial settings (later wins) over the defaults; unknown keys are errors. */
+/**
+ * Merges layers of partial settings (later wins) over the defaults; unknown keys are errors.
+ * Cells not given: all four, or the trained ones for the sequence-to-label data set (an echo
+ * state network forecasts).
+ */
 export function mergeConfig(...layers: Readonly<Record<string, unknown>>[]): TrainConfig {
   const out: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  let cellsGiven = false;
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer)) {
       if (value === undefined) continue;
       if (!(KEYS as string[]).includes(key)) throw new Error(`unknown setting '${key}' (known: ${KEYS.join(', ')})`);
       out[key] = value;
+      cellsGiven ||= key === 'cells';
     }
   }
+  if (!cellsGiven && out.dataset === 'regime') out.cells = [...TRAINED_CELLS];
   if (typeof out.cells === 'string') out.cells = out.cells.split(',').map((c) => c.trim()).filter((c) => c !== '');
   return out as unknown as TrainConfig;
 }

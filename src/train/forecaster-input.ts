@@ -40,7 +40,7 @@ export interface ForecasterOptions {
   maxEpochs?: number;
   /**
    * cell 'esn' (an echo state network, src/esn/config.ts): reservoir units (1000), spectral
-   * radius (0.95), leak rate (0.3), ridge λ (1e-6), input scaling (0.5), density of W (0.02),
+   * radius (0.9), leak rate (0.1), ridge λ (1), input scaling (0.2), density of W (0.02),
    * washout in samples (200). hidden, layers, batch, lr, optimizer and clip do not apply.
    */
   reservoir?: number;

@@ -29,7 +29,9 @@ function series(n: number): Float32Array {
 
 describe('Forecaster', () => {
   it.each([
-    [{ cell: 'tcn' }, /cell must be one of rnn, lstm, gru, got 'tcn'/],
+    [{ cell: 'tcn' }, /cell must be one of rnn, lstm, gru, esn, got 'tcn'/],
+    [{ cell: 'esn', reservoir: 0 }, /Forecaster: reservoir must be an integer in \[1, 4096\], got 0/],
+    [{ cell: 'esn', leak: 1.5 }, /Forecaster: leak must be a finite number > 0 and <= 1, got 1.5/],
     [{ hidden: 0 }, /hidden must be an integer >= 1, got 0/],
     [{ seq: 2.5 }, /seq must be an integer >= 1, got 2.5/],
     [{ lr: -1 }, /lr must be a finite number > 0, got -1/],
@@ -163,5 +165,60 @@ describe('Forecaster', () => {
     expect(gpu.sched.counters.liveBuffers).toBe(live); // the lent trajectory is still there
     expect((await trajectory.read()).length).toBe(3 * trajectory.samples * 2);
     trajectory.destroy();
+  });
+
+  it("target 'residual': a short run on a finely sampled trajectory beats linear extrapolation; forecast() is the closed loop", async () => {
+    const params = [{ m: 1, c: 0.4, k: 1, F: 1, omega: 0.5, phi: 0, x0: 1, v0: 0 }];
+    const trajectory = await simulate(gpu.sched, { params, dt: 0.01, steps: 1600, recordEvery: 1, integrator: 'rk4' });
+    const x = (await trajectory.read()) as Float32Array;
+    const f = await Forecaster.create(gpu.sched, trajectory, { ...SMALL, target: 'residual', seq: 10, lr: 0.005 });
+    try {
+      await f.fit(3);
+      const { evaluation } = await f.evaluate('test');
+      expect(evaluation.model.mse).toBeLessThan(0.5 * evaluation.linear.mse);
+      const { trainPerRow, seq } = f.plan;
+      const closed = await f.rollout(5);
+      expect(await f.forecast(x.subarray(0, trainPerRow + seq), 5)).toEqual(closed);
+    } finally {
+      f.destroy();
+      trajectory.destroy();
+    }
+  });
+
+  it("cell 'esn': fit once, evaluate, roll out, forecast; save() then load() forecasts exactly as the original", async () => {
+    const x = series(900);
+    const options: ForecasterOptions = { cell: 'esn', seq: 12, target: 'delta', reservoir: 60, density: 0.2, ridge: 1e-2, washout: 50, inputScaling: 0.3 };
+    const f = await Forecaster.create(gpu.sched, x, options);
+    try {
+      await expect(f.evaluate()).rejects.toThrow(/fit\(\) first/);
+      expect(() => f.model).toThrow(/echo state network, not a RecurrentModel/);
+      const reports = await f.fit(1);
+      expect(reports).toHaveLength(1);
+      expect(f.epoch).toBe(1);
+      expect(f.echoState!.esn.spec.reservoir).toBe(60);
+      const { evaluation, predictions } = await f.evaluate('test');
+      expect(predictions).toHaveLength(f.plan.testStarts.length);
+      expect(evaluation.model.mse).toBeLessThan(evaluation.persistence.mse);
+      const { trainPerRow, seq } = f.plan;
+      const closed = await f.rollout(9);
+      // Driven from sample 0 to the same sample, the reservoir is in the same state: the same closed loop.
+      expect(await f.forecast(x.subarray(0, trainPerRow + seq), 9)).toEqual(closed);
+      const file = await f.save();
+      const bare = await Forecaster.load(gpu.sched, file);
+      try {
+        expect(bare.options).toMatchObject({ cell: 'esn', reservoir: 60, density: 0.2, target: 'delta' });
+        expect(await bare.forecast(x.subarray(0, 400), 6)).toEqual(await f.forecast(x.subarray(0, 400), 6));
+      } finally {
+        bare.destroy();
+      }
+      const withSeries = await Forecaster.load(gpu.sched, file, x);
+      try {
+        expect((await withSeries.evaluate()).predictions).toEqual(predictions);
+      } finally {
+        withSeries.destroy();
+      }
+    } finally {
+      f.destroy();
+    }
   });
 });
