@@ -13,8 +13,10 @@ export interface BenchReport {
   notes?: string[];
   /** Where it came from (a file name), shown under the heading. */
   source?: string;
-  /** What it ran on besides the adapter, e.g. 'AMD EPYC × 2, Node v20.20.2, quick'. */
+  /** What it ran on besides the adapter, e.g. 'AMD EPYC × 2, Node v20.20.2, load 1.2 → 1.9, quick'. */
   machine?: string;
+  /** Settings of each peer that ran (versions, backend, BLAS, threads), by peer id. */
+  peers?: Record<string, Record<string, string | number>>;
 }
 
 /** springloop's row vs a peer's row of the same name. */
@@ -30,13 +32,30 @@ export interface PeerRatio {
   speedup: number;
   /** The issue's target speedup for this pair, when it sets one. */
   goal?: number;
+  /** How the peer ran, e.g. 'torch 1.13.0a0, blas OpenBLAS 0.3.21 (pthread); OPENBLAS_NUM_THREADS=1, torch threads 1'. */
+  settings?: string;
 }
 
-/** Targets on lavapipe from the benchmark issue: springloop ≥ goal × the peer. */
+/** Targets on the same adapter and run from the benchmark issues: springloop ≥ goal × the peer. */
 export const PEER_GOALS: Readonly<Record<string, number>> = {
-  'peer/tfjs-webgpu/train_step/lstm/seed': 10,
-  'peer/tfjs-wasm/train_step/lstm/seed': 3,
+  'peer/tfjs-webgpu/train_step/lstm/seed': 20,
+  'peer/jaxjs-webgpu/train_step/lstm/seed': 20,
+  'peer/tfjs-wasm/train_step/lstm/seed': 6,
+  'peer/jaxjs-wasm/train_step/lstm/seed': 3,
 };
+
+/** Row notes that say which of a peer's settings won for that row (torch's threading search). */
+const ROW_SETTING_NOTES: Readonly<Record<string, string>> = { openblas_threads: 'OPENBLAS_NUM_THREADS', torch_threads: 'torch threads' };
+
+/** Settings kept in the JSON and the notes but left out of the ratio tables (paths, defaults). */
+const DETAIL_SETTINGS: ReadonlySet<string> = new Set(['python', 'blas_library', 'default_threads']);
+
+/** A peer's settings in one line: the run's settings for the peer (less DETAIL_SETTINGS), then the row's own. */
+export function peerSettingsText(settings: Record<string, string | number> | undefined, peerRow: BenchRow): string {
+  const run = Object.entries(settings ?? {}).filter(([k]) => !DETAIL_SETTINGS.has(k)).map(([k, v]) => `${k} ${v}`);
+  const own = Object.entries(ROW_SETTING_NOTES).filter(([k]) => peerRow.notes?.[k] !== undefined).map(([k, label]) => `${label}${label.includes('_') ? '=' : ' '}${peerRow.notes![k]}`);
+  return [run.join(', '), own.join(', ')].filter(Boolean).join('; ');
+}
 
 /**
  * Adds `of_copy` (achieved GB/s ÷ the measured copy ceiling) to every row with a `gbps` note,
@@ -59,9 +78,11 @@ export function splitPeerName(rowName: string): { peer: string; name: string } |
 
 /**
  * Pairs every peer row with springloop's row of the same name (rows missing on either side
- * are left out; of rows sharing a name, the last counts).
+ * are left out; of rows sharing a name, the last counts). Pass the rows of ONE run: a ratio
+ * of numbers taken at different times on a shared machine says little. `peers`: the run's
+ * peer settings, shown beside each ratio.
  */
-export function peerRatios(rows: readonly BenchRow[]): PeerRatio[] {
+export function peerRatios(rows: readonly BenchRow[], peers?: Record<string, Record<string, string | number>>): PeerRatio[] {
   const unique = uniqueRows(rows);
   const own = new Map<string, BenchRow>();
   for (const r of unique) if (!splitPeerName(r.name)) own.set(r.name, r);
@@ -80,6 +101,7 @@ export function peerRatios(rows: readonly BenchRow[]): PeerRatio[] {
       peerThroughput: peerRow.throughput,
       speedup: sameUnit ? ownRow.throughput / peerRow.throughput : NaN,
       ...(goal !== undefined ? { goal } : {}),
+      ...(peers ? { settings: peerSettingsText(peers[split.peer], peerRow) } : {}),
     });
   }
   return ratios;
@@ -102,12 +124,12 @@ export function renderRowsTable(rows: readonly BenchRow[]): string {
   return lines.join('\n');
 }
 
-/** Markdown table of speedups; a goal column says whether the issue's target is met. */
+/** Markdown table of speedups; a goal column says whether the issue's target is met, the last how the peer ran. */
 export function renderRatioTable(ratios: readonly PeerRatio[]): string {
-  const lines = ['| row | vs peer | springloop | peer | unit | springloop ÷ peer | goal |', '|---|---|---:|---:|---|---:|---|'];
+  const lines = ['| row | vs peer | springloop | peer | unit | springloop ÷ peer | goal | peer settings |', '|---|---|---:|---:|---|---:|---|---|'];
   for (const r of ratios) {
     const goal = r.goal === undefined ? '' : `≥ ${r.goal}× — ${r.speedup >= r.goal ? 'met' : 'not met'}`;
-    lines.push(`| ${cell(r.name)} | ${cell(r.peer)} | ${formatNumber(r.ownThroughput)} | ${formatNumber(r.peerThroughput)} | ${cell(r.unit)} | ${formatRatio(r.speedup)} | ${goal} |`);
+    lines.push(`| ${cell(r.name)} | ${cell(r.peer)} | ${formatNumber(r.ownThroughput)} | ${formatNumber(r.peerThroughput)} | ${cell(r.unit)} | ${formatRatio(r.speedup)} | ${goal} | ${cell(r.settings ?? '')} |`);
   }
   return lines.join('\n');
 }
@@ -131,13 +153,16 @@ export function renderSection(reports: readonly BenchReport[]): string {
   const rows = uniqueRows(byDate.flatMap((r) => r.rows));
   const own = rows.filter((r) => !splitPeerName(r.name));
   const peers = rows.filter((r) => splitPeerName(r.name));
-  const ratios = peerRatios(rows);
   const parts = [`## ${adapter} — ${dates.length ? dates[dates.length - 1]!.slice(0, 10) : 'date unknown'}`];
   const sources = reports.filter((r) => r.source).map((r) => `\`${r.source}\` (${[r.date, r.machine].filter(Boolean).join('; ')})`);
   if (sources.length) parts.push(`From ${sources.join(', ')}.`);
   if (own.length) parts.push(`### springloop\n\n${renderRowsTable(own)}`);
   if (peers.length) parts.push(`### Peers\n\n${renderRowsTable(peers)}`);
-  if (ratios.length) parts.push(`### springloop vs peers\n\n${renderRatioTable(ratios)}`);
+  // Ratios pair rows of one file (one run) only, with that run's peer settings.
+  for (const r of byDate) {
+    const ratios = peerRatios(r.rows, r.peers ?? {});
+    if (ratios.length) parts.push(`### springloop vs peers${r.source ? ` (one run: \`${r.source}\`)` : ''}\n\n${renderRatioTable(ratios)}`);
+  }
   const notes = reports.flatMap((r) => r.notes ?? []);
   if (notes.length) parts.push(notes.map((n) => `- ${n}`).join('\n'));
   return parts.join('\n\n');
@@ -173,12 +198,22 @@ export function parseBenchReport(json: unknown, source: string): BenchReport {
     }
     if (typeof r.name !== 'string' || typeof r.unit !== 'string') throw new Error(`${source}: rows[${i}] needs string "name" and "unit"`);
   });
-  const extra = json as { cpu?: unknown; node?: unknown; quick?: unknown };
-  const machine = [extra.cpu, extra.node && `Node ${extra.node}`, extra.quick === true && 'quick'].filter((x) => typeof x === 'string' && x).join(', ');
+  const extra = json as { cpu?: unknown; node?: unknown; quick?: unknown; machine?: { start?: { loadavg?: unknown }; end?: { loadavg?: unknown } }; peers?: unknown };
+  const load = loadText(extra.machine?.start?.loadavg, extra.machine?.end?.loadavg);
+  const machine = [extra.cpu, extra.node && `Node ${extra.node}`, load, extra.quick === true && 'quick'].filter((x) => typeof x === 'string' && x).join(', ');
+  const peers = extra.peers && typeof extra.peers === 'object' ? (extra.peers as BenchReport['peers']) : undefined;
   return {
     adapter: o.adapter, rows: o.rows, source,
-    ...(o.date ? { date: String(o.date) } : {}), ...(o.notes ? { notes: o.notes } : {}), ...(machine ? { machine } : {}),
+    ...(o.date ? { date: String(o.date) } : {}), ...(o.notes ? { notes: o.notes } : {}), ...(machine ? { machine } : {}), ...(peers ? { peers } : {}),
   };
+}
+
+/** 'load 1.52 → 2.10 (1-min average)' from the start and end load averages, or '' without them. */
+function loadText(start: unknown, end: unknown): string {
+  const first = (x: unknown) => (Array.isArray(x) && typeof x[0] === 'number' ? x[0] : null);
+  const a = first(start);
+  const b = first(end);
+  return a === null || b === null ? '' : `load ${a.toFixed(2)} → ${b.toFixed(2)} (1-min average, start → end)`;
 }
 
 /** 4 significant digits; exponent form outside [1e-3, 1e6). */

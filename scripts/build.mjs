@@ -1,37 +1,57 @@
-// build.mjs — esbuild bundles: the Node library + CLI + scripts (dawn.node stays external),
-// the browser ESM bundle (WGSL inlined, nothing Node-only), and the demo pages; then
-// TypeScript declarations. `node scripts/build.mjs --no-types` skips the declarations.
-// Browser code ships minified (names kept, source maps beside it).
+// build.mjs — everything `npm pack` ships, plus the demo:
+//   dist/lib/      the library as ES modules for bundlers and Node: index.js ('springloop') and
+//                  kernels.js ('springloop/kernels', with the WGSL parser), sharing chunks/
+//   dist/browser/  springloop.js: the whole library in one minified file, for pages without a bundler
+//   dist/node/     the CLI and scripts (Node only; dawn.node stays external)
+//   dist/types/    declarations (tsc, then scripts/declarations.mjs readies them for every resolver)
+//   dist/demo/     the demo pages (not published)
+// Every .wgsl import is reflected here (scripts/wgsl-plugin.ts); shipped WGSL has its comments
+// blanked, line numbers kept. `node scripts/build.mjs --no-types` skips the declarations.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, mkdirSync, cpSync } from 'node:fs';
+import { wgslPlugin } from './wgsl-esbuild.mjs';
+import { fixDeclarations } from './declarations.mjs';
+import { demoDefines } from './serve-demo.mjs';
 
-const common = { bundle: true, format: 'esm', loader: { '.wgsl': 'text' }, sourcemap: true, logLevel: 'warning', target: 'es2022' };
-const nodeEntries = ['src/index.ts', 'src/cli.ts', 'scripts/conformance.ts', 'scripts/results-md.ts'].filter((f) => existsSync(f));
+const shipped = { bundle: true, format: 'esm', logLevel: 'warning', target: 'es2022', plugins: [await wgslPlugin({ stripComments: true })] };
+const nodeEntries = ['src/cli.ts', 'scripts/conformance.ts', 'scripts/results-md.ts', 'scripts/bench-page.ts'].filter((f) => existsSync(f));
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-  ...common,
+  ...shipped,
+  entryPoints: { index: 'src/index.ts', kernels: 'src/kernel-authoring.ts' },
+  outdir: 'dist/lib',
+  chunkNames: 'chunks/[name]-[hash]',
+  platform: 'neutral',
+  mainFields: ['module', 'main'],
+  splitting: true,
+});
+await build({ ...shipped, entryPoints: ['src/browser.ts'], outfile: 'dist/browser/springloop.js', platform: 'browser', minify: true });
+await build({
+  ...shipped,
   entryPoints: nodeEntries.map((f) => ({ in: f, out: f.replace(/^src\//, '').replace(/\.ts$/, '') })),
   outdir: 'dist/node',
   platform: 'node',
   splitting: true,
-  external: ['webgpu', 'puppeteer-core'],
+  external: ['webgpu', 'puppeteer-core', 'esbuild'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
-const browser = { ...common, platform: 'browser', minify: true, keepNames: true };
-await build({ ...browser, entryPoints: ['src/browser.ts'], outfile: 'dist/browser/springloop.js' });
 
 if (existsSync('demo')) {
   const pages = readdirSync('demo').filter((f) => f.endsWith('.ts'));
   if (pages.length > 0) {
-    await build({ ...browser, entryPoints: pages.map((p) => `demo/${p}`), outdir: 'dist/demo', splitting: true });
+    await build({
+      bundle: true, format: 'esm', logLevel: 'warning', target: 'es2022', platform: 'browser', minify: true, keepNames: true, sourcemap: true,
+      plugins: [await wgslPlugin()], entryPoints: pages.map((p) => `demo/${p}`), outdir: 'dist/demo', splitting: true, define: demoDefines(),
+    });
   }
   mkdirSync('dist/demo', { recursive: true });
   for (const f of readdirSync('demo').filter((f) => /\.(html|css|svg|png)$/.test(f))) cpSync(`demo/${f}`, `dist/demo/${f}`);
 }
 
 if (!process.argv.includes('--no-types')) {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  fixDeclarations('dist/types', ['index.d.ts', 'kernel-authoring.d.ts']);
 }
-console.log(`built dist/node (${nodeEntries.length} entries), dist/browser/springloop.js${existsSync('dist/demo') ? ', dist/demo' : ''}`);
+console.log(`built dist/lib, dist/browser/springloop.js, dist/node (${nodeEntries.length} entries)${existsSync('dist/demo') ? ', dist/demo' : ''}${existsSync('dist/types') ? ', dist/types' : ''}`);

@@ -6,12 +6,24 @@
 // Also exports buildDemoSite(outdir), which the browser tests use to bundle the demo
 // into a folder of their own.
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStaticServer } from './static-server.mjs';
+import { wgslPlugin } from './wgsl-esbuild.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Compile-time constants of the demo pages: the bench page's jax-js version (its package.json is not exported). */
+export function demoDefines() {
+  let version = 'unknown';
+  try {
+    version = JSON.parse(readFileSync(join(ROOT, 'node_modules/@jax-js/jax/package.json'), 'utf8')).version;
+  } catch {
+    // not installed: the page's peer reports 'unknown'
+  }
+  return { __JAXJS_VERSION__: JSON.stringify(version) };
+}
 
 /** Bundles demo/*.ts (each an entry; shared code lives in demo/parts/) and copies the static files. */
 export async function buildDemoSite(outdir) {
@@ -20,7 +32,7 @@ export async function buildDemoSite(outdir) {
   mkdirSync(outdir, { recursive: true });
   await build({
     entryPoints: entries, outdir, bundle: true, format: 'esm', platform: 'browser', target: 'es2022',
-    loader: { '.wgsl': 'text' }, sourcemap: true, logLevel: 'warning',
+    plugins: [await wgslPlugin()], sourcemap: true, logLevel: 'warning', splitting: true, define: demoDefines(),
   });
   for (const f of readdirSync(demo).filter((f) => /\.(html|css|svg|png)$/.test(f))) cpSync(join(demo, f), join(outdir, f));
   return outdir;

@@ -4,7 +4,15 @@
 #   Mesa lavapipe >= 25 (mesa-vulkan-drivers from <suite>-backports) for Node/Dawn,
 #   Debian's chromium (SwiftShader + the browser the puppeteer tests drive).
 # Idempotent: re-running it installs nothing that is already there.
+# `--peers` also sets up the benchmark peers (scripts/setup-peers.sh: PyTorch on OpenBLAS).
 set -euo pipefail
+peers=no
+for arg in "$@"; do
+  case "$arg" in
+    --peers) peers=yes ;;
+    *) printf '[setup] error: unknown option %s (known: --peers)\n' "$arg" >&2; exit 2 ;;
+  esac
+done
 cd "$(dirname "$0")/.."
 
 say() { printf '[setup] %s\n' "$*"; }
@@ -101,3 +109,5 @@ sw=$(dpkg -L chromium chromium-common 2>/dev/null | grep -m1 'vk_swiftshader_icd
 found=$(probe_adapter)
 [ -n "$found" ] || die "Dawn still finds no WebGPU adapter after set-up"
 say "Dawn's default adapter: ${found%%|*}"
+[ "$peers" = yes ] && bash scripts/setup-peers.sh
+exit 0

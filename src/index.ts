@@ -1,11 +1,11 @@
 // index.ts — springloop's public API.
 export { init, adapterKindOf, matchesAdapter, type GpuContext, type InitOptions, type AdapterKind } from './gpu/device';
 export { Scheduler, type Binding, type DispatchArgs, type Counters } from './gpu/scheduler';
-export { defineKernel, PipelineCache, type Kernel, type Overrides } from './gpu/kernel';
+export { PipelineCache, type Kernel, type Overrides } from './gpu/kernel';
 export { ParamArena, layoutArena, type ArenaEntry, type ArenaSlot } from './gpu/arena';
 export { ScratchPool, type PoolStats } from './gpu/pool';
-export { resolveIncludes } from './gpu/wgsl-include';
-export { reflectWgsl, type BindingInfo, type EntryPointInfo } from './gpu/reflect';
+export type { SourceLine } from './gpu/wgsl-include';
+export type { BindingInfo, BindingKind, EntryPointInfo, KernelReflection, UniformMember } from './gpu/reflect';
 export { BufferUsage, MapMode, STORAGE_RW } from './gpu/flags';
 export { numel, type GpuTensor, type DType, type HostArray } from './gpu/tensor';
 export { axpy, axpyKernel } from './kernels/axpy';
@@ -21,12 +21,48 @@ export { physicsRnn, physicsRnnParameters, PHYSICS_RNN_CONFIG } from './physics-
 export * from './model/index';
 export { GpuOptimizer, GradClipper, optimizerConfig, type OptimizerConfig } from './kernels/optim';
 export { Forecaster, type ForecasterOptions, type ForecasterTraining, type ForecastSeries } from './train/forecaster';
+export { ForecastStream, type StreamOptions } from './train/stream';
 export { Trainer, type TrainerOptions, type EpochReport } from './train/trainer';
 export { describeDataset, DATASETS, type DatasetName } from './data/datasets';
 export { materializeDataset, GpuWindows } from './data/gpu-data';
 export { planWindows } from './data/windows';
 export { evaluateForecast, rollout } from './train/evaluate';
+export { TARGETS, TARGET_SPECS, type TargetSpec, type Term } from './data/targets';
+
+// Echo state networks: a reservoir driven on the GPU, a ridge readout (no BPTT).
+export { EchoStateNetwork, type EsnSpec, type FitSpan, type ReservoirExport } from './esn/esn';
+export { EsnForecast, type EsnFitTimes } from './esn/esn-forecast';
+export { ESN_DEFAULTS, MAX_RESERVOIR, type EsnSettings } from './esn/config';
 
 // Weights and arrays in files (pure byte codecs; no fs).
 export { encodeSafetensors, decodeSafetensors, checkStateDict } from './io/safetensors';
 export { encodeNpyFloat32, decodeNpy } from './io/npy';
+
+// Types that appear in the signatures above (type-only: nothing more to bundle).
+export type { CompiledEntry } from './gpu/kernel';
+export type { GpuTimer, GpuTime } from './gpu/timestamps';
+export type { SimulationOptions, OscillatorColumns, ParamName } from './reference/rk4';
+export type { TrajectorySlice, ContinueOptions } from './physics/simulate';
+export type { EnsembleOptions, ParamSpec } from './physics/ensemble';
+export type { PhysicsRnnOptions } from './physics-rnn';
+export type { CellKind } from './reference/cells';
+export type { RecurrentConfig } from './reference/params';
+export type { AdamHyper, SgdHyper } from './reference/optim';
+export type { ArenaLike } from './kernels/optim';
+export type { Evaluation } from './kernels/metrics';
+export type { Metrics } from './reference/metrics';
+export type { SeriesView, FeatureLayout } from './kernels/windows';
+export type { ReservoirBuffers, ReservoirWeights } from './kernels/esn';
+export type { ReservoirHost } from './esn/reservoir';
+export type { RecurrentTile, RecurrentVariant } from './kernels/recurrent';
+export type { LayerParams } from './model/layers';
+export type { TargetMode } from './train/config';
+export type { ModelHandle, LossKind } from './train/model-handle';
+export type { Schedule } from './train/schedule';
+export type { TrainerProgress } from './train/trainer';
+export type { RolloutSeed } from './train/evaluate';
+export type { DatasetSpec, DatasetOptions } from './data/datasets';
+export type { GpuTrajectory, FeatureConfig, BatchBuffers } from './data/gpu-data';
+export type { WindowPlan, WindowPlanInput, TargetKind } from './data/windows';
+export type { StateDictProblem, DecodedSafetensors, DecodedTensor, Float32Tensor, SafetensorsDtype } from './io/safetensors';
+export type { NpyArray } from './io/npy';

@@ -8,6 +8,7 @@
 import type { Scheduler } from './gpu/scheduler';
 import { RecurrentModel, type ModelConfig, type RecurrentModelOptions } from './model';
 
+/** The oscillator a physicsRnn() reproduces: x'' = -k x - c x' + u(t), Euler steps of dt. */
 export interface PhysicsRnnOptions {
   /** Spring constant k (finite). */
   k: number;
@@ -18,7 +19,7 @@ export interface PhysicsRnnOptions {
 }
 
 /** Identity RNN, 1 input (u), 2 hidden units (x, v), head reading x on every step. */
-export const PHYSICS_RNN_CONFIG: Readonly<ModelConfig> = Object.freeze({
+export const PHYSICS_RNN_CONFIG: Readonly<ModelConfig> = /* @__PURE__ */ Object.freeze({
   cell: 'rnn_identity',
   inputSize: 1,
   hiddenSize: 2,

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decodeNpy, encodeNpyFloat32 } from '../../src/io/npy';
 import type { ReservoirExport } from '../../src/esn/esn';
-import { findScript, pythonCandidates, run } from './torch';
+import { findScript, pythonCandidates, runPython } from './torch';
 
 const SCRIPT = 'bench/peers/numpy_esn.py';
 
@@ -45,7 +45,7 @@ export interface NumpyEsnResult {
 export async function numpyPython(): Promise<string | null> {
   for (const python of pythonCandidates()) {
     try {
-      await run(python, ['-c', 'import numpy'], 60_000);
+      await runPython(python, ['-c', 'import numpy'], process.env);
       return python;
     } catch {
       // not there, or no numpy: try the next
@@ -73,7 +73,7 @@ export async function runNumpyEsn(python: string, task: NumpyEsnTask): Promise<N
       rows: task.rows, samples: task.samples, fit_end: task.fitEnd, pred_offset: task.predOffset, runs: task.runs,
     };
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
-    const stdout = await run(python, [script, dir], 3_600_000);
+    const stdout = await runPython(python, [script, dir], process.env);
     const last = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Omit<NumpyEsnResult, 'readout' | 'pred' | 'python'>;
     const load = async (name: string) => Float64Array.from(decodeNpy(new Uint8Array(await readFile(path.join(dir, name)))).data);
     return { ...last, readout: await load('peer_readout.npy'), pred: await load('peer_pred.npy'), python };

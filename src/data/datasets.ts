@@ -13,14 +13,19 @@ import type { OscillatorParams } from '../reference/rk4';
 import type { TargetKind } from './windows';
 import type { TargetMode } from './targets';
 
+/** The data sets `springloop train --dataset` and describeDataset() know, by name. */
 export const DATASETS = ['oscillator', 'sine', 'cosine', 'combined', 'damped', 'ensemble', 'regime'] as const;
+/** One of {@link DATASETS}. */
 export type DatasetName = (typeof DATASETS)[number];
 export const REGIME_CLASSES = ['under', 'critical', 'over'] as const;
 
+/** What describeDataset() needs to lay out a data set. */
 export interface DatasetOptions {
+  /** Which data set. */
   name: DatasetName;
   /** Gaussian noise σ added to x (function data sets only). */
   noise: number;
+  /** Seeds the noise and the random ensemble / regime parameters. */
   seed: number;
   /** Trajectories of the ensemble / regime data sets (null: 8 / 240). */
   rows: number | null;
@@ -30,15 +35,19 @@ export interface DatasetOptions {
 
 /** What a data set will be, known without a GPU. */
 export interface DatasetSpec {
+  /** Which data set. */
   name: DatasetName;
+  /** R: trajectories (rows) in the data set. */
   rows: number;
   /** Samples per row. */
   samples: number;
   /** Time between samples, and of the first sample. */
   sampleDt: number;
+  /** Time of the first sample. */
   t0: number;
   /** 'label' for the regime data set, else forecasting. */
   kind: TargetKind | 'forecast';
+  /** Classes of the labels (3 for the regime data set), else 0. */
   classes: number;
   /** Integration (oscillator data sets): dt, steps, samples recorded every `recordEvery` steps. */
   integration?: { dt: number; steps: number; recordEvery: number; params: OscillatorParams[] };
@@ -46,6 +55,7 @@ export interface DatasetSpec {
   host?: () => Float32Array;
   /** Per-row class labels (regime). */
   labels?: Uint32Array;
+  /** One human-readable line: the equation or function and its parameters. */
   description: string;
   /** What `--target auto` forecasts on this data set (src/data/targets.ts), and why. */
   defaultTarget: { target: TargetMode; reason: string };

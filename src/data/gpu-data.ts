@@ -12,13 +12,17 @@ import { fullStats, IDENTITY_STATS, NORM_STATS } from './targets';
 
 /** A trajectory on the GPU. x is channel 0 of [R, S, 2], v channel 1. */
 export interface GpuTrajectory {
+  /** The data set this trajectory holds. */
   spec: DatasetSpec;
+  /** [R, S, 2] f32: (x, v) of every row and sample. */
   tensor: GpuTensor;
+  /** Channel 0 (x) of `tensor`, as the window kernels read it. */
   series: SeriesView;
   /** Row labels [R] u32 (regime data set). */
   rowLabels: GpuTensor | null;
   /** Copies (x, v) [R, S, 2] to the host. */
   read(): Promise<Float32Array>;
+  /** Frees the GPU buffers. Idempotent. */
   destroy(): void;
 }
 
@@ -57,25 +61,37 @@ export interface FeatureConfig extends FeatureLayout {
 
 /** A minibatch's device buffers: x [B, T, F], y [B] or [B, T], labels [B] u32. */
 export interface BatchBuffers {
+  /** B: windows per batch. */
   batch: number;
+  /** [B, T, F] f32 model inputs. */
   x: GpuTensor;
+  /** [B] (next value) or [B, T] (shifted sequence) f32 targets. */
   y: GpuTensor;
+  /** [B] u32 class labels (sequence-to-label data), else null. */
   labels: GpuTensor | null;
 }
 
 /** Windows of one trajectory, with the buffers the trainer binds to the model. */
 export class GpuWindows {
+  /** [4] f32 normalisation statistics: mean x, std x, mean Δ, std Δ. */
   readonly stats: GpuTensor;
+  /** [R·S·F] f32 normalised feature series. */
   readonly feat: GpuTensor;
+  /** [R·S] f32 target series (normalised increments or values). */
   readonly tgt: GpuTensor;
+  /** [training windows] u32: this epoch's shuffled window starts. */
   readonly order: GpuTensor;
+  /** [test windows] u32: test window starts, in order. */
   readonly testStarts: GpuTensor;
   private readonly owned: GpuTensor[] = [];
 
   constructor(
     private readonly sched: Scheduler,
+    /** The trajectory the windows are cut from (not owned). */
     readonly data: GpuTrajectory,
+    /** The window split, from planWindows(). */
     readonly plan: WindowPlan,
+    /** How inputs and targets are made from the series. */
     readonly cfg: FeatureConfig,
   ) {
     const n = data.spec.rows * data.spec.samples;
@@ -86,14 +102,17 @@ export class GpuWindows {
     this.testStarts = this.own([plan.testStarts.length], 'u32', 'test starts', plan.testStarts);
   }
 
+  /** Training windows. */
   get trainCount(): number {
     return this.plan.trainStarts.length;
   }
 
+  /** Test windows. */
   get testCount(): number {
     return this.plan.testStarts.length;
   }
 
+  /** Compiles the window kernels (await once before recording). */
   async prepare(): Promise<void> {
     await this.sched.prepare(windowsKernel);
   }
@@ -155,6 +174,7 @@ export class GpuWindows {
     return [...(await this.sched.read(this.stats))];
   }
 
+  /** Frees the statistics, series and index buffers (not the trajectory). Idempotent. */
   destroy(): void {
     for (const t of this.owned) this.sched.destroyBuffer(t.buffer);
   }

@@ -18,12 +18,15 @@
 // Normalisation statistics [6] = (μx, σx, μΔ, σΔ, μr, σr) over the training span (see
 // shaders/windows.wgsl); 'value' uses identity statistics.
 
+/** The forecasting targets, by name. */
 export const TARGETS = ['delta', 'value', 'residual'] as const;
+/** What a forecasting model predicts: 'value', 'delta' or 'residual' (see this file's head). */
 export type TargetMode = (typeof TARGETS)[number];
 
 /** A sample's terms: 0 x, 1 Δ, 2 r. */
 export type Term = 0 | 1 | 2;
 
+/** One target's row: its input terms, the term it predicts, its normalisation and shortest window. */
 export interface TargetSpec {
   /** The terms a model reads per sample, in this order (normalised unless 'value'). */
   inputs: readonly Term[];
@@ -37,6 +40,7 @@ export interface TargetSpec {
   lossUnits: string;
 }
 
+/** Every target's row (the one table the windows, metrics, stream and esn code read). */
 export const TARGET_SPECS: Readonly<Record<TargetMode, TargetSpec>> = {
   value: { inputs: [0], kind: 0, normalize: false, minSeq: 1, lossUnits: 'MSE' },
   delta: { inputs: [0, 1], kind: 1, normalize: true, minSeq: 1, lossUnits: 'MSE (normalised increments)' },
@@ -63,4 +67,25 @@ export const IDENTITY_STATS: readonly number[] = [0, 1, 0, 1, 0, 1];
  */
 export function fullStats(stats: readonly number[]): number[] {
   return stats.length === 4 ? [...stats, 0, 1] : [...stats];
+}
+
+/** [x, Δ, r] of a sample from it and the two before it (host float64; the shaders' sample_terms). */
+export function sampleTerms(now: number, before: number, before2: number): [number, number, number] {
+  const d = now - before;
+  return [now, d, d - (before - before2)];
+}
+
+/** The model inputs of a sample: its terms normalised with stats [6], those `inputs` lists, in order. */
+export function inputFeatures(terms: readonly number[], stats: readonly number[], inputs: readonly Term[]): number[] {
+  return inputs.map((k) => (terms[k]! - stats[2 * k]!) / stats[2 * k + 1]!);
+}
+
+/**
+ * A model output ŷ in target units → the next sample, from the window's last two samples
+ * (the shaders' target_to_x): kind 0 σx·ŷ + μx, 1 last + σΔ·ŷ + μΔ, 2 2·last − prev + σr·ŷ + μr.
+ */
+export function targetToSample(yHat: number, last: number, prev: number, stats: readonly number[], kind: 0 | 1 | 2): number {
+  if (kind === 1) return last + (stats[3]! * yHat + stats[2]!);
+  if (kind === 2) return last + ((last - prev) + (stats[5]! * yHat + stats[4]!));
+  return stats[1]! * yHat + stats[0]!;
 }

@@ -8,21 +8,32 @@
 // Window starts are flat sample indices p = r·S + s.
 import { Random } from '../util/random';
 
+/** What a window predicts: the next value, the sequence shifted by one, or the row's class label. */
 export type TargetKind = 'next' | 'sequence' | 'label';
 
+/** What planWindows() splits. */
 export interface WindowPlanInput {
+  /** R: rows (trajectories). */
   rows: number;
+  /** S: samples per row. */
   samples: number;
+  /** T: window length in samples. */
   seq: number;
+  /** What each window predicts. */
   kind: TargetKind;
   /** Training fraction (default 0.75). */
   trainFraction?: number;
 }
 
+/** Training and test windows of a data set, as flat sample indices r·S + s of their first sample. */
 export interface WindowPlan {
+  /** R: rows (trajectories). */
   rows: number;
+  /** S: samples per row. */
   samples: number;
+  /** T: window length in samples. */
   seq: number;
+  /** What each window predicts. */
   kind: TargetKind;
   /** Training windows' starts, in order (r-major, then s). */
   trainStarts: Uint32Array;
@@ -30,9 +41,11 @@ export interface WindowPlan {
   testStarts: Uint32Array;
   /** Normalisation span: rows [0, statRows), samples s < statEnd. */
   statRows: number;
+  /** End (exclusive) of the normalisation span within each row. */
   statEnd: number;
   /** Forecasting: windows per row and training windows per row (0 for labels). */
   windowsPerRow: number;
+  /** Training windows per row (0 for labels). */
   trainPerRow: number;
 }
 

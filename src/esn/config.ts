@@ -6,6 +6,7 @@ import { requireInteger, requireNumber } from '../util/check';
 /** The largest reservoir (the design rows and the Gram matrix grow with N and N²). */
 export const MAX_RESERVOIR = 4096;
 
+/** An echo state network's hyper-parameters (ESN_DEFAULTS gives each default). */
 export interface EsnSettings {
   /** Reservoir units N (1 … 4096; default 1000). */
   reservoir: number;
@@ -32,7 +33,7 @@ export interface EsnSettings {
  * ρ ∈ {0.9, 0.99}, s ∈ {0.2, 0.5, 1}): test MSE 0.0018 × linear extrapolation's, and 1.05 × the
  * noise floor.
  */
-export const ESN_DEFAULTS: Readonly<EsnSettings> = Object.freeze({
+export const ESN_DEFAULTS: Readonly<EsnSettings> = /* @__PURE__ */ Object.freeze({
   reservoir: 1000,
   spectralRadius: 0.9,
   leak: 0.1,
@@ -43,7 +44,7 @@ export const ESN_DEFAULTS: Readonly<EsnSettings> = Object.freeze({
 });
 
 /** The settings' keys, as flags: --reservoir, --spectral-radius, … */
-export const ESN_KEYS = Object.keys(ESN_DEFAULTS) as (keyof EsnSettings)[];
+export const ESN_KEYS = /* @__PURE__ */ Object.keys(ESN_DEFAULTS) as (keyof EsnSettings)[];
 
 /** The ESN's settings out of anything that carries them (a run's config, Forecaster options). */
 export function esnSettingsOf(c: Readonly<EsnSettings>): EsnSettings {

@@ -27,16 +27,24 @@ export interface EsnFitTimes {
   buildSeconds: number;
   /** Driving it over the series, and the readout (Gram on the GPU, solve on the host). */
   driveSeconds: number;
+  /** The readout: column means and centred Gram matrix on the GPU, readback, Cholesky on the host. */
   solveSeconds: number;
 }
 
+/**
+ * An echo state network forecasting the windows of a data set (see the file comment): create(),
+ * fit() (or drive() for a loaded one), evaluate(), rollout(), forecastAfter(); destroy() when done.
+ */
 export class EsnForecast {
   private z: GpuTensor | null = null;
 
   private constructor(
     private readonly sched: Scheduler,
+    /** The network: reservoir, readout, exports. */
     readonly esn: EchoStateNetwork,
+    /** The data set's windows, features and targets it forecasts. */
     readonly data: GpuWindows,
+    /** Seconds create() took (drawing, uploading, the spectral radius). */
     readonly buildSeconds: number,
   ) {}
 

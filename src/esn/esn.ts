@@ -17,14 +17,17 @@ import type { EsnSettings } from './config';
 
 /** What the reservoir is built from: the settings, the inputs per step and a seed. */
 export interface EsnSpec extends EsnSettings {
+  /** Inputs per step F (1 … 3: the data set's features). */
   features: number;
+  /** Seeds W, W_in, b and the power iteration's start. */
   seed: number;
 }
 
 /** Rows of a design tensor per series row: the rows whose targets train the readout. */
 export interface FitSpan {
-  /** Series rows and samples per row of the design tensor. */
+  /** Series rows of the design tensor. */
   rows: number;
+  /** Samples per row. */
   samples: number;
   /** Design rows s ∈ [washout, end − 1) of each series row train (target: sample s + 1). */
   end: number;
@@ -32,12 +35,19 @@ export interface FitSpan {
 
 /** A reservoir in float64, row-major: W [N, N], W_in [N, F], b [N] (the peer's and the references' input). */
 export interface ReservoirExport {
+  /** N. */
   units: number;
+  /** F. */
   features: number;
+  /** W [N, N] row-major, after spectral scaling. */
   w: Float64Array;
+  /** W_in [N, F] row-major. */
   win: Float64Array;
+  /** b [N]. */
   bias: Float64Array;
+  /** Leak rate α. */
   leak: number;
+  /** Samples of each row the readout ignores. */
   washout: number;
 }
 
@@ -45,9 +55,14 @@ const SUBMIT_EVERY = 256;
 /** Design rows per centred chunk of the readout's Gram matrix. */
 const FIT_CHUNK = 512;
 
+/**
+ * An echo state network on the GPU (see the file comment): create() draws and scales the
+ * reservoir; recordDrive(), fit(), recordPredict() do the work; destroy() frees it.
+ */
 export class EchoStateNetwork {
-  /** ρ(W) as drawn, and the power steps its estimate took. */
+  /** ρ(W) as drawn (before scaling to spec.spectralRadius). */
   readonly drawnRadius: number;
+  /** Matrix–vector products the spectral radius estimate took. */
   readonly powerIterations: number;
   /** w_out [4·DZ4] in z's layout (zeros until fit). */
   readonly wout: GpuTensor;
@@ -57,7 +72,9 @@ export class EchoStateNetwork {
 
   private constructor(
     private readonly sched: Scheduler,
+    /** Its settings, inputs per step and seed. */
     readonly spec: Readonly<EsnSpec>,
+    /** W, W_in and b on the GPU, in shaders/esn.wgsl's layouts. */
     readonly buffers: ReservoirBuffers,
     owned: GpuTensor[],
     radius: { radius: number; iterations: number },

@@ -19,14 +19,19 @@ export interface ReservoirSpec {
 
 /** Host copies of the weights in the shader's layouts (Float32, padded). */
 export interface ReservoirHost {
+  /** N4 = ⌈N/4⌉ vec4 groups of units. */
   n4: number;
   /** Dense: wt [4·N4 · 4·N4]; sparse: null. */
   wt: Float32Array | null;
   /** Sparse: cols / vals [4·N4 · K]; dense: null. */
   cols: Uint32Array | null;
+  /** Sparse: the values of cols' entries; dense: null. */
   vals: Float32Array | null;
+  /** Non-zeros per row K (0: dense). */
   nnz: number;
+  /** W_in [F, N4] vec4 (as [F, 4·N4] floats). */
   win: Float32Array;
+  /** b [N4] vec4 (as [4·N4] floats). */
   bias: Float32Array;
 }
 

@@ -5,13 +5,19 @@ import { numel, formatShape, type GpuTensor } from './tensor';
 import { STORAGE_RW } from './flags';
 import type { Scheduler } from './scheduler';
 
+/** A tensor to place in an arena: its name and shape. */
 export interface ArenaEntry {
+  /** Unique name, e.g. a PyTorch state_dict key. */
   name: string;
+  /** Shape in f32 elements, e.g. [4H, I]. */
   shape: readonly number[];
 }
 
+/** Where an arena entry lives in the arena's buffers. */
 export interface ArenaSlot extends ArenaEntry {
+  /** Byte offset, a multiple of the alignment the layout was made for. */
   offset: number; // bytes
+  /** f32 elements (the product of the shape). */
   count: number; // f32 elements
 }
 
@@ -31,10 +37,15 @@ export function layoutArena(entries: readonly ArenaEntry[], alignment: number): 
   return { slots, bytes: Math.max(offset, alignment) };
 }
 
+/** A model's parameters in one GPU buffer and its gradients in a second of the same layout (see layoutArena), so an optimizer updates everything in one dispatch. Throws on duplicate names or empty shapes. */
 export class ParamArena {
+  /** Every tensor's slot, in layout order. */
   readonly slots: readonly ArenaSlot[];
+  /** Size of each buffer in bytes (alignment padding included). */
   readonly bytes: number;
+  /** The parameters (storage, copy src/dst). */
   readonly params: GPUBuffer;
+  /** The gradients, laid out like `params`. */
   readonly grads: GPUBuffer;
   private readonly byName: Map<string, ArenaSlot>;
 
@@ -52,17 +63,20 @@ export class ParamArena {
     return this.bytes / 4;
   }
 
+  /** The slot of `name`; throws listing the names there are when it has none of that name. */
   slot(name: string): ArenaSlot {
     const s = this.byName.get(name);
     if (!s) throw new Error(`arena has no tensor '${name}' (it has: ${[...this.byName.keys()].join(', ')})`);
     return s;
   }
 
+  /** A tensor view of parameter `name` (binds its byte range of `params`). */
   param(name: string): GpuTensor {
     const s = this.slot(name);
     return { buffer: this.params, offset: s.offset, shape: s.shape, dtype: 'f32', label: name };
   }
 
+  /** A tensor view of the gradient of `name` (its byte range of `grads`). */
   grad(name: string): GpuTensor {
     const s = this.slot(name);
     return { buffer: this.grads, offset: s.offset, shape: s.shape, dtype: 'f32', label: `${name}.grad` };
@@ -92,6 +106,7 @@ export class ParamArena {
     return out;
   }
 
+  /** Frees both buffers. Idempotent. */
   destroy(): void {
     this.sched.destroyBuffer(this.params);
     this.sched.destroyBuffer(this.grads);

@@ -3,8 +3,10 @@
 // device with the adapter's large limits, and turns device loss and uncaptured
 // validation errors into thrown Errors carrying the implementation's message.
 
+/** What kind of adapter runs the kernels: a hardware GPU, or one of the software rasterisers (Mesa lavapipe, SwiftShader, another). */
 export type AdapterKind = 'hardware' | 'lavapipe' | 'swiftshader' | 'software';
 
+/** Options of init(). */
 export interface InitOptions {
   /** 'lavapipe', 'swiftshader', or a substring of the adapter's name. Default: env SPRINGLOOP_ADAPTER, else best found. */
   adapter?: string;
@@ -12,32 +14,44 @@ export interface InitOptions {
   optionalFeatures?: GPUFeatureName[];
 }
 
+/** A WebGPU device from init(), with the adapter it came from; the first device-lost or uncaptured error is kept and thrown by throwIfFailed(). Give it to `new Scheduler(ctx)`; dispose() it when done. */
 export interface GpuContext {
+  /** The WebGPU device (requested with the adapter's large storage and workgroup limits). */
   readonly device: GPUDevice;
+  /** The adapter the device came from. */
   readonly adapter: GPUAdapter;
   /** Human-readable adapter name, e.g. "llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)". */
   readonly adapterName: string;
+  /** Hardware or which software adapter. */
   readonly adapterKind: AdapterKind;
+  /** Where this runs: Node (Dawn, the npm package 'webgpu') or a browser or worker (navigator.gpu). */
   readonly runtime: 'node' | 'browser';
+  /** The device's features, e.g. 'timestamp-query' when the adapter has it. */
   readonly features: ReadonlySet<string>;
   /** Throws the first device-lost or uncaptured GPU error seen so far, if any. */
   throwIfFailed(): void;
   /** Destroys the device (lets a Node process exit). Idempotent. */
   dispose(): void;
+  /** True once dispose() has run. */
   readonly disposed: boolean;
 }
 
 /** Requested when the adapter has them: timestamps for benchmarks. */
 const DEFAULT_OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query'];
 
+/** What init() says in Node when the optional peer dependency 'webgpu' is not installed. */
+const NODE_BINDING_MISSING =
+  "springloop runs in Node through Dawn, the npm package 'webgpu', which is not installed: npm i springloop webgpu";
+
 const SETUP_HINT = 'run `bash scripts/setup.sh` (it installs Mesa lavapipe >= 25 and Chromium\'s SwiftShader)';
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+// A function, not a constant: reading `process` at import would be a side effect bundlers keep.
+const isNode = (): boolean => typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
 /** Finds an adapter and creates a device. Throws a clear error when none is available. */
 export async function init(options: InitOptions = {}): Promise<GpuContext> {
   const wanted = options.adapter ?? envAdapter();
-  const { gpu, keepAlive } = isNode ? await nodeGpu(wanted) : browserGpu();
+  const { gpu, keepAlive } = isNode() ? await nodeGpu(wanted) : browserGpu();
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch((e: Error) => {
     // dawn.node throws for an adapter name it does not have, listing the ones it has.
     throw new Error(`no WebGPU adapter matching adapter='${wanted}' was found: ${e.message}`);
@@ -117,9 +131,12 @@ async function nodeGpu(wanted: string | undefined): Promise<{ gpu: GPU; keepAliv
   const specifier = 'webgpu'; // a variable, so browser bundlers leave it alone
   let mod: { create(flags: string[]): GPU };
   try {
-    mod = (await import(/* @vite-ignore */ specifier)) as typeof mod;
+    mod = (await import(/* webpackIgnore: true */ /* @vite-ignore */ specifier)) as typeof mod;
   } catch (e) {
-    throw new Error(`the npm package 'webgpu' (dawn.node) could not be loaded: ${(e as Error).message}; run \`npm ci\``);
+    const err = e as Error & { code?: string };
+    // 'webgpu' is an optional peer dependency: browser apps never install it.
+    if (err.code === 'ERR_MODULE_NOT_FOUND' && /'webgpu'/.test(err.message)) throw new Error(NODE_BINDING_MISSING);
+    throw new Error(`the npm package 'webgpu' (dawn.node) could not be loaded: ${err.message}; reinstall it: npm i webgpu`);
   }
   const flags: string[] = [];
   const w = wanted?.toLowerCase();
@@ -171,7 +188,7 @@ function wrapDevice(device: GPUDevice, adapter: GPUAdapter, adapterName: string,
     adapter,
     adapterName,
     adapterKind: adapterKindOf(adapterName),
-    runtime: isNode ? 'node' : 'browser',
+    runtime: isNode() ? 'node' : 'browser',
     features: new Set([...device.features]),
     throwIfFailed() {
       if (disposed) throw new Error('this springloop GPU context has been disposed');

@@ -1,6 +1,7 @@
 // flags.ts — WebGPU's numeric flag values (spec constants), so no code depends on the
 // GPUBufferUsage/GPUMapMode globals, which dawn.node only provides after set-up.
 
+/** WebGPU's GPUBufferUsage flag values (spec constants), usable before any device exists. */
 export const BufferUsage = {
   MAP_READ: 0x0001,
   MAP_WRITE: 0x0002,
@@ -12,9 +13,10 @@ export const BufferUsage = {
   QUERY_RESOLVE: 0x0200,
 } as const;
 
+/** WebGPU's GPUMapMode flag values (spec constants). */
 export const MapMode = { READ: 0x0001, WRITE: 0x0002 } as const;
 
 export const ShaderStage = { COMPUTE: 0x4 } as const;
 
 /** Usage of a general-purpose storage buffer that can be written, read back and copied. */
-export const STORAGE_RW = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
+export const STORAGE_RW = 0x0080 | 0x0004 | 0x0008; // STORAGE | COPY_SRC | COPY_DST, as literals: a module-level property read is code a bundler must keep

@@ -1,44 +1,79 @@
-// kernel.ts — a kernel is a .wgsl file plus a small typed wrapper. defineKernel() resolves
-// includes at once and reflects the WGSL once, on first use (importing the library parses no
-// WGSL); PipelineCache compiles it per device with explicit bind group layouts (shared between
-// pipelines with the same bindings), one pipeline per (entry point, override constants).
-import { resolveIncludes, type SourceLine } from './wgsl-include';
-import { reflectWgsl, type BindingInfo, type EntryPointInfo, type KernelReflection } from './reflect';
-import { WGSL_LIBRARY } from './wgsl-library';
+// kernel.ts — a kernel is a .wgsl file plus a small typed wrapper. The build reflects every
+// .wgsl file (scripts/wgsl-plugin.ts) and a wrapper imports the result as a Kernel, so the
+// runtime carries no WGSL parser and importing the library does no work: includes are
+// expanded on first use. Kernels written at run time come from defineKernel() in
+// './define-kernel' (the 'springloop/kernels' entry). PipelineCache compiles a kernel per
+// device with explicit bind group layouts (shared between pipelines with the same bindings),
+// one pipeline per (entry point, override constants).
+import { resolveIncludes, type ResolvedWgsl, type SourceLine } from './wgsl-include';
+import type { BindingInfo, EntryPointInfo, KernelReflection } from './reflect';
+import { unpackEntryPoint, type PackedEntryPoint } from './packed-reflection';
 import { ShaderStage } from './flags';
 
+/**
+ * A WGSL compute shader ready to compile: its source after `//!include` expansion, where each
+ * line came from, and its reflected entry points (bindings, uniform offsets, workgroup sizes,
+ * override names). The shipped kernels are imported from their `.wgsl` files; your own come
+ * from `defineKernel()` in `springloop/kernels`. Pass one to `Scheduler.prepare()` and
+ * `Scheduler.dispatch()`.
+ */
 export interface Kernel {
   /** The shader's file name, e.g. "rk4.wgsl". */
   readonly name: string;
   /** Source after includes. */
   readonly code: string;
+  /** `lineMap[i]` is the file and line that line `i + 1` of `code` came from (for error messages). */
   readonly lineMap: readonly SourceLine[];
+  /** The entry points by name. */
   readonly reflection: KernelReflection;
+  /** The entry point `name`; throws, listing the ones there are, when the kernel has none of that name. */
   entry(name: string): EntryPointInfo;
 }
 
+/** Pipeline-override constants by name (WGSL `override` declarations), e.g. `{ WORKGROUP_SIZE: 128 }`. */
 export type Overrides = Readonly<Record<string, number>>;
 
-/**
- * A WGSL kernel (after `//!include` expansion). Reflection runs on first use — compiling it
- * or asking for an entry point — so importing the library parses no WGSL; WGSL it cannot
- * parse throws then, naming the kernel.
- */
-export function defineKernel(name: string, source: string, library: Readonly<Record<string, string>> = WGSL_LIBRARY): Kernel {
-  const { code, lineMap } = resolveIncludes(name, source, library);
+/** What the build emits for one .wgsl file (scripts/wgsl-plugin.ts); not a public type. */
+export interface CompiledWgsl {
+  name: string;
+  /** The file's text (comments stripped in production bundles; every line kept). */
+  source: string;
+  /** The text of every helper the file includes, directly or through another helper. */
+  helpers: Readonly<Record<string, string>>;
+  /** Reflected at build time from the expanded source (packed); empty for helpers (shaders/lib/). */
+  entryPoints: readonly PackedEntryPoint[];
+}
+
+/** The Kernel of a build-compiled .wgsl file: nothing is done until it is first used. */
+export function compiledKernel(compiled: CompiledWgsl): Kernel {
+  return makeKernel(
+    compiled.name,
+    () => resolveIncludes(compiled.name, compiled.source, compiled.helpers),
+    () => ({ entryPoints: new Map(compiled.entryPoints.map((packed) => [packed[0], unpackEntryPoint(packed)])) }),
+  );
+}
+
+/** A Kernel whose expansion and reflection run once each, on first use. */
+export function makeKernel(name: string, expand: () => ResolvedWgsl, reflect: (code: string) => KernelReflection): Kernel {
+  let resolved: ResolvedWgsl | null = null;
   let reflection: KernelReflection | null = null;
+  const source = () => (resolved ??= expand());
   const kernel: Kernel = {
     name,
-    code,
-    lineMap,
+    get code() {
+      return source().code;
+    },
+    get lineMap() {
+      return source().lineMap;
+    },
     get reflection(): KernelReflection {
-      reflection ??= reflectWgsl(code, name);
+      reflection ??= reflect(source().code);
       return reflection;
     },
     entry(entryName: string): EntryPointInfo {
       const e = kernel.reflection.entryPoints.get(entryName);
       if (!e) {
-        throw new Error(`kernel ${name} has no entry point '${entryName}' (it has: ${[...kernel.reflection.entryPoints.keys()].join(', ')})`);
+        throw new Error(`kernel ${name} has no entry point '${entryName}' (it has: ${[...kernel.reflection.entryPoints.keys()].join(', ') || 'none'})`);
       }
       return e;
     },
@@ -46,10 +81,20 @@ export function defineKernel(name: string, source: string, library: Readonly<Rec
   return kernel;
 }
 
+/** The x workgroup size of a kernel's entry point (the width 1-D grids are counted in). */
+export function workgroupWidth(kernel: Kernel, entryName: string): number {
+  return kernel.entry(entryName).workgroupSize[0];
+}
+
+/** A compiled entry point: its pipeline, bind group layout and reflection (PipelineCache.get()). */
 export interface CompiledEntry {
+  /** The compute pipeline for (entry point, overrides). */
   pipeline: GPUComputePipeline;
+  /** Its explicit bind group layout (@group(0)), shared by entry points with the same bindings. */
   layout: GPUBindGroupLayout;
+  /** A small number naming the layout (part of bind group cache keys). */
   layoutId: number;
+  /** The entry point's reflection. */
   info: EntryPointInfo;
 }
 
@@ -59,6 +104,7 @@ export class PipelineCache {
   private readonly layouts = new Map<string, { layout: GPUBindGroupLayout; id: number; pipelineLayout: GPUPipelineLayout }>();
   /** Per kernel object (two kernels may share a file name), keyed by entry point + overrides. */
   private readonly pipelines = new Map<Kernel, Map<string, CompiledEntry>>();
+  /** Pipelines compiled so far (benchmarks check that none are made per run). */
   pipelinesCreated = 0;
 
   constructor(private readonly device: GPUDevice) {}

@@ -1,11 +1,17 @@
 // pool.ts — scratch buffers bucketed by size (powers of two, ≥ 256 B) and usage. A released
 // buffer becomes reusable only once the submit that last used it has completed on the GPU.
 
+/** What a ScratchPool holds, from stats(). */
 export interface PoolStats {
+  /** Buffers allocated since the pool was made. */
   buffersCreated: number;
+  /** Bytes allocated since the pool was made. */
   bytesCreated: number;
+  /** Buffers acquired and not yet released. */
   inUse: number;
+  /** Released buffers waiting for their last submit to complete. */
   pending: number;
+  /** Buffers ready for reuse. */
   free: number;
 }
 
@@ -15,6 +21,7 @@ interface Pending {
   serial: number;
 }
 
+/** Scratch GPU buffers bucketed by size (powers of two, at least 256 bytes) and usage; a released buffer is reused only after the submit that last used it has completed. Each Scheduler has one (`sched.pool`). */
 export class ScratchPool {
   private readonly free = new Map<string, GPUBuffer[]>();
   private readonly pending: Pending[] = [];
@@ -38,6 +45,7 @@ export class ScratchPool {
     return Math.max(256, 2 ** Math.ceil(Math.log2(bytes)));
   }
 
+  /** A buffer of at least `bytes` bytes with `usage` (GPUBufferUsage flags): a free one of its bucket, or a new one. Throws when `bytes` is not a positive finite number. */
   acquire(bytes: number, usage: number): GPUBuffer {
     this.reclaim();
     const size = ScratchPool.bucketBytes(bytes);
@@ -76,12 +84,14 @@ export class ScratchPool {
     this.pending.length = kept;
   }
 
+  /** Counts of created, in-use, pending and free buffers. */
   stats(): PoolStats {
     let free = 0;
     for (const list of this.free.values()) free += list.length;
     return { buffersCreated: this.buffersCreated, bytesCreated: this.bytesCreated, inUse: this.inUse, pending: this.pending.length, free };
   }
 
+  /** Destroys every buffer the pool holds. Idempotent. */
   destroy(): void {
     for (const list of this.free.values()) list.forEach((b) => b.destroy());
     this.pending.forEach((p) => p.buffer.destroy());

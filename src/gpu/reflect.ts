@@ -4,20 +4,30 @@
 // The package's 'main' is CommonJS inside a "type": "module" package; its ESM build works everywhere.
 import { WgslReflect, ResourceType } from 'wgsl_reflect/wgsl_reflect.module.js';
 
+/** How an entry point uses a buffer binding: `var<uniform>`, `var<storage, read>` or `var<storage, read_write>`. */
 export type BindingKind = 'uniform' | 'read-only-storage' | 'storage';
 
+/** One member of a kernel's uniform struct, as reflected from the WGSL. */
 export interface UniformMember {
+  /** The member's WGSL name: the key to give in `DispatchArgs.uniforms`. */
   name: string;
+  /** Byte offset in the struct. */
   offset: number; // bytes
   /** Scalar type of each component. */
   scalar: 'f32' | 'u32' | 'i32';
+  /** 1 for scalars, N for vecN. */
   components: number; // 1 for scalars, N for vecN
 }
 
+/** One buffer binding of an entry point, as reflected from the WGSL. */
 export interface BindingInfo {
+  /** The variable's WGSL name: the key to give in `DispatchArgs.bindings`. */
   name: string;
+  /** The `@group` index (springloop kernels use 0). */
   group: number;
+  /** The `@binding` index. */
   binding: number;
+  /** Uniform, read-only storage or read-write storage. */
   kind: BindingKind;
   /** Fixed byte size (structs, fixed arrays); for runtime-sized arrays the element stride. */
   minBytes: number;
@@ -29,17 +39,25 @@ export interface BindingInfo {
   structBytes?: number;
 }
 
+/** A `@compute` entry point: workgroup size, bindings and override names. */
 export interface EntryPointInfo {
+  /** The function's WGSL name. */
   name: string;
+  /** The `@workgroup_size` (x, y, z); 1 for dimensions not given. */
   workgroupSize: [number, number, number];
+  /** The buffers it uses, sorted by (group, binding). */
   bindings: BindingInfo[]; // sorted by (group, binding)
+  /** Names of the `override` constants it uses. */
   overrides: string[];
 }
 
+/** Everything reflected from a kernel's WGSL. */
 export interface KernelReflection {
+  /** Entry points by name. */
   entryPoints: Map<string, EntryPointInfo>;
 }
 
+/** Reflects WGSL source (after includes) with wgsl_reflect: per `@compute` entry point its bindings, uniform member offsets, workgroup size and overrides. Throws naming `kernelName` when the WGSL cannot be parsed, has no compute entry point, an entry point uses more than one uniform binding, or a uniform member is not an f32/u32/i32 scalar or vector. */
 export function reflectWgsl(code: string, kernelName: string): KernelReflection {
   let reflect: WgslReflect;
   try {

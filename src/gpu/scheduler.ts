@@ -12,25 +12,40 @@ import { GpuTimer } from './timestamps';
 import { WaitPacer } from './wait-pacer';
 import { UniformRing } from './uniform-ring';
 
+/** What a kernel binding can be given: a whole buffer, a tensor (its buffer), or a byte range of a buffer (offset default 0, size default the rest). */
 export type Binding = GPUBuffer | GpuTensor | { buffer: GPUBuffer; offset?: number; size?: number };
 
+/** One dispatch for Scheduler.dispatch(). */
 export interface DispatchArgs {
+  /** Buffers by the WGSL variable names of the entry point's storage bindings; every one must be given, large enough for its type. */
   bindings: Readonly<Record<string, Binding>>;
+  /** Values of the entry point's uniform struct by member name (numbers, or arrays for vectors); every member must be given. */
   uniforms?: UniformValues;
   /** Workgroup counts: x, or [x, y, z]. */
   workgroups: number | readonly number[];
+  /** Values of WGSL `override` constants (one pipeline is cached per combination). */
   overrides?: Overrides;
 }
 
+/** What a Scheduler has done so far (sched.counters): for tests and benchmarks. */
 export interface Counters {
+  /** Dispatches recorded. */
   dispatches: number;
+  /** Command buffers submitted. */
   submits: number;
+  /** Buffers created (scratch ones included). */
   buffersCreated: number;
+  /** Bytes of the buffers created. */
   bytesCreated: number;
+  /** Buffers created and not yet destroyed. */
   liveBuffers: number;
+  /** Bytes of the live buffers. */
   liveBytes: number;
+  /** read() / readMany() calls that copied data to the host. */
   readbacks: number;
+  /** Bytes copied to the host. */
   bytesReadBack: number;
+  /** Bind groups created (they are cached per layout and buffers). */
   bindGroupsCreated: number;
 }
 
@@ -40,10 +55,15 @@ interface ResolvedBinding {
   size: number;
 }
 
+/** Records many dispatches into one command encoder and submits them together (`submit()`, or implicitly on read()): per-dispatch uniforms are packed by member name into shared buffers bound with dynamic offsets, bind groups and pipelines are cached, scratch buffers come from a pool, readback is asynchronous. Every dispatch is checked (each binding present and large enough, every uniform member given) before anything is recorded; a misuse throws and leaves the scheduler usable. One per GpuContext; dispose() it before the context. */
 export class Scheduler {
+  /** The context's device. */
   readonly device: GPUDevice;
+  /** Shader modules, layouts and pipelines compiled on this device. */
   readonly pipelines: PipelineCache;
+  /** Scratch buffers, reused once the submit that used them has completed. */
   readonly pool: ScratchPool;
+  /** What this scheduler has done so far. */
   readonly counters: Counters = {
     dispatches: 0, submits: 0, buffersCreated: 0, bytesCreated: 0, liveBuffers: 0, liveBytes: 0,
     readbacks: 0, bytesReadBack: 0, bindGroupsCreated: 0,
@@ -61,6 +81,7 @@ export class Scheduler {
   /** Set by a recording GpuTimer: timestamp writes for each compute pass opened. */
   passTimestamps: (() => GPUComputePassTimestampWrites | undefined) | null = null;
 
+  /** @param ctx - The GPU context (device and adapter) this scheduler records on; one scheduler per context. */
   constructor(readonly ctx: GpuContext) {
     this.device = ctx.device;
     this.pacer = new WaitPacer(ctx.runtime === 'node');
@@ -91,6 +112,7 @@ export class Scheduler {
     return buffer;
   }
 
+  /** Destroys a buffer this scheduler created and updates the live counters; buffers it did not create are ignored. */
   destroyBuffer(buffer: GPUBuffer): void {
     const size = this.liveSizes.get(buffer);
     if (size === undefined) return;
@@ -228,6 +250,7 @@ export class Scheduler {
     return out;
   }
 
+  /** Submits what is recorded, waits, and copies `source` to the host as `dtype` (default: the tensor's dtype, else 'f32'). Throws the device's first error, if any. */
   async read(source: Binding, dtype?: DType): Promise<HostArray> {
     const t = dtype ?? ('dtype' in source ? (source as GpuTensor).dtype : 'f32');
     return (await this.readMany([source], t))[0]!;

@@ -10,6 +10,7 @@ import type { Scheduler } from './scheduler';
 /** WebGPU's limit on queries per query set. */
 const MAX_QUERIES = 4096;
 
+/** GPU time of the compute passes a GpuTimer recorded. */
 export interface GpuTime {
   /** Sum over the timed passes of end - begin, in nanoseconds. */
   ns: number;
@@ -19,6 +20,7 @@ export interface GpuTime {
   untimed: number;
 }
 
+/** Times compute passes with timestamp queries (when the device has 'timestamp-query'): begin() before recording, end() after, read() for the total. */
 export class GpuTimer {
   private readonly querySet: GPUQuerySet;
   private readonly resolveBuffer: GPUBuffer;
@@ -88,6 +90,7 @@ export class GpuTimer {
     return { ns, passes: this.passes, untimed: this.untimed };
   }
 
+  /** Frees the query set and buffers. Idempotent. */
   destroy(): void {
     if (this.state === 'recording') this.sched.passTimestamps = null;
     this.querySet.destroy();

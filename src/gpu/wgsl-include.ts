@@ -4,11 +4,15 @@
 
 /** Where a line of resolved source came from. */
 export interface SourceLine {
+  /** The file (kernel file name, or helper include name) the line came from. */
   file: string;
+  /** 1-based line in that file. */
   line: number; // 1-based
 }
 
+/** WGSL after `//!include` expansion, with where each line came from. */
 export interface ResolvedWgsl {
+  /** The expanded source. */
   code: string;
   /** lineMap[i] = origin of line i+1 of `code`. */
   lineMap: SourceLine[];

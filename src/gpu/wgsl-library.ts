@@ -1,13 +1,21 @@
-// wgsl-library.ts — the shared WGSL helpers that kernels pull in with `//!include "name"`.
-import activations from '../../shaders/lib/activations.wgsl';
-import grid from '../../shaders/lib/grid.wgsl';
-import optimGrad from '../../shaders/lib/optim_grad.wgsl';
-import recurrentBackward from '../../shaders/lib/recurrent_backward.wgsl';
-import recurrentGatedForward from '../../shaders/lib/recurrent_gated_forward.wgsl';
-import recurrentTile from '../../shaders/lib/recurrent_tile.wgsl';
-import reduce from '../../shaders/lib/reduce.wgsl';
-import targets from '../../shaders/lib/targets.wgsl';
+// wgsl-library.ts — the shared WGSL helpers that kernels pull in with `//!include "name"`,
+// by name, for kernels defined at run time (the build finds shaders/lib/ by itself; a unit
+// test checks that every file there is listed here).
+import { source as activations } from '../../shaders/lib/activations.wgsl';
+import { source as grid } from '../../shaders/lib/grid.wgsl';
+import { source as optimGrad } from '../../shaders/lib/optim_grad.wgsl';
+import { source as recurrentBackward } from '../../shaders/lib/recurrent_backward.wgsl';
+import { source as recurrentGatedForward } from '../../shaders/lib/recurrent_gated_forward.wgsl';
+import { source as recurrentTile } from '../../shaders/lib/recurrent_tile.wgsl';
+import { source as reduce } from '../../shaders/lib/reduce.wgsl';
+import { source as targets } from '../../shaders/lib/targets.wgsl';
 
+/**
+ * springloop's WGSL helpers by include name (`//!include "activations"`), as text:
+ * `activations` (sigmoid/tanh), `grid` (flat invocation index), `optim_grad`, `reduce`
+ * (workgroup sums), `targets` (forecasting targets' terms and inverse) and the recurrent-kernel
+ * building blocks. `defineKernel()`'s default library.
+ */
 export const WGSL_LIBRARY: Readonly<Record<string, string>> = {
   activations,
   grid,

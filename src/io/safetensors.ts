@@ -20,15 +20,19 @@ const METADATA_KEY = '__metadata__';
 
 /** A float32 tensor, row-major. */
 export interface Float32Tensor {
+  /** Dimensions, row-major. */
   shape: number[];
+  /** The elements, row-major. */
   data: Float32Array;
 }
 
 /** A tensor as read from a file: converted to float32, with the dtype it was stored in. */
 export interface DecodedTensor extends Float32Tensor {
+  /** The dtype stored in the file (converted to float32 on reading). */
   dtype: SafetensorsDtype;
 }
 
+/** The contents of a safetensors file. */
 export interface DecodedSafetensors {
   /** Tensors by name, in file (data offset) order. */
   tensors: Record<string, DecodedTensor>;
@@ -36,7 +40,7 @@ export interface DecodedSafetensors {
   metadata: Record<string, string> | null;
 }
 
-const utf8 = new TextEncoder();
+const utf8 = /* @__PURE__ */ new TextEncoder();
 
 /** Rust's String ordering: byte-wise on UTF-8. */
 function compareUtf8(a: string, b: string): number {
@@ -234,9 +238,11 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
 
 /** One problem found by checkStateDict. */
 export interface StateDictProblem {
+  /** What is wrong: a tensor missing, one not expected, a wrong shape, or non-finite values. */
   kind: 'missing' | 'extra' | 'shape' | 'non_finite';
   /** The offending tensor. */
   name: string;
+  /** A sentence naming the tensor and what was expected. */
   message: string;
 }
 

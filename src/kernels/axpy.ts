@@ -1,12 +1,12 @@
 // axpy.ts — typed wrapper of shaders/axpy.wgsl: y ← alpha·x + y on the GPU.
-import source from '../../shaders/axpy.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import axpyWgsl from '../../shaders/axpy.wgsl';
+import { workgroupWidth, type Kernel } from '../gpu/kernel';
 import { grid1d } from '../gpu/grid';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 
-export const axpyKernel = defineKernel('axpy.wgsl', source);
-const WORKGROUP_SIZE = axpyKernel.entry('axpy').workgroupSize[0];
+/** shaders/axpy.wgsl, reflected at build time. */
+export const axpyKernel: Kernel = axpyWgsl;
 
 /** Records y ← alpha·x + y. x and y must hold the same number of f32 values. */
 export function axpy(sched: Scheduler, alpha: number, x: GpuTensor, y: GpuTensor): void {
@@ -18,6 +18,6 @@ export function axpy(sched: Scheduler, alpha: number, x: GpuTensor, y: GpuTensor
   sched.dispatch(axpyKernel, 'axpy', {
     bindings: { x, y },
     uniforms: { n, alpha },
-    workgroups: grid1d(n, WORKGROUP_SIZE, sched.device.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: grid1d(n, workgroupWidth(axpyKernel, 'axpy'), sched.device.limits.maxComputeWorkgroupsPerDimension),
   });
 }

@@ -1,13 +1,14 @@
 // elementwise.ts — typed wrapper of shaders/elementwise.wgsl: out = op(a, b) over [rows, cols]
 // views (offsets and row strides in f32 elements). Used by the unfused LSTM of the benchmark.
-import source from '../../shaders/elementwise.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import elementwiseWgsl from '../../shaders/elementwise.wgsl';
+import type { Kernel } from '../gpu/kernel';
 import { grid1d } from '../gpu/grid';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 import { ELEMENTWISE_OPS, type ElementwiseOp } from '../reference/elementwise';
 
-export const elementwiseKernel = defineKernel('elementwise.wgsl', source);
+/** shaders/elementwise.wgsl, reflected at build time. */
+export const elementwiseKernel: Kernel = elementwiseWgsl;
 const WG = 64;
 
 /** A [rows, cols] view: element (r, c) at offset + r·ld + c. */

@@ -2,13 +2,14 @@
 // iteration steps, in-place scaling, the readout of windows and closed-loop generation steps.
 // Layouts (N units in N4 = ⌈N/4⌉ vec4 groups, DZ4 = 1 + N4 vec4 per design row) are the
 // shader's; src/esn/reservoir.ts builds the weights in them. Mirrors src/reference/esn.ts.
-import source from '../../shaders/esn.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import esnWgsl from '../../shaders/esn.wgsl';
+import { workgroupWidth, type Kernel } from '../gpu/kernel';
 import { grid1d } from '../gpu/grid';
 import type { Binding, Scheduler } from '../gpu/scheduler';
 
-export const esnKernel = defineKernel('esn.wgsl', source);
-const WG = esnKernel.entry('step_dense').workgroupSize[0];
+/** shaders/esn.wgsl, reflected at build time. */
+export const esnKernel: Kernel = esnWgsl;
+const WG = (): number => workgroupWidth(esnKernel, 'step_dense');
 
 /** The shader's "no previous state" row (x_{−1} = 0). */
 export const NO_STATE = 0xffffffff;
@@ -22,10 +23,13 @@ export interface ReservoirBuffers {
   n4: number;
   /** F: inputs per step (≤ 3). */
   features: number;
+  /** W, dense or sparse. */
   weights: ReservoirWeights;
-  /** W_in [F, N4] vec4 and b [N4] vec4. */
+  /** W_in [F, N4] vec4. */
   win: Binding;
+  /** b [N4] vec4. */
   bias: Binding;
+  /** Leak rate α. */
   leak: number;
 }
 
@@ -62,7 +66,7 @@ export function recordReservoirStep(sched: Scheduler, res: ReservoirBuffers, a: 
       n4: res.n4, features: res.features, nnz: w.kind === 'sparse' ? w.nnz : 0, dz4: designWidth(res.n4),
       z_row: a.zRow, prev_row: a.prevRow, feat_row: a.featRow, row_stride: a.rowStride, feat_stride: a.featStride, leak: res.leak,
     },
-    workgroups: [Math.ceil(res.n4 / WG), a.rows, 1],
+    workgroups: [Math.ceil(res.n4 / WG()), a.rows, 1],
   });
 }
 
@@ -74,7 +78,7 @@ export function recordPowerStep(sched: Scheduler, res: ReservoirBuffers, z: Bind
   const w = res.weights;
   const uniforms = { n4: res.n4, nnz: w.kind === 'sparse' ? w.nnz : 0, dz4: designWidth(res.n4), src_row: srcRow, dst_row: dstRow };
   sched.dispatch(esnKernel, w.kind === 'dense' ? 'power_dense' : 'power_sparse', {
-    bindings: { ...weightBindings(w), z, pnorm }, uniforms, workgroups: Math.ceil(res.n4 / WG),
+    bindings: { ...weightBindings(w), z, pnorm }, uniforms, workgroups: Math.ceil(res.n4 / WG()),
   });
   if (normalise) recordPowerNorm(sched, res.n4, z, pnorm, dstRow);
 }
@@ -90,7 +94,7 @@ export function recordPowerNorm(sched: Scheduler, n4: number, z: Binding, pnorm:
 export function recordScale(sched: Scheduler, values: Binding, count: number, factor: number): void {
   if (!Number.isFinite(factor)) throw new Error(`esn scale: factor must be finite, got ${factor}`);
   sched.dispatch(esnKernel, 'scale_values', {
-    bindings: { values }, uniforms: { count, factor }, workgroups: grid1d(count, WG, sched.device.limits.maxComputeWorkgroupsPerDimension),
+    bindings: { values }, uniforms: { count, factor }, workgroups: grid1d(count, WG(), sched.device.limits.maxComputeWorkgroupsPerDimension),
   });
 }
 
@@ -112,7 +116,7 @@ export function recordCenterRows(sched: Scheduler, a: CenterArgs, first: number,
   sched.dispatch(esnKernel, 'center_rows', {
     bindings: { zf: a.z, tgt: a.tgt, sums: a.sums, chunk: a.chunk },
     uniforms: { count, width: a.width, first, inv_n: a.invCount },
-    workgroups: grid1d(count * (a.width + 4), WG, sched.device.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: grid1d(count * (a.width + 4), WG(), sched.device.limits.maxComputeWorkgroupsPerDimension),
   });
 }
 
@@ -121,7 +125,7 @@ export function recordReadout(sched: Scheduler, n4: number, a: { z: Binding; wou
   sched.dispatch(esnKernel, 'readout', {
     bindings: { z: a.z, wout: a.wout, starts: a.starts, out: a.out },
     uniforms: { n: a.n, dz4: designWidth(n4), offset: a.offset },
-    workgroups: grid1d(a.n, WG, sched.device.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: grid1d(a.n, WG(), sched.device.limits.maxComputeWorkgroupsPerDimension),
   });
 }
 

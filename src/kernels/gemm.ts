@@ -2,12 +2,13 @@
 // views into GPU tensors, and column sums (bias gradients). Transposes become strides; when C
 // has few columns and many rows the problem is solved as Cᵀ = op(B)ᵀ·op(A)ᵀ so the lanes run
 // along the long side. Mirrors gemmReference / colSumReference in src/reference/gemm.ts.
-import source from '../../shaders/gemm.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import gemmWgsl from '../../shaders/gemm.wgsl';
+import type { Kernel } from '../gpu/kernel';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 
-export const gemmKernel = defineKernel('gemm.wgsl', source);
+/** shaders/gemm.wgsl, reflected at build time. */
+export const gemmKernel: Kernel = gemmWgsl;
 
 /** A row-major matrix inside a tensor: element (i, j) at offset + i·ld + j (in f32 elements). */
 export interface MatrixView {

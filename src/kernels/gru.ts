@@ -1,14 +1,15 @@
 // gru.ts — typed wrapper of shaders/gru.wgsl: a layer's GRU time loop (gate order r, z, n;
 // b_hn inside r·(…)), forward and BPTT, one fused dispatch per step or one persistent
 // dispatch per layer (see recurrent.ts). Mirrors src/reference/cells.ts (gru).
-import source from '../../shaders/gru.wgsl';
-import { defineKernel, type Kernel } from '../gpu/kernel';
+import gruWgsl from '../../shaders/gru.wgsl';
+import type { Kernel } from '../gpu/kernel';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
 import { recordBackwardSteps, recordForwardSteps, type RecurrentRun } from './recurrent';
 
-export const gruKernel = defineKernel('gru.wgsl', source);
+/** shaders/gru.wgsl, reflected at build time. */
+export const gruKernel: Kernel = gruWgsl;
 /** Everything gruForward / gruBackward dispatch (the backward ends with a gemm): prepare these. */
 export const gruKernels: readonly Kernel[] = [gruKernel, gemmKernel];
 

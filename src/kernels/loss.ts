@@ -1,12 +1,13 @@
 // loss.ts — typed wrapper of shaders/loss.wgsl: MSE (mean) and softmax cross-entropy, each
 // one dispatch that writes the scalar loss [1] and d loss / d out. Mirrors
 // src/reference/losses.ts.
-import source from '../../shaders/loss.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import lossWgsl from '../../shaders/loss.wgsl';
+import type { Kernel } from '../gpu/kernel';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 
-export const lossKernel = defineKernel('loss.wgsl', source);
+/** shaders/loss.wgsl, reflected at build time. */
+export const lossKernel: Kernel = lossWgsl;
 
 /** Records loss[0] = mean((out − target)²) and dOut = 2(out − target)/n. */
 export function mseLossGpu(sched: Scheduler, out: GpuTensor, target: GpuTensor, dOut: GpuTensor, loss: GpuTensor): void {

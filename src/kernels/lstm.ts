@@ -1,14 +1,15 @@
 // lstm.ts — typed wrapper of shaders/lstm.wgsl: a layer's LSTM time loop, forward and BPTT,
 // as one fused dispatch per step or one persistent dispatch per layer (see recurrent.ts).
 // Layouts are time-major and documented in the shader. Mirrors src/reference/cells.ts (lstm).
-import source from '../../shaders/lstm.wgsl';
-import { defineKernel, type Kernel } from '../gpu/kernel';
+import lstmWgsl from '../../shaders/lstm.wgsl';
+import type { Kernel } from '../gpu/kernel';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
 import { recordBackwardSteps, recordForwardSteps, type RecurrentRun } from './recurrent';
 
-export const lstmKernel = defineKernel('lstm.wgsl', source);
+/** shaders/lstm.wgsl, reflected at build time. */
+export const lstmKernel: Kernel = lstmWgsl;
 /** Everything lstmForward / lstmBackward dispatch (the backward ends with a gemm): prepare these. */
 export const lstmKernels: readonly Kernel[] = [lstmKernel, gemmKernel];
 

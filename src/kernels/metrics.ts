@@ -1,15 +1,17 @@
 // metrics.ts — typed wrappers of shaders/metrics.wgsl: test-split evaluation (model and
 // baselines) in two dispatches, GPU-side loss/accuracy accumulators, and the closed-loop
 // rollout's window/append steps. Nothing here waits on the GPU except readEvaluation.
-import source from '../../shaders/metrics.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import metricsWgsl from '../../shaders/metrics.wgsl';
+import { workgroupWidth, type Kernel } from '../gpu/kernel';
 import { STORAGE_RW } from '../gpu/flags';
 import type { Binding, Scheduler } from '../gpu/scheduler';
 import type { SeriesView } from './windows';
 import type { Metrics } from '../reference/metrics';
 
-export const metricsKernel = defineKernel('metrics.wgsl', source);
-const WG = metricsKernel.entry('eval_partials').workgroupSize[0];
+/** shaders/metrics.wgsl, reflected at build time. */
+export const metricsKernel: Kernel = metricsWgsl;
+/** Workgroup width of the evaluation entry points (read on use: kernels do nothing at import). */
+const WG = (): number => workgroupWidth(metricsKernel, 'eval_partials');
 const MAX_PARTIALS = 64;
 
 /** Where row i's prediction sits in a model output: out[i·stride + offset]. */
@@ -30,7 +32,7 @@ export interface EvalBuffers {
 }
 
 export function createEvalBuffers(sched: Scheduler, n: number): EvalBuffers {
-  const numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(n / WG)));
+  const numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(n / WG())));
   return {
     pred: sched.createBuffer(4 * n, STORAGE_RW, 'eval.pred'),
     sums: sched.createBuffer(32, STORAGE_RW, 'eval.sums'),
@@ -63,9 +65,13 @@ export function recordEvaluation(
   sched.dispatch(metricsKernel, 'eval_finalize', { bindings, uniforms, workgroups: 1 });
 }
 
+/** One-step test metrics of a forecast and of the two baselines. */
 export interface Evaluation {
+  /** The model's predictions. */
   model: Metrics;
+  /** Persistence: the next value equals the last one. */
   persistence: Metrics;
+  /** Linear extrapolation from the last two values. */
   linear: Metrics;
 }
 
@@ -131,7 +137,7 @@ export function recordRolloutInit(sched: Scheduler, a: RolloutArgs): void {
   sched.dispatch(metricsKernel, 'rollout_init', {
     bindings: { src: a.series.src, hist: a.hist },
     uniforms: rolloutUniforms(a, 0, 0),
-    workgroups: Math.ceil((a.seq + 2) / WG),
+    workgroups: Math.ceil((a.seq + 2) / WG()),
   });
 }
 
@@ -140,7 +146,7 @@ export function recordRolloutWindow(sched: Scheduler, a: RolloutArgs, step: numb
   sched.dispatch(metricsKernel, 'rollout_window', {
     bindings: { hist: a.hist, stats: a.stats, x_in: a.xIn },
     uniforms: rolloutUniforms(a, step, 0),
-    workgroups: Math.ceil(a.seq / WG),
+    workgroups: Math.ceil(a.seq / WG()),
   });
 }
 

@@ -2,33 +2,40 @@
 // optimizer step over a whole parameter arena in one dispatch, and global-norm gradient
 // clipping in two dispatches, all recorded into the scheduler's encoder (no readback).
 // Optimizer state lives in buffers of the arena's layout: Adam m, v; SGD momentum buffer.
-import adamSource from '../../shaders/adam.wgsl';
-import sgdSource from '../../shaders/sgd.wgsl';
-import gradNormSource from '../../shaders/grad_norm.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import adamWgsl from '../../shaders/adam.wgsl';
+import sgdWgsl from '../../shaders/sgd.wgsl';
+import gradNormWgsl from '../../shaders/grad_norm.wgsl';
+import { workgroupWidth, type Kernel } from '../gpu/kernel';
 import { grid1d } from '../gpu/grid';
 import { STORAGE_RW } from '../gpu/flags';
 import type { Binding, Scheduler } from '../gpu/scheduler';
 import { adamStepScalars, validateAdam, validateSgd, ADAM_DEFAULTS, SGD_DEFAULTS, type AdamHyper, type SgdHyper } from '../reference/optim';
 
-export const adamKernel = defineKernel('adam.wgsl', adamSource);
-export const sgdKernel = defineKernel('sgd.wgsl', sgdSource);
-export const gradNormKernel = defineKernel('grad_norm.wgsl', gradNormSource);
+/** shaders/adam.wgsl, reflected at build time. */
+export const adamKernel: Kernel = adamWgsl;
+/** shaders/sgd.wgsl, reflected at build time. */
+export const sgdKernel: Kernel = sgdWgsl;
+/** shaders/grad_norm.wgsl, reflected at build time. */
+export const gradNormKernel: Kernel = gradNormWgsl;
 
-const ADAM_WG = adamKernel.entry('adam').workgroupSize[0];
-const SGD_WG = sgdKernel.entry('sgd').workgroupSize[0];
-const NORM_WG = gradNormKernel.entry('partial_sums').workgroupSize[0];
+// Workgroup widths, read on use (kernels do nothing at import).
+const ADAM_WG = (): number => workgroupWidth(adamKernel, 'adam');
+const SGD_WG = (): number => workgroupWidth(sgdKernel, 'sgd');
+const NORM_WG = (): number => workgroupWidth(gradNormKernel, 'partial_sums');
 /** Upper bound on stage-1 workgroups; fixed per arena size, so the sum order is deterministic. */
 const MAX_PARTIALS = 256;
 
 /** What an optimizer walks: a flat params buffer and a grads buffer of the same layout. */
 export interface ArenaLike {
+  /** Parameters, one flat f32 array. */
   readonly params: GPUBuffer;
+  /** Gradients, laid out like `params`. */
   readonly grads: GPUBuffer;
   /** f32 elements of each buffer, padding included. */
   readonly floats: number;
 }
 
+/** An optimizer and its hyper-parameters (PyTorch's names and meanings); make one with optimizerConfig(). */
 export type OptimizerConfig = ({ kind: 'adam' } & AdamHyper) | ({ kind: 'sgd' } & SgdHyper);
 
 /** Fills in torch's defaults for the fields not given. */
@@ -55,11 +62,13 @@ export function stateNames(config: OptimizerConfig): string[] {
 export class GpuOptimizer {
   /** State buffers by name (see stateNames), each the arena's size, zero-initialised. */
   readonly state: Record<string, GPUBuffer> = {};
+  /** Optimizer steps recorded so far (Adam's bias correction uses it). */
   step = 0;
 
   constructor(
     private readonly sched: Scheduler,
     private readonly arena: ArenaLike,
+    /** The optimizer and its hyper-parameters (checked by the constructor). */
     readonly config: OptimizerConfig,
   ) {
     if (config.kind === 'adam') validateAdam(config);
@@ -68,6 +77,7 @@ export class GpuOptimizer {
     for (const name of stateNames(config)) this.state[name] = sched.createBuffer(4 * arena.floats, STORAGE_RW, `optim.${name}`);
   }
 
+  /** Compiles the optimizer's kernel (await once before recording). */
   async prepare(): Promise<void> {
     await this.sched.prepare(this.config.kind === 'adam' ? adamKernel : sgdKernel);
   }
@@ -88,7 +98,7 @@ export class GpuOptimizer {
       this.sched.dispatch(adamKernel, 'adam', {
         bindings: { ...common, exp_avg: this.state.exp_avg!, exp_avg_sq: this.state.exp_avg_sq! },
         uniforms: { n, beta1: c.beta1, beta2: c.beta2, eps: c.eps, weight_decay: c.weightDecay, step_size: stepSize, bc2_sqrt: bc2Sqrt },
-        workgroups: grid1d(n, ADAM_WG, limit),
+        workgroups: grid1d(n, ADAM_WG(), limit),
       });
       return;
     }
@@ -99,7 +109,7 @@ export class GpuOptimizer {
         n, lr, momentum: c.momentum, dampening: c.dampening, weight_decay: c.weightDecay,
         nesterov: c.nesterov ? 1 : 0, first_step: this.step === 1 ? 1 : 0,
       },
-      workgroups: grid1d(n, SGD_WG, limit),
+      workgroups: grid1d(n, SGD_WG(), limit),
     });
   }
 
@@ -122,6 +132,7 @@ export class GpuOptimizer {
     this.step = step;
   }
 
+  /** Frees the state buffers. Idempotent. */
   destroy(): void {
     for (const b of Object.values(this.state)) this.sched.destroyBuffer(b);
     if (this.spare) this.sched.destroyBuffer(this.spare);
@@ -148,21 +159,24 @@ export class GradClipper {
     private readonly sched: Scheduler,
     private readonly grads: GPUBuffer,
     private readonly floats: number,
+    /** Global-norm threshold (torch.nn.utils.clip_grad_norm_ max_norm), or null: no clipping (the factor stays 1). */
     readonly maxNorm: number | null,
   ) {
     if (maxNorm !== null && !(Number.isFinite(maxNorm) && maxNorm > 0)) {
       throw new Error(`clip: max_norm must be a finite number > 0, got ${maxNorm}`);
     }
-    this.numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(floats / NORM_WG)));
+    this.numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(floats / NORM_WG())));
     this.out = sched.createBuffer(8, STORAGE_RW, 'clip.out');
     this.partials = sched.createBuffer(4 * this.numPartials, STORAGE_RW, 'clip.partials');
     sched.device.queue.writeBuffer(this.out, 0, new Float32Array([1, 0]));
   }
 
+  /** The clip factor, [1] f32 on the GPU: bind it as the optimizer's scale. */
   get scale(): Binding {
     return { buffer: this.out, offset: 0, size: 4 };
   }
 
+  /** Compiles the norm kernel (await once before recording). */
   async prepare(): Promise<void> {
     await this.sched.prepare(gradNormKernel);
   }
@@ -176,6 +190,7 @@ export class GradClipper {
     this.sched.dispatch(gradNormKernel, 'finalize', { bindings, uniforms, workgroups: 1 });
   }
 
+  /** Frees the clipper's buffers. Idempotent. */
   destroy(): void {
     this.sched.destroyBuffer(this.out);
     this.sched.destroyBuffer(this.partials);

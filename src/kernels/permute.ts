@@ -1,12 +1,13 @@
 // permute.ts — typed wrapper of shaders/permute.wgsl: [A, Bd, F] → [Bd, A, F] (batch-first ↔
 // time-major). Offsets are in f32 elements.
-import source from '../../shaders/permute.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import permuteWgsl from '../../shaders/permute.wgsl';
+import type { Kernel } from '../gpu/kernel';
 import { grid1d } from '../gpu/grid';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 
-export const permuteKernel = defineKernel('permute.wgsl', source);
+/** shaders/permute.wgsl, reflected at build time. */
+export const permuteKernel: Kernel = permuteWgsl;
 const WG = 64;
 
 export interface PermuteArgs {

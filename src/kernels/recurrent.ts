@@ -9,11 +9,14 @@ import type { GpuTensor } from '../gpu/tensor';
 import type { UniformValues } from '../gpu/uniforms';
 import { gemm } from './gemm';
 
+/** How a recurrent layer's time loop runs: one dispatch per step, or one persistent dispatch per layer (chosen per shape by pickVariant()). */
 export type RecurrentVariant = 'step' | 'persistent';
 
 /** Sequences per workgroup (rows ≤ 16) and hidden units per workgroup pass (wg). */
 export interface RecurrentTile {
+  /** Sequences per workgroup (at most 16). */
   rows: number;
+  /** Hidden units per workgroup pass. */
   wg: number;
 }
 

@@ -1,13 +1,14 @@
 // rk4.ts — typed wrapper of shaders/rk4.wgsl: records one chunk of steps for one group of
 // oscillators, and packs parameters into the kernel's [N, 8] f32 layout. The whole-run
 // driver (validation, chunking, groups, the Trajectory) is src/physics/simulate.ts.
-import source from '../../shaders/rk4.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import rk4Wgsl from '../../shaders/rk4.wgsl';
+import { workgroupWidth, type Kernel } from '../gpu/kernel';
 import { grid1d } from '../gpu/grid';
 import type { Binding, Scheduler } from '../gpu/scheduler';
 import { PARAM_NAMES, toColumns, type Integrator, type OscillatorColumns, type SimulationOptions } from '../reference/rk4';
 
-export const rk4Kernel = defineKernel('rk4.wgsl', source);
+/** shaders/rk4.wgsl, reflected at build time. */
+export const rk4Kernel: Kernel = rk4Wgsl;
 
 /** Floats per oscillator in the packed parameter rows: m, c, k, F, omega, phase, x0, v0. */
 export const PARAMS_PER_OSCILLATOR = 8;
@@ -15,7 +16,7 @@ export const PARAMS_PER_OSCILLATOR = 8;
 export const STATE_PER_OSCILLATOR = 2;
 
 /** Workgroup size of every entry point (they share the WORKGROUP_SIZE override). */
-export const RK4_WORKGROUP_SIZE = rk4Kernel.entry('rk4').workgroupSize[0];
+export const rk4WorkgroupSize = (): number => workgroupWidth(rk4Kernel, 'rk4');
 
 /** One dispatch: steps [stepBegin, stepEnd) of `count` oscillators bound at the given ranges. */
 export interface Rk4ChunkArgs {
@@ -65,14 +66,14 @@ export function recordRk4Chunk(sched: Scheduler, a: Rk4ChunkArgs): void {
       dt: a.dt,
       fromState: a.fromState ? 1 : 0,
     },
-    workgroups: grid1d(a.count, RK4_WORKGROUP_SIZE, sched.device.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: grid1d(a.count, rk4WorkgroupSize(), sched.device.limits.maxComputeWorkgroupsPerDimension),
   });
 }
 
 const F32_MAX = 3.4028234663852886e38;
 const F32_MIN_NORMAL = 1.1754943508222875e-38;
-const TWO_PI = 2 * Math.PI;
-const PHASE_SLOT = PARAM_NAMES.indexOf('phi');
+const TWO_PI = 6.283185307179586; // 2π as a literal (2 * Math.PI at module level is code a bundler keeps)
+const PHASE_SLOT = /* @__PURE__ */ PARAM_NAMES.indexOf('phi');
 
 /**
  * Packs oscillators into the kernel's [N, 8] f32 rows (m, c, k, F, omega, phase, x0, v0),

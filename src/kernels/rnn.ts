@@ -1,14 +1,15 @@
 // rnn.ts — typed wrapper of shaders/rnn.wgsl: a layer's Elman RNN time loop (tanh, relu or
 // identity), forward and BPTT, one fused dispatch per step or one persistent dispatch per
 // layer (see recurrent.ts). Mirrors src/reference/cells.ts (rnn_*).
-import source from '../../shaders/rnn.wgsl';
-import { defineKernel, type Kernel } from '../gpu/kernel';
+import rnnWgsl from '../../shaders/rnn.wgsl';
+import type { Kernel } from '../gpu/kernel';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
 import { recordBackwardSteps, recordForwardSteps, type RecurrentRun } from './recurrent';
 
-export const rnnKernel = defineKernel('rnn.wgsl', source);
+/** shaders/rnn.wgsl, reflected at build time. */
+export const rnnKernel: Kernel = rnnWgsl;
 /** Everything rnnForward / rnnBackward dispatch (the backward ends with a gemm): prepare these. */
 export const rnnKernels: readonly Kernel[] = [rnnKernel, gemmKernel];
 

@@ -1,24 +1,29 @@
 // windows.ts — typed wrappers of shaders/windows.wgsl: normalisation statistics, feature /
 // target series and minibatch gathering from a GPU-resident trajectory [R, S, C].
-import source from '../../shaders/windows.wgsl';
-import { defineKernel } from '../gpu/kernel';
+import windowsWgsl from '../../shaders/windows.wgsl';
+import { workgroupWidth, type Kernel } from '../gpu/kernel';
 import { grid1d } from '../gpu/grid';
 import type { Binding, Scheduler } from '../gpu/scheduler';
 
-export const windowsKernel = defineKernel('windows.wgsl', source);
-const WG = windowsKernel.entry('features').workgroupSize[0];
+/** shaders/windows.wgsl, reflected at build time. */
+export const windowsKernel: Kernel = windowsWgsl;
 
 /** Channel `channel` of a trajectory src [rows, samples, channels]. */
 export interface SeriesView {
+  /** The trajectory, [rows, samples, channels] f32. */
   src: Binding;
+  /** Rows (trajectories). */
   rows: number;
+  /** Samples per row. */
   samples: number;
+  /** Channels per sample (2 for (x, v)). */
   channels: number;
+  /** The channel read (0: x). */
   channel: number;
 }
 
 function groups(sched: Scheduler, items: number): [number, number, number] {
-  return grid1d(items, WG, sched.device.limits.maxComputeWorkgroupsPerDimension);
+  return grid1d(items, workgroupWidth(windowsKernel, 'features'), sched.device.limits.maxComputeWorkgroupsPerDimension);
 }
 
 /** Records stats [6] ← (μx, σx, μΔ, σΔ, μr, σr) over rows [0, statRows), samples s < statEnd. */

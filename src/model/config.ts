@@ -4,13 +4,17 @@ import { paramShapes, type RecurrentConfig } from '../reference/params';
 import { gateCount, type CellKind } from '../reference/cells';
 import { formatShape } from '../gpu/tensor';
 
+/** The recurrent cell: Elman RNN with tanh, ReLU or no nonlinearity (identity), LSTM, or GRU (PyTorch's equations and gate orders). */
 export type CellType = CellKind;
+/** Where the Linear head reads the hidden state: every step (out [B, T, O]) or the last step only (out [B, O]). */
 export type HeadMode = 'every-step' | 'last-step';
 
+/** Every CellType, for validation and help texts. */
 export const CELL_TYPES: readonly CellType[] = ['rnn_tanh', 'rnn_relu', 'rnn_identity', 'lstm', 'gru'];
 
 /** A stacked RNN / LSTM / GRU (batch-first, bias, no dropout) plus a Linear head. */
 export interface ModelConfig {
+  /** The recurrent cell. */
   cell: CellType;
   /** I: features per time step. */
   inputSize: number;

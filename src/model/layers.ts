@@ -15,8 +15,11 @@ import type { LayerBuffers, LayerGradBuffers } from './workspace';
 export interface LayerParams {
   /** [G·H, In], [G·H, H], [G·H], [G·H]. */
   wIh: GpuTensor;
+  /** [G·H, H] recurrent weights (PyTorch weight_hh_l{k}). */
   wHh: GpuTensor;
+  /** [G·H] input bias (bias_ih_l{k}). */
   bIh: GpuTensor;
+  /** [G·H] recurrent bias (bias_hh_l{k}). */
   bHh: GpuTensor;
 }
 

@@ -25,6 +25,7 @@ import * as weights from './weights';
 
 export type { LossTarget } from './checks';
 
+/** Options of RecurrentModel.create(). */
 export interface RecurrentModelOptions {
   /** Seed of PyTorch's default initialisation U(±1/√H). Default 0. */
   seed?: number;
@@ -36,6 +37,7 @@ export interface RecurrentModelOptions {
   maxWorkspaces?: number;
 }
 
+/** Initial states of RecurrentModel.forward(). */
 export interface ForwardOptions {
   /** [L, B, H] initial hidden state (zeros when absent). */
   h0?: GpuTensor | null;
@@ -51,12 +53,15 @@ export interface ForwardOutputs {
   rnnOut: GpuTensor;
   /** [L, B, H]; cN is null except for LSTM. */
   hN: GpuTensor;
+  /** [L, B, H] final cell states (LSTM), else null. */
   cN: GpuTensor | null;
 }
 
+/** Options of RecurrentModel.backward() and lossAndBackward(). */
 export interface BackwardOptions {
   /** [L, B, H] gradients arriving at the final states (e.g. from a later TBPTT chunk). */
   dhN?: GpuTensor | null;
+  /** [L, B, H] gradients arriving at the final cell states (LSTM only). */
   dcN?: GpuTensor | null;
   /** Back-propagate through the last `truncate` steps only (truncated BPTT). Default all. */
   truncate?: number;
@@ -64,10 +69,13 @@ export interface BackwardOptions {
   accumulate?: boolean;
 }
 
+/** Gradients with respect to the inputs and initial states (views into the workspace, valid until the next backward of the same shape). */
 export interface BackwardOutputs {
   /** [B, T, I]; [L, B, H] (gradients w.r.t. the states entering step T − truncate). */
   dx: GpuTensor;
+  /** [L, B, H] gradient w.r.t. the initial hidden states. */
   dh0: GpuTensor;
+  /** [L, B, H] gradient w.r.t. the initial cell states (LSTM), else null. */
   dc0: GpuTensor | null;
 }
 
@@ -75,8 +83,11 @@ interface LastForward {
   ws: Workspace;
 }
 
+/** A stacked RNN / LSTM / GRU with a Linear head on the GPU, batch-first, following PyTorch exactly: weights carry PyTorch's state_dict names and layouts in one parameter arena (gradients in a second), forward and BPTT are fused kernels recorded into the scheduler's current pass (nothing is submitted until you read or submit). Make one with RecurrentModel.create(); bad shapes or inputs throw before any GPU work; destroy() it when done. */
 export class RecurrentModel {
+  /** Cell, sizes and head (validated). */
   readonly config: ModelConfig;
+  /** Parameters and gradients, one buffer each, with state_dict-named slots. */
   readonly arena: ParamArena;
   private readonly workspaces = new Map<string, Workspace>();
   private last: LastForward | null = null;
@@ -109,10 +120,12 @@ export class RecurrentModel {
     this.arena.write(values);
   }
 
+  /** Reads every parameter back by state_dict name (submits what is recorded). */
   async getParameters(): Promise<Record<string, Float32Array>> {
     return this.arena.read('params');
   }
 
+  /** Reads every gradient back by parameter name, as the last backward left them. */
   async getGradients(): Promise<Record<string, Float32Array>> {
     return this.arena.read('grads');
   }
@@ -198,6 +211,7 @@ export class RecurrentModel {
     return g.loss;
   }
 
+  /** Submits what is recorded, then frees the arena and workspaces. Idempotent. */
   destroy(): void {
     this.sched.submit();
     for (const ws of this.workspaces.values()) ws.destroy();

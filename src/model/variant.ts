@@ -9,8 +9,9 @@ import { chooseRecurrentTile, type RecurrentVariant } from '../kernels/recurrent
 import { gatesOf, type ModelConfig } from './config';
 
 /** Largest recurrent work per step (B·G·H² multiply-adds) for which 'auto' picks 'persistent'. */
-export const PERSISTENT_MAX_STEP_MACS = 1 << 20;
+export const PERSISTENT_MAX_STEP_MACS = 1_048_576; // 2^20 (a literal: bundlers keep `1 << 20` as code)
 
+/** The time-loop variant 'auto' uses for this model at this batch size on this device: 'persistent' when a step's recurrent work is small (see PERSISTENT_MAX_STEP_MACS) and its tiles fit in workgroup memory, else 'step'. */
 export function pickVariant(sched: Scheduler, config: ModelConfig, batch: number): RecurrentVariant {
   const H = config.hiddenSize;
   const G = gatesOf(config.cell);

@@ -46,13 +46,17 @@ export interface SimulateOptions extends SimulationOptions, PlanOptions {
  * exact in float32 (dt a power of two, moderate step counts), else equal to float32 rounding.
  */
 export interface ContinueOptions extends Omit<SimulateOptions, 'params' | 't0'> {
+  /** The run to continue (simulated with keepState: true). */
   from: Trajectory;
 }
 
 /** Oscillators [first, first + count) of a trajectory, as one bindable byte range. */
 export interface TrajectorySlice {
+  /** Index of the slice's first oscillator. */
   first: number;
+  /** Oscillators in the slice. */
   count: number;
+  /** The slice's byte range of the trajectory buffer, bindable as one storage binding. */
   binding: { buffer: GPUBuffer; offset: number; size: number };
 }
 
@@ -64,10 +68,15 @@ export interface Trajectory {
   readonly count: number;
   /** S = floor(steps / recordEvery) + 1 samples; sample s is at t0 + s · recordEvery · dt. */
   readonly samples: number;
+  /** Whether v is recorded too (layout [N, S, 2]). */
   readonly velocity: boolean;
+  /** The integrator used. */
   readonly integrator: Integrator;
+  /** Time step, in the time units of the parameters. */
   readonly dt: number;
+  /** Time of sample 0. */
   readonly t0: number;
+  /** Steps between recorded samples. */
   readonly recordEvery: number;
   /** Steps integrated, (S - 1) · recordEvery; the final state is at t0 + steps · dt. */
   readonly steps: number;

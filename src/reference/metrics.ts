@@ -3,10 +3,15 @@
 // persistence (x̂_{t+1} = x_t) and linear-extrapolation (x̂_{t+1} = 2x_t − x_{t−1}) baselines,
 // all on the same test windows. series: one channel [R·S]; starts: window starts p.
 
+/** Forecast error metrics over a test set. */
 export interface Metrics {
+  /** Mean squared error. */
   mse: number;
+  /** Root mean squared error (same units as the series). */
   rmse: number;
+  /** Mean absolute error. */
   mae: number;
+  /** Coefficient of determination R² (1 is perfect, 0 is the mean's). */
   r2: number;
 }
 

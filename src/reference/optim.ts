@@ -5,26 +5,36 @@
 
 /** Adam hyper-parameters (torch.optim.Adam names; amsgrad and maximize are not supported). */
 export interface AdamHyper {
+  /** Learning rate (default 1e-3). */
   lr: number;
+  /** Decay of the first-moment average (default 0.9). */
   beta1: number;
+  /** Decay of the second-moment average (default 0.999). */
   beta2: number;
+  /** Added to the denominator (default 1e-8). */
   eps: number;
+  /** L2 penalty added to the gradient, as torch.optim.Adam's weight_decay (default 0). */
   weightDecay: number;
 }
 
 /** torch.optim.Adam's defaults. */
-export const ADAM_DEFAULTS: Readonly<AdamHyper> = Object.freeze({ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
+export const ADAM_DEFAULTS: Readonly<AdamHyper> = /* @__PURE__ */ Object.freeze({ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
 
 /** SGD hyper-parameters (torch.optim.SGD names). */
 export interface SgdHyper {
+  /** Learning rate (default 1e-3). */
   lr: number;
+  /** Momentum factor (default 0: plain SGD). */
   momentum: number;
+  /** Dampening of the momentum (default 0). */
   dampening: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** Nesterov momentum (default false; needs momentum > 0 and dampening 0). */
   nesterov: boolean;
 }
 
-export const SGD_DEFAULTS: Readonly<SgdHyper> = Object.freeze({ lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false });
+export const SGD_DEFAULTS: Readonly<SgdHyper> = /* @__PURE__ */ Object.freeze({ lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false });
 
 /** The per-step scalars of Adam, computed on the host as torch does (Python floats). */
 export function adamStepScalars(h: AdamHyper, step: number): { stepSize: number; bc2Sqrt: number } {

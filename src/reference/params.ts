@@ -12,6 +12,7 @@ import { CELL_KINDS, gateCount, type CellKind } from './cells';
 
 /** Shape of the stacked recurrent model + Linear head. */
 export interface RecurrentConfig {
+  /** The recurrent cell. */
   cell: CellKind;
   /** I: features per time step of x. */
   inputSize: number;

@@ -34,7 +34,7 @@ export interface OscillatorParams {
 }
 
 /** The lecture oscillator: x'' + 0.4 x' + x = cos(0.5 t), x0 = 1, v0 = 0. */
-export const DEFAULT_OSCILLATOR: Readonly<OscillatorParams> = Object.freeze({
+export const DEFAULT_OSCILLATOR: Readonly<OscillatorParams> = /* @__PURE__ */ Object.freeze({
   m: 1,
   c: 0.4,
   k: 1,
@@ -66,6 +66,7 @@ export interface SimulationOptions {
   steps: number;
   /** Record every recordEvery-th step (integer >= 1). */
   recordEvery: number;
+  /** 'rk4' (classical Runge–Kutta), 'euler' (explicit) or 'symplectic' (semi-implicit Euler). */
   integrator: Integrator;
   /** Start time (default 0); forcing uses absolute time t0 + n * dt. */
   t0?: number;

@@ -8,7 +8,7 @@ import { ESN_DEFAULTS, validateEsnSettings, type EsnSettings } from '../esn/conf
 
 /** Cells trained by BPTT (src/model/), and every cell a run can compare (the echo state network: src/esn/). */
 export const TRAINED_CELLS = ['rnn', 'lstm', 'gru'] as const;
-export const CELLS = [...TRAINED_CELLS, 'esn'] as const;
+export const CELLS = ['rnn', 'lstm', 'gru', 'esn'] as const;
 export type CellName = (typeof CELLS)[number];
 export type TrainedCellName = (typeof TRAINED_CELLS)[number];
 
@@ -63,7 +63,7 @@ export interface TrainConfig extends EsnSettings {
  * Adam 2e-3 with a cosine schedule over 2 epochs of batch 32 — at the noise floor of the float32
  * trajectory (test MSE ≈ 0.005 × linear extrapolation's) in a third of the lecture setup's time.
  */
-export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
+export const DEFAULT_CONFIG: Readonly<TrainConfig> = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.assign({
   dataset: 'oscillator',
   noise: 0,
   rows: null,
@@ -89,10 +89,9 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   checkpointEvery: 1,
   adapter: null,
   out: null,
-  ...ESN_DEFAULTS,
-} as TrainConfig);
+}, ESN_DEFAULTS) as TrainConfig);
 
-const KEYS = Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[];
+const KEYS = /* @__PURE__ */ Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[];
 
 /**
  * Merges layers of partial settings (later wins) over the defaults; unknown keys are errors.

@@ -106,7 +106,9 @@ export function rolloutSpan(data: GpuWindows): { start: number; steps: number } 
 
 /** Where a closed loop starts: a series (default: the data's) and the flat index of its seed window's first sample. */
 export interface RolloutSeed {
+  /** The trajectory to roll out from. */
   series: SeriesView;
+  /** Flat sample index r·S + s of the first sample of the seed window. */
   start: number;
 }
 

@@ -10,16 +10,19 @@ import { CELLS, type CellName } from './config';
 import { NORM_STATS, TARGETS, TARGET_SPECS, type TargetMode } from '../data/targets';
 import { ESN_DEFAULTS, validateEsnSettings } from '../esn/config';
 
+/** Options of Forecaster.create(); every field is optional, with the defaults given. */
 export interface ForecasterOptions {
   /** Default 'lstm'. */
   cell?: CellName;
   /** Hidden units per layer (default 64) and stacked layers (default 2). */
   hidden?: number;
+  /** Stacked recurrent layers (default 2). */
   layers?: number;
   /** Window length in samples (default 50). */
   seq?: number;
   /** Minibatch (default 32) and learning rate (default 1e-3). */
   batch?: number;
+  /** Learning rate (default 1e-3). */
   lr?: number;
   /** Default 'adam' (SGD without momentum otherwise). */
   optimizer?: 'adam' | 'sgd';
@@ -39,26 +42,32 @@ export interface ForecasterOptions {
   /** Most epochs fit() may reach in total (sizes the loss history; default 10000). */
   maxEpochs?: number;
   /**
-   * cell 'esn' (an echo state network, src/esn/config.ts): reservoir units (1000), spectral
-   * radius (0.9), leak rate (0.1), ridge λ (1), input scaling (0.2), density of W (0.02),
-   * washout in samples (200). hidden, layers, batch, lr, optimizer and clip do not apply.
+   * cell 'esn' (an echo state network, src/esn/config.ts): reservoir units (default 1000, at
+   * most 4096). For 'esn', hidden, layers, batch, lr, optimizer and clip do not apply.
    */
   reservoir?: number;
+  /** cell 'esn': the spectral radius W is scaled to (default 0.9). */
   spectralRadius?: number;
+  /** cell 'esn': leak rate α in (0, 1] of x ← (1 − α)x + α·tanh(…) (default 0.1). */
   leak?: number;
+  /** cell 'esn': ridge λ of the readout (default 1; keep it ≳ 1e-5 × the Gram matrix's mean diagonal). */
   ridge?: number;
+  /** cell 'esn': W_in and b uniform in [−s, s] (default 0.2). */
   inputScaling?: number;
+  /** cell 'esn': fraction of non-zero entries of W, 1 for dense (default 0.02). */
   density?: number;
+  /** cell 'esn': samples at each row's start the readout ignores (default 200). */
   washout?: number;
 }
 
 /** A series to learn from: a simulate() trajectory (caller keeps ownership) or host samples. */
 export type ForecastSeries = Trajectory | ArrayLike<number>;
 
-const DEFAULTS = {
+const RECURRENT_DEFAULTS = {
   cell: 'lstm', hidden: 64, layers: 2, seq: 50, batch: 32, lr: 1e-3, optimizer: 'adam', clip: null, seed: 42,
-  target: 'delta', trainFraction: 0.75, maxEpochs: 10_000, ...ESN_DEFAULTS,
-} as const satisfies Required<ForecasterOptions>;
+  target: 'delta', trainFraction: 0.75, maxEpochs: 10_000,
+} as const;
+const DEFAULTS: Readonly<Required<ForecasterOptions>> = /* @__PURE__ */ Object.assign({}, RECURRENT_DEFAULTS, ESN_DEFAULTS);
 
 /** Merges the defaults and checks every option, naming it. */
 export function resolveOptions(options: ForecasterOptions): Required<ForecasterOptions> {

@@ -33,12 +33,14 @@ import {
   type ForecasterOptions, type ForecasterTraining, type ForecastSeries,
 } from './forecaster-input';
 import { evaluateForecast, rollout, rolloutSpan } from './evaluate';
+import { StreamSet, checkStreamOptions, type ForecastStream, type StreamOptions } from './stream';
 import { EsnForecast } from '../esn/esn-forecast';
 import { esnFromFile, esnSafetensors } from '../esn/esn-file';
 import { esnSettingsOf } from '../esn/config';
 import type { ReservoirHost } from '../esn/reservoir';
 
 export type { ForecasterOptions, ForecasterTraining, ForecastSeries } from './forecaster-input';
+export type { ForecastStream, StreamOptions } from './stream';
 
 const EVAL_BATCH = 256;
 
@@ -52,9 +54,13 @@ function modelConfigOf(o: Required<ForecasterOptions>): ModelConfig {
 /** A recurrent model and its trainer, or (cell 'esn') an echo state network: what a Forecaster forecasts with. */
 type ForecastCore = { kind: 'recurrent'; model: RecurrentModel; handle: ModelHandle; trainer: Trainer } | { kind: 'esn'; esn: EsnForecast; history: EpochReport[] };
 
+/** Learns to forecast a series with an RNN, LSTM or GRU — or, with cell 'esn', an echo state network fitted in one pass: windows of `seq` samples predict the next one, a chronological train / test split, Adam (or SGD), one submit per training step. Make one with Forecaster.create() (or Forecaster.load()); fit(), evaluate(), rollout() and forecast() do the work; destroy() it when done. Options are checked before any GPU work. */
 export class Forecaster {
+  private readonly streams = new StreamSet();
+
   private constructor(
     private readonly sched: Scheduler,
+    /** The options in force, defaults filled in. */
     readonly options: Readonly<Required<ForecasterOptions>>,
     private readonly data: GpuTrajectory,
     private readonly windows: GpuWindows,
@@ -172,7 +178,7 @@ export class Forecaster {
    * reports. cell 'esn' has no epochs: fit drives the reservoir and solves the readout once
    * (again on a second call: the same answer), whatever `epochs` says, and reports that fit.
    */
-  async fit(epochs: number, onEpoch?: (report: EpochReport) => void | Promise<void>): Promise<EpochReport[]> {
+  async fit(epochs: number, onEpoch?: (report: EpochReport) => unknown): Promise<EpochReport[]> {
     this.needSeries('fit');
     if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`fit: epochs must be an integer >= 1, got ${epochs}`);
     if (this.core.kind === 'esn') return [await this.fitEsn(this.core, onEpoch)];
@@ -241,6 +247,19 @@ export class Forecaster {
   }
 
   /**
+   * A live forecast (src/train/stream.ts): push(sample) → the next sample's prediction, the
+   * recurrent state kept on the GPU between calls; push(samples) for a frame's worth at once.
+   * Uses this model's current weights; destroyed with this Forecaster.
+   */
+  async stream(options: StreamOptions = {}): Promise<ForecastStream> {
+    checkStreamOptions(options);
+    this.streams.assertOpen();
+    if (this.core.kind === 'esn') throw new Error("Forecaster.stream: cell 'esn' does not stream yet; forecast(recent, steps) drives it over recent samples");
+    const stats = await this.windows.readStats();
+    return this.streams.add(this.sched, { model: this.core.model, stats, target: this.options.target }, options);
+  }
+
+  /**
    * The trained model as safetensors bytes: PyTorch-named weights (torch's load_file reads
    * them; cell 'esn': the reservoir and readout, see src/esn/esn-file.ts) plus, in the metadata,
    * the options and the normalisation [μx, σx, μΔ, σΔ, μr, σr], which Forecaster.load needs to
@@ -252,7 +271,7 @@ export class Forecaster {
     return this.core.kind === 'esn' ? esnSafetensors(this.core.esn.esn, metadata) : this.core.model.toSafetensors(metadata);
   }
 
-  private async fitEsn(core: Extract<ForecastCore, { kind: 'esn' }>, onEpoch?: (report: EpochReport) => void | Promise<void>): Promise<EpochReport> {
+  private async fitEsn(core: Extract<ForecastCore, { kind: 'esn' }>, onEpoch?: (report: EpochReport) => unknown): Promise<EpochReport> {
     await core.esn.fit();
     const [train, test] = [await core.esn.evaluate('trainInOrder'), await core.esn.evaluate('test')];
     const report = await core.esn.lossReport(train.evaluation, test.evaluation);
@@ -272,6 +291,7 @@ export class Forecaster {
 
   /** Frees the model, the windows and the trainer (and the series, when it was uploaded from the host). */
   destroy(): void {
+    this.streams.destroyAll('its Forecaster was destroyed');
     if (this.core.kind === 'esn') {
       this.core.esn.destroy();
     } else {

@@ -5,8 +5,10 @@ import type { GpuTensor } from '../gpu/tensor';
 import type { ArenaSlot } from '../gpu/arena';
 import type { RecurrentModel } from '../model/recurrent-model';
 
+/** Training loss: mean squared error, or cross-entropy over class logits. */
 export type LossKind = 'mse' | 'cross_entropy';
 
+/** What a Trainer needs of a model: its parameter arena, forward, and loss plus backward. */
 export interface ModelHandle {
   /** Parameters and gradients, one flat buffer each, with state_dict-named slots. */
   readonly arena: {
@@ -27,6 +29,7 @@ export interface ModelHandle {
    * tbptt: back-propagate through the last `tbptt` steps only.
    */
   lossBackward(batch: number, target: GpuTensor, loss: LossKind, tbptt: number | null): void;
+  /** Frees the model's GPU buffers. */
   destroy(): void;
 }
 

@@ -5,6 +5,7 @@
 //   cosine[:MIN]       lr(e) = MIN + (base − MIN)·(1 + cos(π e / E)) / 2   (torch CosineAnnealingLR, T_max = E epochs)
 // e counts epochs from 0.
 
+/** A learning-rate schedule evaluated once per epoch: constant, step (lr · gamma^floor(epoch / stepSize), torch StepLR) or cosine annealing to minLr over the run (torch CosineAnnealingLR). */
 export type Schedule =
   | { kind: 'constant' }
   | { kind: 'step'; stepSize: number; gamma: number }

@@ -15,15 +15,25 @@ import { batchesPerEpoch } from '../data/windows';
 import { learningRate, type Schedule } from './schedule';
 import type { LossKind, ModelHandle } from './model-handle';
 
+/** How a Trainer trains. */
 export interface TrainerOptions {
+  /** Epochs of the whole run (sizes the loss history). */
   epochs: number;
+  /** Minibatch size (windows per step). */
   batch: number;
+  /** Base learning rate (the schedule scales it). */
   lr: number;
+  /** Learning-rate schedule. */
   schedule: Schedule;
+  /** Optimizer and hyper-parameters. */
   optimizer: OptimizerConfig;
+  /** Global-norm gradient clipping threshold, or null for none. */
   clip: number | null;
+  /** Seeds the shuffling (a permutation per epoch from (seed, epoch) alone). */
   seed: number;
+  /** Back-propagate through the last N steps of each window only (truncated BPTT), or null for all. */
   tbptt: number | null;
+  /** Training loss. */
   loss: LossKind;
   /** Classes of a sequence-to-label model (its output size), else 0. */
   classes: number;
@@ -35,37 +45,53 @@ export interface TrainerOptions {
 
 /** One epoch as read back: mean training loss, test loss (and accuracy for labels). */
 export interface EpochReport {
+  /** Epoch number, from 1. */
   epoch: number;
+  /** Mean training loss over the epoch's steps (in normalised units for 'delta' targets). */
   trainLoss: number;
+  /** Loss on the test windows after the epoch. */
   testLoss: number;
+  /** Fraction of test windows classified right (sequence-to-label data only). */
   testAccuracy?: number;
 }
 
 /** Training progress that a checkpoint must carry. */
 export interface TrainerProgress {
+  /** Epochs completed. */
   epoch: number;
+  /** Optimizer steps taken. */
   step: number;
+  /** Every completed epoch's report. */
   history: EpochReport[];
 }
 
 const SLOTS = 8; // acc: train (Σ, n | Σce, correct, n) at 0, test at 4
 
+/** Trains one model on GPU-resident windows: each step (gather, forward, loss, backward, clip, optimizer) is one submit; losses accumulate on the GPU and are read back every `logEvery` epochs. The same seed on the same adapter gives the same run, and a run resumed from a checkpoint continues bit for bit. */
 export class Trainer {
+  /** The fused optimizer over the model's arena. */
   readonly optimizer: GpuOptimizer;
+  /** Global-norm gradient clipping (factor 1 without `clip`). */
   readonly clipper: GradClipper;
+  /** Epochs completed so far. */
   epoch = 0;
+  /** Reports of the epochs read back so far. */
   readonly history: EpochReport[] = [];
   private readonly acc: GpuTensor;
   private readonly accHistory: GPUBuffer;
   private readonly full: BatchBuffers;
   private readonly last: BatchBuffers | null;
+  /** The batch buffers evaluation uses. */
   readonly evalBuf: BatchBuffers;
   private epochsRead = 0; // epochs whose history has been read
 
   constructor(
     private readonly sched: Scheduler,
+    /** The model being trained. */
     readonly model: ModelHandle,
+    /** The windows it trains and tests on. */
     readonly data: GpuWindows,
+    /** How it trains. */
     readonly opts: TrainerOptions,
   ) {
     this.optimizer = new GpuOptimizer(sched, model.arena, opts.optimizer);
@@ -79,10 +105,12 @@ export class Trainer {
     this.evalBuf = data.createBatch(Math.min(opts.evalBatch, Math.max(data.testCount, data.trainCount)), 'eval batch');
   }
 
+  /** Compiles every kernel the training step uses (await once before train()). */
   async prepare(): Promise<void> {
     await Promise.all([this.model.prepare(), this.optimizer.prepare(), this.clipper.prepare(), this.data.prepare(), this.sched.prepare(metricsKernel)]);
   }
 
+  /** Optimizer steps per epoch (the last batch may be smaller). */
   get batchesPerEpoch(): number {
     return batchesPerEpoch(this.data.trainCount, this.full.batch);
   }
@@ -121,7 +149,7 @@ export class Trainer {
   }
 
   /** Trains epochs [this.epoch, toEpoch); onEpoch sees each epoch once its sums are read back. */
-  async train(toEpoch: number, onEpoch?: (r: EpochReport) => void | Promise<void>): Promise<void> {
+  async train(toEpoch: number, onEpoch?: (r: EpochReport) => unknown): Promise<void> {
     if (toEpoch > this.opts.epochs) throw new Error(`train: toEpoch ${toEpoch} exceeds the configured ${this.opts.epochs} epochs`);
     const B = this.full.batch;
     const nFull = Math.floor(this.data.trainCount / B);
@@ -192,6 +220,7 @@ export class Trainer {
     this.history.push(...progress.history);
   }
 
+  /** Submits what is recorded, then frees the trainer's buffers (not the model's or the data's). Idempotent. */
   destroy(): void {
     this.sched.submit(); // recorded work may still use the buffers below
     for (const b of [this.full, this.last, this.evalBuf]) if (b) this.data.destroyBatch(b);

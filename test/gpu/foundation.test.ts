@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useGpu } from './gpu-context';
 import { axpy, axpyKernel } from '../../src/kernels/axpy';
 import { axpyReference } from '../../src/reference/axpy';
-import { defineKernel } from '../../src/gpu/kernel';
+import { defineKernel } from '../../src/gpu/define-kernel';
 import { ParamArena } from '../../src/gpu/arena';
 import { STORAGE_RW } from '../../src/gpu/flags';
 import { Random } from '../../src/util/random';

@@ -1,7 +1,8 @@
 // readme.test.ts — every ```ts example in README.md runs, on the adapter Node finds, as a
-// user would paste it: `from 'springloop'` resolves to src/index.ts, and what it prints is
-// checked against what the README's comments promise. An example that stops working (a
-// renamed option, a changed return shape) fails here instead of in a user's hands.
+// user would paste it: `from 'springloop'` resolves to src/index.ts ('springloop/kernels' to
+// src/kernel-authoring.ts), and what it prints is checked against what the README's comments
+// promise. An example that stops working (a renamed option, a changed return shape) fails
+// here instead of in a user's hands.
 import { describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 const INDEX = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
+const KERNELS = fileURLToPath(new URL('../../src/kernel-authoring.ts', import.meta.url));
 
 /** The ```ts blocks of the README, in order. */
 function examples(): string[] {
@@ -20,7 +22,7 @@ function examples(): string[] {
 async function runExample(code: string): Promise<unknown[][]> {
   const dir = mkdtempSync(join(tmpdir(), 'readme-'));
   const file = join(dir, 'example.ts');
-  writeFileSync(file, code.replaceAll(`from 'springloop'`, `from ${JSON.stringify(INDEX)}`));
+  writeFileSync(file, code.replaceAll(`from 'springloop'`, `from ${JSON.stringify(INDEX)}`).replaceAll(`from 'springloop/kernels'`, `from ${JSON.stringify(KERNELS)}`));
   const printed: unknown[][] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(args));
   try {
@@ -42,12 +44,13 @@ const EXPECT: Record<string, (printed: unknown[][]) => void> = {
     expect(p[5]![0]).toBeLessThan(1); // the README says: below 1, better than persistence
     expect(p[6]![0]).toBeGreaterThan(10);
     expect(p[7]![0]).toBe(10);
+    expect(p[8]).toEqual(['number', 60]);
   },
   model: (p) => {
     expect(p[0]).toEqual([40, expect.any(Number), 4 * 8 * 8]);
     expect(p[0]![1]).toBeGreaterThan(0);
   },
-  axpy: (p) => expect(p[0]![0]).toEqual(new Float32Array([2, 4, 6, 8])),
+  kernel: (p) => expect(p[0]![0]).toEqual(new Float32Array([2, 4, 6, 8])),
 };
 
 describe('README examples', () => {

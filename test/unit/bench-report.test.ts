@@ -1,5 +1,5 @@
 // bench-report.test.ts — markdown rendering and springloop-vs-peer ratios of bench/report.ts,
-// the torch peer's output parser and the tfjs peer's adapter flags (no GPU, no timing).
+// and the tfjs peer's adapter flags (no GPU, no timing). The torch peer: torch-peer.test.ts.
 import { describe, expect, it } from 'vitest';
 import {
   annotateCeilings,
@@ -18,7 +18,6 @@ import {
   GENERATED_END,
 } from '../../bench/report';
 import type { BenchRow } from '../../bench/stats';
-import { parseTorchOutput, pythonCandidates } from '../../bench/peers/torch';
 import { dawnAdapterFlags } from '../../bench/peers/tfjs';
 
 function row(name: string, medianMs: number, unit = 'steps/s', work = 1): BenchRow {
@@ -58,7 +57,7 @@ describe('peerRatios', () => {
   });
 
   it('attaches the issue goals to the LSTM rows only', () => {
-    expect(ratios.map((r) => r.goal)).toEqual([10, 3, undefined]);
+    expect(ratios.map((r) => r.goal)).toEqual([20, 6, undefined]);
   });
 
   it('counts the last of several rows with one name, once', () => {
@@ -90,15 +89,34 @@ describe('markdown rendering', () => {
       row('peer/tfjs-webgpu/train_step/lstm/seed', 1000),
       row('peer/tfjs-wasm/train_step/lstm/seed', 100),
     ]));
-    expect(table).toMatch(/tfjs-webgpu .*\| 20\.0× \| ≥ 10× — met \|/);
-    expect(table).toMatch(/tfjs-wasm .*\| 2\.00× \| ≥ 3× — not met \|/);
+    expect(table).toMatch(/tfjs-webgpu .*\| 20\.0× \| ≥ 20× — met \|/);
+    expect(table).toMatch(/tfjs-wasm .*\| 2\.00× \| ≥ 6× — not met \|/);
   });
 
-  it('heads each adapter section with its name and latest date, and merges its files', () => {
+  it('shows each peer\'s settings beside its ratio: the run\'s, then the row\'s own', () => {
+    const torchRow = { ...row('peer/torch-cpu/train_step/lstm/seed', 20), notes: { openblas_threads: '1', torch_threads: 2, runs: 20 } };
+    const ratios = peerRatios([row('train_step/lstm/seed', 40), torchRow, row('peer/jaxjs-wasm/train_step/lstm/seed', 200)], {
+      'torch-cpu': { torch: '1.13.0', python: '/usr/bin/python3', blas: 'OpenBLAS 0.3.21 (pthread)', blas_library: '/usr/lib/libopenblas.so' },
+      'jaxjs-wasm': { jaxjs: '0.1.25', backend: 'wasm', threads: 'off' },
+    });
+    expect(ratios.map((r) => r.settings)).toEqual([
+      'torch 1.13.0, blas OpenBLAS 0.3.21 (pthread); OPENBLAS_NUM_THREADS=1, torch threads 2',
+      'jaxjs 0.1.25, backend wasm, threads off',
+    ]);
+    const table = renderRatioTable(ratios);
+    expect(table.split('\n')[0]).toContain('| peer settings |');
+    expect(table).toContain('| 5.00× | ≥ 3× — met |');
+    expect(table).toContain('OPENBLAS_NUM_THREADS=1, torch threads 2 |');
+  });
+
+  it('heads each adapter section with its name and latest date, merges its files, and pairs ratios within one file', () => {
     const reports = [
-      { adapter: 'llvmpipe', date: '2025-01-02T10:00:00Z', rows: [row('train_step/lstm/seed', 50)], source: 'bench/lavapipe.json' },
+      { adapter: 'llvmpipe', date: '2025-01-02T10:00:00Z', rows: [row('train_step/lstm/seed', 50), row('train_step/gru/seed', 40)], source: 'bench/lavapipe.json' },
       { adapter: 'SwiftShader', date: '2025-01-01T00:00:00Z', rows: [row('rk4/1e3', 1)] },
-      { adapter: 'llvmpipe', date: '2025-01-03T10:00:00Z', rows: [row('peer/tfjs-wasm/train_step/lstm/seed', 300)], notes: ['tfjs-wasm: simd on'], source: 'bench/peers.lavapipe.json' },
+      {
+        adapter: 'llvmpipe', date: '2025-01-03T10:00:00Z', rows: [row('train_step/lstm/seed', 50), row('peer/tfjs-wasm/train_step/lstm/seed', 300), row('peer/tfjs-wasm/train_step/gru/seed', 300)],
+        notes: ['tfjs-wasm: simd on'], source: 'bench/peers.lavapipe.json',
+      },
     ];
     expect(groupByAdapter(reports).map((g) => g.length)).toEqual([2, 1]);
     const md = renderResults(reports);
@@ -106,7 +124,10 @@ describe('markdown rendering', () => {
     expect(headings).toEqual(['## llvmpipe — 2025-01-03', '## SwiftShader — 2025-01-01']);
     const lava = md.slice(0, md.indexOf('## SwiftShader'));
     expect(lava).toContain('### springloop vs peers');
-    expect(lava).toContain('| 6.00× | ≥ 3× — met |');
+    expect(lava).toContain('### springloop vs peers (one run: `bench/peers.lavapipe.json`)');
+    expect(lava).toContain('| 6.00× | ≥ 6× — met |');
+    // gru/seed's springloop row is in another file (another run): no ratio across runs.
+    expect(lava).not.toMatch(/\| train_step\/gru\/seed \| tfjs-wasm/);
     expect(lava).toContain('- tfjs-wasm: simd on');
     expect(lava).toContain('`bench/peers.lavapipe.json`');
     expect(md.slice(md.indexOf('## SwiftShader'))).not.toContain('vs peers');
@@ -165,6 +186,14 @@ describe('parseBenchReport', () => {
     expect(renderSection([r])).toContain('`c.json` (EPYC × 2, Node v20.1.0, quick)');
   });
 
+  it('shows the load average at the start and end of the run, and keeps the peers\' settings', () => {
+    const r = parseBenchReport({
+      adapter: 'x', rows: [], cpu: 'Xeon × 2', machine: { start: { loadavg: [1.5, 1, 1] }, end: { loadavg: [2.25, 1, 1] } }, peers: { 'torch-cpu': { torch: '1.13' } },
+    }, 'd.json');
+    expect(r.machine).toBe('Xeon × 2, load 1.50 → 2.25 (1-min average, start → end)');
+    expect(r.peers).toEqual({ 'torch-cpu': { torch: '1.13' } });
+  });
+
   it('names the file and the bad field', () => {
     expect(() => parseBenchReport({ rows: [] }, 'a.json')).toThrow(/a\.json: "adapter" must be a string/);
     expect(() => parseBenchReport({ adapter: 'x', rows: [{ ...row('a', 1), median_ms: '3' }] }, 'b.json')).toThrow(/b\.json: rows\[0\]\.median_ms must be a number/);
@@ -184,21 +213,6 @@ describe('annotateCeilings', () => {
 });
 
 describe('peer helpers', () => {
-  it('parses torch_step.py output from its last line', () => {
-    const json = JSON.stringify({ torch: '1.13.1', default_threads: 2, rows: [row('peer/torch-cpu/train_step/lstm/seed', 28)] });
-    const parsed = parseTorchOutput(`some warning\n${json}\n`);
-    expect(parsed.torch).toBe('1.13.1');
-    expect(parsed.defaultThreads).toBe(2);
-    expect(parsed.rows[0]!.name).toBe('peer/torch-cpu/train_step/lstm/seed');
-    expect(() => parseTorchOutput('Traceback: boom')).toThrow(/printed no JSON result/);
-  });
-
-  it('looks for torch in SPRINGLOOP_PYTHON, then python3 on PATH, then Debian\'s /usr/bin/python3', () => {
-    expect(pythonCandidates({})).toEqual(['python3', '/usr/bin/python3']);
-    expect(pythonCandidates({ SPRINGLOOP_PYTHON: '/opt/py/bin/python' })).toEqual(['/opt/py/bin/python', 'python3', '/usr/bin/python3']);
-    expect(pythonCandidates({ SPRINGLOOP_PYTHON: 'python3' })).toEqual(['python3', '/usr/bin/python3']);
-  });
-
   it('asks dawn.node for the adapter springloop uses', () => {
     expect(dawnAdapterFlags('lavapipe')).toEqual(['adapter=llvmpipe']);
     expect(dawnAdapterFlags('swiftshader')).toEqual(['adapter=SwiftShader']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reflectWgsl } from '../../src/gpu/reflect';
-import { defineKernel } from '../../src/gpu/kernel';
+import { defineKernel } from '../../src/gpu/define-kernel';
 import { packUniforms } from '../../src/gpu/uniforms';
 
 const SRC = `

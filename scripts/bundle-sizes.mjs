@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// bundle-sizes.mjs — what an app pays for importing springloop: bundles small entry apps
+// with esbuild (browser, minified, as an app's production build would) against the built
+// package, resolved by name through its package.json "exports" and "sideEffects" exactly as
+// an installed copy is, and prints minified and gzip sizes.
+//
+//   node scripts/bundle-sizes.mjs [--package DIR] [--json FILE] [--check]
+//
+// --package: the package root to measure (default: this repository; the consumer test passes
+// the unpacked tarball). --check: exit 1 when a size target is missed.
+import { build } from 'esbuild';
+import { gzipSync } from 'node:zlib';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Entry apps: what each imports, and its targets in bytes (minified, gzip). */
+export const APPS = [
+  {
+    name: 'full library',
+    code: "import * as springloop from 'springloop';\nglobalThis.springloop = springloop;\n",
+    maxMinified: 160 * 1024,
+    maxGzip: 50 * 1024,
+  },
+  {
+    name: 'simulate only',
+    code: [
+      "import { init, Scheduler, simulate } from 'springloop';",
+      'const ctx = await init();',
+      'const run = await simulate(new Scheduler(ctx), { params: [{ m: 1, c: 0.2, k: 1, F: 1, omega: 0.5, phi: 0, x0: 1, v0: 0 }], dt: 0.01, steps: 100 });',
+      'console.log(await run.read());',
+    ].join('\n'),
+    maxMinified: 50 * 1024,
+  },
+  {
+    name: 'Forecaster only',
+    code: [
+      "import { init, Scheduler, Forecaster } from 'springloop';",
+      'const sched = new Scheduler(await init());',
+      "const model = await Forecaster.create(sched, Array.from({ length: 400 }, (_, i) => Math.sin(i / 10)), { cell: 'gru', hidden: 8, seq: 10 });",
+      'await model.fit(1);',
+      'console.log(await model.forecast(Array.from({ length: 10 }, (_, i) => Math.sin(i)), 5));',
+    ].join('\n'),
+  },
+  {
+    name: 'kernel authoring (springloop/kernels)',
+    code: [
+      "import { init, Scheduler } from 'springloop';",
+      "import { defineKernel } from 'springloop/kernels';",
+      "const k = defineKernel('mine.wgsl', '@group(0) @binding(0) var<storage, read_write> y: array<f32>;\\n@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u) { y[g.x] = 1.0; }');",
+      'const sched = new Scheduler(await init());',
+      'await sched.prepare(k);',
+    ].join('\n'),
+  },
+];
+
+/** Bundles every app against the package at `packageDir`; returns one row per app. */
+export async function measureBundles(packageDir) {
+  const work = mkdtempSync(join(tmpdir(), 'springloop-sizes-'));
+  try {
+    mkdirSync(join(work, 'node_modules'));
+    symlinkSync(resolve(packageDir), join(work, 'node_modules', 'springloop'), 'dir');
+    const rows = [];
+    for (const [i, app] of APPS.entries()) {
+      const entry = join(work, `app${i}.js`);
+      writeFileSync(entry, app.code);
+      const result = await build({
+        entryPoints: [entry],
+        bundle: true,
+        minify: true,
+        format: 'esm',
+        platform: 'browser',
+        target: 'es2022',
+        write: false,
+        logLevel: 'silent',
+        absWorkingDir: work,
+      }).catch((e) => ({ error: e }));
+      if ('error' in result) {
+        rows.push({ ...app, error: result.error.message.split('\n')[0] });
+        continue;
+      }
+      const bytes = result.outputFiles[0].contents;
+      rows.push({ ...app, minified: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
+    }
+    return rows;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The rows' targets that were missed, as sentences (empty when all hold). */
+export function missedTargets(rows) {
+  const missed = [];
+  for (const r of rows) {
+    if (r.error) missed.push(`${r.name}: the bundle failed: ${r.error}`);
+    if (r.maxMinified && r.minified > r.maxMinified) missed.push(`${r.name}: ${kb(r.minified)} minified > ${kb(r.maxMinified)}`);
+    if (r.maxGzip && r.gzip > r.maxGzip) missed.push(`${r.name}: ${kb(r.gzip)} gzip > ${kb(r.maxGzip)}`);
+  }
+  return missed;
+}
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+/** A markdown table of the rows. */
+export function formatTable(rows) {
+  const target = (r) => [r.maxMinified && `≤ ${kb(r.maxMinified)}`, r.maxGzip && `≤ ${kb(r.maxGzip)} gzip`].filter(Boolean).join(', ') || '—';
+  const lines = ['| app | minified | gzip | target |', '| --- | ---: | ---: | --- |'];
+  for (const r of rows) lines.push(`| ${r.name} | ${r.error ? 'failed' : kb(r.minified)} | ${r.error ? '' : kb(r.gzip)} | ${target(r)} |`);
+  return lines.join('\n');
+}
+
+async function main(argv) {
+  const flag = (name) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const packageDir = flag('--package') ?? fileURLToPath(new URL('..', import.meta.url));
+  const rows = await measureBundles(packageDir);
+  console.log(formatTable(rows));
+  const json = flag('--json');
+  if (json) writeFileSync(json, JSON.stringify(rows.map(({ code, ...r }) => r), null, 2) + '\n');
+  const missed = missedTargets(rows);
+  if (missed.length > 0) {
+    console.log(`size targets missed:\n  ${missed.join('\n  ')}`);
+    if (argv.includes('--check')) process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));

@@ -1,0 +1,107 @@
+/// <reference types="vite/client" />
+// wgsl-build.test.ts — build-time reflection (scripts/wgsl-plugin.ts) against run-time
+// reflection (defineKernel, wgsl_reflect in the 'springloop/kernels' entry) for every shipped
+// kernel: same entry points, bindings, uniform offsets, workgroup sizes and overrides; the same
+// expanded source and line map; and in the production form (comments blanked) every line and
+// column of code where it was, so compile errors still point at file:line:column.
+import { describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { esbuildWgslPlugin, stripWgslComments } from '../../scripts/wgsl-plugin';
+import { defineKernel } from '../../src/gpu/define-kernel';
+import { WGSL_LIBRARY } from '../../src/gpu/wgsl-library';
+import type { Kernel } from '../../src/gpu/kernel';
+
+const KERNEL_FILES = readdirSync('shaders').filter((f) => f.endsWith('.wgsl')).sort();
+const devModules = import.meta.glob<Kernel>('../../shaders/*.wgsl', { eager: true, import: 'default' });
+
+function runtimeKernel(file: string): Kernel {
+  return defineKernel(file, readFileSync(join('shaders', file), 'utf8'));
+}
+
+/** Every shipped kernel as the production build makes it (comments blanked), bundled and loaded. */
+async function productionKernels(): Promise<Record<string, Kernel>> {
+  const entry = KERNEL_FILES.map((f, i) => `export { default as k${i} } from ${JSON.stringify(resolve('shaders', f))};`).join('\n');
+  const result = await build({
+    stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' },
+    bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'silent',
+    plugins: [esbuildWgslPlugin({ kernelModule: resolve('src/gpu/kernel.ts'), stripComments: true })],
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'springloop-wgsl-'));
+  try {
+    const file = join(dir, 'kernels.mjs');
+    writeFileSync(file, result.outputFiles[0]!.text);
+    const mod = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as Record<string, Kernel>;
+    return Object.fromEntries(KERNEL_FILES.map((f, i) => [f, mod[`k${i}`]!]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('build-time WGSL reflection', () => {
+  it('ships at least the known kernels', () => {
+    expect(KERNEL_FILES).toEqual(expect.arrayContaining(['axpy.wgsl', 'rk4.wgsl', 'lstm.wgsl', 'gru.wgsl', 'rnn.wgsl', 'adam.wgsl']));
+  });
+
+  it.each(KERNEL_FILES)('%s: the test build gives the layouts, source and line map of run-time reflection', (file) => {
+    const built = devModules[`../../shaders/${file}`]!;
+    const runtime = runtimeKernel(file);
+    expect(built.name).toBe(file);
+    expect(built.code).toBe(runtime.code);
+    expect(built.lineMap).toEqual(runtime.lineMap);
+    expect([...built.reflection.entryPoints.keys()]).toEqual([...runtime.reflection.entryPoints.keys()]);
+    expect(built.reflection.entryPoints).toEqual(runtime.reflection.entryPoints);
+  });
+
+  it('the production build (comments blanked) gives the same layouts and keeps every line and column', async () => {
+    const shipped = await productionKernels();
+    for (const file of KERNEL_FILES) {
+      const runtime = runtimeKernel(file);
+      const prod = shipped[file]!;
+      expect(prod.reflection.entryPoints, file).toEqual(runtime.reflection.entryPoints);
+      expect(prod.lineMap, file).toEqual(runtime.lineMap);
+      const prodLines = prod.code.split('\n');
+      const rawLines = runtime.code.split('\n');
+      expect(prodLines.length, file).toBe(rawLines.length);
+      prodLines.forEach((line, i) => {
+        for (let c = 0; c < line.length; c++) {
+          if (line[c] !== ' ') expect(rawLines[i]![c], `${file} line ${i + 1} column ${c + 1}`).toBe(line[c]);
+        }
+      });
+      expect(prod.code.length, file).toBeLessThan(runtime.code.length);
+      expect(prod.code, file).not.toMatch(/\/\/(?!!include)/);
+    }
+  });
+
+  it('WGSL_LIBRARY lists every helper in shaders/lib/, by file name', () => {
+    const helpers = readdirSync('shaders/lib').filter((f) => f.endsWith('.wgsl')).map((f) => f.replace(/\.wgsl$/, '')).sort();
+    expect(Object.keys(WGSL_LIBRARY).sort()).toEqual(helpers);
+    for (const h of helpers) expect(WGSL_LIBRARY[h]).toBe(readFileSync(`shaders/lib/${h}.wgsl`, 'utf8'));
+  });
+});
+
+describe('stripWgslComments', () => {
+  it('blanks line and nested block comments, keeping lines, columns and //!include', () => {
+    const src = [
+      '// header',
+      '//!include "grid"',
+      'fn f() -> f32 { /* a /* nested */ b */ return 1.0; } // tail',
+      '/* multi',
+      '   line // not a line comment here',
+      '*/ let x = 2;',
+      'const y = 3; ',
+    ].join('\n');
+    expect(stripWgslComments(src).split('\n')).toEqual([
+      '',
+      '//!include "grid"',
+      `fn f() -> f32 { ${' '.repeat('/* a /* nested */ b */'.length)} return 1.0; }`,
+      '',
+      '',
+      '   let x = 2;',
+      'const y = 3;',
+    ]);
+  });
+});
