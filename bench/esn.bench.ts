@@ -9,7 +9,8 @@
 //   esn/fit/<sparse|dense>/N                 springloop, build time (draw + spectral radius) in the notes
 //   peer/numpy-esn/esn/fit/<sparse|dense>/N  NumPy float64 (W stored dense, as the textbook does)
 import type { Scheduler } from '../src/gpu/scheduler';
-import { materializeDataset, GpuWindows } from '../src/data/gpu-data';
+import { materializeDataset, type GpuWindows } from '../src/data/gpu-data';
+import { createWindows } from '../src/train/session';
 import { mergeConfig } from '../src/train/config';
 import { planRun } from '../src/train/plan';
 import { esnSettingsOf } from '../src/esn/config';
@@ -31,10 +32,8 @@ export async function benchEsn(sched: Scheduler, opts: EsnBenchOptions = {}): Pr
   const log = opts.log ?? (() => {});
   const plan = planRun(mergeConfig({ cells: ['esn'] }));
   const traj = await materializeDataset(sched, plan.spec);
-  const data = new GpuWindows(sched, traj, plan.windows, plan.features);
+  const data = await createWindows(sched, traj, plan.windows, plan.features);
   try {
-    await data.prepare();
-    data.recordSetup();
     const [inputs, targets] = (await sched.readMany([data.feat, data.tgt])) as Float32Array[];
     const python = await numpyPython();
     if (!python) opts.notes?.push('numpy-esn: skipped: no Python with numpy (Debian: python3-numpy)');

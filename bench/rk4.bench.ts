@@ -19,8 +19,10 @@ import { STORAGE_RW } from '../src/gpu/flags';
 import { simulate } from '../src/physics/simulate';
 import { planSimulation } from '../src/physics/simulate-plan';
 import { buildEnsemble } from '../src/physics/ensemble';
-import { packOscillatorParams, recordRk4Chunk, rk4Kernel } from '../src/kernels/rk4';
-import { simulateReference, type OscillatorColumns } from '../src/reference/rk4';
+import { recordRk4Chunk, rk4Kernel, rk4Layout } from '../src/kernels/rk4';
+import { packOscillatorParams } from '../src/physics/pack';
+import { simulateReference } from '../src/physics/simulate-reference';
+import { type OscillatorColumns } from '../src/physics/oscillator';
 import { jsRk4Float32 } from './js-rk4';
 import { summarize, timeGpuRuns, timeRuns, type BenchRow } from './stats';
 import { coreCount, cpuSince, cpuSnapshot, type CpuUsed } from './cpu-time';
@@ -127,18 +129,19 @@ async function timeSimulate(sched: Scheduler, params: OscillatorColumns, quick?:
 async function timeKernel(sched: Scheduler, params: OscillatorColumns, quick?: boolean): Promise<Timed & { gpuMs: number | null; bytes: number }> {
   const count = params.count;
   const samples = WORKLOAD.steps / WORKLOAD.recordEvery + 1;
-  const plan = planSimulation({ count, samples, recordEvery: WORKLOAD.recordEvery, velocity: false }, sched.device.limits);
-  const paramsBuffer = sched.createBuffer(32 * count, STORAGE_RW, 'bench params');
-  const state = sched.createBuffer(8 * count, STORAGE_RW, 'bench state');
+  const { paramBytes, stateBytes } = rk4Layout();
+  const plan = planSimulation({ count, samples, recordEvery: WORKLOAD.recordEvery, velocity: false, paramBytes, stateBytes }, sched.device.limits);
+  const paramsBuffer = sched.createBuffer(paramBytes * count, STORAGE_RW, 'bench params');
+  const state = sched.createBuffer(stateBytes * count, STORAGE_RW, 'bench state');
   const out = sched.createBuffer(plan.outputBytes, STORAGE_RW, 'bench out');
-  sched.upload({ buffer: paramsBuffer, offset: 0, shape: [count, 8], dtype: 'f32', label: 'bench params' }, packOscillatorParams(params));
+  sched.upload({ buffer: paramsBuffer, offset: 0, shape: [count, paramBytes / 4], dtype: 'f32', label: 'bench params' }, packOscillatorParams(params));
   const slice = (buffer: GPUBuffer, first: number, n: number, bytes: number) => ({ buffer, offset: first * bytes, size: n * bytes });
   const record = () => {
     for (const chunk of plan.chunks) {
       for (const g of plan.groups) {
         recordRk4Chunk(sched, {
           ...WORKLOAD, count: g.count, samples, velocity: false, stepBegin: chunk.begin, stepEnd: chunk.end,
-          params: slice(paramsBuffer, g.first, g.count, 32), state: slice(state, g.first, g.count, 8),
+          params: slice(paramsBuffer, g.first, g.count, paramBytes), state: slice(state, g.first, g.count, stateBytes),
           out: slice(out, g.first, g.count, plan.outputBytesPerOscillator),
         });
       }

@@ -9,14 +9,14 @@
 // passes (median of 3). `tiny` (browser tests) runs only B 4, T 8, H 16, 1 layer.
 import type { Scheduler } from '../src/gpu/scheduler';
 import type { GpuTensor } from '../src/gpu/tensor';
-import { RecurrentModel, type CellType, type ModelConfig } from '../src/model';
+import { RecurrentModel, cellSpec, type CellType, type ModelConfig } from '../src/model';
 import { referenceConfig } from '../src/model/config';
 import type { RecurrentVariant } from '../src/kernels/recurrent';
 import { gemm, gemmKernel } from '../src/kernels/gemm';
 import { gemmReference } from '../src/reference/gemm';
-import { recurrentBackward, recurrentForward } from '../src/reference/recurrent';
+import { paramsToFloat64, recurrentBackward, recurrentForward } from '../src/reference/recurrent';
 import { mseLoss } from '../src/reference/losses';
-import { paramsToFloat64 } from '../src/reference/init';
+
 import { Random } from '../src/util/random';
 import { UnfusedLstm } from './unfused-lstm';
 import { medianGpuMs } from '../src/gpu/timestamps';
@@ -52,7 +52,7 @@ function configOf(cell: CellType, s: Shape): ModelConfig {
 
 /** Multiply-adds × 2 of one forward, and of forward + backward, as the kernels compute them. */
 export function recurrentFlops(config: ModelConfig, batch: number, seqLen: number): { forward: number; train: number } {
-  const G = config.cell === 'lstm' ? 4 : config.cell === 'gru' ? 3 : 1;
+  const G = cellSpec(config.cell).gates;
   const { hiddenSize: H, numLayers: L, inputSize: I } = config;
   const rows = batch * seqLen;
   let forward = 0;

@@ -8,7 +8,7 @@ import { ExercisePanel } from './parts/exercise-panel';
 import { TrainingPanel } from './parts/training-panel';
 import { EnsemblePanel } from './parts/ensemble-panel';
 import { SLIDER_NAMES, type InputKind, type SliderName } from './parts/settings';
-import type { Integrator } from '../src/reference/rk4';
+import type { Integrator } from '../src/physics/oscillator';
 
 export interface DemoHook {
   /** Resolves once the first simulation is on screen, or with ok = false and the reason. */

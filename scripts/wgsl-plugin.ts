@@ -88,7 +88,9 @@ export function wgslModuleCode(path: string, options: WgslModuleOptions): string
   const library = Object.fromEntries([...files].map(([n, f]) => [n, read(f)]));
   const resolved = resolveIncludes(name, source, library);
   const used = [...new Set(resolved.lineMap.map((l) => l.file))].filter((f) => f !== name);
-  const entryPoints = helper ? [] : [...reflectWgsl(resolved.code, name).entryPoints.values()];
+  const reflected = helper ? null : reflectWgsl(resolved.code, name);
+  const entryPoints = reflected ? [...reflected.entryPoints.values()] : [];
+  const constants = reflected ? [...reflected.constants] : [];
   const importPath = (file: string) => {
     const rel = relative(dirname(path), file).split(sep).join('/');
     return rel.startsWith('.') ? rel : `./${rel}`;
@@ -114,6 +116,7 @@ export function wgslModuleCode(path: string, options: WgslModuleOptions): string
     `  source,`,
     `  helpers: { ${used.map((h, i) => `${JSON.stringify(h)}: helper${i}`).join(', ')} },`,
     `  entryPoints: [\n    ${entries.join(',\n    ')},\n  ],`,
+    `  constants: ${JSON.stringify(constants)},`,
     `});`,
     '',
   ].join('\n');

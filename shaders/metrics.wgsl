@@ -69,6 +69,8 @@ struct RolloutUniforms {
 @group(0) @binding(14) var<storage, read_write> x_in: array<f32>;
 
 override WORKGROUP_SIZE: u32 = 256;
+// Error sums per evaluation (the eight of eval_partials; src/kernels/metrics.ts sizes its buffers by it).
+const SUMS: u32 = 8u;
 
 //!include "reduce"
 //!include "targets"
@@ -92,7 +94,7 @@ fn to_x(y_hat: f32, last: f32, prev: f32, target_kind: u32) -> f32 {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn eval_partials(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
-  var a: array<f32, 8>;
+  var a: array<f32, SUMS>;
   let k_shift = series(starts[0] + eu.seq);
   let stride = eu.num_partials * WORKGROUP_SIZE;
   for (var i = wg.x * WORKGROUP_SIZE + lane; i < eu.n; i = i + stride) {
@@ -117,20 +119,20 @@ fn eval_partials(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
     a[6] += truth - k_shift;
     a[7] += (truth - k_shift) * (truth - k_shift);
   }
-  for (var k = 0u; k < 8u; k++) {
+  for (var k = 0u; k < SUMS; k++) {
     let total = workgroup_sum(lane, a[k]);
     if (lane == 0u) {
-      partials[wg.x * 8u + k] = total;
+      partials[wg.x * SUMS + k] = total;
     }
   }
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn eval_finalize(@builtin(local_invocation_index) lane: u32) {
-  for (var k = 0u; k < 8u; k++) {
+  for (var k = 0u; k < SUMS; k++) {
     var s = 0.0;
     for (var w = lane; w < eu.num_partials; w = w + WORKGROUP_SIZE) {
-      s += partials[w * 8u + k];
+      s += partials[w * SUMS + k];
     }
     let total = workgroup_sum(lane, s);
     if (lane == 0u) {

@@ -1,7 +1,7 @@
 // rk4.wgsl — batched driven damped oscillators m x'' + c x' + k x = F cos(omega t + phi).
 // One invocation integrates one oscillator through the steps [stepBegin, stepEnd) of a run
 // with its state (x, v) in registers, and records every recordEvery-th step.
-//   params: [N, 8] f32 rows (m, c, k, F, omega, phase, x0, v0), read as [N, 2] vec4, where
+//   params: [N, 8] f32 rows (m, c, k, F, omega, phase, x0, v0), an OscillatorRow each, where
 //           phase = omega t0 + phi reduced mod 2π in float64 by the wrapper, so the kernel
 //           counts time from the run's start and a late t0 costs no precision
 //   state:  [N, 2] f32 (x, v) carried from one chunk of steps to the next
@@ -28,8 +28,15 @@ struct Sim {
   fromState: u32,   // 1: a continued run; step 0 starts from (and records) state, not params' (x0, v0)
 }
 
+// One oscillator's packed parameters (src/physics/pack.ts writes them; its size is the row
+// stride TypeScript reads back from this declaration).
+struct OscillatorRow {
+  mckF: vec4<f32>,      // m, c, k, F
+  forcing: vec4<f32>,   // omega, phase at t0, x0, v0
+}
+
 @group(0) @binding(0) var<uniform> sim: Sim;
-@group(0) @binding(1) var<storage, read> params: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read> params: array<OscillatorRow>;
 @group(0) @binding(2) var<storage, read_write> state: array<vec2<f32>>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 
@@ -60,8 +67,8 @@ fn oscillatorIndex(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
 }
 
 fn loadOscillator(i: u32) -> Oscillator {
-  let a = params[2u * i];      // m, c, k, F
-  let b = params[2u * i + 1u]; // omega, phase at t0, x0, v0
+  let a = params[i].mckF;
+  let b = params[i].forcing;
   let invM = 1.0 / a.x;
   return Oscillator(a.z * invM, a.y * invM, a.w * invM, b.x * INV_TWO_PI, b.y * INV_TWO_PI);
 }
@@ -107,7 +114,7 @@ fn record(i: u32, s: u32, x: f32, v: f32) {
 // recorded as sample 0; else the carried state.
 fn loadState(i: u32) -> vec2<f32> {
   if (sim.stepBegin == 0u) {
-    var s = params[2u * i + 1u].zw;
+    var s = params[i].forcing.zw;
     if (sim.fromState != 0u) {
       s = state[i];
     }

@@ -13,7 +13,8 @@ export { Random } from './util/random';
 
 // Physics: batched oscillators on the GPU, and their float64 reference.
 export { simulate, type SimulateOptions, type Trajectory } from './physics/simulate';
-export { simulateReference, DEFAULT_OSCILLATOR, PARAM_NAMES, type OscillatorParams, type Integrator } from './reference/rk4';
+export { simulateReference } from './physics/simulate-reference';
+export { DEFAULT_OSCILLATOR, PARAM_NAMES, type OscillatorParams, type Integrator } from './physics/oscillator';
 export { buildEnsemble } from './physics/ensemble';
 export { physicsRnn, physicsRnnParameters, PHYSICS_RNN_CONFIG } from './physics-rnn';
 
@@ -41,12 +42,12 @@ export { encodeNpyFloat32, decodeNpy } from './io/npy';
 // Types that appear in the signatures above (type-only: nothing more to bundle).
 export type { CompiledEntry } from './gpu/kernel';
 export type { GpuTimer, GpuTime } from './gpu/timestamps';
-export type { SimulationOptions, OscillatorColumns, ParamName } from './reference/rk4';
+export type { SimulationOptions, OscillatorColumns, ParamName } from './physics/oscillator';
 export type { TrajectorySlice, ContinueOptions } from './physics/simulate';
 export type { EnsembleOptions, ParamSpec } from './physics/ensemble';
 export type { PhysicsRnnOptions } from './physics-rnn';
 export type { CellKind } from './reference/cells';
-export type { RecurrentConfig } from './reference/params';
+export type { RecurrentConfig } from './reference/recurrent';
 export type { AdamHyper, SgdHyper } from './reference/optim';
 export type { ArenaLike } from './kernels/optim';
 export type { Evaluation } from './kernels/metrics';

@@ -9,10 +9,10 @@
 // One timed unit = one step ending with its loss read back (as TF.js's trainOnBatch does).
 // Browser-safe: the caller passes the loaded jax-js module (Node: jaxjs.ts; the bench page).
 import type * as Jax from '@jax-js/jax';
-import { initRecurrentParams } from '../../src/reference/init';
-import { recurrentForward } from '../../src/reference/recurrent';
+import { initRecurrentParams } from '../../src/model/init';
+import { modelParamShapes as paramShapes } from '../../src/model/params';
+import { recurrentForward, type RecurrentConfig } from '../../src/reference/recurrent';
 import { mseLoss } from '../../src/reference/losses';
-import { paramShapes, type RecurrentConfig } from '../../src/reference/params';
 import { Random } from '../../src/util/random';
 import { summarize, type BenchRow } from '../stats';
 import { describeWorkload, peerBatch, type PeerWorkload } from './peer';

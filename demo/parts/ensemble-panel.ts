@@ -7,7 +7,7 @@
 import { simulate, type Trajectory } from '../../src/physics/simulate';
 import { Random } from '../../src/util/random';
 import type { Scheduler } from '../../src/gpu/scheduler';
-import type { OscillatorColumns } from '../../src/reference/rk4';
+import type { OscillatorColumns } from '../../src/physics/oscillator';
 import { PhaseCloud } from './phase-cloud';
 import { forcingOf, V0, X0, type SystemSettings } from './settings';
 import type { PageGpu } from './gpu';

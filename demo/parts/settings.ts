@@ -2,7 +2,7 @@
 // oscillator m x'' + c x' + k x = F cos(omega t + phi): the exercise's inputs u = 0, u = 1
 // and u = sin(a t) are F = 0; omega = 0; and F = 1, phi = -π/2.
 
-import type { Integrator, OscillatorParams } from '../../src/reference/rk4';
+import type { Integrator, OscillatorParams } from '../../src/physics/oscillator';
 
 export type InputKind = 'none' | 'step' | 'sin' | 'cos';
 

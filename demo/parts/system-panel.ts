@@ -11,7 +11,7 @@ import {
   SLIDER_NAMES, inputSeries, oscillatorOf, stepsOf,
   type InputKind, type SliderName, type SystemSettings,
 } from './settings';
-import type { Integrator } from '../../src/reference/rk4';
+import type { Integrator } from '../../src/physics/oscillator';
 
 /** One finished simulation of panel 1's oscillator; arrays have `samples` entries. */
 export interface SimulatedRun {

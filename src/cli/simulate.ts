@@ -14,7 +14,7 @@ import { buildEnsemble, type ParamSpec } from '../physics/ensemble';
 import { parseParamsCsv } from '../io/params-csv';
 import { encodeNpyFloat32 } from '../io/npy';
 import { trajectoryCsvLines } from '../io/csv-out';
-import { INTEGRATORS, PARAM_NAMES, type Integrator, type OscillatorColumns, type ParamName } from '../reference/rk4';
+import { INTEGRATORS, PARAM_NAMES, type Integrator, type OscillatorColumns, type ParamName } from '../physics/oscillator';
 import { parseArgs, type FlagSpec, type ParsedArgs } from './args';
 
 export const SIMULATE_USAGE = `usage: springloop simulate (--params FILE.csv | --count N [--m X --c X ... --seed S])

@@ -1,5 +1,5 @@
 // train.ts — `springloop train`: flags (or --config FILE.json, or --default: the main job)
-// → a validated config → src/train/run.ts, with a progress bar on stderr, the comparison
+// → a validated config → src/train/node/run.ts, with a progress bar on stderr, the comparison
 // table on stdout and results.json / figure.svg / details.json in --out (default
 // ./runs/<timestamp>/). Every bad input is reported before any GPU work.
 import { readFile } from 'node:fs/promises';
@@ -8,8 +8,8 @@ import { parseArgs, type FlagSpec } from './args';
 import { ProgressBar, formatDuration } from './progress';
 import { mergeConfig, type TrainConfig } from '../train/config';
 import { planRun } from '../train/plan';
-import { checkWritableDir, runTraining } from '../train/run';
-import type { CellOutcome } from '../train/run-cell';
+import { checkWritableDir, runTraining } from '../train/node/run';
+import type { CellOutcome } from '../train/report';
 import { formatTable } from '../train/report';
 
 const FLAGS: FlagSpec = {

@@ -5,11 +5,12 @@
 // Every tensor in the file is {shape, data} with data row-major; its shape is checked
 // against the one the case's config implies, and every error names the case id.
 
-import { paramShapes, shapeSize, type Params, type RecurrentConfig } from '../reference/params';
-import type { RecurrentInputs } from '../reference/recurrent';
+import { modelParamShapes, shapeSize } from '../model/params';
+import { CELL_SPECS, cellsWith, type CellType, type TorchCell } from '../model/cells';
+import type { Params, RecurrentConfig, RecurrentInputs } from '../reference/recurrent';
 
-/** Cells the PyTorch vectors cover. */
-export type ConformanceCell = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
+/** Cells the PyTorch vectors cover: those with a PyTorch module (CellSpec.torch). */
+export type ConformanceCell = CellType;
 
 /** One validated case; tensors are float64, row-major. */
 export interface ConformanceCase {
@@ -42,13 +43,8 @@ export interface ConformanceVectors {
   cases: ConformanceCase[];
 }
 
-const MODULE_OF: Record<ConformanceCell, string> = { rnn_tanh: 'RNN', rnn_relu: 'RNN', lstm: 'LSTM', gru: 'GRU' };
-const GATE_ORDER_OF: Record<ConformanceCell, string | null> = {
-  rnn_tanh: null,
-  rnn_relu: null,
-  lstm: 'i,f,g,o',
-  gru: 'r,z,n',
-};
+const TORCH_CELLS = cellsWith('torch');
+const torchOf = (cell: ConformanceCell): TorchCell => CELL_SPECS[cell].torch!;
 
 type Json = Record<string, unknown>;
 
@@ -131,11 +127,11 @@ class CaseReader {
 
 function readCell(r: CaseReader, raw: Json): ConformanceCell {
   const cell = r.get(raw, 'cell', 'cell');
-  if (typeof cell !== 'string' || !(cell in MODULE_OF)) r.fail(`"cell" must be one of ${Object.keys(MODULE_OF).join(', ')}, got ${JSON.stringify(cell)}`);
+  if (typeof cell !== 'string' || !(TORCH_CELLS as string[]).includes(cell)) r.fail(`"cell" must be one of ${TORCH_CELLS.join(', ')}, got ${JSON.stringify(cell)}`);
   const c = cell as ConformanceCell;
-  if ('module' in raw && raw.module !== MODULE_OF[c]) r.fail(`"module" ${JSON.stringify(raw.module)} does not match cell ${c} (expected ${MODULE_OF[c]})`);
-  const nl = c === 'rnn_tanh' ? 'tanh' : c === 'rnn_relu' ? 'relu' : null;
-  if ('nonlinearity' in raw && raw.nonlinearity !== nl) r.fail(`"nonlinearity" ${JSON.stringify(raw.nonlinearity)} does not match cell ${c}`);
+  const torch = torchOf(c);
+  if ('module' in raw && raw.module !== torch.module) r.fail(`"module" ${JSON.stringify(raw.module)} does not match cell ${c} (expected ${torch.module})`);
+  if ('nonlinearity' in raw && raw.nonlinearity !== torch.nonlinearity) r.fail(`"nonlinearity" ${JSON.stringify(raw.nonlinearity)} does not match cell ${c}`);
   return c;
 }
 
@@ -154,8 +150,9 @@ function readConfig(r: CaseReader, raw: Json, cell: ConformanceCell) {
   if (typeof initialState !== 'boolean') r.fail(`"config.initial_state" must be a boolean, got ${JSON.stringify(initialState)}`);
   if ('batch_first' in cfg && cfg.batch_first !== true) r.fail(`"config.batch_first" must be true, got ${JSON.stringify(cfg.batch_first)}`);
   if ('bias' in cfg && cfg.bias !== true) r.fail(`"config.bias" must be true, got ${JSON.stringify(cfg.bias)}`);
-  if ('gate_order' in cfg && cfg.gate_order !== GATE_ORDER_OF[cell]) {
-    r.fail(`"config.gate_order" ${JSON.stringify(cfg.gate_order)} does not match cell ${cell} (expected ${JSON.stringify(GATE_ORDER_OF[cell])})`);
+  const gateOrder = torchOf(cell).gateOrder;
+  if ('gate_order' in cfg && cfg.gate_order !== gateOrder) {
+    r.fail(`"config.gate_order" ${JSON.stringify(cfg.gate_order)} does not match cell ${cell} (expected ${JSON.stringify(gateOrder)})`);
   }
   return { config, batch: get('batch'), seqLen: get('seq_len'), initialState };
 }
@@ -177,14 +174,14 @@ export function parseConformanceCase(raw: unknown, index: number): ConformanceCa
   const { config, batch: B, seqLen: T, initialState } = readConfig(r, raw, cell);
   const seedValue = r.get(raw, 'seed', 'seed');
   if (typeof seedValue !== 'number' || !Number.isInteger(seedValue)) r.fail(`"seed" must be an integer, got ${JSON.stringify(seedValue)}`);
-  const shapes = paramShapes(config);
+  const shapes = modelParamShapes(config);
   const expectedOrder = Object.keys(shapes);
   const order = r.get(raw, 'param_order', 'param_order');
   if (!Array.isArray(order) || order.join(',') !== expectedOrder.join(',')) {
     r.fail(`"param_order" ${JSON.stringify(order)} does not match expected ${JSON.stringify(expectedOrder)}`);
   }
   const { inputSize: I, hiddenSize: H, numLayers: L, outputSize: O } = config;
-  const isLstm = cell === 'lstm';
+  const withC = CELL_SPECS[cell].cellState;
   const inputs = r.object(raw, 'inputs', 'inputs');
   const outputs = r.object(raw, 'outputs', 'outputs');
   const inputGrads = r.object(raw, 'input_grads', 'input_grads');
@@ -203,20 +200,20 @@ export function parseConformanceCase(raw: unknown, index: number): ConformanceCa
       x: r.tensor(inputs, 'x', 'inputs.x', [B, T, I]),
       y: r.tensor(inputs, 'y', 'inputs.y', [B, T, O]),
       h0: r.optionalTensor(inputs, 'h0', 'inputs.h0', state, initialState),
-      c0: r.optionalTensor(inputs, 'c0', 'inputs.c0', state, initialState && isLstm),
+      c0: r.optionalTensor(inputs, 'c0', 'inputs.c0', state, initialState && withC),
     },
     outputs: {
       out: r.tensor(outputs, 'out', 'outputs.out', [B, T, O]),
       rnnOut: r.tensor(outputs, 'rnn_out', 'outputs.rnn_out', [B, T, H]),
       hN: r.tensor(outputs, 'h_n', 'outputs.h_n', state),
-      cN: r.optionalTensor(outputs, 'c_n', 'outputs.c_n', state, isLstm),
+      cN: r.optionalTensor(outputs, 'c_n', 'outputs.c_n', state, withC),
       loss: r.finiteNumber(outputs, 'loss', 'outputs.loss'),
     },
     paramGrads: r.namedTensors(raw, 'param_grads', shapes),
     inputGrads: {
       x: r.tensor(inputGrads, 'x', 'input_grads.x', [B, T, I]),
       h0: r.optionalTensor(inputGrads, 'h0', 'input_grads.h0', state, initialState),
-      c0: r.optionalTensor(inputGrads, 'c0', 'input_grads.c0', state, initialState && isLstm),
+      c0: r.optionalTensor(inputGrads, 'c0', 'input_grads.c0', state, initialState && withC),
     },
     f32Deviation: readDeviation(raw),
   };

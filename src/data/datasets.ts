@@ -9,7 +9,7 @@
 //   regime      R unforced oscillators labelled by damping ratio ζ: under (ζ ∈ [0.1, 0.6]),
 //               critical (ζ = 1), over (ζ ∈ [1.6, 3]); random x0, v0; sequence-to-label
 import { Random } from '../util/random';
-import type { OscillatorParams } from '../reference/rk4';
+import type { OscillatorParams } from '../physics/oscillator';
 import type { TargetKind } from './windows';
 import type { TargetMode } from './targets';
 

@@ -28,6 +28,8 @@ export interface Kernel {
   readonly reflection: KernelReflection;
   /** The entry point `name`; throws, listing the ones there are, when the kernel has none of that name. */
   entry(name: string): EntryPointInfo;
+  /** The value of a module-scope `const` of the WGSL (e.g. 'MAX_ROWS'); throws naming the kernel when there is none. */
+  constant(name: string): number;
 }
 
 /** Pipeline-override constants by name (WGSL `override` declarations), e.g. `{ WORKGROUP_SIZE: 128 }`. */
@@ -42,6 +44,8 @@ export interface CompiledWgsl {
   helpers: Readonly<Record<string, string>>;
   /** Reflected at build time from the expanded source (packed); empty for helpers (shaders/lib/). */
   entryPoints: readonly PackedEntryPoint[];
+  /** Its module-scope numeric consts, [name, value] (KernelReflection.constants); empty for helpers. */
+  constants: readonly (readonly [string, number])[];
 }
 
 /** The Kernel of a build-compiled .wgsl file: nothing is done until it is first used. */
@@ -49,7 +53,10 @@ export function compiledKernel(compiled: CompiledWgsl): Kernel {
   return makeKernel(
     compiled.name,
     () => resolveIncludes(compiled.name, compiled.source, compiled.helpers),
-    () => ({ entryPoints: new Map(compiled.entryPoints.map((packed) => [packed[0], unpackEntryPoint(packed)])) }),
+    () => ({
+      entryPoints: new Map(compiled.entryPoints.map((packed) => [packed[0], unpackEntryPoint(packed)])),
+      constants: new Map(compiled.constants),
+    }),
   );
 }
 
@@ -76,6 +83,13 @@ export function makeKernel(name: string, expand: () => ResolvedWgsl, reflect: (c
         throw new Error(`kernel ${name} has no entry point '${entryName}' (it has: ${[...kernel.reflection.entryPoints.keys()].join(', ') || 'none'})`);
       }
       return e;
+    },
+    constant(constName: string): number {
+      const value = kernel.reflection.constants.get(constName);
+      if (value === undefined) {
+        throw new Error(`kernel ${name} declares no module-scope const '${constName}' (it has: ${[...kernel.reflection.constants.keys()].join(', ') || 'none'})`);
+      }
+      return value;
     },
   };
   return kernel;

@@ -1,6 +1,6 @@
 // reflect.ts — WGSL is the source of truth for layouts: this reflects a kernel's source
 // (with wgsl_reflect) into per-entry-point bindings, uniform member offsets, workgroup
-// sizes and override names. Nothing here touches a GPU.
+// sizes, override names and module-scope constants. Nothing here touches a GPU.
 // The package's 'main' is CommonJS inside a "type": "module" package; its ESM build works everywhere.
 import { WgslReflect, ResourceType } from 'wgsl_reflect/wgsl_reflect.module.js';
 
@@ -55,6 +55,11 @@ export interface EntryPointInfo {
 export interface KernelReflection {
   /** Entry points by name. */
   entryPoints: Map<string, EntryPointInfo>;
+  /**
+   * Module-scope `const` declarations with a numeric value (`const GATES: u32 = 4u;`), by
+   * name: what TypeScript reads instead of writing the same number a second time.
+   */
+  constants: ReadonlyMap<string, number>;
 }
 
 /** Reflects WGSL source (after includes) with wgsl_reflect: per `@compute` entry point its bindings, uniform member offsets, workgroup size and overrides. Throws naming `kernelName` when the WGSL cannot be parsed, has no compute entry point, an entry point uses more than one uniform binding, or a uniform member is not an f32/u32/i32 scalar or vector. */
@@ -83,7 +88,17 @@ export function reflectWgsl(code: string, kernelName: string): KernelReflection 
     });
   }
   if (entryPoints.size === 0) throw new Error(`kernel ${kernelName}: no @compute entry point found`);
-  return { entryPoints };
+  return { entryPoints, constants: moduleConstants(reflect) };
+}
+
+/** wgsl_reflect evaluates module-scope consts and override defaults into one table; keep the consts. */
+function moduleConstants(reflect: WgslReflect): ReadonlyMap<string, number> {
+  const overrides = new Set(reflect.overrides.map((o) => o.name));
+  const constants = new Map<string, number>();
+  for (const [name, value] of reflect._constValues) {
+    if (!overrides.has(name) && typeof value === 'number' && Number.isFinite(value)) constants.set(name, value);
+  }
+  return constants;
 }
 
 type Variable = WgslReflect['uniforms'][number];

@@ -4,18 +4,8 @@
 // first non-space character is '#' are ignored. Errors give the 1-based line number and
 // the column name.
 
-import { DEFAULT_OSCILLATOR, PARAM_NAMES, type OscillatorColumns, type ParamName } from '../reference/rk4';
-
-// Decimal numbers only: no hex, no "Infinity"/"NaN", no empty string (Number('') is 0).
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** Parses a decimal number; returns null unless the text is a finite decimal number. */
-export function parseFiniteNumber(text: string): number | null {
-  const trimmed = text.trim();
-  if (!DECIMAL.test(trimmed)) return null;
-  const value = Number(trimmed);
-  return Number.isFinite(value) ? value : null;
-}
+import { DEFAULT_OSCILLATOR, PARAM_NAMES, type OscillatorColumns, type ParamName } from '../physics/oscillator';
+import { parseFiniteNumber } from '../util/check';
 
 /**
  * Parses oscillator parameters from CSV text. `source` names the input in error messages

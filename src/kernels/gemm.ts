@@ -49,7 +49,10 @@ export interface GemmArgs {
   label?: string;
 }
 
-const MAX_ROWS = 16;
+/** Most rows of C one workgroup computes (gemm.wgsl's MAX_ROWS, the bound of its tile.rows). */
+export function gemmMaxRows(): number {
+  return gemmKernel.constant('MAX_ROWS');
+}
 
 interface Strided {
   off: number;
@@ -113,7 +116,8 @@ export function planGemm(args: GemmArgs) {
   const [m, n] = swap ? [N, M] : [M, N];
   const [P, Q] = swap ? [{ off: B.off, rs: B.cs, cs: B.rs }, { off: A.off, rs: A.cs, cs: A.rs }] : [A, B];
   const tile = args.tile ?? chooseGemmTile(m, n);
-  if (!Number.isInteger(tile.rows) || tile.rows < 1 || tile.rows > MAX_ROWS) throw new Error(`${where}: tile.rows must be in 1..${MAX_ROWS}, got ${tile.rows}`);
+  const maxRows = gemmMaxRows();
+  if (!Number.isInteger(tile.rows) || tile.rows < 1 || tile.rows > maxRows) throw new Error(`${where}: tile.rows must be in 1..${maxRows}, got ${tile.rows}`);
   if (!Number.isInteger(tile.wg) || tile.wg < 1) throw new Error(`${where}: tile.wg must be a positive integer, got ${tile.wg}`);
   const uniforms = {
     m, n, k: K,

@@ -31,7 +31,6 @@ export function gruForward(sched: Scheduler, a: GruForwardArgs): void {
     range: a,
     variant: a.variant,
     units: 1,
-    tileWidth: a.hidden,
     bindings: { gx: a.gx, w_hh: a.wHh, b_hh: a.bHh, hseq: a.hseq, gates: a.gates },
     tile: a.tile,
   });
@@ -58,11 +57,10 @@ export function gruBackward(sched: Scheduler, a: GruBackwardArgs): void {
       range: a,
       variant: a.variant,
       units: 4,
-      tileWidth: 3 * a.hidden,
       bindings: { w_hh_b: a.wHh, gates_b: a.gates, hseq_b: a.hseq, dy: a.dy ?? a.gates, dg_in: a.dgIn, dg_hid: a.dgHid, dh_carry: a.dhCarry },
       hasDy: a.dy !== null,
       tile: a.tile,
     },
-    { dgHid: a.dgHid, wHh: a.wHh, dhCarry: a.dhCarry, gateCount: 3 },
+    { dgHid: a.dgHid, wHh: a.wHh, dhCarry: a.dhCarry },
   );
 }

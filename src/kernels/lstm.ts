@@ -33,7 +33,6 @@ export function lstmForward(sched: Scheduler, a: LstmForwardArgs): void {
     range: a,
     variant: a.variant,
     units: 1,
-    tileWidth: a.hidden,
     bindings: { gx: a.gx, w_hh: a.wHh, b_hh: a.bHh, hseq: a.hseq, cseq: a.cseq, gates: a.gates },
     tile: a.tile,
   });
@@ -61,11 +60,10 @@ export function lstmBackward(sched: Scheduler, a: LstmBackwardArgs): void {
       range: a,
       variant: a.variant,
       units: 4,
-      tileWidth: 4 * a.hidden,
       bindings: { w_hh_b: a.wHh, gates_b: a.gates, cseq_b: a.cseq, dy: a.dy ?? a.gates, dgates: a.dgates, dh_carry: a.dhCarry, dc_carry: a.dcCarry },
       hasDy: a.dy !== null,
       tile: a.tile,
     },
-    { dgHid: a.dgates, wHh: a.wHh, dhCarry: a.dhCarry, gateCount: 4 },
+    { dgHid: a.dgates, wHh: a.wHh, dhCarry: a.dhCarry },
   );
 }

@@ -33,10 +33,11 @@ export interface EvalBuffers {
 
 export function createEvalBuffers(sched: Scheduler, n: number): EvalBuffers {
   const numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(n / WG())));
+  const sumBytes = 4 * metricsKernel.constant('SUMS');
   return {
     pred: sched.createBuffer(4 * n, STORAGE_RW, 'eval.pred'),
-    sums: sched.createBuffer(32, STORAGE_RW, 'eval.sums'),
-    partials: sched.createBuffer(32 * numPartials, STORAGE_RW, 'eval.partials'),
+    sums: sched.createBuffer(sumBytes, STORAGE_RW, 'eval.sums'),
+    partials: sched.createBuffer(sumBytes * numPartials, STORAGE_RW, 'eval.partials'),
     numPartials,
     n,
   };

@@ -12,15 +12,13 @@ import { gemm } from './gemm';
 /** How a recurrent layer's time loop runs: one dispatch per step, or one persistent dispatch per layer (chosen per shape by pickVariant()). */
 export type RecurrentVariant = 'step' | 'persistent';
 
-/** Sequences per workgroup (rows ≤ 16) and hidden units per workgroup pass (wg). */
+/** Sequences per workgroup (rows ≤ the kernels' MAX_ROWS, 16) and hidden units per workgroup pass (wg). */
 export interface RecurrentTile {
   /** Sequences per workgroup (at most 16). */
   rows: number;
   /** Hidden units per workgroup pass. */
   wg: number;
 }
-
-export const MAX_TILE_ROWS = 16;
 
 /** Sizes of one layer's time loop; steps t ∈ [tBegin, tEnd) of a sequence of length seqLen. */
 export interface StepRange {
@@ -71,9 +69,11 @@ export function chooseRecurrentTile(variant: RecurrentVariant, batch: number, hi
   return { rows, wg };
 }
 
-function checkTile(where: string, tile: RecurrentTile): void {
-  if (!Number.isInteger(tile.rows) || tile.rows < 1 || tile.rows > MAX_TILE_ROWS) {
-    throw new Error(`${where}: tile.rows must be an integer in 1..${MAX_TILE_ROWS}, got ${tile.rows}`);
+/** Checks a tile against the kernel's bound on sequences per workgroup (MAX_ROWS, shaders/lib/recurrent_tile.wgsl). */
+function checkTile(where: string, kernel: Kernel, tile: RecurrentTile): void {
+  const maxRows = kernel.constant('MAX_ROWS');
+  if (!Number.isInteger(tile.rows) || tile.rows < 1 || tile.rows > maxRows) {
+    throw new Error(`${where}: tile.rows must be an integer in 1..${maxRows}, got ${tile.rows}`);
   }
   if (!Number.isInteger(tile.wg) || tile.wg < 1) throw new Error(`${where}: tile.wg must be a positive integer, got ${tile.wg}`);
 }
@@ -91,8 +91,6 @@ export interface RecordStepsArgs {
   kernel: Kernel;
   range: StepRange;
   variant: RecurrentVariant;
-  /** Widest row of the persistent entry's workgroup memory (H forward, G·H backward). */
-  tileWidth: number;
   bindings: Readonly<Record<string, Binding>>;
   /** Hidden units one invocation covers (grid x = ⌈H / (units·wg)⌉). */
   units: number;
@@ -102,13 +100,26 @@ export interface RecordStepsArgs {
   tile?: RecurrentTile;
 }
 
-function resolveTile(sched: Scheduler, where: string, a: RecordStepsArgs): RecurrentTile {
+/** G of a cell kernel: gate rows of W_hh per hidden unit (its `const GATES`). */
+export function kernelGates(kernel: Kernel): number {
+  return kernel.constant('GATES');
+}
+
+/**
+ * Widest row a persistent entry keeps in workgroup memory: the recurrent operand h [H]
+ * forward, the gate gradients [G·H] backward (shaders/lib/recurrent_tile.wgsl).
+ */
+export function persistentTileWidth(kernel: Kernel, hidden: number, direction: 'forward' | 'backward'): number {
+  return direction === 'forward' ? hidden : kernelGates(kernel) * hidden;
+}
+
+function resolveTile(sched: Scheduler, where: string, a: RecordStepsArgs, width: number): RecurrentTile {
   const limit = sched.device.limits.maxComputeWorkgroupStorageSize;
-  const tile = a.tile ?? chooseRecurrentTile(a.variant, a.range.batch, a.range.hidden, a.tileWidth, limit, a.units);
-  if (!tile) throw new Error(`${where}: hidden size ${a.range.hidden} is too large for the persistent variant (needs ${8 * a.tileWidth} bytes of workgroup memory, this device has ${limit}); use variant 'step'`);
-  checkTile(where, tile);
-  if (a.variant === 'persistent' && 4 * persistentTileFloats(tile.rows, a.tileWidth) > limit) {
-    throw new Error(`${where}: tile.rows ${tile.rows} needs ${4 * persistentTileFloats(tile.rows, a.tileWidth)} bytes of workgroup memory, this device has ${limit}`);
+  const tile = a.tile ?? chooseRecurrentTile(a.variant, a.range.batch, a.range.hidden, width, limit, a.units);
+  if (!tile) throw new Error(`${where}: hidden size ${a.range.hidden} is too large for the persistent variant (needs ${8 * width} bytes of workgroup memory, this device has ${limit}); use variant 'step'`);
+  checkTile(where, a.kernel, tile);
+  if (a.variant === 'persistent' && 4 * persistentTileFloats(tile.rows, width) > limit) {
+    throw new Error(`${where}: tile.rows ${tile.rows} needs ${4 * persistentTileFloats(tile.rows, width)} bytes of workgroup memory, this device has ${limit}`);
   }
   return tile;
 }
@@ -120,7 +131,8 @@ function resolveTile(sched: Scheduler, where: string, a: RecordStepsArgs): Recur
 function recordSteps(sched: Scheduler, a: RecordStepsArgs, direction: 'forward' | 'backward'): void {
   const where = `${a.kernel.name} ${direction}`;
   checkRange(where, a.range);
-  const tile = resolveTile(sched, where, a);
+  const width = persistentTileWidth(a.kernel, a.range.hidden, direction);
+  const tile = resolveTile(sched, where, a, width);
   const { batch, hidden, tBegin, tEnd } = a.range;
   const base = { batch, hidden, has_dy: a.hasDy ? 1 : 0, ...a.extraUniforms };
   if (a.variant === 'persistent') {
@@ -128,7 +140,7 @@ function recordSteps(sched: Scheduler, a: RecordStepsArgs, direction: 'forward' 
       bindings: a.bindings,
       uniforms: { ...base, t_begin: tBegin, t_end: tEnd },
       workgroups: [Math.ceil(batch / tile.rows), 1, 1],
-      overrides: { ROWS: tile.rows, WG: tile.wg, TILE: persistentTileFloats(tile.rows, a.tileWidth) },
+      overrides: { ROWS: tile.rows, WG: tile.wg, TILE: persistentTileFloats(tile.rows, width) },
     });
     return;
   }
@@ -155,7 +167,6 @@ export interface BackwardFinish {
   wHh: GpuTensor;
   /** [B, H]: receives += dgHid[tBegin] · W_hh after the loop (the gradient into h_{tBegin-1}). */
   dhCarry: GpuTensor;
-  gateCount: number;
 }
 
 /** Records the backward time loop of one layer (t descending), ending with dhCarry = d loss / d h_{tBegin-1}. */
@@ -164,7 +175,7 @@ export function recordBackwardSteps(sched: Scheduler, a: RecordStepsArgs, finish
   // The persistent entry adds d loss / d h_{tBegin-1} itself (its extra pass).
   if (a.variant === 'persistent') return;
   const { batch, hidden, tBegin } = a.range;
-  const GH = finish.gateCount * hidden;
+  const GH = kernelGates(a.kernel) * hidden;
   gemm(sched, {
     a: { tensor: finish.dgHid, rows: batch, cols: GH, offset: tBegin * batch * GH },
     b: { tensor: finish.wHh, rows: GH, cols: hidden },

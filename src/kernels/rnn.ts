@@ -39,7 +39,6 @@ export function rnnForward(sched: Scheduler, a: RnnForwardArgs): void {
     range: a,
     variant: a.variant,
     units: 4,
-    tileWidth: a.hidden,
     bindings: { gx: a.gx, w_hh: a.wHh, b_hh: a.bHh, hseq: a.hseq },
     extraUniforms: { act: actCode(a.activation) },
     tile: a.tile,
@@ -66,12 +65,11 @@ export function rnnBackward(sched: Scheduler, a: RnnBackwardArgs): void {
       range: a,
       variant: a.variant,
       units: 4,
-      tileWidth: a.hidden,
       bindings: { w_hh_b: a.wHh, hseq_b: a.hseq, dy: a.dy ?? a.hseq, dgates: a.dgates, dh_carry: a.dhCarry },
       extraUniforms: { act: actCode(a.activation) },
       hasDy: a.dy !== null,
       tile: a.tile,
     },
-    { dgHid: a.dgates, wHh: a.wHh, dhCarry: a.dhCarry, gateCount: 1 },
+    { dgHid: a.dgates, wHh: a.wHh, dhCarry: a.dhCarry },
   );
 }

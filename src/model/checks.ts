@@ -2,22 +2,18 @@
 // its value, and is thrown before anything is recorded.
 import { formatShape, type GpuTensor } from '../gpu/tensor';
 import { expectShape, type ModelConfig } from './config';
-import type { ForwardOptions, BackwardOptions } from './recurrent-model';
+import { cellSpec, cellsWith } from './cells';
+import type { BackwardOptions, ForwardOptions, LossTarget } from './options';
 import type { Workspace } from './workspace';
-
-/** What the model output is compared with. */
-export type LossTarget =
-  | { kind: 'mse'; /** f32, same shape as out. */ target: GpuTensor }
-  | { kind: 'cross_entropy'; /** u32 class indices: [B] (last-step head) or [B, T] (every step). */ labels: GpuTensor };
 
 function checkF32(name: string, t: GpuTensor): void {
   if (t.dtype !== 'f32') throw new Error(`${name} must be f32, got ${t.dtype}`);
 }
 
-/** A state-shaped tensor [L, B, H] (h0, c0, dhN, dcN); cell-state ones exist for LSTM only. */
+/** A state-shaped tensor [L, B, H] (h0, c0, dhN, dcN); cell-state ones exist for cells that carry one. */
 function checkStateTensor(name: string, t: GpuTensor | null | undefined, config: ModelConfig, batch: number, cellState: boolean): void {
   if (!t) return;
-  if (cellState && config.cell !== 'lstm') throw new Error(`${name} is only used by lstm, but this model's cell is ${config.cell}`);
+  if (cellState && !cellSpec(config.cell).cellState) throw new Error(`${name} is only used by ${cellsWith('cellState').join(', ')}, but this model's cell is ${config.cell}`);
   checkF32(name, t);
   expectShape(name, t.shape, [config.numLayers, batch, config.hiddenSize]);
 }
@@ -45,7 +41,7 @@ export function checkBackwardInputs(config: ModelConfig, ws: Workspace, dOut: Gp
   const T = ws.seqLen;
   if (dOut) {
     checkF32('dOut', dOut);
-    expectShape('dOut', dOut.shape, ws.out.shape);
+    expectShape('dOut', dOut.shape, ws.forward.out.shape);
   }
   checkStateTensor('dhN', opts.dhN, config, B, false);
   checkStateTensor('dcN', opts.dcN, config, B, true);
@@ -54,10 +50,11 @@ export function checkBackwardInputs(config: ModelConfig, ws: Workspace, dOut: Gp
   return Math.max(0, T - k);
 }
 
+/** Validates a loss target against the last forward's output (shape, dtype, kind). */
 export function checkLossTarget(config: ModelConfig, ws: Workspace, target: LossTarget): void {
   if (target.kind === 'mse') {
     checkF32('target', target.target);
-    expectShape('target', target.target.shape, ws.out.shape);
+    expectShape('target', target.target.shape, ws.forward.out.shape);
     return;
   }
   if (target.kind === 'cross_entropy') {

@@ -1,16 +1,12 @@
-// config.ts — the recurrent model's configuration, its PyTorch state_dict names and shapes,
-// and the checks that name a bad field or tensor before any GPU work.
-import { paramShapes, type RecurrentConfig } from '../reference/params';
-import { gateCount, type CellKind } from '../reference/cells';
+// config.ts — the recurrent model's configuration and the checks that name a bad field or
+// tensor before any GPU work.
+import type { RecurrentConfig } from '../reference/recurrent';
 import { formatShape } from '../gpu/tensor';
+import { cellSpec, type CellType } from './cells';
 
-/** The recurrent cell: Elman RNN with tanh, ReLU or no nonlinearity (identity), LSTM, or GRU (PyTorch's equations and gate orders). */
-export type CellType = CellKind;
+export { CELL_TYPES, type CellType } from './cells';
 /** Where the Linear head reads the hidden state: every step (out [B, T, O]) or the last step only (out [B, O]). */
 export type HeadMode = 'every-step' | 'last-step';
-
-/** Every CellType, for validation and help texts. */
-export const CELL_TYPES: readonly CellType[] = ['rnn_tanh', 'rnn_relu', 'rnn_identity', 'lstm', 'gru'];
 
 /** A stacked RNN / LSTM / GRU (batch-first, bias, no dropout) plus a Linear head. */
 export interface ModelConfig {
@@ -28,13 +24,18 @@ export interface ModelConfig {
   head: HeadMode;
 }
 
-/** Throws naming the field when the config is invalid. */
-export function validateModelConfig(config: ModelConfig): void {
-  if (!CELL_TYPES.includes(config.cell)) throw new Error(`config.cell must be one of ${CELL_TYPES.join(', ')}, got ${String(config.cell)}`);
+/** Throws naming the field when the cell or a size is invalid (what the parameter shapes need). */
+export function validateModelSizes(config: Pick<ModelConfig, 'cell' | 'inputSize' | 'hiddenSize' | 'numLayers' | 'outputSize'>): void {
+  cellSpec(config.cell);
   for (const key of ['inputSize', 'hiddenSize', 'numLayers', 'outputSize'] as const) {
     const v = config[key];
     if (!Number.isInteger(v) || v < 1) throw new Error(`config.${key} must be an integer >= 1, got ${v}`);
   }
+}
+
+/** Throws naming the field when the config is invalid. */
+export function validateModelConfig(config: ModelConfig): void {
+  validateModelSizes(config);
   if (config.head !== 'every-step' && config.head !== 'last-step') {
     throw new Error(`config.head must be 'every-step' or 'last-step', got ${String(config.head)}`);
   }
@@ -50,16 +51,6 @@ export function referenceConfig(config: ModelConfig): RecurrentConfig {
     outputSize: config.outputSize,
     headOnLastStepOnly: config.head === 'last-step',
   };
-}
-
-/** G: 1 (RNN), 4 (LSTM), 3 (GRU). */
-export function gatesOf(cell: CellType): number {
-  return gateCount(cell);
-}
-
-/** state_dict name → shape, in state_dict order. */
-export function modelParamShapes(config: ModelConfig): Record<string, number[]> {
-  return paramShapes(referenceConfig(config));
 }
 
 /** Checks a tensor's shape; the error names it and both shapes. */

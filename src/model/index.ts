@@ -1,6 +1,9 @@
 // index.ts — the GPU recurrent model's public surface.
 export { RecurrentModel } from './recurrent-model';
 export type { RecurrentModelOptions, ForwardOptions, ForwardOutputs, BackwardOptions, BackwardOutputs, LossTarget } from './recurrent-model';
-export { CELL_TYPES, validateModelConfig, referenceConfig, modelParamShapes } from './config';
+export { CELL_TYPES, validateModelConfig, referenceConfig } from './config';
+export { modelParamShapes } from './params';
+export { CELL_SPECS, cellSpec } from './cells';
+export type { CellSpec, TorchCell } from './cells';
 export type { ModelConfig, CellType, HeadMode } from './config';
 export { pickVariant, PERSISTENT_MAX_STEP_MACS } from './variant';

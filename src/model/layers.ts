@@ -1,14 +1,11 @@
 // layers.ts — one recurrent layer's forward and backward on the GPU for any cell: the input
-// projection GEMM, the fused time loop (src/kernels/{rnn,lstm,gru}.ts) and the weight, bias
-// and input gradients as GEMMs / column sums over all steps (no atomics).
+// projection GEMM, the cell's fused time loop (recorded by its CellSpec, cells.ts) and the
+// weight, bias and input gradients as GEMMs / column sums over all steps (no atomics).
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemm, colSum } from '../kernels/gemm';
-import { lstmForward, lstmBackward } from '../kernels/lstm';
-import { gruForward, gruBackward } from '../kernels/gru';
-import { rnnForward, rnnBackward, type RnnActivation } from '../kernels/rnn';
 import type { RecurrentTile, RecurrentVariant } from '../kernels/recurrent';
-import { gatesOf, type CellType } from './config';
+import type { CellSpec } from './cells';
 import type { LayerBuffers, LayerGradBuffers } from './workspace';
 
 /** A layer's parameters (views into the arena) or their gradients. */
@@ -23,8 +20,9 @@ export interface LayerParams {
   bHh: GpuTensor;
 }
 
+/** One layer's sizes and cell. */
 export interface LayerShape {
-  cell: CellType;
+  cell: CellSpec;
   batch: number;
   seqLen: number;
   hidden: number;
@@ -32,12 +30,11 @@ export interface LayerShape {
   inputs: number;
 }
 
+/** Which time-loop kernels a layer runs, and their tile. */
 export interface TimeLoop {
   variant: RecurrentVariant;
   tile?: RecurrentTile;
 }
-
-const RNN_ACT: Partial<Record<CellType, RnnActivation>> = { rnn_tanh: 'tanh', rnn_relu: 'relu', rnn_identity: 'identity' };
 
 /**
  * Forward of one layer over all steps. input: view of [T, B, In] rows starting at element
@@ -45,7 +42,7 @@ const RNN_ACT: Partial<Record<CellType, RnnActivation>> = { rnn_tanh: 'tanh', rn
  */
 export function layerForward(sched: Scheduler, s: LayerShape, p: LayerParams, buf: LayerBuffers, input: GpuTensor, inputOffset: number, loop: TimeLoop): void {
   const { batch: B, seqLen: T, hidden: H } = s;
-  const GH = gatesOf(s.cell) * H;
+  const GH = s.cell.gates * H;
   gemm(sched, {
     a: { tensor: input, rows: T * B, cols: s.inputs, offset: inputOffset },
     b: { tensor: p.wIh, rows: GH, cols: s.inputs },
@@ -54,13 +51,11 @@ export function layerForward(sched: Scheduler, s: LayerShape, p: LayerParams, bu
     bias: { tensor: p.bIh },
     label: 'input projection',
   });
-  const range = { batch: B, hidden: H, seqLen: T, tBegin: 0, tEnd: T };
-  const common = { ...range, ...loop, gx: buf.gx, wHh: p.wHh, bHh: p.bHh, hseq: buf.hseq };
-  if (s.cell === 'lstm') lstmForward(sched, { ...common, cseq: buf.cseq!, gates: buf.gates! });
-  else if (s.cell === 'gru') gruForward(sched, { ...common, gates: buf.gates! });
-  else rnnForward(sched, { ...common, activation: RNN_ACT[s.cell]! });
+  const run = { batch: B, hidden: H, seqLen: T, tBegin: 0, tEnd: T, ...loop };
+  s.cell.recordForward(sched, run, { gx: buf.gx, wHh: p.wHh, bHh: p.bHh, hseq: buf.hseq, cseq: buf.cseq, gates: buf.gates });
 }
 
+/** Everything layerBackward reads and writes. */
 export interface LayerBackwardArgs {
   shape: LayerShape;
   params: LayerParams;
@@ -83,12 +78,12 @@ export interface LayerBackwardArgs {
 export function layerBackward(sched: Scheduler, a: LayerBackwardArgs): void {
   const { shape: s, buf, gbuf, params, grads } = a;
   const { batch: B, seqLen: T, hidden: H } = s;
-  const GH = gatesOf(s.cell) * H;
-  const range = { batch: B, hidden: H, seqLen: T, tBegin: a.tBegin, tEnd: T };
-  const common = { ...range, ...a.loop, wHh: params.wHh, dy: a.dy, dhCarry: gbuf.dhCarry };
-  if (s.cell === 'lstm') lstmBackward(sched, { ...common, gates: buf.gates!, cseq: buf.cseq!, dgates: gbuf.dgIn, dcCarry: gbuf.dcCarry! });
-  else if (s.cell === 'gru') gruBackward(sched, { ...common, gates: buf.gates!, hseq: buf.hseq, dgIn: gbuf.dgIn, dgHid: gbuf.dgHid });
-  else rnnBackward(sched, { ...common, hseq: buf.hseq, dgates: gbuf.dgIn, activation: RNN_ACT[s.cell]! });
+  const GH = s.cell.gates * H;
+  const run = { batch: B, hidden: H, seqLen: T, tBegin: a.tBegin, tEnd: T, ...a.loop };
+  s.cell.recordBackward(sched, run, {
+    wHh: params.wHh, hseq: buf.hseq, cseq: buf.cseq, gates: buf.gates, dy: a.dy,
+    dgIn: gbuf.dgIn, dgHid: gbuf.dgHid, dhCarry: gbuf.dhCarry, dcCarry: gbuf.dcCarry,
+  });
 
   const rows = (T - a.tBegin) * B;
   const gOff = a.tBegin * B * GH;

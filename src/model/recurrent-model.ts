@@ -10,74 +10,20 @@ import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from '../kernels/gemm';
 import { permuteKernel, permute01 } from '../kernels/permute';
 import { lossKernel, mseLossGpu, crossEntropyLossGpu } from '../kernels/loss';
-import { lstmKernels } from '../kernels/lstm';
-import { gruKernels } from '../kernels/gru';
-import { rnnKernels } from '../kernels/rnn';
-import type { RecurrentTile, RecurrentVariant } from '../kernels/recurrent';
-import { modelParamShapes, validateModelConfig, type ModelConfig } from './config';
+import { validateModelConfig, type ModelConfig } from './config';
+import { modelParamShapes } from './params';
+import { cellSpec, type CellSpec } from './cells';
 import { Workspace, checkWorkspaceLimits } from './workspace';
-import { layerForward, layerBackward, type LayerParams, type TimeLoop } from './layers';
+import { planWorkspace, type ForwardTensors } from './workspace-plan';
+import { layerForward, layerBackward, type LayerParams, type LayerShape, type TimeLoop } from './layers';
 import { headBackward, headForward, headInput, type HeadShape } from './head';
-import { checkBackwardInputs, checkForwardInputs, checkLossTarget, type LossTarget } from './checks';
-import { initRecurrentParams } from '../reference/init';
+import { checkBackwardInputs, checkForwardInputs, checkLossTarget } from './checks';
+import type { BackwardOptions, BackwardOutputs, ForwardOptions, ForwardOutputs, LossTarget, RecurrentModelOptions } from './options';
+import { initRecurrentParams } from './init';
 import { pickVariant } from './variant';
 import * as weights from './weights';
 
-export type { LossTarget } from './checks';
-
-/** Options of RecurrentModel.create(). */
-export interface RecurrentModelOptions {
-  /** Seed of PyTorch's default initialisation U(±1/√H). Default 0. */
-  seed?: number;
-  /** Time-loop kernels: 'auto' (per shape), one dispatch per 'step', or 'persistent'. */
-  variant?: RecurrentVariant | 'auto';
-  /** Fixed tile of the time-loop kernels (benchmarks); default chosen per shape. */
-  tile?: RecurrentTile;
-  /** Distinct workspaces kept (one per (batch, seqLen)). Default 4. */
-  maxWorkspaces?: number;
-}
-
-/** Initial states of RecurrentModel.forward(). */
-export interface ForwardOptions {
-  /** [L, B, H] initial hidden state (zeros when absent). */
-  h0?: GpuTensor | null;
-  /** [L, B, H] initial cell state (LSTM only; zeros when absent). */
-  c0?: GpuTensor | null;
-}
-
-/** Views into the workspace: valid until the next forward of the same (batch, seqLen). */
-export interface ForwardOutputs {
-  /** [B, T, O] (every-step head) or [B, O] (last-step head). */
-  out: GpuTensor;
-  /** [B, T, H]. */
-  rnnOut: GpuTensor;
-  /** [L, B, H]; cN is null except for LSTM. */
-  hN: GpuTensor;
-  /** [L, B, H] final cell states (LSTM), else null. */
-  cN: GpuTensor | null;
-}
-
-/** Options of RecurrentModel.backward() and lossAndBackward(). */
-export interface BackwardOptions {
-  /** [L, B, H] gradients arriving at the final states (e.g. from a later TBPTT chunk). */
-  dhN?: GpuTensor | null;
-  /** [L, B, H] gradients arriving at the final cell states (LSTM only). */
-  dcN?: GpuTensor | null;
-  /** Back-propagate through the last `truncate` steps only (truncated BPTT). Default all. */
-  truncate?: number;
-  /** Add to the gradient arena instead of overwriting it. Default false. */
-  accumulate?: boolean;
-}
-
-/** Gradients with respect to the inputs and initial states (views into the workspace, valid until the next backward of the same shape). */
-export interface BackwardOutputs {
-  /** [B, T, I]; [L, B, H] (gradients w.r.t. the states entering step T − truncate). */
-  dx: GpuTensor;
-  /** [L, B, H] gradient w.r.t. the initial hidden states. */
-  dh0: GpuTensor;
-  /** [L, B, H] gradient w.r.t. the initial cell states (LSTM), else null. */
-  dc0: GpuTensor | null;
-}
+export type { BackwardOptions, BackwardOutputs, ForwardOptions, ForwardOutputs, LossTarget, RecurrentModelOptions } from './options';
 
 interface LastForward {
   ws: Workspace;
@@ -89,19 +35,20 @@ export class RecurrentModel {
   readonly config: ModelConfig;
   /** Parameters and gradients, one buffer each, with state_dict-named slots. */
   readonly arena: ParamArena;
+  private readonly cell: CellSpec;
   private readonly workspaces = new Map<string, Workspace>();
   private last: LastForward | null = null;
 
   /** Creates the model, compiles its kernels and initialises its parameters from opts.seed. */
   static async create(sched: Scheduler, config: ModelConfig, opts: RecurrentModelOptions = {}): Promise<RecurrentModel> {
     validateModelConfig(config);
-    const cellKernels = config.cell === 'lstm' ? lstmKernels : config.cell === 'gru' ? gruKernels : rnnKernels;
-    await sched.prepare(gemmKernel, permuteKernel, lossKernel, ...cellKernels);
+    await sched.prepare(gemmKernel, permuteKernel, lossKernel, ...cellSpec(config.cell).kernels);
     return new RecurrentModel(sched, config, opts);
   }
 
   private constructor(private readonly sched: Scheduler, config: ModelConfig, private readonly opts: RecurrentModelOptions) {
     this.config = { ...config };
+    this.cell = cellSpec(config.cell);
     const shapes = modelParamShapes(config);
     this.arena = new ParamArena(sched, Object.entries(shapes).map(([name, shape]) => ({ name, shape })), `${config.cell} params`);
     this.initParameters(opts.seed ?? 0);
@@ -110,8 +57,7 @@ export class RecurrentModel {
   /** PyTorch's default initialisation from a seed (queued upload). */
   initParameters(seed: number): void {
     if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
-    const { head, ...rest } = this.config;
-    this.arena.write(initRecurrentParams({ ...rest, headOnLastStepOnly: head === 'last-step' }, seed));
+    this.arena.write(initRecurrentParams(this.config, seed));
   }
 
   /** Uploads parameters by state_dict name (every tensor, right sizes, finite values). */
@@ -149,34 +95,32 @@ export class RecurrentModel {
   /** Records the forward pass of x [B, T, I]. Validates every input before recording. */
   forward(x: GpuTensor, states: ForwardOptions = {}): ForwardOutputs {
     const { batch: B, seqLen: T } = checkForwardInputs(this.config, x, states);
-    checkWorkspaceLimits(this.sched, this.config, B, T);
     const ws = this.workspace(B, T);
+    const f = ws.forward;
     const { hiddenSize: H, numLayers: L, inputSize: I } = this.config;
     const bytes = 4 * B * H;
     for (let l = 0; l < L; l++) {
-      const layer = ws.layers[l]!;
+      const layer = f.layers[l]!;
       this.initState(states.h0 ?? null, l * bytes, layer.hseq, bytes);
       if (layer.cseq) this.initState(states.c0 ?? null, l * bytes, layer.cseq, bytes);
     }
     const loop = this.timeLoop(B);
-    permute01(this.sched, { src: x, out: ws.xT, dims: [B, T, I] });
+    permute01(this.sched, { src: x, out: f.xT, dims: [B, T, I] });
     for (let l = 0; l < L; l++) {
-      const input = l === 0 ? ws.xT : ws.layers[l - 1]!.hseq;
-      const inputOffset = l === 0 ? 0 : B * H;
-      const shape = { cell: this.config.cell, batch: B, seqLen: T, hidden: H, inputs: l === 0 ? I : H };
-      layerForward(this.sched, shape, this.layerParams(l), ws.layers[l]!, input, inputOffset, loop);
+      const { input, inputOffset } = layerInput(f, l, B * H);
+      layerForward(this.sched, this.layerShape(l, B, T), this.layerParams(l), f.layers[l]!, input, inputOffset, loop);
     }
-    const top = ws.layers[L - 1]!;
-    permute01(this.sched, { src: top.hseq, out: ws.rnnOut, dims: [T, B, H], srcOffset: B * H });
+    const top = f.layers[L - 1]!;
+    permute01(this.sched, { src: top.hseq, out: f.rnnOut, dims: [T, B, H], srcOffset: B * H });
     const hs = this.headShape(B, T);
-    headForward(this.sched, hs, this.headParams('params'), headInput(hs, ws.rnnOut, top.hseq), ws.out);
+    headForward(this.sched, hs, this.headParams('params'), headInput(hs, f.rnnOut, top.hseq), f.out);
     for (let l = 0; l < L; l++) {
-      const layer = ws.layers[l]!;
-      this.sched.copy({ buffer: layer.hseq.buffer, offset: T * bytes, size: bytes }, { buffer: ws.hN.buffer, offset: l * bytes, size: bytes });
-      if (layer.cseq) this.sched.copy({ buffer: layer.cseq.buffer, offset: T * bytes, size: bytes }, { buffer: ws.cN!.buffer, offset: l * bytes, size: bytes });
+      const layer = f.layers[l]!;
+      this.sched.copy({ buffer: layer.hseq.buffer, offset: T * bytes, size: bytes }, { buffer: f.hN.buffer, offset: l * bytes, size: bytes });
+      if (layer.cseq) this.sched.copy({ buffer: layer.cseq.buffer, offset: T * bytes, size: bytes }, { buffer: f.cN!.buffer, offset: l * bytes, size: bytes });
     }
     this.last = { ws };
-    return { out: ws.out, rnnOut: ws.rnnOut, hN: ws.hN, cN: ws.cN };
+    return { out: f.out, rnnOut: f.rnnOut, hN: f.hN, cN: f.cN };
   }
 
   /** Records BPTT of the last forward given dOut = d loss / d out; gradients go to the arena. */
@@ -196,8 +140,8 @@ export class RecurrentModel {
     checkLossTarget(this.config, ws, target);
     const tBegin = checkBackwardInputs(this.config, ws, null, opts);
     const g = ws.grads();
-    if (target.kind === 'mse') mseLossGpu(this.sched, ws.out, target.target, g.dOut, g.loss);
-    else crossEntropyLossGpu(this.sched, ws.out, target.labels, g.dOut, g.loss);
+    if (target.kind === 'mse') mseLossGpu(this.sched, ws.forward.out, target.target, g.dOut, g.loss);
+    else crossEntropyLossGpu(this.sched, ws.forward.out, target.labels, g.dOut, g.loss);
     return { ...this.recordBackward(ws, g.dOut, opts, tBegin), loss: g.loss };
   }
 
@@ -206,8 +150,8 @@ export class RecurrentModel {
     const ws = this.requireForward('loss');
     checkLossTarget(this.config, ws, target);
     const g = ws.grads();
-    if (target.kind === 'mse') mseLossGpu(this.sched, ws.out, target.target, g.dOut, g.loss);
-    else crossEntropyLossGpu(this.sched, ws.out, target.labels, g.dOut, g.loss);
+    if (target.kind === 'mse') mseLossGpu(this.sched, ws.forward.out, target.target, g.dOut, g.loss);
+    else crossEntropyLossGpu(this.sched, ws.forward.out, target.labels, g.dOut, g.loss);
     return g.loss;
   }
 
@@ -224,6 +168,7 @@ export class RecurrentModel {
     const { hiddenSize: H, numLayers: L, inputSize: I } = this.config;
     const B = ws.batch;
     const T = ws.seqLen;
+    const f = ws.forward;
     const g = ws.grads();
     const accumulate = opts.accumulate ?? false;
     const bytes = 4 * B * H;
@@ -234,19 +179,19 @@ export class RecurrentModel {
       if (tBegin > 0) this.sched.clear(gl.dIn);
     }
     const hs = this.headShape(B, T);
-    const top = ws.layers[L - 1]!;
+    const top = f.layers[L - 1]!;
     headBackward(this.sched, {
       shape: hs, params: this.headParams('params'), grads: this.headParams('grads'),
-      input: headInput(hs, ws.rnnOut, top.hseq), dOut, accumulate,
+      input: headInput(hs, f.rnnOut, top.hseq), dOut, accumulate,
       dRnnOut: g.dRnnOut, dyTop: g.dyTop, dhCarryTop: g.layers[L - 1]!.dhCarry,
     });
     const loop = this.timeLoop(B);
     for (let l = L - 1; l >= 0; l--) {
       layerBackward(this.sched, {
-        shape: { cell: this.config.cell, batch: B, seqLen: T, hidden: H, inputs: l === 0 ? I : H },
+        shape: this.layerShape(l, B, T),
         params: this.layerParams(l), grads: this.layerParams(l, 'grads'),
-        buf: ws.layers[l]!, gbuf: g.layers[l]!,
-        input: l === 0 ? ws.xT : ws.layers[l - 1]!.hseq, inputOffset: l === 0 ? 0 : B * H,
+        buf: f.layers[l]!, gbuf: g.layers[l]!,
+        ...layerInput(f, l, B * H),
         dy: l === L - 1 ? g.dyTop : g.layers[l + 1]!.dIn,
         tBegin, accumulate, loop,
       });
@@ -264,6 +209,12 @@ export class RecurrentModel {
     const target = { buffer: dst.buffer, offset: dst.offset, size: bytes };
     if (src) this.sched.copy({ buffer: src.buffer, offset: src.offset + srcOffset, size: bytes }, target);
     else this.sched.clear(target);
+  }
+
+  /** Layer l's sizes and cell (In = I for layer 0, H above). */
+  private layerShape(l: number, batch: number, seqLen: number): LayerShape {
+    const { inputSize: I, hiddenSize: H } = this.config;
+    return { cell: this.cell, batch, seqLen, hidden: H, inputs: l === 0 ? I : H };
   }
 
   private timeLoop(batch: number): TimeLoop {
@@ -293,6 +244,8 @@ export class RecurrentModel {
     if (ws) {
       this.workspaces.delete(key); // re-insert: most recently used last
     } else {
+      const plan = planWorkspace(this.config, batch, seqLen);
+      checkWorkspaceLimits(this.sched, plan); // before anything is evicted or allocated
       const max = this.opts.maxWorkspaces ?? 4;
       if (this.workspaces.size >= max) {
         const [oldKey, old] = this.workspaces.entries().next().value as [string, Workspace];
@@ -301,9 +254,14 @@ export class RecurrentModel {
         this.workspaces.delete(oldKey);
         if (this.last?.ws === old) this.last = null;
       }
-      ws = new Workspace(this.sched, this.config, batch, seqLen);
+      ws = new Workspace(this.sched, plan);
     }
     this.workspaces.set(key, ws);
     return ws;
   }
+}
+
+/** Layer l's input [T, B, In]: x time-major, or the layer below's hseq from row block 1 (offset B·H). */
+function layerInput(f: ForwardTensors<GpuTensor>, l: number, blockElements: number): { input: GpuTensor; inputOffset: number } {
+  return l === 0 ? { input: f.xT, inputOffset: 0 } : { input: f.layers[l - 1]!.hseq, inputOffset: blockElements };
 }

@@ -2,7 +2,8 @@
 // export (src/io/safetensors.ts) and checks that name every missing, extra, wrongly shaped
 // or non-finite tensor before anything is uploaded.
 import { checkStateDict, decodeSafetensors, encodeSafetensors, type DecodedSafetensors, type Float32Tensor } from '../io/safetensors';
-import { modelParamShapes, type ModelConfig } from './config';
+import type { ModelConfig } from './config';
+import { modelParamShapes } from './params';
 
 /** Checks flat values by name: every parameter present, right length, finite. */
 export function checkValues(config: ModelConfig, values: Readonly<Record<string, ArrayLike<number>>>): void {

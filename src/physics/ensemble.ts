@@ -6,14 +6,8 @@
 // index), so adding or removing a range on one parameter never changes another's values.
 
 import { Random } from '../util/random';
-import { parseFiniteNumber } from '../io/params-csv';
-import {
-  DEFAULT_OSCILLATOR,
-  PARAM_NAMES,
-  type OscillatorColumns,
-  type OscillatorParams,
-  type ParamName,
-} from '../reference/rk4';
+import { parseFiniteNumber } from '../util/check';
+import { DEFAULT_OSCILLATOR, PARAM_NAMES, type OscillatorColumns, type OscillatorParams, type ParamName } from './oscillator';
 
 /** A number, a numeric string, or a range string "lo:hi" (uniform in [lo, hi)). */
 export type ParamSpec = number | string;

@@ -21,6 +21,9 @@ export interface PlanInput {
   recordEvery: number;
   /** Record (x, v) instead of x. */
   velocity: boolean;
+  /** Bytes per oscillator of the kernel's parameter rows and carried state (rk4Layout()). */
+  paramBytes: number;
+  stateBytes: number;
 }
 
 export interface PlanOptions {
@@ -58,13 +61,11 @@ export interface SimulationPlan {
 /** ≈ 0.1 s on a fast GPU, a few tenths of a second on lavapipe: well inside any watchdog. */
 export const DEFAULT_MAX_OSCILLATOR_STEPS_PER_DISPATCH = 1e8;
 
-export const PARAM_BYTES_PER_OSCILLATOR = 32; // [8] f32
-export const STATE_BYTES_PER_OSCILLATOR = 8; // [2] f32
 const U32_MAX = 0xffffffff;
 
 /** Plans a run; throws an Error naming the parameter when the device cannot hold it. */
 export function planSimulation(input: PlanInput, limits: PlanLimits, opts: PlanOptions = {}): SimulationPlan {
-  const { count, samples, recordEvery, velocity } = input;
+  const { count, samples, recordEvery, velocity, paramBytes } = input;
   const totalSteps = (samples - 1) * recordEvery;
   if (totalSteps > U32_MAX) {
     throw new Error(`simulation: steps=${totalSteps} exceeds the GPU kernel's step counter (at most ${U32_MAX} steps)`);
@@ -78,8 +79,8 @@ export function planSimulation(input: PlanInput, limits: PlanLimits, opts: PlanO
         'use fewer oscillators (count), fewer steps or a larger recordEvery',
     );
   }
-  if (count * PARAM_BYTES_PER_OSCILLATOR > limits.maxBufferSize) {
-    throw new Error(`simulation: count=${count} oscillators need ${count * PARAM_BYTES_PER_OSCILLATOR} bytes of parameters, more than this device's maxBufferSize (${limits.maxBufferSize})`);
+  if (count * paramBytes > limits.maxBufferSize) {
+    throw new Error(`simulation: count=${count} oscillators need ${count * paramBytes} bytes of parameters, more than this device's maxBufferSize (${limits.maxBufferSize})`);
   }
   const groups = planGroups(input, outputBytesPerOscillator, limits, opts.maxBindingBytes);
   const largest = Math.max(...groups.map((g) => g.count));
@@ -95,14 +96,14 @@ export function planSimulation(input: PlanInput, limits: PlanLimits, opts: PlanO
 }
 
 function planGroups(input: PlanInput, outPerOscillator: number, limits: PlanLimits, maxBindingBytes?: number): OscillatorGroup[] {
-  const { count } = input;
+  const { count, paramBytes, stateBytes } = input;
   const bindingLimit = Math.min(limits.maxStorageBufferBindingSize, maxBindingBytes ?? Infinity);
-  const perOscillator = Math.max(outPerOscillator, PARAM_BYTES_PER_OSCILLATOR);
+  const perOscillator = Math.max(outPerOscillator, paramBytes);
   const fit = Math.floor(bindingLimit / perOscillator); // oscillators one binding holds
   if (count <= fit) return [{ first: 0, count }];
   // Groups after the first start at byte offsets that must be aligned in every buffer.
   const align = limits.minStorageBufferOffsetAlignment;
-  const unit = [outPerOscillator, PARAM_BYTES_PER_OSCILLATOR, STATE_BYTES_PER_OSCILLATOR]
+  const unit = [outPerOscillator, paramBytes, stateBytes]
     .map((bytes) => align / gcd(align, bytes))
     .reduce(lcm, 1);
   const size = Math.floor(fit / unit) * unit;

@@ -3,19 +3,18 @@
 // chunks of steps × groups of oscillators (src/physics/simulate-plan.ts), state carried in
 // a [N, 2] buffer between chunks — and submits it once. The result stays on the GPU:
 // Trajectory.tensor is [N, S] f32 of x, or [N, S, 2] of (x, v), ready for training
-// kernels; read() copies it to the host. Mirrors simulateReference (src/reference/rk4.ts).
+// kernels; read() copies it to the host. Mirrors simulateReference (simulate-reference.ts).
 // With keepState the trajectory also keeps its final state [N, 2] and the packed parameters
 // on the GPU, and simulate(sched, { from: trajectory, ... }) continues it without uploading
 // parameters again (see ContinueOptions).
 import type { Scheduler } from '../gpu/scheduler';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import { STORAGE_RW } from '../gpu/flags';
-import { packOscillatorParams, recordRk4Chunk, rk4Kernel } from '../kernels/rk4';
-import type { Integrator, SimulationOptions } from '../reference/rk4';
+import { recordRk4Chunk, rk4Kernel, rk4Layout } from '../kernels/rk4';
+import { F32_MAX, F32_MIN_NORMAL, packOscillatorParams } from './pack';
+import type { Integrator, SimulationOptions } from './oscillator';
 import { validateRunOptions, validateSimulation } from './validate';
 import {
-  PARAM_BYTES_PER_OSCILLATOR,
-  STATE_BYTES_PER_OSCILLATOR,
   planSimulation,
   type PlanOptions,
   type SimulationPlan,
@@ -93,9 +92,6 @@ export interface Trajectory {
   destroy(): void;
 }
 
-const F32_MAX = 3.4028234663852886e38;
-const F32_MIN_NORMAL = 1.1754943508222875e-38;
-
 /**
  * Checks options and device limits (throwing an Error that names the parameter), then
  * records and submits the run, or continues `from` (ContinueOptions). Resolves once the work
@@ -111,22 +107,23 @@ export async function simulate(sched: Scheduler, opts: SimulateOptions | Continu
   const run: RunOpts = { ...opts, t0, clock: from ? from.clock + from.steps * from.dt : 0 };
   checkFloat32Time(run);
   const velocity = opts.velocity ?? false;
-  const plan = planSimulation({ count, samples, recordEvery: opts.recordEvery, velocity }, sched.device.limits, opts);
+  const { paramBytes, stateBytes } = rk4Layout();
+  const plan = planSimulation({ count, samples, recordEvery: opts.recordEvery, velocity, paramBytes, stateBytes }, sched.device.limits, opts);
   const packed = from ? null : packOscillatorParams((opts as SimulateOptions).params, t0); // [N, 8]
   await sched.prepare(rk4Kernel);
 
   const label = opts.label ?? 'trajectory';
   const outBuffer = sched.createBuffer(plan.outputBytes, STORAGE_RW, label);
-  const params = from ? from.params : { buffer: sched.pool.acquire(count * PARAM_BYTES_PER_OSCILLATOR, STORAGE_RW), users: 0 };
+  const params = from ? from.params : { buffer: sched.pool.acquire(count * paramBytes, STORAGE_RW), users: 0 };
   params.users++;
-  const buffers: RunBuffers = { out: outBuffer, params: params.buffer, state: sched.pool.acquire(count * STATE_BYTES_PER_OSCILLATOR, STORAGE_RW) };
+  const buffers: RunBuffers = { out: outBuffer, params: params.buffer, state: sched.pool.acquire(count * stateBytes, STORAGE_RW) };
   const kept: KeptState = { params, state: buffers.state, clock: run.clock };
   // Scratch goes back to the pool before the submit that last uses it (reused after it completes).
   const releaseScratch = () => releaseKept(sched, kept);
   const total = plan.totalSteps * count;
   try {
-    if (packed) sched.upload({ buffer: buffers.params, offset: 0, shape: [count, 8], dtype: 'f32', label: 'oscillator params' }, packed);
-    if (from) sched.copy(from.finalState, range(buffers.state, 0, count, STATE_BYTES_PER_OSCILLATOR));
+    if (packed) sched.upload({ buffer: buffers.params, offset: 0, shape: [count, paramBytes / 4], dtype: 'f32', label: 'oscillator params' }, packed);
+    if (from) sched.copy(from.finalState, range(buffers.state, 0, count, stateBytes));
     for (const [index, chunk] of plan.chunks.entries()) {
       recordChunk(sched, run, plan, chunk, buffers, samples, from !== null);
       if (opts.onProgress && index < plan.chunks.length - 1) {
@@ -200,11 +197,12 @@ interface RunBuffers {
 
 /** Records one chunk of steps for every group of oscillators. */
 function recordChunk(sched: Scheduler, opts: RunOpts, plan: SimulationPlan, chunk: StepChunk, buffers: RunBuffers, samples: number, fromState: boolean): void {
+  const { paramBytes, stateBytes } = rk4Layout();
   for (const g of plan.groups) {
     recordRk4Chunk(sched, {
       integrator: opts.integrator,
-      params: range(buffers.params, g.first, g.count, PARAM_BYTES_PER_OSCILLATOR),
-      state: range(buffers.state, g.first, g.count, STATE_BYTES_PER_OSCILLATOR),
+      params: range(buffers.params, g.first, g.count, paramBytes),
+      state: range(buffers.state, g.first, g.count, stateBytes),
       out: range(buffers.out, g.first, g.count, plan.outputBytesPerOscillator),
       count: g.count,
       samples,

@@ -1,5 +1,5 @@
 // validate.ts — argument checks for an oscillator simulation, shared by the float64
-// reference (src/reference/rk4.ts) and the GPU wrapper, which calls it before any GPU work.
+// reference (simulate-reference.ts) and the GPU wrapper, which calls it before any GPU work.
 // Every error names the offending parameter (and oscillator index) and its value.
 
 import {
@@ -11,7 +11,7 @@ import {
   type OscillatorColumns,
   type OscillatorParams,
   type SimulationOptions,
-} from '../reference/rk4';
+} from './oscillator';
 
 /** Sizes implied by valid options: output is [count, samples] (or [count, samples, 2]). */
 export interface SimulationShape {

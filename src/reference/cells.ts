@@ -9,27 +9,6 @@
 // The backward part returns the gradients of the two pre-activations (which only
 // differ for the GRU n block) plus the direct paths into h_{t-1} and c_{t-1}.
 
-/** Recurrent cell kinds. `rnn_identity` is the linear RNN h = W_ih x + b_ih + W_hh h + b_hh. */
-export type CellKind = 'rnn_tanh' | 'rnn_relu' | 'rnn_identity' | 'lstm' | 'gru';
-
-export const CELL_KINDS: readonly CellKind[] = ['rnn_tanh', 'rnn_relu', 'rnn_identity', 'lstm', 'gru'];
-
-/** Number of gate blocks G: 1 (RNN), 4 (LSTM), 3 (GRU). */
-export function gateCount(cell: CellKind): number {
-  switch (cell) {
-    case 'lstm':
-      return 4;
-    case 'gru':
-      return 3;
-    case 'rnn_tanh':
-    case 'rnn_relu':
-    case 'rnn_identity':
-      return 1;
-    default:
-      throw new Error(`cell must be one of ${CELL_KINDS.join(', ')}, got ${String(cell)}`);
-  }
-}
-
 /** What one step keeps for its backward pass. All arrays are [B, ·] row-major. */
 export interface StepTape {
   /** h_t [B, H]. */
@@ -66,17 +45,19 @@ export function cellPointwiseForward(
   hPrev: Float64Array,
   cPrev: Float64Array | null,
 ): StepTape {
-  if (cell === 'lstm') return lstmForward(batch, hidden, preIn, preHid, cPrev!);
-  if (cell === 'gru') return gruForward(batch, hidden, preIn, preHid, hPrev);
-  const h = new Float64Array(batch * hidden);
-  for (let k = 0; k < h.length; k++) {
-    const a = preIn[k]! + preHid[k]!;
-    h[k] = cell === 'rnn_tanh' ? Math.tanh(a) : cell === 'rnn_relu' ? Math.max(a, 0) : a;
-  }
-  return { h, c: null, gates: new Float64Array(0), hiddenN: null };
+  return pointwiseCell(cell).forward(batch, hidden, preIn, preHid, hPrev, cPrev);
 }
 
-function lstmForward(B: number, H: number, preIn: Float64Array, preHid: Float64Array, cPrev: Float64Array): StepTape {
+/** Elman RNN forward: h = act(preIn + preHid). */
+function elmanForward(act: (a: number) => number) {
+  return (B: number, H: number, preIn: Float64Array, preHid: Float64Array): StepTape => {
+    const h = new Float64Array(B * H);
+    for (let k = 0; k < h.length; k++) h[k] = act(preIn[k]! + preHid[k]!);
+    return { h, c: null, gates: new Float64Array(0), hiddenN: null };
+  };
+}
+
+function lstmForward(B: number, H: number, preIn: Float64Array, preHid: Float64Array, _hPrev: Float64Array, cPrev: Float64Array | null): StepTape {
   const gates = new Float64Array(B * 4 * H);
   const h = new Float64Array(B * H);
   const c = new Float64Array(B * H);
@@ -92,7 +73,7 @@ function lstmForward(B: number, H: number, preIn: Float64Array, preHid: Float64A
       gates[g0 + H + j] = f;
       gates[g0 + 2 * H + j] = g;
       gates[g0 + 3 * H + j] = o;
-      const ct = f * cPrev[b * H + j]! + i * g;
+      const ct = f * cPrev![b * H + j]! + i * g;
       c[b * H + j] = ct;
       h[b * H + j] = o * Math.tanh(ct);
     }
@@ -135,24 +116,24 @@ export function cellPointwiseBackward(
   dh: Float64Array,
   dc: Float64Array | null,
 ): StepGrads {
-  if (cell === 'lstm') return lstmBackward(batch, hidden, tape, cPrev!, dh, dc);
-  if (cell === 'gru') return gruBackward(batch, hidden, tape, hPrev, dh);
-  const dPre = new Float64Array(batch * hidden);
-  const h = tape.h;
-  for (let k = 0; k < dPre.length; k++) {
-    const hk = h[k]!;
-    // relu'(a) = [h > 0] as in PyTorch's threshold_backward (0 at the kink).
-    const slope = cell === 'rnn_tanh' ? 1 - hk * hk : cell === 'rnn_relu' ? (hk > 0 ? 1 : 0) : 1;
-    dPre[k] = dh[k]! * slope;
-  }
-  return { dPreIn: dPre, dPreHid: dPre, dhPrevDirect: null, dcPrev: null };
+  return pointwiseCell(cell).backward(batch, hidden, tape, hPrev, cPrev, dh, dc);
+}
+
+/** Elman RNN backward: d pre = dh · act'(a), act' recovered from h. */
+function elmanBackward(slope: (h: number) => number) {
+  return (B: number, H: number, tape: StepTape, _hPrev: Float64Array, _cPrev: Float64Array | null, dh: Float64Array): StepGrads => {
+    const dPre = new Float64Array(B * H);
+    for (let k = 0; k < dPre.length; k++) dPre[k] = dh[k]! * slope(tape.h[k]!);
+    return { dPreIn: dPre, dPreHid: dPre, dhPrevDirect: null, dcPrev: null };
+  };
 }
 
 function lstmBackward(
   B: number,
   H: number,
   tape: StepTape,
-  cPrev: Float64Array,
+  _hPrev: Float64Array,
+  cPrev: Float64Array | null,
   dh: Float64Array,
   dc: Float64Array | null,
 ): StepGrads {
@@ -171,7 +152,7 @@ function lstmBackward(
       const tc = Math.tanh(c[s]!);
       const dct = (dc === null ? 0 : dc[s]!) + dh[s]! * o * (1 - tc * tc);
       dPre[g0 + j] = dct * g * i * (1 - i);
-      dPre[g0 + H + j] = dct * cPrev[s]! * f * (1 - f);
+      dPre[g0 + H + j] = dct * cPrev![s]! * f * (1 - f);
       dPre[g0 + 2 * H + j] = dct * i * (1 - g * g);
       dPre[g0 + 3 * H + j] = dh[s]! * tc * o * (1 - o);
       dcPrev[s] = dct * f;
@@ -180,7 +161,7 @@ function lstmBackward(
   return { dPreIn: dPre, dPreHid: dPre, dhPrevDirect: null, dcPrev };
 }
 
-function gruBackward(B: number, H: number, tape: StepTape, hPrev: Float64Array, dh: Float64Array): StepGrads {
+function gruBackward(B: number, H: number, tape: StepTape, hPrev: Float64Array, _cPrev: Float64Array | null, dh: Float64Array): StepGrads {
   const dPreIn = new Float64Array(B * 3 * H);
   const dPreHid = new Float64Array(B * 3 * H);
   const dhPrevDirect = new Float64Array(B * H);
@@ -206,4 +187,44 @@ function gruBackward(B: number, H: number, tape: StepTape, hPrev: Float64Array, 
     }
   }
   return { dPreIn, dPreHid, dhPrevDirect, dcPrev: null };
+}
+
+/** A cell's point-wise math, and what it implies for the loops around it. */
+interface PointwiseCell {
+  /** G: gate blocks of the G·H pre-activation axis. */
+  gates: number;
+  /** Carries c (and takes c0, returns c_n). */
+  cellState: boolean;
+  forward(B: number, H: number, preIn: Float64Array, preHid: Float64Array, hPrev: Float64Array, cPrev: Float64Array | null): StepTape;
+  backward(B: number, H: number, tape: StepTape, hPrev: Float64Array, cPrev: Float64Array | null, dh: Float64Array, dc: Float64Array | null): StepGrads;
+}
+
+// relu'(a) = [h > 0] as in PyTorch's threshold_backward (0 at the kink).
+const POINTWISE = {
+  rnn_tanh: { gates: 1, cellState: false, forward: elmanForward(Math.tanh), backward: elmanBackward((h) => 1 - h * h) },
+  rnn_relu: { gates: 1, cellState: false, forward: elmanForward((a) => Math.max(a, 0)), backward: elmanBackward((h) => (h > 0 ? 1 : 0)) },
+  rnn_identity: { gates: 1, cellState: false, forward: elmanForward((a) => a), backward: elmanBackward(() => 1) },
+  lstm: { gates: 4, cellState: true, forward: lstmForward, backward: lstmBackward },
+  gru: { gates: 3, cellState: false, forward: gruForward, backward: gruBackward },
+} satisfies Record<string, PointwiseCell>;
+
+/** Recurrent cell kinds. `rnn_identity` is the linear RNN h = W_ih x + b_ih + W_hh h + b_hh. */
+export type CellKind = keyof typeof POINTWISE;
+
+/** Every cell kind the reference computes. */
+export const CELL_KINDS = Object.keys(POINTWISE) as readonly CellKind[];
+
+function pointwiseCell(cell: CellKind): PointwiseCell {
+  if (!Object.hasOwn(POINTWISE, cell)) throw new Error(`cell must be one of ${CELL_KINDS.join(', ')}, got ${String(cell)}`);
+  return POINTWISE[cell];
+}
+
+/** Number of gate blocks G: 1 (RNN), 4 (LSTM), 3 (GRU). */
+export function gateCount(cell: CellKind): number {
+  return pointwiseCell(cell).gates;
+}
+
+/** Whether the cell carries a cell state c (LSTM). */
+export function carriesCellState(cell: CellKind): boolean {
+  return pointwiseCell(cell).cellState;
 }

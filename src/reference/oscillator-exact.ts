@@ -14,7 +14,7 @@
 // damping close to resonance, x_p and x_h are each ~ f / (2 beta omega) and cancel early on, so
 // the absolute error is ~ 1e-16 * |f / (2 beta omega)|.
 
-import type { OscillatorParams } from './rk4';
+import type { Oscillator } from './rk4';
 
 /** Position and velocity at one time. */
 export interface ExactState {
@@ -32,7 +32,7 @@ interface Normalised {
 }
 
 /** Exact (x, v) at absolute time t for an oscillator that starts at (x0, v0) at time t0. */
-export function exactState(p: OscillatorParams, t: number, t0 = 0): ExactState {
+export function exactState(p: Oscillator, t: number, t0 = 0): ExactState {
   const q = normalise(p, t0);
   const tau = t - t0;
   if (q.f === 0) return homogeneous(q, p.x0, p.v0, tau);
@@ -43,7 +43,7 @@ export function exactState(p: OscillatorParams, t: number, t0 = 0): ExactState {
 }
 
 /** Exact x at absolute time t (see exactState). */
-export function exactPosition(p: OscillatorParams, t: number, t0 = 0): number {
+export function exactPosition(p: Oscillator, t: number, t0 = 0): number {
   return exactState(p, t, t0).x;
 }
 
@@ -52,7 +52,7 @@ export function exactPosition(p: OscillatorParams, t: number, t0 = 0): number {
  * at t0 + s * recordEvery * dt for s = 0 .. S-1, S = floor(steps / recordEvery) + 1.
  */
 export function exactTrajectory(
-  p: OscillatorParams,
+  p: Oscillator,
   opts: { dt: number; steps: number; recordEvery: number; t0?: number; velocity?: boolean },
 ): Float64Array {
   const t0 = opts.t0 ?? 0;
@@ -67,7 +67,7 @@ export function exactTrajectory(
   return out;
 }
 
-function normalise(p: OscillatorParams, t0: number): Normalised {
+function normalise(p: Oscillator, t0: number): Normalised {
   // cos(omega t + phi) = cos(-omega t - phi): make omega >= 0 so omega + w0 > 0 below.
   const sign = p.omega < 0 ? -1 : 1;
   const omega = sign * p.omega;

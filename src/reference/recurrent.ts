@@ -8,12 +8,11 @@
 //
 // The per-step point-wise math is in cells.ts, the affine maps in dense.ts.
 
-import { cellPointwiseBackward, cellPointwiseForward, type StepTape } from './cells';
+import { CELL_KINDS, carriesCellState, cellPointwiseBackward, cellPointwiseForward, type StepTape } from './cells';
 import { linearBackwardAccumulate, linearForward } from './dense';
-import { validateParams, zeroParams, type Params, type RecurrentConfig } from './params';
+import { headWeights, layerWeights, type Params, type RecurrentConfig } from './recurrent-params';
 
-export { paramNames, paramShapes, shapeSize, validateConfig, validateParams, zeroParams } from './params';
-export type { Params, RecurrentConfig } from './params';
+export { paramsToFloat64, type Params, type RecurrentConfig } from './recurrent-params';
 
 /** Model inputs. Absent h0 / c0 mean zeros, as in PyTorch. */
 export interface RecurrentInputs {
@@ -97,7 +96,7 @@ function validateInputs(config: RecurrentConfig, inputs: RecurrentInputs): void 
   checkLength('inputs.x', inputs.x, B * T * I, `[${B}, ${T}, ${I}]`);
   if (inputs.h0) checkLength('inputs.h0', inputs.h0, L * B * H, `[${L}, ${B}, ${H}]`);
   if (inputs.c0) {
-    if (config.cell !== 'lstm') throw new Error(`inputs.c0 is only valid for lstm, got cell ${config.cell}`);
+    if (!carriesCellState(config.cell)) throw new Error(`inputs.c0 is only valid for ${CELL_KINDS.filter(carriesCellState).join(', ')}, got cell ${config.cell}`);
     checkLength('inputs.c0', inputs.c0, L * B * H, `[${L}, ${B}, ${H}]`);
   }
 }
@@ -105,13 +104,12 @@ function validateInputs(config: RecurrentConfig, inputs: RecurrentInputs): void 
 /** Runs one layer over all T steps; inputs: T × [B, In]. */
 function layerForward(config: RecurrentConfig, params: Params, l: number, tape: LayerTape, B: number): void {
   const H = config.hiddenSize;
-  const G = params[`bias_ih_l${l}`]!.length / H;
-  const inSize = l === 0 ? config.inputSize : H;
+  const { GH, inSize, wIh, wHh, bIh, bHh } = layerWeights(config, params, l);
   let h = tape.hInit;
   let c = tape.cInit;
   for (const xt of tape.inputs) {
-    const preIn = linearForward(xt, params[`weight_ih_l${l}`]!, params[`bias_ih_l${l}`]!, G * H, inSize);
-    const preHid = linearForward(h, params[`weight_hh_l${l}`]!, params[`bias_hh_l${l}`]!, G * H, H);
+    const preIn = linearForward(xt, wIh, bIh, GH, inSize);
+    const preHid = linearForward(h, wHh, bHh, GH, H);
     const step = cellPointwiseForward(config.cell, B, H, preIn, preHid, h, c);
     tape.steps.push(step);
     h = step.h;
@@ -121,13 +119,14 @@ function layerForward(config: RecurrentConfig, params: Params, l: number, tape: 
 
 /** Forward pass of the whole model; keeps every activation for recurrentBackward. */
 export function recurrentForward(config: RecurrentConfig, params: Params, inputs: RecurrentInputs): RecurrentForward {
-  validateParams(config, params);
   validateInputs(config, inputs);
+  for (let l = 0; l < config.numLayers; l++) layerWeights(config, params, l);
+  const head = headWeights(config, params);
   const { batch: B, seqLen: T } = inputs;
   const { inputSize: I, hiddenSize: H, numLayers: L, outputSize: O } = config;
-  const isLstm = config.cell === 'lstm';
+  const withC = carriesCellState(config.cell);
   const hN = new Float64Array(L * B * H);
-  const cN = isLstm ? new Float64Array(L * B * H) : null;
+  const cN = withC ? new Float64Array(L * B * H) : null;
   const layers: LayerTape[] = [];
   let seq: Float64Array[] = [];
   for (let t = 0; t < T; t++) seq.push(stepSlice(inputs.x, B, T, I, t));
@@ -135,7 +134,7 @@ export function recurrentForward(config: RecurrentConfig, params: Params, inputs
     const tape: LayerTape = {
       inputs: seq,
       hInit: layerState(inputs.h0, l, B, H),
-      cInit: isLstm ? layerState(inputs.c0, l, B, H) : null,
+      cInit: withC ? layerState(inputs.c0, l, B, H) : null,
       steps: [],
     };
     layerForward(config, params, l, tape, B);
@@ -150,7 +149,7 @@ export function recurrentForward(config: RecurrentConfig, params: Params, inputs
     for (let b = 0; b < B; b++) rnnOut.set(seq[t]!.subarray(b * H, (b + 1) * H), (b * T + t) * H);
   }
   const headIn = config.headOnLastStepOnly ? seq[T - 1]! : rnnOut; // [B, H] or [B·T, H]
-  const out = linearForward(headIn, params['head.weight']!, params['head.bias']!, O, H);
+  const out = linearForward(headIn, head.w, head.b, O, H);
   return { batch: B, seqLen: T, out, rnnOut, hN, cN, layers };
 }
 
@@ -166,7 +165,7 @@ function headBackward(
   const { hiddenSize: H, outputSize: O } = config;
   const dTop: Float64Array[] = [];
   for (let t = 0; t < T; t++) dTop.push(new Float64Array(B * H));
-  const w = params['head.weight']!;
+  const w = headWeights(config, params).w;
   if (config.headOnLastStepOnly) {
     checkLength('dOut', dOut, B * O, `[${B}, ${O}]`);
     const headIn = fwd.layers[config.numLayers - 1]!.steps[T - 1]!.h;
@@ -197,8 +196,7 @@ function layerBackward(
 ): Float64Array[] {
   const B = tape.hInit.length / config.hiddenSize;
   const H = config.hiddenSize;
-  const G = params[`bias_ih_l${l}`]!.length / H;
-  const inSize = l === 0 ? config.inputSize : H;
+  const { GH, inSize, wIh, wHh } = layerWeights(config, params, l);
   const dInputs: Float64Array[] = new Array<Float64Array>(tape.steps.length);
   for (let t = tape.steps.length - 1; t >= 0; t--) {
     const hPrev = t > 0 ? tape.steps[t - 1]!.h : tape.hInit;
@@ -207,11 +205,9 @@ function layerBackward(
     for (let k = 0; k < dhTotal.length; k++) dhTotal[k] = dh[k]! + dOutSeq[t]![k]!;
     const g = cellPointwiseBackward(config.cell, B, H, tape.steps[t]!, hPrev, cPrev, dhTotal, dc);
     const dx = new Float64Array(B * inSize);
-    const wIh = params[`weight_ih_l${l}`]!;
-    linearBackwardAccumulate(g.dPreIn, tape.inputs[t]!, wIh, G * H, inSize, grads[`weight_ih_l${l}`]!, grads[`bias_ih_l${l}`]!, dx);
+    linearBackwardAccumulate(g.dPreIn, tape.inputs[t]!, wIh, GH, inSize, grads[`weight_ih_l${l}`]!, grads[`bias_ih_l${l}`]!, dx);
     const dhPrev = g.dhPrevDirect ?? new Float64Array(B * H);
-    const wHh = params[`weight_hh_l${l}`]!;
-    linearBackwardAccumulate(g.dPreHid, hPrev, wHh, G * H, H, grads[`weight_hh_l${l}`]!, grads[`bias_hh_l${l}`]!, dhPrev);
+    linearBackwardAccumulate(g.dPreHid, hPrev, wHh, GH, H, grads[`weight_hh_l${l}`]!, grads[`bias_hh_l${l}`]!, dhPrev);
     dh.set(dhPrev);
     if (dc !== null) dc.set(g.dcPrev!);
     dInputs[t] = dx;
@@ -230,19 +226,21 @@ export function recurrentBackward(
   dOut: Float64Array,
   finalStateGrads: FinalStateGrads = {},
 ): RecurrentGradients {
-  validateParams(config, params);
+  for (let l = 0; l < config.numLayers; l++) layerWeights(config, params, l);
+  headWeights(config, params);
   const { batch: B, seqLen: T } = fwd;
   const { inputSize: I, hiddenSize: H, numLayers: L } = config;
-  const isLstm = config.cell === 'lstm';
+  const withC = carriesCellState(config.cell);
   if (finalStateGrads.hN) checkLength('finalStateGrads.hN', finalStateGrads.hN, L * B * H, `[${L}, ${B}, ${H}]`);
   if (finalStateGrads.cN) checkLength('finalStateGrads.cN', finalStateGrads.cN, L * B * H, `[${L}, ${B}, ${H}]`);
-  const grads = zeroParams(config);
+  const grads: Params = {};
+  for (const [name, p] of Object.entries(params)) grads[name] = new Float64Array(p.length);
   let dSeq = headBackward(config, params, fwd, dOut, grads);
   const dh0 = new Float64Array(L * B * H);
-  const dc0 = isLstm ? new Float64Array(L * B * H) : null;
+  const dc0 = withC ? new Float64Array(L * B * H) : null;
   for (let l = L - 1; l >= 0; l--) {
     const dh = layerState(finalStateGrads.hN, l, B, H);
-    const dc = isLstm ? layerState(finalStateGrads.cN, l, B, H) : null;
+    const dc = withC ? layerState(finalStateGrads.cN, l, B, H) : null;
     dSeq = layerBackward(config, params, l, fwd.layers[l]!, dSeq, dh, dc, grads);
     dh0.set(dh, l * B * H);
     if (dc0 && dc) dc0.set(dc, l * B * H);

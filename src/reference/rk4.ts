@@ -3,113 +3,31 @@
 // Output: Float64Array [N, S] of x, or [N, S, 2] interleaved (x, v) when velocity is set,
 // where S = floor(steps / recordEvery) + 1 samples (sample 0 is the initial state and
 // sample s is the state at step s * recordEvery). Time at step n is t0 + n * dt (never accumulated).
-// The GPU kernel (src/kernels/rk4.ts) mirrors simulateReference.
+// The GPU kernel (src/kernels/rk4.ts) mirrors integrateOscillators; simulateReference
+// (src/physics/simulate-reference.ts) checks a simulation's options and calls it. Imports nothing.
 
-import { validateSimulation } from '../physics/validate';
-
-/** Parameter names in their canonical order (CSV columns, packed layouts, CLI flags). */
-export const PARAM_NAMES = ['m', 'c', 'k', 'F', 'omega', 'phi', 'x0', 'v0'] as const;
-
-/** One of the eight oscillator parameter names. */
-export type ParamName = (typeof PARAM_NAMES)[number];
-
-/** One oscillator: m x'' + c x' + k x = F cos(omega t + phi), x(t0) = x0, v(t0) = v0. */
-export interface OscillatorParams {
-  /** Mass (must be non-zero). */
-  m: number;
-  /** Damping coefficient. */
-  c: number;
-  /** Spring constant. */
-  k: number;
-  /** Forcing amplitude. */
-  F: number;
-  /** Forcing angular frequency (0 means a constant force F cos(phi)). */
-  omega: number;
-  /** Forcing phase in radians. */
-  phi: number;
-  /** Initial position at t0. */
-  x0: number;
-  /** Initial velocity at t0. */
-  v0: number;
+/** One oscillator's coefficients and start (src/physics/oscillator.ts documents each field). */
+export interface Oscillator {
+  readonly m: number; readonly c: number; readonly k: number; readonly F: number;
+  readonly omega: number; readonly phi: number; readonly x0: number; readonly v0: number;
 }
 
-/** The lecture oscillator: x'' + 0.4 x' + x = cos(0.5 t), x0 = 1, v0 = 0. */
-export const DEFAULT_OSCILLATOR: Readonly<OscillatorParams> = /* @__PURE__ */ Object.freeze({
-  m: 1,
-  c: 0.4,
-  k: 1,
-  F: 1,
-  omega: 0.5,
-  phi: 0,
-  x0: 1,
-  v0: 0,
-});
-
-/** Columnar parameters for `count` oscillators: each column is a Float64Array [count]. */
-export type OscillatorColumns = { readonly count: number } & {
-  readonly [K in ParamName]: Float64Array;
-};
-
-/** Time integrators; see the step functions below for their exact update rules. */
-export type Integrator = 'rk4' | 'euler' | 'symplectic';
-
-/** Integrator names accepted by simulateReference and the GPU kernel. */
-export const INTEGRATORS: readonly Integrator[] = ['rk4', 'euler', 'symplectic'];
-
-/** Options shared by simulateReference and the GPU wrapper. */
-export interface SimulationOptions {
-  /** N oscillators, as an array of records or as columns. */
-  params: readonly OscillatorParams[] | OscillatorColumns;
-  /** Time step (finite, > 0). */
-  dt: number;
-  /** Number of integration steps (integer >= 1). */
-  steps: number;
-  /** Record every recordEvery-th step (integer >= 1). */
-  recordEvery: number;
+/** How a run is integrated and sampled; the caller has checked it (src/physics/validate.ts). */
+export interface IntegrationRun {
   /** 'rk4' (classical Runge–Kutta), 'euler' (explicit) or 'symplectic' (semi-implicit Euler). */
-  integrator: Integrator;
+  integrator: keyof typeof STEPPERS;
+  /** Time step; steps taken; every recordEvery-th step is recorded. */
+  dt: number;
+  steps: number;
+  recordEvery: number;
   /** Start time (default 0); forcing uses absolute time t0 + n * dt. */
   t0?: number;
   /** Also record v: output [N, S, 2] interleaved (x, v) instead of [N, S]. */
   velocity?: boolean;
 }
 
-/** Number of recorded samples S = floor(steps / recordEvery) + 1, including the initial state. */
-export function sampleCount(steps: number, recordEvery: number): number {
-  return Math.floor(steps / recordEvery) + 1;
-}
-
-/** Number of oscillators in either parameter form. */
-export function oscillatorCount(params: SimulationOptions['params']): number {
-  return isColumns(params) ? params.count : params.length;
-}
-
-/** Oscillator i as a record, from either parameter form. */
-export function oscillatorAt(params: SimulationOptions['params'], i: number): OscillatorParams {
-  if (!isColumns(params)) return params[i]!;
-  const p = {} as OscillatorParams;
-  for (const name of PARAM_NAMES) p[name] = params[name][i]!;
-  return p;
-}
-
-/** Records → columns (Float64Array [N] per parameter). */
-export function toColumns(params: readonly OscillatorParams[]): OscillatorColumns {
-  const count = params.length;
-  const cols = { count } as { count: number } & Record<ParamName, Float64Array>;
-  for (const name of PARAM_NAMES) {
-    const col = new Float64Array(count);
-    for (let i = 0; i < count; i++) col[i] = params[i]![name];
-    cols[name] = col;
-  }
-  return cols;
-}
-
-function isColumns(params: SimulationOptions['params']): params is OscillatorColumns {
-  return !Array.isArray(params);
-}
-
 /** a(x, v, t) = (F cos(omega t + phi) - c v - k x) / m. */
-export function accelerationOf(p: OscillatorParams, x: number, v: number, t: number): number {
+export function accelerationOf(p: Oscillator, x: number, v: number, t: number): number {
   return (p.F * Math.cos(p.omega * t + p.phi) - p.c * v - p.k * x) / p.m;
 }
 
@@ -120,7 +38,7 @@ interface State {
 }
 
 /** Classic 4-stage RK4 on (x' = v, v' = a), forcing at t, t + dt/2, t + dt. */
-function stepRk4(p: OscillatorParams, s: State, t: number, dt: number): void {
+function stepRk4(p: Oscillator, s: State, t: number, dt: number): void {
   const { x, v } = s;
   const half = 0.5 * dt;
   const k1x = v;
@@ -136,7 +54,7 @@ function stepRk4(p: OscillatorParams, s: State, t: number, dt: number): void {
 }
 
 /** Naive explicit Euler: both updates read the OLD state. */
-function stepEuler(p: OscillatorParams, s: State, t: number, dt: number): void {
+function stepEuler(p: Oscillator, s: State, t: number, dt: number): void {
   const a = accelerationOf(p, s.x, s.v, t);
   const xNew = s.x + s.v * dt;
   s.v = s.v + a * dt;
@@ -144,31 +62,31 @@ function stepEuler(p: OscillatorParams, s: State, t: number, dt: number): void {
 }
 
 /** Semi-implicit (symplectic) Euler: v first, then x with the NEW v. */
-function stepSymplectic(p: OscillatorParams, s: State, t: number, dt: number): void {
+function stepSymplectic(p: Oscillator, s: State, t: number, dt: number): void {
   s.v = s.v + accelerationOf(p, s.x, s.v, t) * dt;
   s.x = s.x + s.v * dt;
 }
 
-const STEPPERS: Record<Integrator, (p: OscillatorParams, s: State, t: number, dt: number) => void> = {
+const STEPPERS = {
   rk4: stepRk4,
   euler: stepEuler,
   symplectic: stepSymplectic,
-};
+} satisfies Record<string, (p: Oscillator, s: State, t: number, dt: number) => void>;
 
 /**
- * Integrate N oscillators in float64.
- * Returns Float64Array [N, S] of x, or [N, S, 2] interleaved (x, v) when `velocity` is set,
- * with S = sampleCount(steps, recordEvery). Throws (via validateSimulation) on bad options.
+ * Integrates N oscillators in float64. Returns Float64Array [N, S] of x, or [N, S, 2]
+ * interleaved (x, v) when `velocity` is set, with S = floor(steps / recordEvery) + 1.
  */
-export function simulateReference(opts: SimulationOptions): Float64Array {
-  const { count, samples } = validateSimulation(opts);
-  const { dt, recordEvery, velocity = false } = opts;
-  const t0 = opts.t0 ?? 0;
-  const step = STEPPERS[opts.integrator];
+export function integrateOscillators(oscillators: readonly Oscillator[], run: IntegrationRun): Float64Array {
+  const { dt, recordEvery, velocity = false } = run;
+  const t0 = run.t0 ?? 0;
+  const count = oscillators.length;
+  const samples = Math.floor(run.steps / recordEvery) + 1;
+  const step = STEPPERS[run.integrator];
   const width = velocity ? 2 : 1;
   const out = new Float64Array(count * samples * width); // [N, S] or [N, S, 2]
   for (let i = 0; i < count; i++) {
-    const p = oscillatorAt(opts.params, i);
+    const p = oscillators[i]!;
     const s: State = { x: p.x0, v: p.v0 };
     let base = i * samples * width;
     out[base] = s.x;

@@ -6,7 +6,7 @@
 // target lists (value: x̃; delta: x̃, Δ̃; residual: x̃, r̃ — src/data/targets.ts). Predictions:
 // value σx·y + μx; delta x_t + σΔ·y + μΔ; residual 2x_t − x_{t−1} + σr·y + μr.
 import { recurrentForward } from './recurrent';
-import type { Params, RecurrentConfig } from './params';
+import type { Params, RecurrentConfig } from './recurrent';
 
 /** The model, its normalisation and the samples streamReference runs. */
 export interface StreamReferenceInput {

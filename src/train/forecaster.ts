@@ -17,17 +17,17 @@
 // Every option, the series and a loaded file are checked, with errors naming the culprit,
 // before any GPU work (forecaster-input.ts).
 import type { Scheduler } from '../gpu/scheduler';
-import { GpuWindows, type GpuTrajectory } from '../data/gpu-data';
+import type { GpuTrajectory, GpuWindows } from '../data/gpu-data';
 import { planWindows, type WindowPlan } from '../data/windows';
 import type { Evaluation } from '../kernels/metrics';
 import { optimizerConfig } from '../kernels/optim';
-import { RecurrentModel } from '../model/recurrent-model';
+import type { RecurrentModel } from '../model/recurrent-model';
 import type { ModelConfig } from '../model/config';
 import { decodeModelFile } from '../model/weights';
-import { recurrentModelHandle, type ModelHandle } from './model-handle';
 import { CELL_KINDS, forecastFeatures } from './plan';
 import { parseSchedule } from './schedule';
-import { Trainer, type EpochReport } from './trainer';
+import type { EpochReport } from './trainer';
+import { createTrainingSession, createWindows, type TrainingSession } from './session';
 import {
   describeSeries, finiteSamples, forecasterMetadata, gpuSeries, readForecasterFile, resolveOptions, TRAINING_KEYS,
   type ForecasterOptions, type ForecasterTraining, type ForecastSeries,
@@ -42,8 +42,6 @@ import type { ReservoirHost } from '../esn/reservoir';
 export type { ForecasterOptions, ForecasterTraining, ForecastSeries } from './forecaster-input';
 export type { ForecastStream, StreamOptions } from './stream';
 
-const EVAL_BATCH = 256;
-
 /** The model a Forecaster with these options trains: one output, the head on the last step. */
 function modelConfigOf(o: Required<ForecasterOptions>): ModelConfig {
   const features = forecastFeatures(o.target).features;
@@ -52,7 +50,7 @@ function modelConfigOf(o: Required<ForecasterOptions>): ModelConfig {
 }
 
 /** A recurrent model and its trainer, or (cell 'esn') an echo state network: what a Forecaster forecasts with. */
-type ForecastCore = { kind: 'recurrent'; model: RecurrentModel; handle: ModelHandle; trainer: Trainer } | { kind: 'esn'; esn: EsnForecast; history: EpochReport[] };
+type ForecastCore = { kind: 'recurrent'; session: TrainingSession } | { kind: 'esn'; esn: EsnForecast; history: EpochReport[] };
 
 /** Learns to forecast a series with an RNN, LSTM or GRU — or, with cell 'esn', an echo state network fitted in one pass: windows of `seq` samples predict the next one, a chronological train / test split, Adam (or SGD), one submit per training step. Make one with Forecaster.create() (or Forecaster.load()); fit(), evaluate(), rollout() and forecast() do the work; destroy() it when done. Options are checked before any GPU work. */
 export class Forecaster {
@@ -73,7 +71,7 @@ export class Forecaster {
   /** The underlying RecurrentModel (PyTorch state_dict names); cell 'esn' has none and throws. */
   get model(): RecurrentModel {
     if (this.core.kind !== 'recurrent') throw new Error("Forecaster.model: cell 'esn' is an echo state network, not a RecurrentModel (see .echoState)");
-    return this.core.model;
+    return this.core.session.model;
   }
 
   /** cell 'esn': the echo state network (reservoir, readout); null for the recurrent cells. */
@@ -118,33 +116,25 @@ export class Forecaster {
   ): Promise<Forecaster> {
     const source = describeSeries(series);
     const plan = planWindows({ rows: source.rows, samples: source.samples, seq: o.seq, kind: 'next', trainFraction: o.trainFraction });
-    const features = forecastFeatures(o.target);
     const data = gpuSeries(sched, source);
-    const owned: { destroy(): void }[] = [];
+    let windows: GpuWindows | null = null;
     try {
-      const windows = new GpuWindows(sched, data, plan, features);
-      owned.push(windows);
+      windows = await createWindows(sched, data, plan, forecastFeatures(o.target), fixedStats ?? undefined);
       if (o.cell === 'esn') {
-        await windows.prepare();
-        windows.recordSetup(fixedStats ?? undefined);
         const esn = await EsnForecast.create(sched, windows, esnSettingsOf(o), o.seed, savedEsn);
-        owned.push(esn);
-        if (savedEsn && !inferenceOnly) await esn.drive();
+        if (savedEsn && !inferenceOnly) await esn.drive().catch((e: unknown) => { esn.destroy(); throw e; });
         return new Forecaster(sched, o, data, windows, { kind: 'esn', esn, history: [] }, source.owned, inferenceOnly);
       }
-      const model = await RecurrentModel.create(sched, modelConfigOf(o), { seed: o.seed, maxWorkspaces: 6 });
-      const handle = recurrentModelHandle(model);
-      owned.push(handle);
-      const trainer = new Trainer(sched, handle, windows, {
-        epochs: o.maxEpochs, batch: o.batch, lr: o.lr, schedule: parseSchedule('constant'), optimizer: optimizerConfig(o.optimizer, { lr: o.lr }),
-        clip: o.clip, seed: o.seed, tbptt: null, loss: 'mse', classes: 0, evalBatch: EVAL_BATCH, logEvery: 1,
+      const session = await createTrainingSession(sched, windows, {
+        model: modelConfigOf(o),
+        training: {
+          epochs: o.maxEpochs, batch: o.batch, lr: o.lr, schedule: parseSchedule('constant'), optimizer: optimizerConfig(o.optimizer, { lr: o.lr }),
+          clip: o.clip, seed: o.seed, tbptt: null, loss: 'mse', classes: 0, logEvery: 1,
+        },
       });
-      owned.push(trainer);
-      await trainer.prepare();
-      windows.recordSetup(fixedStats ?? undefined);
-      return new Forecaster(sched, o, data, windows, { kind: 'recurrent', model, handle, trainer }, source.owned, inferenceOnly);
+      return new Forecaster(sched, o, data, windows, { kind: 'recurrent', session }, source.owned, inferenceOnly);
     } catch (e) {
-      for (const part of owned.reverse()) part.destroy();
+      windows?.destroy();
       if (source.owned) data.destroy();
       throw e;
     }
@@ -157,7 +147,7 @@ export class Forecaster {
 
   /** Epochs trained so far (cell 'esn': 1 once fitted). */
   get epoch(): number {
-    return this.core.kind === 'esn' ? this.core.history.length : this.core.trainer.epoch;
+    return this.core.kind === 'esn' ? this.core.history.length : this.core.session.trainer.epoch;
   }
 
   /**
@@ -165,12 +155,12 @@ export class Forecaster {
    * increments for target 'delta', residuals for 'residual'); cell 'esn': one, for its fit.
    */
   get history(): readonly EpochReport[] {
-    return this.core.kind === 'esn' ? this.core.history : this.core.trainer.history;
+    return this.core.kind === 'esn' ? this.core.history : this.core.session.trainer.history;
   }
 
   /** Optimizer steps per epoch (the last minibatch may be partial); cell 'esn': 0 (no optimizer). */
   get batchesPerEpoch(): number {
-    return this.core.kind === 'esn' ? 0 : this.core.trainer.batchesPerEpoch;
+    return this.core.kind === 'esn' ? 0 : this.core.session.trainer.batchesPerEpoch;
   }
 
   /**
@@ -182,7 +172,7 @@ export class Forecaster {
     this.needSeries('fit');
     if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`fit: epochs must be an integer >= 1, got ${epochs}`);
     if (this.core.kind === 'esn') return [await this.fitEsn(this.core, onEpoch)];
-    const trainer = this.core.trainer;
+    const trainer = this.core.session.trainer;
     const to = trainer.epoch + epochs;
     if (to > this.options.maxEpochs) throw new Error(`fit: ${epochs} more epochs would reach ${to}, past maxEpochs ${this.options.maxEpochs} (raise it in Forecaster.create)`);
     const reports: EpochReport[] = [];
@@ -204,7 +194,7 @@ export class Forecaster {
     const windows = which === 'test' ? 'test' : 'trainInOrder';
     const r = this.core.kind === 'esn'
       ? await this.core.esn.evaluate(windows)
-      : await evaluateForecast(this.sched, this.core.handle, this.windows, this.core.trainer.evalBuf, windows);
+      : await evaluateForecast(this.sched, this.core.session.handle, this.windows, this.core.session.trainer.evalBuf, windows);
     return { evaluation: r.evaluation, predictions: r.pred };
   }
 
@@ -217,7 +207,7 @@ export class Forecaster {
     const span = rolloutSpan(this.windows).steps;
     const n = steps ?? span;
     if (!Number.isInteger(n) || n < 1 || n > span) throw new Error(`rollout: steps must be an integer in [1, ${span}] (row 0's test span), got ${n}`);
-    return this.core.kind === 'esn' ? this.core.esn.rollout(n) : rollout(this.sched, this.core.handle, this.windows, n);
+    return this.core.kind === 'esn' ? this.core.esn.rollout(n) : rollout(this.sched, this.core.session.handle, this.windows, n);
   }
 
   /**
@@ -240,7 +230,7 @@ export class Forecaster {
     try {
       const series = { src, rows: 1, samples: tail.length, channels: 1, channel: 0 };
       if (this.core.kind === 'esn') return await this.core.esn.forecastAfter(series, steps);
-      return await rollout(this.sched, this.core.handle, this.windows, steps, { series, start: tail.length - seq });
+      return await rollout(this.sched, this.core.session.handle, this.windows, steps, { series, start: tail.length - seq });
     } finally {
       this.sched.destroyBuffer(src.buffer);
     }
@@ -256,7 +246,7 @@ export class Forecaster {
     this.streams.assertOpen();
     if (this.core.kind === 'esn') throw new Error("Forecaster.stream: cell 'esn' does not stream yet; forecast(recent, steps) drives it over recent samples");
     const stats = await this.windows.readStats();
-    return this.streams.add(this.sched, { model: this.core.model, stats, target: this.options.target }, options);
+    return this.streams.add(this.sched, { model: this.core.session.model, stats, target: this.options.target }, options);
   }
 
   /**
@@ -268,7 +258,7 @@ export class Forecaster {
   async save(): Promise<Uint8Array> {
     this.fitted('save');
     const metadata = forecasterMetadata(this.options, await this.windows.readStats());
-    return this.core.kind === 'esn' ? esnSafetensors(this.core.esn.esn, metadata) : this.core.model.toSafetensors(metadata);
+    return this.core.kind === 'esn' ? esnSafetensors(this.core.esn.esn, metadata) : this.core.session.model.toSafetensors(metadata);
   }
 
   private async fitEsn(core: Extract<ForecastCore, { kind: 'esn' }>, onEpoch?: (report: EpochReport) => unknown): Promise<EpochReport> {
@@ -292,12 +282,8 @@ export class Forecaster {
   /** Frees the model, the windows and the trainer (and the series, when it was uploaded from the host). */
   destroy(): void {
     this.streams.destroyAll('its Forecaster was destroyed');
-    if (this.core.kind === 'esn') {
-      this.core.esn.destroy();
-    } else {
-      this.core.trainer.destroy();
-      this.core.handle.destroy();
-    }
+    if (this.core.kind === 'esn') this.core.esn.destroy();
+    else this.core.session.destroy();
     this.windows.destroy();
     if (this.ownsSeries) this.data.destroy();
   }

@@ -4,10 +4,39 @@
 // (loss curves, rollout error growth), the comparison table, and the figure's input.
 import type { Metrics } from '../reference/metrics';
 import type { RunPlan } from './plan';
-import type { CellOutcome } from './run-cell';
+import type { Evaluation } from '../kernels/metrics';
+import type { CellName } from './config';
+import type { EpochReport } from './trainer';
 import { forecastSummary, renderFigure, type CellFigure } from '../report/figure';
 import { REGIME_CLASSES } from '../data/datasets';
 import { TARGET_SPECS } from '../data/targets';
+
+/** What one trained cell of a run reports (src/train/node/run-cell.ts fills it). */
+export interface CellOutcome {
+  cell: CellName;
+  epochs: number;
+  trainSeconds: number;
+  /** Seconds spent writing checkpoints, and on the final evaluation (with the weights' file). */
+  checkpointSeconds?: number;
+  evalSeconds?: number;
+  samplesPerSecond: number;
+  history: EpochReport[];
+  /** Forecasting: test evaluation (with baselines) and predictions; training ones on a subsample. */
+  test?: Evaluation;
+  train?: Evaluation;
+  testPred?: Float32Array;
+  /** Training predictions are of a subsample of row 0's windows, starting here. */
+  trainPred?: Float32Array;
+  trainPredStarts?: Uint32Array;
+  rolloutPred?: Float32Array;
+  /** Sequence-to-label. */
+  accuracy?: number;
+  crossEntropy?: number;
+  /** True when the run stopped early (stopAfterEpochs) and the cell is unfinished. */
+  interrupted: boolean;
+  /** Cell-specific numbers for details.json (the echo state network's phases, say). */
+  details?: Record<string, number>;
+}
 
 export interface CellResult {
   cell: string;

@@ -22,6 +22,7 @@ import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import type { RecurrentModel } from '../model/recurrent-model';
 import { headForward } from '../model/head';
+import { cellSpec } from '../model/cells';
 import { describeValue, requireNumber } from '../util/check';
 import { fullStats, inputFeatures, sampleTerms, targetToSample, TARGET_SPECS, type TargetMode } from '../data/targets';
 
@@ -65,7 +66,7 @@ export class ForecastStream {
     this.recent = checkStreamOptions(opts);
     const { numLayers: L, hiddenSize: H } = src.model.config;
     this.h = sched.createTensor([L, 1, H], 'f32', 'stream h');
-    this.c = src.model.config.cell === 'lstm' ? sched.createTensor([L, 1, H], 'f32', 'stream c') : null;
+    this.c = cellSpec(src.model.config.cell).cellState ? sched.createTensor([L, 1, H], 'f32', 'stream c') : null;
   }
 
   /** Samples pushed since the start (or the last reset()). */

@@ -1,6 +1,7 @@
 // check.ts — argument checks at the API edge, shared by the library and the CLI. Every
 // message names the parameter, what is wanted, and what was given, typed where the type is
-// the mistake: `hidden must be an integer >= 1, got '16' (a string)`. Imports nothing.
+// the mistake: `hidden must be an integer >= 1, got '16' (a string)`. Also parses a decimal
+// number from text (CLI flags, CSV cells). Imports nothing.
 
 /** How a value reads in an error message: `4`, `'4' (a string)`, `null`, `[1, 2] (an array)`. */
 export function describeValue(v: unknown): string {
@@ -81,4 +82,15 @@ export function requireObject(name: string, v: unknown): Record<string, unknown>
     throw new Error(`${name} must be an object, got ${describeValue(v)}`);
   }
   return v as Record<string, unknown>;
+}
+
+// Decimal numbers only: no hex, no "Infinity"/"NaN", no empty string (Number('') is 0).
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Parses a decimal number; returns null unless the text is a finite decimal number. */
+export function parseFiniteNumber(text: string): number | null {
+  const trimmed = text.trim();
+  if (!DECIMAL.test(trimmed)) return null;
+  const value = Number(trimmed);
+  return Number.isFinite(value) ? value : null;
 }

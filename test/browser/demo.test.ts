@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'puppeteer-core';
 import { startBrowser, type BrowserSession } from './chromium';
-import { simulateReference } from '../../src/reference/rk4';
+import { simulateReference } from '../../src/physics/simulate-reference';
 import type { DemoHook } from '../../demo/main';
 // @ts-expect-error — plain ESM helper without types
 import { buildDemoSite } from '../../scripts/serve-demo.mjs';

@@ -9,7 +9,7 @@ import { ESN_DEFAULTS } from '../../src/esn/config';
 import { designRowReference, esnDriveReference, ridgeReference, spectralRadiusReference } from '../../src/reference/esn';
 import { Random } from '../../src/util/random';
 import { EsnForecast } from '../../src/esn/esn-forecast';
-import { GpuWindows } from '../../src/data/gpu-data';
+import { createWindows } from '../../src/train/session';
 import { planWindows } from '../../src/data/windows';
 import { describeSeries, gpuSeries } from '../../src/train/forecaster-input';
 import { forecastFeatures } from '../../src/train/plan';
@@ -144,9 +144,7 @@ describe('closed loop', () => {
     const series = Float32Array.from({ length: samples }, (_, s) => Math.sin((2 * Math.PI * s) / period));
     const source = describeSeries(series);
     const traj = gpuSeries(gpu.sched, source);
-    const windows = new GpuWindows(gpu.sched, traj, planWindows({ rows: 1, samples, seq: 10, kind: 'next' }), forecastFeatures('value'));
-    await windows.prepare();
-    windows.recordSetup();
+    const windows = await createWindows(gpu.sched, traj, planWindows({ rows: 1, samples, seq: 10, kind: 'next' }), forecastFeatures('value'));
     const esn = await EsnForecast.create(gpu.sched, windows, { ...ESN_DEFAULTS, reservoir: 200, spectralRadius: 0.9, leak: 1, ridge: 1e-2, density: 0.1, washout: 100, inputScaling: 0.5 }, 5);
     try {
       await esn.fit();

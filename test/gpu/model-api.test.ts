@@ -4,10 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { useGpu } from './gpu-context';
 import { RecurrentModel, type ModelConfig } from '../../src/model';
-import { referenceConfig, modelParamShapes } from '../../src/model/config';
-import { recurrentBackward, recurrentForward } from '../../src/reference/recurrent';
+import { referenceConfig } from '../../src/model/config';
+import { modelParamShapes } from '../../src/model/params';
+import { paramsToFloat64, recurrentBackward, recurrentForward } from '../../src/reference/recurrent';
 import { mseLoss } from '../../src/reference/losses';
-import { paramsToFloat64 } from '../../src/reference/init';
 import { encodeSafetensors, type Float32Tensor } from '../../src/io/safetensors';
 import { Random } from '../../src/util/random';
 import type { GpuTensor } from '../../src/gpu/tensor';

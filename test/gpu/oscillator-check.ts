@@ -1,7 +1,8 @@
 // oscillator-check.ts — the GPU-vs-float64 comparison shared by the oscillator tests.
 import { expect } from 'vitest';
 import type { SimulateOptions } from '../../src/physics/simulate';
-import { simulateReference, toColumns, type OscillatorColumns, type OscillatorParams } from '../../src/reference/rk4';
+import { simulateReference } from '../../src/physics/simulate-reference';
+import { toColumns, type OscillatorColumns, type OscillatorParams } from '../../src/physics/oscillator';
 
 const EPS32 = 2 ** -24;
 

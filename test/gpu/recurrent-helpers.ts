@@ -4,9 +4,8 @@ import type { Scheduler } from '../../src/gpu/scheduler';
 import type { GpuTensor } from '../../src/gpu/tensor';
 import { RecurrentModel, type ModelConfig, type RecurrentModelOptions } from '../../src/model';
 import { referenceConfig } from '../../src/model/config';
-import { recurrentForward, recurrentBackward, type RecurrentGradients, type RecurrentForward } from '../../src/reference/recurrent';
+import { paramsToFloat64, recurrentForward, recurrentBackward, type RecurrentGradients, type RecurrentForward } from '../../src/reference/recurrent';
 import { evaluateLoss } from '../../src/reference/losses';
-import { paramsToFloat64 } from '../../src/reference/init';
 import { Random } from '../../src/util/random';
 
 export interface RandomCase {

@@ -7,17 +7,11 @@ import { useGpu } from './gpu-context';
 import { expectNearReference } from './oscillator-check';
 import { simulate, type SimulateOptions } from '../../src/physics/simulate';
 import { buildEnsemble } from '../../src/physics/ensemble';
-import {
-  DEFAULT_OSCILLATOR,
-  PARAM_NAMES,
-  simulateReference,
-  toColumns,
-  type Integrator,
-  type OscillatorColumns,
-  type OscillatorParams,
-} from '../../src/reference/rk4';
+import { DEFAULT_OSCILLATOR, PARAM_NAMES, toColumns, type Integrator, type OscillatorColumns, type OscillatorParams } from '../../src/physics/oscillator';
+import { simulateReference } from '../../src/physics/simulate-reference';
 import { exactTrajectory } from '../../src/reference/oscillator-exact';
-import { packOscillatorParams, recordRk4Chunk, rk4Kernel } from '../../src/kernels/rk4';
+import { recordRk4Chunk, rk4Kernel } from '../../src/kernels/rk4';
+import { packOscillatorParams } from '../../src/physics/pack';
 
 const gpu = useGpu();
 const INTEGRATORS: Integrator[] = ['rk4', 'euler', 'symplectic'];

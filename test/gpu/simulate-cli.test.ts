@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli';
 import { decodeNpy } from '../../src/io/npy';
 import { buildEnsemble } from '../../src/physics/ensemble';
-import { PARAM_NAMES, toColumns, DEFAULT_OSCILLATOR, type OscillatorParams } from '../../src/reference/rk4';
+import { PARAM_NAMES, toColumns, DEFAULT_OSCILLATOR, type OscillatorParams } from '../../src/physics/oscillator';
 import { expectNearReference } from './oscillator-check';
 
 let dir = '';

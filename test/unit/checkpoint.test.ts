@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, readdir, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCheckpoint, saveCheckpoint, type CheckpointState } from '../../src/train/checkpoint';
+import { loadCheckpoint, saveCheckpoint, type CheckpointState } from '../../src/train/node/checkpoint';
 import { decodeSafetensors } from '../../src/io/safetensors';
 
 function state(epoch: number): CheckpointState {

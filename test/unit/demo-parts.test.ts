@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { forcingOf, inputSeries, oscillatorOf, stepsOf, MAX_STEPS, type SystemSettings } from '../../demo/parts/settings';
 import { solutionMatrices } from '../../demo/parts/physics-rnn-runner';
 import { niceTicks } from '../../demo/parts/chart';
-import { simulateReference } from '../../src/reference/rk4';
+import { simulateReference } from '../../src/physics/simulate-reference';
 
 const BASE: SystemSettings = {
   k: 0.7, c: 0.25, m: 1, dt: 0.01, duration: 10, input: 'none', a: 0.8, F: 1.5, omega: 0.5, integrator: 'euler',

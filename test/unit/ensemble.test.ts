@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { buildEnsemble, parseParamSpec } from '../../src/physics/ensemble';
-import { DEFAULT_OSCILLATOR, PARAM_NAMES } from '../../src/reference/rk4';
+import { DEFAULT_OSCILLATOR, PARAM_NAMES } from '../../src/physics/oscillator';
 
 describe('parseParamSpec', () => {
   it('parses numbers, numeric strings and ranges', () => {

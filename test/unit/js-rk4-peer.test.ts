@@ -3,8 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { jsRk4Float32 } from '../../bench/js-rk4';
 import { buildEnsemble } from '../../src/physics/ensemble';
-import { packOscillatorParams } from '../../src/kernels/rk4';
-import { PARAM_NAMES, simulateReference } from '../../src/reference/rk4';
+import { packOscillatorParams } from '../../src/physics/pack';
+import { PARAM_NAMES } from '../../src/physics/oscillator';
+import { simulateReference } from '../../src/physics/simulate-reference';
 
 describe('jsRk4Float32', () => {
   it.each([

@@ -3,7 +3,7 @@
 // continuity where the formula switches branches (critical damping, resonance).
 
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OSCILLATOR, type OscillatorParams } from '../../src/reference/rk4';
+import { DEFAULT_OSCILLATOR, type OscillatorParams } from '../../src/physics/oscillator';
 import { exactPosition, exactState, exactTrajectory } from '../../src/reference/oscillator-exact';
 
 const osc = (over: Partial<OscillatorParams>): OscillatorParams => ({ ...DEFAULT_OSCILLATOR, ...over });

@@ -2,8 +2,9 @@
 // defaults, comments/blank lines, and every error naming its line and column.
 
 import { describe, expect, it } from 'vitest';
-import { parseFiniteNumber, parseParamsCsv } from '../../src/io/params-csv';
-import { DEFAULT_OSCILLATOR, PARAM_NAMES } from '../../src/reference/rk4';
+import { parseParamsCsv } from '../../src/io/params-csv';
+import { parseFiniteNumber } from '../../src/util/check';
+import { DEFAULT_OSCILLATOR, PARAM_NAMES } from '../../src/physics/oscillator';
 
 describe('parseParamsCsv', () => {
   it('reads columns in any order and fills missing ones with defaults', () => {

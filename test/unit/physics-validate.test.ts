@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { validateSimulation } from '../../src/physics/validate';
-import { DEFAULT_OSCILLATOR, PARAM_NAMES, toColumns, type OscillatorParams, type SimulationOptions } from '../../src/reference/rk4';
+import { DEFAULT_OSCILLATOR, PARAM_NAMES, toColumns, type OscillatorParams, type SimulationOptions } from '../../src/physics/oscillator';
 import { Random } from '../../src/util/random';
 
 const good: SimulationOptions = {

@@ -6,10 +6,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { conformanceInputs, parseConformanceVectors, type ConformanceCase } from '../../src/conformance/vectors';
 import { CELL_KINDS, type CellKind } from '../../src/reference/cells';
-import { initRecurrentParams, paramsToFloat64 } from '../../src/reference/init';
+import { initRecurrentParams } from '../../src/model/init';
+import { modelParamShapes as paramShapes } from '../../src/model/params';
 import { evaluateLoss, mseLoss, crossEntropyLoss, type LossTarget } from '../../src/reference/losses';
 import {
-  paramShapes,
+  paramsToFloat64,
   recurrentBackward,
   recurrentForward,
   type Params,

@@ -63,6 +63,15 @@ describe('reflectWgsl', () => {
     expect(() => packUniforms('t', params, { n: 1, dt: 0.5, scale: [2], k: 1 }, view, 0)).toThrow(/scale needs 2 value/);
   });
 
+  it('reads module-scope constants (not overrides) so TypeScript need not repeat them', () => {
+    const k = defineKernel('consts.wgsl', `const GATES: u32 = 4u;\nconst WIDE = GATES * 2u;\nconst HALF: f32 = 0.5;\noverride WG: u32 = 8;\n${SRC}`);
+    expect(k.constant('GATES')).toBe(4);
+    expect(k.constant('WIDE')).toBe(8);
+    expect(k.constant('HALF')).toBe(0.5);
+    expect([...k.reflection.constants.keys()]).not.toContain('WG');
+    expect(() => k.constant('NOPE')).toThrow(/kernel consts\.wgsl declares no module-scope const 'NOPE' \(it has: GATES, WIDE, HALF\)/);
+  });
+
   it('names a missing entry point', () => {
     expect(() => defineKernel('test.wgsl', SRC).entry('nope')).toThrow(/no entry point 'nope' \(it has: main, second\)/);
   });

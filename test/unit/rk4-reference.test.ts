@@ -2,16 +2,9 @@
 // accuracy per damping regime, measured convergence order, sampling and t0 handling.
 
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_OSCILLATOR,
-  PARAM_NAMES,
-  accelerationOf,
-  sampleCount,
-  simulateReference,
-  toColumns,
-  type Integrator,
-  type OscillatorParams,
-} from '../../src/reference/rk4';
+import { DEFAULT_OSCILLATOR, PARAM_NAMES, sampleCount, toColumns, type Integrator, type OscillatorParams } from '../../src/physics/oscillator';
+import { accelerationOf } from '../../src/reference/rk4';
+import { simulateReference } from '../../src/physics/simulate-reference';
 import { exactTrajectory } from '../../src/reference/oscillator-exact';
 
 const osc = (over: Partial<OscillatorParams>): OscillatorParams => ({ ...DEFAULT_OSCILLATOR, ...over });

@@ -3,8 +3,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { checkStateDict, assertStateDict, decodeSafetensors, encodeSafetensors, type Float32Tensor } from '../../src/io/safetensors';
-import { initRecurrentParams } from '../../src/reference/init';
-import { paramShapes, type RecurrentConfig } from '../../src/reference/recurrent';
+import { initRecurrentParams } from '../../src/model/init';
+import { modelParamShapes as paramShapes } from '../../src/model/params';
+import type { RecurrentConfig } from '../../src/reference/recurrent';
 import { Random } from '../../src/util/random';
 
 const ascii = (s: string): number[] => Array.from(s, (ch) => ch.charCodeAt(0));

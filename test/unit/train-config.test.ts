@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_CONFIG, mergeConfig, validateConfig } from '../../src/train/config';
 import { planRun, modelConfigFor } from '../../src/train/plan';
 import { phaseSummary, resolveTrainArgs } from '../../src/cli/train';
-import type { CellOutcome } from '../../src/train/run-cell';
+import type { CellOutcome } from '../../src/train/report';
 
 describe('the embedded default', () => {
   it('is the second lecture ODE experiment', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatTable, resultsJson, rolloutGrowth } from '../../src/train/report';
 import { planRun } from '../../src/train/plan';
 import { mergeConfig } from '../../src/train/config';
-import type { CellOutcome } from '../../src/train/run-cell';
+import type { CellOutcome } from '../../src/train/report';
 import { ProgressBar, formatDuration, formatProgress } from '../../src/cli/progress';
 
 const m = (mse: number, r2: number) => ({ mse, rmse: Math.sqrt(mse), mae: Math.sqrt(mse) / 2, r2 });

@@ -54,6 +54,7 @@ describe('build-time WGSL reflection', () => {
     expect(built.lineMap).toEqual(runtime.lineMap);
     expect([...built.reflection.entryPoints.keys()]).toEqual([...runtime.reflection.entryPoints.keys()]);
     expect(built.reflection.entryPoints).toEqual(runtime.reflection.entryPoints);
+    expect(built.reflection.constants).toEqual(runtime.reflection.constants);
   });
 
   it('the production build (comments blanked) gives the same layouts and keeps every line and column', async () => {
@@ -62,6 +63,7 @@ describe('build-time WGSL reflection', () => {
       const runtime = runtimeKernel(file);
       const prod = shipped[file]!;
       expect(prod.reflection.entryPoints, file).toEqual(runtime.reflection.entryPoints);
+      expect(prod.reflection.constants, file).toEqual(runtime.reflection.constants);
       expect(prod.lineMap, file).toEqual(runtime.lineMap);
       const prodLines = prod.code.split('\n');
       const rawLines = runtime.code.split('\n');

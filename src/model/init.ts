@@ -7,24 +7,20 @@
 // so a seed fixes every value.
 
 import { Random } from '../util/random';
-import { paramShapes, shapeSize, type Params, type RecurrentConfig } from './params';
+import { cellSpec } from './cells';
+import { modelParamShapes, shapeSize, type ParamShapeConfig } from './params';
 
 /** Default-initialised parameters by state_dict name (float32, row-major). */
-export function initRecurrentParams(config: RecurrentConfig, seed: number): Record<string, Float32Array> {
+export function initRecurrentParams(config: ParamShapeConfig, seed: number): Record<string, Float32Array> {
   const rng = new Random(seed);
-  const bound = 1 / Math.sqrt(config.hiddenSize); // head in_features is also H
+  const layerBound = cellSpec(config.cell).initBound(config.hiddenSize);
+  const headBound = 1 / Math.sqrt(config.hiddenSize); // nn.Linear: in_features = H
   const out: Record<string, Float32Array> = {};
-  for (const [name, shape] of Object.entries(paramShapes(config))) {
+  for (const [name, shape] of Object.entries(modelParamShapes(config))) {
+    const bound = name.startsWith('head.') ? headBound : layerBound;
     const data = new Float32Array(shapeSize(shape));
     for (let k = 0; k < data.length; k++) data[k] = rng.uniform(-bound, bound);
     out[name] = data;
   }
-  return out;
-}
-
-/** Widens float32 parameters to float64 (exact) for the reference. */
-export function paramsToFloat64(params: Record<string, Float32Array>): Params {
-  const out: Params = {};
-  for (const [name, data] of Object.entries(params)) out[name] = Float64Array.from(data);
   return out;
 }

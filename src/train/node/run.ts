@@ -1,16 +1,17 @@
 // run.ts — a whole `springloop train` run: plan (no GPU), then on the GPU: the data set,
-// its windows, each cell in turn (src/train/run-cell.ts), and finally results.json,
+// its windows, each cell in turn (run-cell.ts), and finally results.json,
 // details.json and figure.svg in the output directory.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { init } from '../gpu/device';
-import { Scheduler } from '../gpu/scheduler';
-import { materializeDataset, GpuWindows } from '../data/gpu-data';
-import type { TrainConfig } from './config';
-import { planRun, type RunPlan } from './plan';
+import { init } from '../../gpu/device';
+import { Scheduler } from '../../gpu/scheduler';
+import { materializeDataset } from '../../data/gpu-data';
+import { createWindows } from '../session';
+import type { TrainConfig } from '../config';
+import { planRun, type RunPlan } from '../plan';
 import { runCell, type CellOutcome, type CellRunOptions } from './run-cell';
-import { runEsnCell } from '../esn/run-esn';
-import { resultsJson, rolloutGrowth, runFigure, type ResultsJson } from './report';
+import { runEsnCell } from './run-esn';
+import { resultsJson, rolloutGrowth, runFigure, type ResultsJson } from '../report';
 import { writeFileAtomic } from './checkpoint';
 
 export interface RunOptions {
@@ -53,9 +54,7 @@ export async function runTraining(o: RunOptions): Promise<RunOutcome> {
   const sched = new Scheduler(ctx);
   try {
     const traj = await materializeDataset(sched, plan.spec);
-    const data = new GpuWindows(sched, traj, plan.windows, plan.features);
-    await data.prepare();
-    data.recordSetup();
+    const data = await createWindows(sched, traj, plan.windows, plan.features);
     const host = await traj.read();
     const cells: CellOutcome[] = [];
     for (const cell of o.config.cells) {

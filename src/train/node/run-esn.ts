@@ -1,19 +1,19 @@
-// run-esn.ts — `springloop train --cells esn`: the echo state network as one cell of a run, on
-// the run's data, windows and target, reported as the trained cells are (src/train/run-cell.ts's
-// CellOutcome): build + drive + ridge solve count as its training time ("one pass", no epochs),
+// run-esn.ts — `springloop train --cells esn`: the echo state network (src/esn/) as one cell of
+// a run, on the run's data, windows and target, reported as the trained cells are (CellOutcome): build + drive + ridge solve count as its training time ("one pass", no epochs),
 // then the same evaluation (test windows and a training subsample with the baselines), the
 // closed-loop rollout over the test span, and its weights (esn.safetensors).
 import { join } from 'node:path';
-import type { Scheduler } from '../gpu/scheduler';
-import type { GpuWindows } from '../data/gpu-data';
-import type { RunPlan } from '../train/plan';
-import type { CellOutcome, CellRunOptions } from '../train/run-cell';
-import { figureTrainStarts, rolloutSpan } from '../train/evaluate';
-import { writeFileAtomic } from '../train/checkpoint';
-import { esnSettingsOf } from './config';
-import { EsnForecast } from './esn-forecast';
-import { esnSafetensors } from './esn-file';
-import { forecasterMetadata, resolveOptions } from '../train/forecaster-input';
+import type { Scheduler } from '../../gpu/scheduler';
+import type { GpuWindows } from '../../data/gpu-data';
+import type { RunPlan } from '../plan';
+import type { CellOutcome } from '../report';
+import type { CellRunOptions } from './run-cell';
+import { figureTrainStarts, rolloutSpan } from '../evaluate';
+import { writeFileAtomic } from './checkpoint';
+import { esnSettingsOf } from '../../esn/config';
+import { EsnForecast } from '../../esn/esn-forecast';
+import { esnSafetensors } from '../../esn/esn-file';
+import { forecasterMetadata, resolveOptions } from '../forecaster-input';
 
 /** Fits and evaluates the echo state network of a run (forecasting data sets only). */
 export async function runEsnCell(sched: Scheduler, plan: RunPlan, data: GpuWindows, o: CellRunOptions): Promise<CellOutcome> {

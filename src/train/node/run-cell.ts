@@ -1,44 +1,20 @@
-// run-cell.ts — one cell of a run on the GPU: build the model, train it (resuming from and
-// writing checkpoints at epoch boundaries), then evaluate it once (test and training
-// windows with the baselines, or accuracy), roll it out closed-loop, and save its weights.
+// run-cell.ts — one cell of a run on the GPU: build the model and its trainer (../session.ts),
+// train it (resuming from and writing checkpoints at epoch boundaries), then evaluate it once
+// (test and training windows with the baselines, or accuracy), roll it out closed-loop, and
+// save its weights.
 import { join } from 'node:path';
-import type { Scheduler } from '../gpu/scheduler';
-import { RecurrentModel } from '../model/recurrent-model';
-import type { GpuWindows } from '../data/gpu-data';
-import type { Evaluation } from '../kernels/metrics';
-import type { CellName, TrainedCellName } from './config';
-import { modelConfigFor, type RunPlan } from './plan';
-import { recurrentModelHandle } from './model-handle';
-import { Trainer, type EpochReport } from './trainer';
-import { evaluateForecast, evaluateLabels, figureTrainStarts, rollout, rolloutSpan } from './evaluate';
+import type { Scheduler } from '../../gpu/scheduler';
+import type { GpuWindows } from '../../data/gpu-data';
+import type { CellName, TrainedCellName } from '../config';
+import { modelConfigFor, type RunPlan } from '../plan';
+import type { EpochReport, Trainer } from '../trainer';
+import { createTrainingSession } from '../session';
+import type { CellOutcome } from '../report';
+import { evaluateForecast, evaluateLabels, figureTrainStarts, rollout, rolloutSpan } from '../evaluate';
 import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint';
-import { forecasterMetadata, resolveOptions } from './forecaster-input';
+import { forecasterMetadata, resolveOptions } from '../forecaster-input';
 
-export interface CellOutcome {
-  cell: CellName;
-  epochs: number;
-  trainSeconds: number;
-  /** Seconds spent writing checkpoints, and on the final evaluation (with the weights' file). */
-  checkpointSeconds?: number;
-  evalSeconds?: number;
-  samplesPerSecond: number;
-  history: EpochReport[];
-  /** Forecasting: test evaluation (with baselines) and predictions; training ones on a subsample. */
-  test?: Evaluation;
-  train?: Evaluation;
-  testPred?: Float32Array;
-  /** Training predictions are of a subsample of row 0's windows, starting here. */
-  trainPred?: Float32Array;
-  trainPredStarts?: Uint32Array;
-  rolloutPred?: Float32Array;
-  /** Sequence-to-label. */
-  accuracy?: number;
-  crossEntropy?: number;
-  /** True when the run stopped early (stopAfterEpochs) and the cell is unfinished. */
-  interrupted: boolean;
-  /** Cell-specific numbers for details.json (the echo state network's phases, say). */
-  details?: Record<string, number>;
-}
+export type { CellOutcome } from '../report';
 
 export interface CellRunOptions {
   outDir: string;
@@ -48,18 +24,17 @@ export interface CellRunOptions {
   onEpoch?: (cell: CellName, r: EpochReport, secondsPerEpoch: number) => void;
 }
 
-const EVAL_BATCH = 256;
-
 export async function runCell(sched: Scheduler, plan: RunPlan, data: GpuWindows, cell: TrainedCellName, o: CellRunOptions): Promise<CellOutcome> {
   const c = plan.config;
-  const model = await RecurrentModel.create(sched, modelConfigFor(plan, cell), { seed: c.seed, maxWorkspaces: 6 });
-  const handle = recurrentModelHandle(model);
-  const trainer = new Trainer(sched, handle, data, {
-    epochs: c.epochs, batch: c.batch, lr: c.lr, schedule: plan.schedule, optimizer: plan.optimizer, clip: c.clip,
-    seed: c.seed, tbptt: c.tbptt, loss: plan.loss, classes: plan.outputSize, evalBatch: EVAL_BATCH, logEvery: c.logEvery,
+  const session = await createTrainingSession(sched, data, {
+    model: modelConfigFor(plan, cell),
+    training: {
+      epochs: c.epochs, batch: c.batch, lr: c.lr, schedule: plan.schedule, optimizer: plan.optimizer, clip: c.clip,
+      seed: c.seed, tbptt: c.tbptt, loss: plan.loss, classes: plan.outputSize, logEvery: c.logEvery,
+    },
   });
+  const { model, trainer } = session;
   try {
-    await trainer.prepare();
     const { trainSeconds, checkpointSeconds } = await trainWithCheckpoints(trainer, plan, cell, o);
     const base: CellOutcome = {
       cell, epochs: trainer.epoch, trainSeconds, checkpointSeconds, history: [...trainer.history], interrupted: trainer.epoch < c.epochs,
@@ -71,8 +46,7 @@ export async function runCell(sched: Scheduler, plan: RunPlan, data: GpuWindows,
     const evaluated = await evaluateCell(sched, plan, trainer);
     return { ...base, ...evaluated, evalSeconds: (performance.now() - t0) / 1000 };
   } finally {
-    trainer.destroy();
-    handle.destroy();
+    session.destroy();
   }
 }
 

@@ -7,7 +7,7 @@
 // leaves a checkpoint whose parts disagree — the previous one stays valid until the rename.
 import { mkdir, readFile, rename, rm, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeSafetensors, encodeSafetensors, type Float32Tensor } from '../io/safetensors';
+import { decodeSafetensors, encodeSafetensors, type Float32Tensor } from '../../io/safetensors';
 
 export const CHECKPOINT_FILE = 'checkpoint.json';
 const FORMAT = 'springloop-checkpoint-1';
