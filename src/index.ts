@@ -29,10 +29,6 @@ export { materializeDataset, GpuWindows } from './data/gpu-data';
 export { planWindows } from './data/windows';
 export { evaluateForecast, rollout } from './train/evaluate';
 export { TARGETS, TARGET_SPECS, type TargetSpec, type Term } from './data/targets';
-
-// Echo state networks: a reservoir driven on the GPU, a ridge readout (no BPTT).
-export { EchoStateNetwork, type EsnSpec, type FitSpan, type ReservoirExport } from './esn/esn';
-export { EsnForecast, type EsnFitTimes } from './esn/esn-forecast';
 export { ESN_DEFAULTS, MAX_RESERVOIR, type EsnSettings } from './esn/config';
 
 // Weights and arrays in files (pure byte codecs; no fs).
@@ -53,8 +49,7 @@ export type { ArenaLike } from './kernels/optim';
 export type { Evaluation } from './kernels/metrics';
 export type { Metrics } from './reference/metrics';
 export type { SeriesView, FeatureLayout } from './kernels/windows';
-export type { ReservoirBuffers, ReservoirWeights } from './kernels/esn';
-export type { ReservoirHost } from './esn/reservoir';
+export type { EsnCore, EsnEngine } from './train/esn-engine';
 export type { RecurrentTile, RecurrentVariant } from './kernels/recurrent';
 export type { LayerParams } from './model/layers';
 export type { TargetMode } from './train/config';

@@ -28,7 +28,7 @@ export const TRAIN_USAGE = `usage: springloop train [--default] [options]
   --default            the main job: RK4 oscillator (gamma 0.2, Omega 0.5, F 1, dt 0.002, t in [0, 10]),
                        windows of 50 -> next x, 75/25 chronological split, RNN/LSTM/GRU 2 x 64 and
                        an echo state network of 1000 units; target auto (here: the residual of
-                       linear extrapolation), Adam 2e-3, cosine schedule, 2 epochs, batch 32
+                       linear extrapolation), Adam 1e-3, cosine schedule, 2 epochs, batch 32
                        (flags given with it override it)
   --dataset NAME       oscillator | sine | cosine | combined | damped | ensemble | regime
   --noise S            Gaussian noise sigma on the function data sets (seeded)

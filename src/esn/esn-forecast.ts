@@ -16,7 +16,9 @@ import { recordGenerate, recordReservoirStep } from '../kernels/esn';
 import { scoreWindowPredictions, windowStarts } from '../train/evaluate';
 import { EchoStateNetwork } from './esn';
 import type { ReservoirHost } from './reservoir';
+import { esnSafetensors } from './esn-file';
 import type { EpochReport } from '../train/trainer';
+import type { EsnCore } from '../train/esn-engine';
 import type { EsnSettings } from './config';
 
 const GENERATE_SUBMIT_EVERY = 128;
@@ -35,7 +37,7 @@ export interface EsnFitTimes {
  * An echo state network forecasting the windows of a data set (see the file comment): create(),
  * fit() (or drive() for a loaded one), evaluate(), rollout(), forecastAfter(); destroy() when done.
  */
-export class EsnForecast {
+export class EsnForecast implements EsnCore {
   private z: GpuTensor | null = null;
 
   private constructor(
@@ -135,6 +137,16 @@ export class EsnForecast {
     } finally {
       for (const t of [feat, tgt, z]) this.sched.destroyBuffer(t.buffer);
     }
+  }
+
+  /** True once the readout is fitted (or loaded). */
+  get fitted(): boolean {
+    return this.esn.readout !== null;
+  }
+
+  /** The network as safetensors bytes (src/esn/esn-file.ts) with the given metadata. */
+  save(metadata: Record<string, string>): Promise<Uint8Array> {
+    return esnSafetensors(this.esn, metadata);
   }
 
   /** Frees the design rows and the reservoir. */

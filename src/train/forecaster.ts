@@ -34,10 +34,8 @@ import {
 } from './forecaster-input';
 import { evaluateForecast, rollout, rolloutSpan } from './evaluate';
 import { StreamSet, checkStreamOptions, type ForecastStream, type StreamOptions } from './stream';
-import { EsnForecast } from '../esn/esn-forecast';
-import { esnFromFile, esnSafetensors } from '../esn/esn-file';
+import { esnEngine, useEsnEngine, type EsnCore, type EsnEngine } from './esn-engine';
 import { esnSettingsOf } from '../esn/config';
-import type { ReservoirHost } from '../esn/reservoir';
 
 export type { ForecasterOptions, ForecasterTraining, ForecastSeries } from './forecaster-input';
 export type { ForecastStream, StreamOptions } from './stream';
@@ -50,7 +48,7 @@ function modelConfigOf(o: Required<ForecasterOptions>): ModelConfig {
 }
 
 /** A recurrent model and its trainer, or (cell 'esn') an echo state network: what a Forecaster forecasts with. */
-type ForecastCore = { kind: 'recurrent'; session: TrainingSession } | { kind: 'esn'; esn: EsnForecast; history: EpochReport[] };
+type ForecastCore = { kind: 'recurrent'; session: TrainingSession } | { kind: 'esn'; esn: EsnCore; history: EpochReport[] };
 
 /** Learns to forecast a series with an RNN, LSTM or GRU — or, with cell 'esn', an echo state network fitted in one pass: windows of `seq` samples predict the next one, a chronological train / test split, Adam (or SGD), one submit per training step. Make one with Forecaster.create() (or Forecaster.load()); fit(), evaluate(), rollout() and forecast() do the work; destroy() it when done. Options are checked before any GPU work. */
 export class Forecaster {
@@ -74,9 +72,17 @@ export class Forecaster {
     return this.core.session.model;
   }
 
-  /** cell 'esn': the echo state network (reservoir, readout); null for the recurrent cells. */
-  get echoState(): EsnForecast | null {
+  /** cell 'esn': the echo state network (an EsnForecast of 'springloop/esn'); null for the recurrent cells. */
+  get echoState(): EsnCore | null {
     return this.core.kind === 'esn' ? this.core.esn : null;
+  }
+
+  /**
+   * Gives the Forecaster its cell 'esn': the echo state network engine of 'springloop/esn'
+   * (`import { esn } from 'springloop/esn'; Forecaster.use(esn)`), kept out of the main entry.
+   */
+  static use(engine: EsnEngine): void {
+    useEsnEngine(engine);
   }
 
   /** Validates everything, then uploads (host series), plans the windows and builds the model. */
@@ -96,7 +102,7 @@ export class Forecaster {
     }
     const o = resolveOptions({ ...saved.options, ...training });
     // Every tensor checked before any GPU work.
-    const esn = o.cell === 'esn' ? esnFromFile(saved.decoded, o.reservoir, forecastFeatures(o.target).features) : undefined;
+    const esn = o.cell === 'esn' ? esnEngine().readFile(saved.decoded, o.reservoir, forecastFeatures(o.target).features) : undefined;
     const weights = o.cell === 'esn' ? null : decodeModelFile(modelConfigOf(o), saved.decoded);
     const placeholder = series === undefined;
     // Without a series: zeros just long enough for one training and one test window.
@@ -112,16 +118,17 @@ export class Forecaster {
     o: Required<ForecasterOptions>,
     fixedStats: number[] | null,
     inferenceOnly = false,
-    savedEsn?: { host: ReservoirHost; readout: Float64Array },
+    savedEsn?: unknown,
   ): Promise<Forecaster> {
+    const engine = o.cell === 'esn' ? esnEngine() : null; // registered? before any GPU work
     const source = describeSeries(series);
     const plan = planWindows({ rows: source.rows, samples: source.samples, seq: o.seq, kind: 'next', trainFraction: o.trainFraction });
     const data = gpuSeries(sched, source);
     let windows: GpuWindows | null = null;
     try {
       windows = await createWindows(sched, data, plan, forecastFeatures(o.target), fixedStats ?? undefined);
-      if (o.cell === 'esn') {
-        const esn = await EsnForecast.create(sched, windows, esnSettingsOf(o), o.seed, savedEsn);
+      if (engine) {
+        const esn = await engine.create(sched, windows, esnSettingsOf(o), o.seed, savedEsn);
         if (savedEsn && !inferenceOnly) await esn.drive().catch((e: unknown) => { esn.destroy(); throw e; });
         return new Forecaster(sched, o, data, windows, { kind: 'esn', esn, history: [] }, source.owned, inferenceOnly);
       }
@@ -258,7 +265,7 @@ export class Forecaster {
   async save(): Promise<Uint8Array> {
     this.fitted('save');
     const metadata = forecasterMetadata(this.options, await this.windows.readStats());
-    return this.core.kind === 'esn' ? esnSafetensors(this.core.esn.esn, metadata) : this.core.session.model.toSafetensors(metadata);
+    return this.core.kind === 'esn' ? this.core.esn.save(metadata) : this.core.session.model.toSafetensors(metadata);
   }
 
   private async fitEsn(core: Extract<ForecastCore, { kind: 'esn' }>, onEpoch?: (report: EpochReport) => unknown): Promise<EpochReport> {
@@ -276,7 +283,7 @@ export class Forecaster {
 
   // An echo state network forecasts only once its readout is fitted (or loaded).
   private fitted(what: string): void {
-    if (this.core.kind === 'esn' && !this.core.esn.esn.readout) throw new Error(`${what}: the echo state network is not fitted yet; call fit() first`);
+    if (this.core.kind === 'esn' && !this.core.esn.fitted) throw new Error(`${what}: the echo state network is not fitted yet; call fit() first`);
   }
 
   /** Frees the model, the windows and the trainer (and the series, when it was uploaded from the host). */

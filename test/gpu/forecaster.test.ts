@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { useGpu } from './gpu-context';
 import { Forecaster, type ForecasterOptions } from '../../src/train/forecaster';
 import { simulate } from '../../src/physics/simulate';
+import { esn, type EsnForecast } from '../../src/echo-state';
 
 const gpu = useGpu();
 const SMALL: ForecasterOptions = { cell: 'gru', hidden: 8, layers: 1, seq: 12, batch: 16, lr: 0.01, seed: 3 };
@@ -186,6 +187,7 @@ describe('Forecaster', () => {
   });
 
   it("cell 'esn': fit once, evaluate, roll out, forecast; save() then load() forecasts exactly as the original", async () => {
+    Forecaster.use(esn);
     const x = series(900);
     const options: ForecasterOptions = { cell: 'esn', seq: 12, target: 'delta', reservoir: 60, density: 0.2, ridge: 1e-2, washout: 50, inputScaling: 0.3 };
     const f = await Forecaster.create(gpu.sched, x, options);
@@ -195,7 +197,7 @@ describe('Forecaster', () => {
       const reports = await f.fit(1);
       expect(reports).toHaveLength(1);
       expect(f.epoch).toBe(1);
-      expect(f.echoState!.esn.spec.reservoir).toBe(60);
+      expect((f.echoState as EsnForecast).esn.spec.reservoir).toBe(60);
       const { evaluation, predictions } = await f.evaluate('test');
       expect(predictions).toHaveLength(f.plan.testStarts.length);
       expect(evaluation.model.mse).toBeLessThan(evaluation.persistence.mse);

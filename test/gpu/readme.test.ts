@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 const INDEX = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
 const KERNELS = fileURLToPath(new URL('../../src/kernel-authoring.ts', import.meta.url));
+const ESN = fileURLToPath(new URL('../../src/echo-state.ts', import.meta.url));
 
 /** The ```ts blocks of the README, in order. */
 function examples(): string[] {
@@ -22,7 +23,11 @@ function examples(): string[] {
 async function runExample(code: string): Promise<unknown[][]> {
   const dir = mkdtempSync(join(tmpdir(), 'readme-'));
   const file = join(dir, 'example.ts');
-  writeFileSync(file, code.replaceAll(`from 'springloop'`, `from ${JSON.stringify(INDEX)}`).replaceAll(`from 'springloop/kernels'`, `from ${JSON.stringify(KERNELS)}`));
+  const resolved = code
+    .replaceAll(`from 'springloop'`, `from ${JSON.stringify(INDEX)}`)
+    .replaceAll(`from 'springloop/kernels'`, `from ${JSON.stringify(KERNELS)}`)
+    .replaceAll(`from 'springloop/esn'`, `from ${JSON.stringify(ESN)}`);
+  writeFileSync(file, resolved);
   const printed: unknown[][] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(args));
   try {

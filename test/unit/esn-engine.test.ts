@@ -1,0 +1,17 @@
+// esn-engine.test.ts — the Forecaster's cell 'esn' comes from 'springloop/esn': without
+// Forecaster.use(esn) it says which import provides it, before any GPU work; a wrong engine is
+// refused. (Module state is per test file, so nothing here has registered one.)
+import { describe, expect, it } from 'vitest';
+import { Forecaster } from '../../src/train/forecaster';
+import type { Scheduler } from '../../src/gpu/scheduler';
+
+describe("cell 'esn' without its module", () => {
+  it('names the import and the call that provide it, touching no GPU', async () => {
+    const untouchable = new Proxy({}, { get: (_, key) => { throw new Error(`the scheduler was used (${String(key)})`); } }) as Scheduler;
+    const series = Array.from({ length: 300 }, (_, i) => Math.sin(i / 9));
+    await expect(Forecaster.create(untouchable, series, { cell: 'esn', seq: 10 })).rejects.toThrow(
+      /cell 'esn' needs the echo state network module, kept out of the main bundle: import \{ esn \} from 'springloop\/esn' and call Forecaster\.use\(esn\) once/,
+    );
+    expect(() => Forecaster.use({} as never)).toThrow(/expected the echo state network engine of 'springloop\/esn'/);
+  });
+});
