@@ -44,6 +44,18 @@ export const APPS = [
     ].join('\n'),
   },
   {
+    name: 'Forecaster with springloop/esn',
+    code: [
+      "import { init, Scheduler, Forecaster } from 'springloop';",
+      "import { esn } from 'springloop/esn';",
+      'Forecaster.use(esn);',
+      'const sched = new Scheduler(await init());',
+      "const model = await Forecaster.create(sched, Array.from({ length: 400 }, (_, i) => Math.sin(i / 10)), { cell: 'esn', reservoir: 100, seq: 10 });",
+      'await model.fit(1);',
+      'console.log(await model.forecast(Array.from({ length: 300 }, (_, i) => Math.sin(i)), 5));',
+    ].join('\n'),
+  },
+  {
     name: 'kernel authoring (springloop/kernels)',
     code: [
       "import { init, Scheduler } from 'springloop';",

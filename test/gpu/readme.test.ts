@@ -51,6 +51,11 @@ const EXPECT: Record<string, (printed: unknown[][]) => void> = {
     expect(p[7]![0]).toBe(10);
     expect(p[8]).toEqual(['number', 60]);
   },
+  esn: (p) => {
+    expect(p[0]).toEqual([true]);
+    expect(p[1]![0]).toBeLessThan(0.05);
+    expect(p[2]).toEqual([100]);
+  },
   model: (p) => {
     expect(p[0]).toEqual([40, expect.any(Number), 4 * 8 * 8]);
     expect(p[0]![1]).toBeGreaterThan(0);
@@ -60,7 +65,7 @@ const EXPECT: Record<string, (printed: unknown[][]) => void> = {
 
 describe('README examples', () => {
   const found = examples();
-  it('has the four examples this test knows', () => {
+  it('has the five examples this test knows', () => {
     expect(found).toHaveLength(Object.keys(EXPECT).length);
   });
   Object.entries(EXPECT).forEach(([name, check], k) => {
