@@ -23,6 +23,13 @@
 //     then 3 zeros: means = sums·inv_n, sums [W + 1] (column sums of z, then of the targets).
 //     The readout's Gram is accumulated from these chunks: centred data keep the float32 sums
 //     at the scale of the states' variation, not of their means (src/esn/esn.ts).
+//   gram_chunk: the upper triangle of chunkᵀ·chunk (chunk [rows, 4·w4]) added into the pair
+//     (hi, lo) [4·w4, w4] vec4 with compensated sums: blocks of GRAM_BLOCK products in f32, each
+//     block's sum then added to a running (hi, lo) pair by Knuth's two-sum, and the chunk's
+//     (hi, lo) into the buffers' the same way — hi + lo carries the Gram matrix to ~f64 accuracy
+//     of the f32 products (the host adds them in f64). Tiles wholly below the diagonal skip.
+//     one [1] = 1.0, read from memory: the two-sum multiplies by it, so that no compiler can
+//     prove (a + b) − a = b and fold the error term away (Mesa's NIR does, without it).
 //   readout: out[i] = w_out · z[starts[i] + offset] for i < n (one-step predictions of windows).
 //   generate: one closed-loop step (one workgroup): ŷ = w_out · z[z_row] → x̂ (targets.wgsl)
 //     appended to hist, and x̂'s input terms written to feat row feat_row (the next step's u).
@@ -66,6 +73,11 @@ struct CenterUniforms {
   inv_n: f32,
 }
 
+struct GramUniforms {
+  rows: u32,
+  w4: u32,
+}
+
 struct ReadoutUniforms {
   n: u32,
   dz4: u32,
@@ -107,6 +119,12 @@ struct GenerateUniforms {
 @group(0) @binding(22) var<storage, read> sums: array<f32>;
 @group(0) @binding(23) var<storage, read> tgt: array<f32>;
 @group(0) @binding(24) var<storage, read_write> chunk: array<f32>;
+@group(0) @binding(25) var<uniform> mu: GramUniforms;
+@group(0) @binding(26) var<storage, read> chunk_f: array<f32>;
+@group(0) @binding(27) var<storage, read> chunk_v: array<vec4<f32>>;
+@group(0) @binding(28) var<storage, read_write> gram_hi: array<vec4<f32>>;
+@group(0) @binding(29) var<storage, read_write> gram_lo: array<vec4<f32>>;
+@group(0) @binding(30) var<storage, read> one: array<f32>;
 
 override WORKGROUP_SIZE: u32 = 64;
 
@@ -249,6 +267,65 @@ fn center_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
     v = tgt[ku.first + k + 1u] - sums[ku.width] * ku.inv_n;
   }
   chunk[i] = v;
+}
+
+// Rows of the Gram tile per workgroup, and products summed in f32 before each compensated add.
+const GRAM_ROWS: u32 = 8u;
+const GRAM_BLOCK: u32 = 2u;
+
+// s + e = a + b exactly (Knuth's two-sum, no assumption on the magnitudes); `unit` is 1.0 from
+// memory, opaque to the optimiser.
+struct Pair {
+  s: vec4<f32>,
+  e: vec4<f32>,
+}
+
+fn two_sum(a: vec4<f32>, b: vec4<f32>, unit: f32) -> Pair {
+  let s = (a + b) * unit;
+  let bb = (s - a) * unit;
+  return Pair(s, (a - (s - bb)) + (b - bb));
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn gram_chunk(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wg: vec3<u32>) {
+  let q = wg.x * WORKGROUP_SIZE + lid.x; // vec4 column group of the tile
+  let m0 = wg.y * GRAM_ROWS;
+  let width = 4u * mu.w4;
+  if (m0 >= (wg.x + 1u) * WORKGROUP_SIZE * 4u || q >= mu.w4) {
+    return; // below the diagonal, or past the last column (no barriers in this kernel)
+  }
+  let unit = one[0];
+  var hi: array<vec4<f32>, GRAM_ROWS>;
+  var lo: array<vec4<f32>, GRAM_ROWS>;
+  var arow: array<u32, GRAM_ROWS>;
+  for (var r = 0u; r < GRAM_ROWS; r++) {
+    arow[r] = min(m0 + r, width - 1u); // clamped: rows past the end are computed, never stored
+    hi[r] = vec4<f32>(0.0);
+    lo[r] = vec4<f32>(0.0);
+  }
+  for (var k0 = 0u; k0 < mu.rows; k0 += GRAM_BLOCK) {
+    var part: array<vec4<f32>, GRAM_ROWS>;
+    for (var r = 0u; r < GRAM_ROWS; r++) {
+      part[r] = vec4<f32>(0.0); // explicitly: a loop body's var is not reliably re-zeroed by every compiler
+    }
+    for (var k = k0; k < min(k0 + GRAM_BLOCK, mu.rows); k++) {
+      let bv = chunk_v[k * mu.w4 + q];
+      for (var r = 0u; r < GRAM_ROWS; r++) {
+        part[r] = fma(vec4<f32>(chunk_f[k * width + arow[r]]), bv, part[r]);
+      }
+    }
+    for (var r = 0u; r < GRAM_ROWS; r++) {
+      let p = two_sum(hi[r], part[r], unit);
+      hi[r] = p.s;
+      lo[r] += p.e;
+    }
+  }
+  for (var r = 0u; r < min(GRAM_ROWS, width - m0); r++) {
+    let at = (m0 + r) * mu.w4 + q;
+    let p = two_sum(gram_hi[at], hi[r], unit);
+    gram_hi[at] = p.s;
+    gram_lo[at] += p.e + lo[r];
+  }
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)

@@ -7,8 +7,6 @@
 // so a transpose is a swap of strides (src/kernels/gemm.ts computes them).
 // bias_mode: 0 none, 1 bias[bias_off + n] per column, 2 bias[bias_off + m] per row.
 // accumulate: 0 → C = op(A)·op(B) + bias (C is not read); 1 → C += op(A)·op(B) + bias.
-// upper: 1 → only tiles that reach the diagonal or above it are computed (C(m, n) for n ≥ m is
-// always written; entries below it may or may not be): half the work for a symmetric C = AᵀA.
 // Mirrors gemmReference in src/reference/gemm.ts.
 //
 // Tiling, chosen for SIMD-on-CPU adapters (lavapipe) as much as for GPUs: a workgroup owns
@@ -32,7 +30,6 @@ struct Gemm {
   bias_off: u32,
   bias_mode: u32,
   accumulate: u32,
-  upper: u32,
 }
 
 @group(0) @binding(0) var<uniform> g: Gemm;
@@ -51,9 +48,6 @@ override WG: u32 = 64u;
 fn gemm(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let n0 = (wid.x * WG + lid.x) * 4u;
   let m0 = wid.y * ROWS;
-  if (g.upper != 0u && m0 >= (wid.x + 1u) * WG * 4u) {
-    return; // the whole tile lies below the diagonal (uniform across the workgroup)
-  }
   // Clamped addresses: out-of-range rows/columns load valid data and are never stored.
   var bcol: vec4<u32>;
   for (var j = 0u; j < 4u; j++) {

@@ -6,9 +6,9 @@
 //   z: design rows [rows, 4·DZ4] f32 (vec4 layout of shaders/esn.wgsl), one per sample.
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
-import { colSum, gemm, gemmKernel } from '../kernels/gemm';
+import { colSum, gemmKernel } from '../kernels/gemm';
 import {
-  designWidth, esnKernel, NO_STATE, recordCenterRows, recordReadout, recordReservoirStep, recordScale, type ReservoirBuffers,
+  designWidth, esnKernel, NO_STATE, recordCenterRows, recordGramChunk, recordReadout, recordReservoirStep, recordScale, type ReservoirBuffers,
 } from '../kernels/esn';
 import { denseMatrix, drawReservoir, inputMatrices, type ReservoirHost } from './reservoir';
 import { estimateSpectralRadius } from './spectral';
@@ -159,10 +159,10 @@ export class EchoStateNetwork {
   /**
    * Fits the readout by ridge regression on design rows s ∈ [washout, end − 1) of every row to
    * targets tgt[s + 1] (tgt [rows·samples]). On the GPU: the column means, then the Gram matrix
-   * of [z − z̄, y − ȳ] accumulated over chunks of FIT_CHUNK rows (centred, so float32 sums stay
-   * at the scale of the states' variation); on the host in float64: ZᵀZ = Gc + n·z̄z̄ᵀ,
-   * Zᵀy = gc + n·z̄ȳ, and the Cholesky solve. Returns the weights over the D = 1 + F + N real
-   * columns ([1; u; x]).
+   * of [z − z̄, y − ȳ] over chunks of FIT_CHUNK rows, its sums compensated into a (hi, lo) pair
+   * of float32 matrices (plain float32 sums lose the small eigenvalues that a weak ridge keeps);
+   * on the host in float64: Gc = hi + lo, ZᵀZ = Gc + n·z̄z̄ᵀ, Zᵀy = gc + n·z̄ȳ, and the Cholesky
+   * solve. Returns the weights over the D = 1 + F + N real columns ([1; u; x]).
    */
   async fit(z: GpuTensor, tgt: GpuTensor, span: FitSpan): Promise<Float64Array> {
     this.alive('fit');
@@ -171,8 +171,12 @@ export class EchoStateNetwork {
     const width = 4 * this.dz4;
     const sums = this.sched.createTensor([width + 4], 'f32', 'esn.column sums');
     const chunk = this.sched.createTensor([Math.min(FIT_CHUNK, count), width + 4], 'f32', 'esn.centred rows');
-    const gram = this.sched.createTensor([width + 4, width + 4], 'f32', 'esn.gram');
+    const hi = this.sched.createTensor([width + 4, width + 4], 'f32', 'esn.gram hi');
+    const lo = this.sched.createTensor([width + 4, width + 4], 'f32', 'esn.gram lo');
+    const one = this.sched.createTensor([1], 'f32', 'esn.one', [1]);
     try {
+      this.sched.clear(hi);
+      this.sched.clear(lo);
       for (let r = 0; r < span.rows; r++) {
         const first = r * span.samples + this.spec.washout;
         colSum(this.sched, { src: { tensor: z, rows: count, cols: width, offset: first * width }, out: { tensor: sums }, accumulate: r > 0 });
@@ -180,21 +184,19 @@ export class EchoStateNetwork {
       }
       const n = span.rows * count;
       const args = { z, tgt, sums, invCount: 1 / n, width, chunk };
-      let chunks = 0;
       for (let r = 0; r < span.rows; r++) {
         for (let off = 0; off < count; off += FIT_CHUNK) {
           const rows = Math.min(FIT_CHUNK, count - off);
           recordCenterRows(this.sched, args, r * span.samples + this.spec.washout + off, rows);
-          const view = { tensor: chunk, rows, cols: width + 4 };
-          gemm(this.sched, { a: view, transA: true, b: view, c: { tensor: gram, rows: width + 4, cols: width + 4 }, accumulate: chunks++ > 0, upper: true, label: 'esn gram' });
+          recordGramChunk(this.sched, chunk, rows, (width + 4) / 4, { hi, lo, one });
         }
       }
-      const [g, sum] = await this.sched.readMany([gram, sums]);
-      const w = this.solveReadout(g!, sum!, n);
+      const [gHi, gLo, sum] = await this.sched.readMany([hi, lo, sums]);
+      const w = this.solveReadout(gHi!, gLo!, sum!, n);
       this.setReadout(w);
       return w;
     } finally {
-      for (const t of [sums, chunk, gram]) this.sched.destroyBuffer(t.buffer);
+      for (const t of [sums, chunk, hi, lo, one]) this.sched.destroyBuffer(t.buffer);
     }
   }
 
@@ -256,23 +258,24 @@ export class EchoStateNetwork {
     for (const t of this.owned) this.sched.destroyBuffer(t.buffer);
   }
 
-  // ZᵀZ + λI and Zᵀy over the real columns from the upper triangle of the centred Gram
+  // ZᵀZ + λI and Zᵀy over the real columns from the upper triangle of the centred Gram hi + lo
   // [W + 4, W + 4] (the target's column at W) and the sums [W + 1], in float64; then Cholesky.
-  private solveReadout(gram: ArrayLike<number>, sums: ArrayLike<number>, n: number): Float64Array {
+  private solveReadout(hi: ArrayLike<number>, lo: ArrayLike<number>, sums: ArrayLike<number>, n: number): Float64Array {
     const cols = this.designColumns();
     const d = cols.length;
     const gw = 4 * this.dz4 + 4;
     const yCol = gw - 4;
     const mean = (c: number) => sums[c]! / n;
+    const gram = (i: number, j: number) => hi[Math.min(i, j) * gw + Math.max(i, j)]! + lo[Math.min(i, j) * gw + Math.max(i, j)]!; // the upper triangle
     const g = new Float64Array(d * d);
     const b = new Float64Array(d);
     for (let i = 0; i < d; i++) {
       const ci = cols[i]!;
       for (let j = 0; j < d; j++) {
         const cj = cols[j]!;
-        g[i * d + j] = gram[Math.min(ci, cj) * gw + Math.max(ci, cj)]! + n * mean(ci) * mean(cj); // the upper triangle
+        g[i * d + j] = gram(ci, cj) + n * mean(ci) * mean(cj);
       }
-      b[i] = gram[ci * gw + yCol]! + n * mean(ci) * mean(yCol);
+      b[i] = gram(ci, yCol) + n * mean(ci) * mean(yCol);
     }
     return ridgeSolve(g, b, d, this.spec.ridge);
   }

@@ -120,6 +120,20 @@ export function recordCenterRows(sched: Scheduler, a: CenterArgs, first: number,
   });
 }
 
+/**
+ * Records (hi, lo) += the upper triangle of chunkᵀ·chunk (chunk [rows, 4·w4] f32; hi, lo
+ * [4·w4, 4·w4] f32, cleared before the first chunk), compensated (see esn.wgsl: hi + lo in f64
+ * is the Gram matrix of the f32 products to about f64 accuracy); one: [1] f32 holding 1.0.
+ */
+export function recordGramChunk(sched: Scheduler, chunk: Binding, rows: number, w4: number, gram: { hi: Binding; lo: Binding; one: Binding }): void {
+  const rowsPerGroup = esnKernel.constant('GRAM_ROWS');
+  sched.dispatch(esnKernel, 'gram_chunk', {
+    bindings: { chunk_f: chunk, chunk_v: chunk, gram_hi: gram.hi, gram_lo: gram.lo, one: gram.one },
+    uniforms: { rows, w4 },
+    workgroups: [Math.ceil(w4 / WG()), Math.ceil((4 * w4) / rowsPerGroup), 1],
+  });
+}
+
 /** Records out[i] = w_out · z[starts[i] + offset] for i < n. */
 export function recordReadout(sched: Scheduler, n4: number, a: { z: Binding; wout: Binding; starts: Binding; out: Binding; n: number; offset: number }): void {
   sched.dispatch(esnKernel, 'readout', {

@@ -38,11 +38,6 @@ export interface GemmArgs {
   bias?: { tensor: GpuTensor; offset?: number };
   /** C += product instead of C = product. */
   accumulate?: boolean;
-  /**
-   * Only C's upper triangle is needed (a symmetric product such as AᵀA): tiles wholly below the
-   * diagonal are skipped, and entries below it are left undefined. Needs a square C.
-   */
-  upper?: boolean;
   /** Overrides the automatic tile choice (benchmarks). */
   tile?: GemmTile;
   /** Names the operation in errors, e.g. 'weight_ih_l0 grad'. */
@@ -106,7 +101,6 @@ export function planGemm(args: GemmArgs) {
   if (args.c.rows !== M || args.c.cols !== N) {
     throw new Error(`${where}: C is [${args.c.rows}, ${args.c.cols}] but op(A)·op(B) is [${M}, ${N}]`);
   }
-  if (args.upper && M !== N) throw new Error(`${where}: upper needs a square C, got [${M}, ${N}]`);
   const biasOff = args.bias?.offset ?? 0;
   if (args.bias && biasOff + N > numel(args.bias.tensor.shape)) {
     throw new Error(`${where}: bias needs ${N} values from offset ${biasOff} but ${args.bias.tensor.label} ${formatShape(args.bias.tensor.shape)} has ${numel(args.bias.tensor.shape)}`);
@@ -127,7 +121,6 @@ export function planGemm(args: GemmArgs) {
     bias_off: biasOff,
     bias_mode: args.bias ? (swap ? 2 : 1) : 0,
     accumulate: args.accumulate ? 1 : 0,
-    upper: args.upper ? 1 : 0,
   };
   const workgroups = [Math.ceil(n / (4 * tile.wg)), Math.ceil(m / tile.rows), 1] as const;
   return { uniforms, workgroups, overrides: { ROWS: tile.rows, WG: tile.wg }, swapped: swap };

@@ -1,13 +1,15 @@
 // esn.test.ts — the echo state network on the GPU against src/reference/esn.ts: reservoir
 // steps (dense and sparse W, awkward sizes, several rows at once), spectral-radius scaling
-// (the QR algorithm's eigenvalues of the W read back), and the readout fitted from the GPU's
-// Gram matrix against the normal equations in float64.
+// (the QR algorithm's eigenvalues of the W read back), the readout fitted from the GPU's
+// compensated Gram matrix against the normal equations in float64, and a sine generated
+// closed-loop for 500 steps.
 import { describe, expect, it } from 'vitest';
 import { useGpu } from './gpu-context';
 import { EchoStateNetwork, type EsnSpec } from '../../src/esn/esn';
 import { ESN_DEFAULTS } from '../../src/esn/config';
 import { designRowReference, esnDriveReference, ridgeReference, spectralRadiusReference } from '../../src/reference/esn';
 import { Random } from '../../src/util/random';
+import { esnKernel, recordGramChunk } from '../../src/kernels/esn';
 import { EsnForecast } from '../../src/esn/esn-forecast';
 import { createWindows } from '../../src/train/session';
 import { planWindows } from '../../src/data/windows';
@@ -81,6 +83,35 @@ describe('spectral radius', () => {
   });
 });
 
+describe('gram chunks', () => {
+  it.each([[1, 1], [37, 3], [512, 5]])('rows=%i w4=%i: the compensated (hi, lo) Gram of f32 data near 1 matches float64 far below f32 rounding', async (rows, w4) => {
+    await gpu.sched.prepare(esnKernel);
+    const width = 4 * w4;
+    const rng = new Random(rows + w4);
+    const data = Float32Array.from({ length: rows * width }, () => 1 + 1e-3 * rng.normal());
+    const chunk = gpu.sched.createTensor([data.length], 'f32', 'chunk', data);
+    const hi = gpu.sched.createTensor([width * width], 'f32', 'hi');
+    const lo = gpu.sched.createTensor([width * width], 'f32', 'lo');
+    const one = gpu.sched.createTensor([1], 'f32', 'one', [1]);
+    gpu.sched.clear(hi);
+    gpu.sched.clear(lo);
+    recordGramChunk(gpu.sched, chunk, rows, w4, { hi, lo, one });
+    recordGramChunk(gpu.sched, chunk, rows, w4, { hi, lo, one }); // accumulates a second time
+    const [h, l] = await gpu.sched.readMany([hi, lo]);
+    let worst = 0;
+    for (let i = 0; i < width; i++) {
+      for (let j = i; j < width; j++) {
+        let want = 0;
+        for (let k = 0; k < rows; k++) want += 2 * data[k * width + i]! * data[k * width + j]!;
+        worst = Math.max(worst, Math.abs(h![i * width + j]! + l![i * width + j]! - want) / want);
+      }
+    }
+    // Plain f32 sums of 512 such products are off by ~2e-7; the compensated pair by ~1e-8 (lavapipe).
+    expect(worst).toBeLessThan(rows === 1 ? 1e-7 : 4e-8);
+    for (const t of [chunk, hi, lo, one]) gpu.sched.destroyBuffer(t.buffer);
+  });
+});
+
 describe('readout', () => {
   it.each([
     [29, 2, 1e-3],
@@ -116,10 +147,11 @@ describe('readout', () => {
       const want = ridgeReference(xs, ys, ys.length, d, ridge);
       const predGot = ys.map((_, k) => xs.slice(k * d, (k + 1) * d).reduce((a, v, j) => a + v * w[j]!, 0));
       const predWant = ys.map((_, k) => xs.slice(k * d, (k + 1) * d).reduce((a, v, j) => a + v * want[j]!, 0));
-      // The Gram matrix is float32 (centred): the predictions agree to 1e-4, the weights of these
-      // ill-conditioned fits to 1e-3 (measured on lavapipe: at most 5e-5 and 2.2e-4).
-      expect(relativeError(predGot, predWant)).toBeLessThan(1e-4);
-      expect(relativeError(w, want)).toBeLessThan(1e-3);
+      // The Gram matrix of the f32 products, its sums compensated: the predictions of these
+      // ill-conditioned fits agree to 2e-5, their weights to 2e-4 (measured on lavapipe: at most
+      // 3.7e-6 and 3.8e-5; plain f32 sums gave 5e-5 and 2.2e-3).
+      expect(relativeError(predGot, predWant)).toBeLessThan(2e-5);
+      expect(relativeError(w, want)).toBeLessThan(2e-4);
       for (const t of [feat, tgt, z]) gpu.sched.destroyBuffer(t.buffer);
     } finally {
       esn.destroy();
