@@ -25,5 +25,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // gc() for test/gpu/lifetime-cycles.test.ts: RSS sampled after a collection says more.
+    execArgv: ['--expose-gc'],
   },
 });

@@ -20,8 +20,12 @@ export const APPS = [
   {
     name: 'full library',
     code: "import * as springloop from 'springloop';\nglobalThis.springloop = springloop;\n",
-    maxMinified: 160 * 1024,
-    maxGzip: 50 * 1024,
+    // 160 / 50 before #11's recording-time checks (buffer registry, declared shapes, lifetimes,
+    // error scopes, typed messages): they add about 24 KB minified, 8 KB gzip. 180 / 55 → 190 / 58
+    // with #16's residual target, its table and the Forecaster's cell 'esn' seam (5.4 KB; the
+    // echo state network itself, 33 KB, is in 'springloop/esn').
+    maxMinified: 190 * 1024,
+    maxGzip: 58 * 1024,
   },
   {
     name: 'simulate only',
@@ -31,7 +35,7 @@ export const APPS = [
       'const run = await simulate(new Scheduler(ctx), { params: [{ m: 1, c: 0.2, k: 1, F: 1, omega: 0.5, phi: 0, x0: 1, v0: 0 }], dt: 0.01, steps: 100 });',
       'console.log(await run.read());',
     ].join('\n'),
-    maxMinified: 50 * 1024,
+    maxMinified: 55 * 1024,
   },
   {
     name: 'Forecaster only',

@@ -1,7 +1,8 @@
 // conformance.ts — `npm run conformance -- FILE [--variant auto|step|persistent] [--adapter NAME]`:
 // runs every case of a PyTorch conformance vectors file (format: ../shared/conformance/README.md)
 // through the GPU in float32 and prints each case's worst errors. The last line is
-// `N passed, M failed`; the exit status is non-zero when any case fails.
+// `N passed, M failed`; the exit status is non-zero when any case fails, and when the file
+// holds no case at all (zero cases passing proves nothing).
 import { readFileSync } from 'node:fs';
 import { init } from '../src/gpu/device';
 import { Scheduler } from '../src/gpu/scheduler';
@@ -14,11 +15,16 @@ function parseArgs(argv: string[]): { file: string; variant: RunOptions['variant
   let adapter: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--variant') {
+    const value = () => {
       const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--variant') {
+      const v = value();
       if (v !== 'auto' && v !== 'step' && v !== 'persistent') throw new Error(`--variant must be auto, step or persistent, got ${v}`);
       variant = v;
-    } else if (a === '--adapter') adapter = argv[++i];
+    } else if (a === '--adapter') adapter = value();
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else if (file === undefined) file = a;
     else throw new Error(`one vectors file expected, got also ${a}`);
@@ -29,7 +35,14 @@ function parseArgs(argv: string[]): { file: string; variant: RunOptions['variant
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
-  const vectors = parseConformanceVectors(readFileSync(args.file, 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(args.file, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read ${args.file}: ${(e as Error).message}`);
+  }
+  const vectors = parseConformanceVectors(text);
+  if (vectors.cases.length === 0) throw new Error(`${args.file} holds no conformance cases: nothing would be checked`);
   const ctx = await init(args.adapter ? { adapter: args.adapter } : {});
   const sched = new Scheduler(ctx);
   console.log(`${vectors.cases.length} cases from ${args.file} on ${ctx.adapterName} (float32, variant ${args.variant})`);

@@ -1,5 +1,8 @@
 // index.ts — springloop's public API.
-export { init, adapterKindOf, matchesAdapter, type GpuContext, type InitOptions, type AdapterKind } from './gpu/device';
+export { init, probe, isSupported, adapterKindOf, matchesAdapter, type GpuContext, type InitOptions, type AdapterKind, type WebGpuSupport } from './gpu/device';
+export { DeviceLostError, UseAfterDestroyError, GpuValidationError } from './gpu/errors';
+export { Lifetime, type ReleaseVerb } from './gpu/lifetime';
+export { declareBindings, type BindingDeclarations, type BindingDeclaration, type ShapeCheck } from './gpu/declare';
 export { Scheduler, type Binding, type DispatchArgs, type Counters } from './gpu/scheduler';
 export { PipelineCache, type Kernel, type Overrides } from './gpu/kernel';
 export { ParamArena, layoutArena, type ArenaEntry, type ArenaSlot } from './gpu/arena';
@@ -7,7 +10,7 @@ export { ScratchPool, type PoolStats } from './gpu/pool';
 export type { SourceLine } from './gpu/wgsl-include';
 export type { BindingInfo, BindingKind, EntryPointInfo, KernelReflection, UniformMember } from './gpu/reflect';
 export { BufferUsage, MapMode, STORAGE_RW } from './gpu/flags';
-export { numel, type GpuTensor, type DType, type HostArray } from './gpu/tensor';
+export { numel, Tensor, type GpuTensor, type DType, type HostArray } from './gpu/tensor';
 export { axpy, axpyKernel } from './kernels/axpy';
 export { Random } from './util/random';
 

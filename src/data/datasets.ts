@@ -66,16 +66,31 @@ export const DEFAULT_ROWS = { ensemble: 8, regime: 240 } as const;
 
 const LECTURE: OscillatorParams = { m: 1, c: 0.4, k: 1, F: 1, omega: 0.5, phi: 0, x0: 1, v0: 0 };
 
+/** Samples per row: the lecture oscillator, an ensemble trajectory, a function data set. */
+const OSCILLATOR_SAMPLES = 5000;
+const ENSEMBLE_SAMPLES = 1001;
+const FUNCTION_SAMPLES = 1000;
+
+/**
+ * Rows × samples of a data set, known without building it — for size checks before anything
+ * is allocated (the regime set's trajectories are `seq` samples long).
+ */
+export function datasetShape(o: Pick<DatasetOptions, 'name' | 'rows' | 'seq'>): { rows: number; samples: number } {
+  if (o.name === 'ensemble') return { rows: o.rows ?? DEFAULT_ROWS.ensemble, samples: ENSEMBLE_SAMPLES };
+  if (o.name === 'regime') return { rows: o.rows ?? DEFAULT_ROWS.regime, samples: o.seq };
+  return { rows: 1, samples: o.name === 'oscillator' ? OSCILLATOR_SAMPLES : FUNCTION_SAMPLES };
+}
+
 /** Describes a data set; throws naming the option when it is out of range. */
 export function describeDataset(o: DatasetOptions): DatasetSpec {
   if (!(DATASETS as readonly string[]).includes(o.name)) throw new Error(`--dataset must be one of ${DATASETS.join(', ')}, got '${o.name}'`);
   if (!(Number.isFinite(o.noise) && o.noise >= 0)) throw new Error(`--noise must be a finite number >= 0, got ${o.noise}`);
   if (o.rows !== null && (!Number.isInteger(o.rows) || o.rows < 1)) throw new Error(`--rows must be an integer >= 1, got ${o.rows}`);
   if (o.noise > 0 && !isFunction(o.name)) throw new Error(`--noise applies to sine, cosine, combined and damped, not '${o.name}'`);
-  if (o.name === 'oscillator') return oscillatorSpec('oscillator', [LECTURE], 0.002, 5000, 1, 'oscillator: x\'\' + 0.4x\' + x = cos(0.5t), x0 = 1, v0 = 0, RK4 dt = 0.002, t in [0, 10]');
+  if (o.name === 'oscillator') return oscillatorSpec('oscillator', [LECTURE], 0.002, OSCILLATOR_SAMPLES, 1, 'oscillator: x\'\' + 0.4x\' + x = cos(0.5t), x0 = 1, v0 = 0, RK4 dt = 0.002, t in [0, 10]');
   if (o.name === 'ensemble') {
     const rows = o.rows ?? DEFAULT_ROWS.ensemble;
-    return oscillatorSpec('ensemble', ensembleParams(rows, o.seed), 0.002, 1001, 5, `ensemble: ${rows} driven oscillators, gamma in [0.05, 0.5], Omega in [0.2, 1.5], F in [0, 1.5], RK4 dt = 0.002, sampled every 0.01, t in [0, 10]`);
+    return oscillatorSpec('ensemble', ensembleParams(rows, o.seed), 0.002, ENSEMBLE_SAMPLES, 5, `ensemble: ${rows} driven oscillators, gamma in [0.05, 0.5], Omega in [0.2, 1.5], F in [0, 1.5], RK4 dt = 0.002, sampled every 0.01, t in [0, 10]`);
   }
   if (o.name === 'regime') return regimeSpec(o);
   return functionSpec(o);
@@ -89,7 +104,7 @@ function oscillatorSpec(name: DatasetName, params: OscillatorParams[], dt: numbe
   return {
     name, rows: params.length, samples, sampleDt: dt * recordEvery, t0: 0,
     kind: 'forecast', classes: 0, integration: { dt, steps: (samples - 1) * recordEvery, recordEvery, params }, description,
-    defaultTarget: { target: 'residual', reason: 'a smooth ODE solution sampled finely: learn what linear extrapolation gets wrong' },
+    defaultTarget: { target: 'residual', reason: 'a finely sampled ODE solution: learn what linear extrapolation misses' },
   };
 }
 
@@ -117,7 +132,7 @@ function regimeSpec(o: DatasetOptions): DatasetSpec {
 }
 
 function functionSpec(o: DatasetOptions): DatasetSpec {
-  const samples = 1000;
+  const samples = FUNCTION_SAMPLES;
   const dt = (10 * Math.PI) / (samples - 1);
   const host = (): Float32Array => {
     const rng = new Random(o.seed);
@@ -130,7 +145,7 @@ function functionSpec(o: DatasetOptions): DatasetSpec {
     return xv;
   };
   const noise = o.noise > 0 ? ` + N(0, ${o.noise}^2) noise (seed ${o.seed})` : '';
-  const reason = o.noise > 0 ? 'noisy samples: linear extrapolation doubles the noise, the increment does not' : 'coarse samples (32 per period): the increment is the robust target';
+  const reason = o.noise > 0 ? 'noisy: extrapolation doubles the noise' : 'coarse: 32 samples a period';
   return {
     name: o.name, rows: 1, samples, sampleDt: dt, t0: 0, kind: 'forecast', classes: 0, host, description: `${o.name} on t = linspace(0, 10pi, 1000)${noise}`,
     defaultTarget: { target: 'delta', reason },

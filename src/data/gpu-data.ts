@@ -3,6 +3,7 @@
 // normalisation statistics, feature/target series, and minibatches gathered by index:
 // one upload of the permuted window starts per epoch, one gather dispatch per batch.
 import type { Scheduler } from '../gpu/scheduler';
+import { Lifetime } from '../gpu/lifetime';
 import type { GpuTensor } from '../gpu/tensor';
 import { simulate } from '../physics/simulate';
 import { recordFeatures, recordGather, recordGatherLabels, recordNormStats, windowsKernel, type FeatureLayout, type SeriesView } from '../kernels/windows';
@@ -73,6 +74,8 @@ export interface BatchBuffers {
 
 /** Windows of one trajectory, with the buffers the trainer binds to the model. */
 export class GpuWindows {
+  /** Alive until destroy() (and while its scheduler is). */
+  readonly lifetime: Lifetime;
   /** [4] f32 normalisation statistics: mean x, std x, mean Δ, std Δ. */
   readonly stats: GpuTensor;
   /** [R·S·F] f32 normalised feature series. */
@@ -94,6 +97,8 @@ export class GpuWindows {
     /** How inputs and targets are made from the series. */
     readonly cfg: FeatureConfig,
   ) {
+    this.lifetime = new Lifetime('GpuWindows', 'destroy', [sched.lifetime]);
+    this.lifetime.check('new');
     const n = data.spec.rows * data.spec.samples;
     this.stats = this.own([NORM_STATS], 'f32', 'stats');
     this.feat = this.own([n * cfg.features], 'f32', 'features');
@@ -114,6 +119,7 @@ export class GpuWindows {
 
   /** Compiles the window kernels (await once before recording). */
   async prepare(): Promise<void> {
+    this.lifetime.check('prepare');
     await this.sched.prepare(windowsKernel);
   }
 
@@ -122,6 +128,7 @@ export class GpuWindows {
    * [4]) statistics saved with a trained model) and the feature/target series.
    */
   recordSetup(fixedStats?: readonly number[]): void {
+    this.lifetime.check('recordSetup');
     if (fixedStats) this.sched.upload(this.stats, fullStats(fixedStats));
     else if (this.cfg.normalize) recordNormStats(this.sched, this.data.series, this.plan.statRows, this.plan.statEnd, this.stats);
     else this.sched.upload(this.stats, IDENTITY_STATS);
@@ -130,11 +137,13 @@ export class GpuWindows {
 
   /** Uploads epoch `epoch`'s shuffled window order (queued before the next submit). */
   beginEpoch(seed: number, epoch: number): void {
+    this.lifetime.check('beginEpoch');
     this.sched.upload(this.order, epochOrder(this.plan.trainStarts, seed, epoch));
   }
 
   /** Allocates minibatch buffers for B rows. */
   createBatch(batch: number, label: string): BatchBuffers {
+    this.lifetime.check('createBatch');
     const { seq } = this.plan;
     const sequence = this.plan.kind === 'sequence';
     return {
@@ -150,6 +159,7 @@ export class GpuWindows {
    * reads this epoch's shuffled order, 'test' the test windows, a tensor any list of starts.
    */
   recordBatch(which: 'train' | 'test' | GpuTensor, offset: number, count: number, buf: BatchBuffers): void {
+    this.lifetime.check('recordBatch');
     const starts = which === 'train' ? this.order : which === 'test' ? this.testStarts : which;
     const args = {
       feat: this.feat, tgt: this.tgt, starts, offset, count, batch: buf.batch, seq: this.plan.seq,
@@ -171,11 +181,13 @@ export class GpuWindows {
 
   /** Reads the statistics back (for checkpoints and reports). */
   async readStats(): Promise<number[]> {
+    this.lifetime.check('readStats');
     return [...(await this.sched.read(this.stats))];
   }
 
-  /** Frees the statistics, series and index buffers (not the trajectory). Idempotent. */
+  /** Frees the statistics, series, index and batch buffers it made (not the trajectory). Idempotent. */
   destroy(): void {
+    if (!this.lifetime.end()) return;
     for (const t of this.owned) this.sched.destroyBuffer(t.buffer);
   }
 

@@ -80,6 +80,12 @@ export class EsnForecast implements EsnCore {
     return { buildSeconds: this.buildSeconds, driveSeconds, solveSeconds: (performance.now() - t1) / 1000 };
   }
 
+  /** fit(), then the MSE of every training window and of the test windows, as lossReport gives them. */
+  async fitReport(): Promise<EpochReport> {
+    await this.fit();
+    return this.lossReport((await this.evaluate('trainInOrder')).evaluation, (await this.evaluate('test')).evaluation);
+  }
+
   /**
    * Mean squared error in the target's normalised units (as the trained cells' losses) over
    * `train` and `test` one-step evaluations: MSE in x over σ² of the target term.

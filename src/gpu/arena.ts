@@ -4,6 +4,7 @@
 import { numel, formatShape, type GpuTensor } from './tensor';
 import { STORAGE_RW } from './flags';
 import type { Scheduler } from './scheduler';
+import { Lifetime } from './lifetime';
 
 /** A tensor to place in an arena: its name and shape. */
 export interface ArenaEntry {
@@ -39,6 +40,8 @@ export function layoutArena(entries: readonly ArenaEntry[], alignment: number): 
 
 /** A model's parameters in one GPU buffer and its gradients in a second of the same layout (see layoutArena), so an optimizer updates everything in one dispatch. Throws on duplicate names or empty shapes. */
 export class ParamArena {
+  /** Alive until destroy() (and while its scheduler is). */
+  readonly lifetime: Lifetime;
   /** Every tensor's slot, in layout order. */
   readonly slots: readonly ArenaSlot[];
   /** Size of each buffer in bytes (alignment padding included). */
@@ -50,6 +53,8 @@ export class ParamArena {
   private readonly byName: Map<string, ArenaSlot>;
 
   constructor(private readonly sched: Scheduler, entries: readonly ArenaEntry[], label = 'params') {
+    this.lifetime = new Lifetime('ParamArena', 'destroy', [sched.lifetime]);
+    this.lifetime.check('new');
     const layout = layoutArena(entries, sched.device.limits.minStorageBufferOffsetAlignment);
     this.slots = layout.slots;
     this.bytes = layout.bytes;
@@ -65,6 +70,7 @@ export class ParamArena {
 
   /** The slot of `name`; throws listing the names there are when it has none of that name. */
   slot(name: string): ArenaSlot {
+    this.lifetime.check('slot');
     const s = this.byName.get(name);
     if (!s) throw new Error(`arena has no tensor '${name}' (it has: ${[...this.byName.keys()].join(', ')})`);
     return s;
@@ -84,6 +90,7 @@ export class ParamArena {
 
   /** Uploads every tensor of `values` (all names must exist, sizes must match) in one write. */
   write(values: Readonly<Record<string, ArrayLike<number>>>): void {
+    this.lifetime.check('write');
     const host = new Float32Array(this.bytes / 4);
     const current = new Set(Object.keys(values));
     for (const s of this.slots) {
@@ -94,11 +101,12 @@ export class ParamArena {
       current.delete(s.name);
     }
     if (current.size > 0) throw new Error(`arena write: unknown tensor(s) ${[...current].join(', ')}`);
-    this.sched.device.queue.writeBuffer(this.params, 0, host);
+    this.sched.upload({ buffer: this.params, offset: 0, shape: [this.floats], dtype: 'f32', label: 'arena' }, host);
   }
 
   /** Reads the whole arena (or its gradients) back in one transfer. */
   async read(which: 'params' | 'grads' = 'params'): Promise<Record<string, Float32Array>> {
+    this.lifetime.check('read');
     const buffer = which === 'params' ? this.params : this.grads;
     const flat = (await this.sched.read({ buffer, offset: 0, size: this.bytes })) as Float32Array;
     const out: Record<string, Float32Array> = {};
@@ -108,6 +116,7 @@ export class ParamArena {
 
   /** Frees both buffers. Idempotent. */
   destroy(): void {
+    if (!this.lifetime.end()) return;
     this.sched.destroyBuffer(this.params);
     this.sched.destroyBuffer(this.grads);
   }

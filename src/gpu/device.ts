@@ -1,39 +1,18 @@
 // device.ts — the one file that knows Node from a browser. init() finds an adapter
-// (hardware first, then lavapipe, then SwiftShader, unless one is forced), requests a
-// device with the adapter's large limits, and turns device loss and uncaptured
-// validation errors into thrown Errors carrying the implementation's message.
+// (hardware first, then lavapipe, then SwiftShader, unless one is forced) and requests a
+// device with the adapter's large limits; probe() says whether one could be found, without a
+// device. What happens to the device afterwards (loss, errors, dispose) is context.ts's.
+import { requireObject, describeValue } from '../util/check';
+import { wrapDevice, type AdapterKind, type GpuContext } from './context';
 
-/** What kind of adapter runs the kernels: a hardware GPU, or one of the software rasterisers (Mesa lavapipe, SwiftShader, another). */
-export type AdapterKind = 'hardware' | 'lavapipe' | 'swiftshader' | 'software';
+export type { AdapterKind, GpuContext } from './context';
 
-/** Options of init(). */
+/** What init() (and probe()) may be told; anything else is an error naming the option. */
 export interface InitOptions {
-  /** 'lavapipe', 'swiftshader', or a substring of the adapter's name. Default: env SPRINGLOOP_ADAPTER, else best found. */
+  /** 'lavapipe', 'swiftshader', 'hardware', or a substring of the adapter's name. Default: env SPRINGLOOP_ADAPTER, else best found. */
   adapter?: string;
   /** Features to request when the adapter has them (e.g. 'timestamp-query'). */
   optionalFeatures?: GPUFeatureName[];
-}
-
-/** A WebGPU device from init(), with the adapter it came from; the first device-lost or uncaptured error is kept and thrown by throwIfFailed(). Give it to `new Scheduler(ctx)`; dispose() it when done. */
-export interface GpuContext {
-  /** The WebGPU device (requested with the adapter's large storage and workgroup limits). */
-  readonly device: GPUDevice;
-  /** The adapter the device came from. */
-  readonly adapter: GPUAdapter;
-  /** Human-readable adapter name, e.g. "llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)". */
-  readonly adapterName: string;
-  /** Hardware or which software adapter. */
-  readonly adapterKind: AdapterKind;
-  /** Where this runs: Node (Dawn, the npm package 'webgpu') or a browser or worker (navigator.gpu). */
-  readonly runtime: 'node' | 'browser';
-  /** The device's features, e.g. 'timestamp-query' when the adapter has it. */
-  readonly features: ReadonlySet<string>;
-  /** Throws the first device-lost or uncaptured GPU error seen so far, if any. */
-  throwIfFailed(): void;
-  /** Destroys the device (lets a Node process exit). Idempotent. */
-  dispose(): void;
-  /** True once dispose() has run. */
-  readonly disposed: boolean;
 }
 
 /** Requested when the adapter has them: timestamps for benchmarks. */
@@ -43,13 +22,72 @@ const DEFAULT_OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query'];
 const NODE_BINDING_MISSING =
   "springloop runs in Node through Dawn, the npm package 'webgpu', which is not installed: npm i springloop webgpu";
 
-const SETUP_HINT = 'run `bash scripts/setup.sh` (it installs Mesa lavapipe >= 25 and Chromium\'s SwiftShader)';
-
 // A function, not a constant: reading `process` at import would be a side effect bundlers keep.
 const isNode = (): boolean => typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
+/** What to do when no adapter is found: a developer's setup step in Node, the visitor's browser otherwise. */
+const noAdapterHint = (): string =>
+  isNode()
+    ? 'run `bash scripts/setup.sh` (it installs Mesa lavapipe >= 25 and Chromium\'s SwiftShader)'
+    : 'this browser has WebGPU but offered no GPU adapter: WebGPU may be turned off in its settings, or this GPU or driver blocklisted (in Chrome, chrome://gpu says why)';
+
+const INIT_KEYS = ['adapter', 'optionalFeatures'] as const;
+
 /** Finds an adapter and creates a device. Throws a clear error when none is available. */
 export async function init(options: InitOptions = {}): Promise<GpuContext> {
+  const found = await findAdapter(options);
+  const { adapter, adapterName } = found;
+  const device = await adapter.requestDevice({
+    requiredFeatures: (options.optionalFeatures ?? DEFAULT_OPTIONAL_FEATURES).filter((f) => adapter.features.has(f)),
+    requiredLimits: largeLimits(adapter),
+  });
+  if (found.keepAlive) liveInstances.add(found.keepAlive);
+  return wrapDevice(device, {
+    adapter,
+    adapterName,
+    adapterKind: adapterKindOf(adapterName),
+    runtime: isNode() ? 'node' : 'browser',
+    release: () => liveInstances.delete(found.keepAlive),
+  });
+}
+
+/** Whether WebGPU can run here, and on what (probe() creates no device). */
+export interface WebGpuSupport {
+  /** True when init() with the same options would find an adapter. */
+  supported: boolean;
+  /** Node (Dawn) or a browser / worker. */
+  runtime: 'node' | 'browser';
+  /** The adapter init() would use, when supported. */
+  adapterName?: string;
+  /** Its kind, when supported. */
+  adapterKind?: AdapterKind;
+  /** Why not, in words for whoever reads it (the visitor in a browser, the developer in Node). */
+  reason?: string;
+}
+
+/**
+ * Looks for the adapter init(options) would use, without creating a device: an app calls it
+ * to decide whether to show its GPU features. Never throws (bad options give supported: false).
+ */
+export async function probe(options: InitOptions = {}): Promise<WebGpuSupport> {
+  const runtime = isNode() ? 'node' : 'browser';
+  try {
+    const { adapterName, keepAlive } = await findAdapter(options);
+    lastProbeInstance = keepAlive;
+    return { supported: true, runtime, adapterName, adapterKind: adapterKindOf(adapterName) };
+  } catch (e) {
+    return { supported: false, runtime, reason: (e as Error).message };
+  }
+}
+
+/** True when init() would find an adapter (see probe() for the reason when not). */
+export async function isSupported(options: InitOptions = {}): Promise<boolean> {
+  return (await probe(options)).supported;
+}
+
+/** Checks init()'s options, then finds the adapter they ask for. */
+async function findAdapter(options: InitOptions): Promise<{ adapter: GPUAdapter; adapterName: string; keepAlive: unknown }> {
+  checkInitOptions(options);
   const wanted = options.adapter ?? envAdapter();
   const { gpu, keepAlive } = isNode() ? await nodeGpu(wanted) : browserGpu();
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch((e: Error) => {
@@ -57,21 +95,27 @@ export async function init(options: InitOptions = {}): Promise<GpuContext> {
     throw new Error(`no WebGPU adapter matching adapter='${wanted}' was found: ${e.message}`);
   });
   if (!adapter) {
-    throw new Error(
-      wanted
-        ? `no WebGPU adapter matching adapter='${wanted}' was found; ${SETUP_HINT}`
-        : `no WebGPU adapter found; ${SETUP_HINT}`,
-    );
+    throw new Error(wanted ? `no WebGPU adapter matching adapter='${wanted}' was found; ${noAdapterHint()}` : `no WebGPU adapter found; ${noAdapterHint()}`);
   }
   const adapterName = describeAdapter(adapter);
   if (wanted && !matchesAdapter(wanted, adapterName)) {
     throw new Error(`adapter='${wanted}' was requested but the adapter found is '${adapterName}'`);
   }
-  const device = await adapter.requestDevice({
-    requiredFeatures: (options.optionalFeatures ?? DEFAULT_OPTIONAL_FEATURES).filter((f) => adapter.features.has(f)),
-    requiredLimits: largeLimits(adapter),
-  });
-  return wrapDevice(device, adapter, adapterName, keepAlive);
+  return { adapter, adapterName, keepAlive };
+}
+
+function checkInitOptions(options: unknown): void {
+  const o = requireObject('init: options', options);
+  for (const key of Object.keys(o)) {
+    if (!(INIT_KEYS as readonly string[]).includes(key)) throw new Error(`init: unknown option '${key}' (known: ${INIT_KEYS.join(', ')})`);
+  }
+  if (o.adapter !== undefined && (typeof o.adapter !== 'string' || o.adapter.trim() === '')) {
+    throw new Error(`init: adapter must be a string ('lavapipe', 'swiftshader', 'hardware' or part of an adapter's name), got ${describeValue(o.adapter)}`);
+  }
+  const features = o.optionalFeatures;
+  if (features !== undefined && (!Array.isArray(features) || !features.every((f) => typeof f === 'string'))) {
+    throw new Error(`init: optionalFeatures must be an array of GPU feature names (e.g. ['timestamp-query']), got ${describeValue(features)}`);
+  }
 }
 
 function envAdapter(): string | undefined {
@@ -120,7 +164,11 @@ function largeLimits(adapter: GPUAdapter): Record<string, number> {
 function browserGpu(): { gpu: GPU; keepAlive: unknown } {
   const gpu = (globalThis as { navigator?: Navigator }).navigator?.gpu;
   if (!gpu) {
-    throw new Error('WebGPU is not available in this browser (navigator.gpu is missing): use a recent Chrome, Edge or Firefox with WebGPU enabled, over https or localhost');
+    if ((globalThis as { isSecureContext?: boolean }).isSecureContext === false) {
+      const origin = (globalThis as { location?: Location }).location?.origin ?? 'this origin';
+      throw new Error(`WebGPU is unavailable because this page (${origin}) is not a secure context: browsers offer WebGPU only over https or on localhost`);
+    }
+    throw new Error('this browser does not support WebGPU (navigator.gpu is missing): a current Chrome, Edge, Safari or Firefox with WebGPU enabled is needed');
   }
   return { gpu, keepAlive: null };
 }
@@ -170,38 +218,5 @@ function addSwiftShaderDriver(): boolean {
 
 // dawn.node instances of live devices: referenced here until dispose().
 const liveInstances = new Set<unknown>();
-
-function wrapDevice(device: GPUDevice, adapter: GPUAdapter, adapterName: string, keepAlive: unknown): GpuContext {
-  if (keepAlive) liveInstances.add(keepAlive);
-  let failure: Error | null = null;
-  let disposed = false;
-  device.addEventListener('uncapturederror', (event) => {
-    const message = (event as GPUUncapturedErrorEvent).error?.message ?? String(event);
-    failure ??= new Error(`GPU error on ${adapterName}: ${message}`);
-  });
-  void device.lost.then((info) => {
-    if (disposed) return;
-    failure ??= new Error(`GPU device lost on ${adapterName} (${info.reason}): ${info.message}`);
-  });
-  return {
-    device,
-    adapter,
-    adapterName,
-    adapterKind: adapterKindOf(adapterName),
-    runtime: isNode() ? 'node' : 'browser',
-    features: new Set([...device.features]),
-    throwIfFailed() {
-      if (disposed) throw new Error('this springloop GPU context has been disposed');
-      if (failure) throw failure;
-    },
-    dispose() {
-      if (disposed) return;
-      disposed = true;
-      device.destroy();
-      liveInstances.delete(keepAlive);
-    },
-    get disposed() {
-      return disposed;
-    },
-  };
-}
+// The instance of probe()'s last adapter: kept while that adapter may be in use.
+let lastProbeInstance: unknown = null;

@@ -33,10 +33,12 @@ export class ScratchPool {
   /**
    * @param createBuffer allocates a new buffer (counted by the scheduler)
    * @param serials the number of the submit now being recorded and the last completed one
+   * @param destroyBuffer frees a buffer (through the scheduler, so it is uncounted and unbindable)
    */
   constructor(
     private readonly createBuffer: (bytes: number, usage: number, label: string) => GPUBuffer,
     private readonly serials: () => { recording: number; completed: number },
+    private readonly destroyBuffer: (buffer: GPUBuffer) => void = (buffer) => buffer.destroy(),
   ) {}
 
   /** Rounds a request up to its bucket size. */
@@ -91,10 +93,10 @@ export class ScratchPool {
     return { buffersCreated: this.buffersCreated, bytesCreated: this.bytesCreated, inUse: this.inUse, pending: this.pending.length, free };
   }
 
-  /** Destroys every buffer the pool holds. Idempotent. */
+  /** Frees every buffer the pool holds (free and pending; ones in use belong to their holders until released). */
   destroy(): void {
-    for (const list of this.free.values()) list.forEach((b) => b.destroy());
-    this.pending.forEach((p) => p.buffer.destroy());
+    for (const list of this.free.values()) list.forEach((b) => this.destroyBuffer(b));
+    this.pending.forEach((p) => this.destroyBuffer(p.buffer));
     this.free.clear();
     this.pending.length = 0;
   }

@@ -1,21 +1,33 @@
 // scheduler.ts — records many dispatches into one command encoder (one compute pass where
 // possible) and submits them together; per-dispatch uniforms are aligned slices of a few
-// shared uniform buffers bound with dynamic offsets (uniform-ring.ts); bind groups are cached;
-// readback is asynchronous; counters say what happened.
+// shared uniform buffers bound with dynamic offsets (uniform-ring.ts); bind groups are cached
+// by buffer identity (bind-groups.ts); readback is asynchronous; counters say what happened.
+// Nothing reaches the GPU unchecked: every binding is a live buffer of this scheduler (or of
+// its device), in range, aligned, with the usage its use needs and the shape its kernel
+// declares (buffers.ts, declare.ts); what the device still rejects is caught by an error scope
+// and thrown by the next wait (error-scopes.ts). A destroyed buffer that recorded work still
+// uses is freed after that work's submit.
 import { PipelineCache, type Kernel, type Overrides } from './kernel';
 import { packUniforms, type UniformValues } from './uniforms';
 import { ScratchPool } from './pool';
 import { BufferUsage, MapMode, STORAGE_RW } from './flags';
-import { hostArrayFor, numel, formatShape, type DType, type GpuTensor, type HostArray } from './tensor';
+import { Tensor, checkDType, checkShape, formatShape, hostArrayFor, hostData, numel, type DType, type HostArray } from './tensor';
 import type { GpuContext } from './device';
 import { GpuTimer } from './timestamps';
 import { WaitPacer } from './wait-pacer';
 import { UniformRing } from './uniform-ring';
+import { BufferRegistry, describeResolved, requireUsage, type Binding, type ResolvedBinding, type StorageLimits } from './buffers';
+import { BindGroupCache } from './bind-groups';
+import type { ShapeCheck } from './declare';
+import { BufferLedger } from './ledger';
+import { resolveStorageBindings, workgroupCounts } from './dispatch-checks';
+import { ErrorScopes } from './error-scopes';
+import { Lifetime } from './lifetime';
+import { describeValue, requireInteger, requireObject } from '../util/check';
 
-/** What a kernel binding can be given: a whole buffer, a tensor (its buffer), or a byte range of a buffer (offset default 0, size default the rest). */
-export type Binding = GPUBuffer | GpuTensor | { buffer: GPUBuffer; offset?: number; size?: number };
+export type { Binding } from './buffers';
 
-/** One dispatch for Scheduler.dispatch(). */
+/** One dispatch: its bindings by WGSL name, uniform values, workgroup counts, overrides and declared shapes. */
 export interface DispatchArgs {
   /** Buffers by the WGSL variable names of the entry point's storage bindings; every one must be given, large enough for its type. */
   bindings: Readonly<Record<string, Binding>>;
@@ -25,9 +37,11 @@ export interface DispatchArgs {
   workgroups: number | readonly number[];
   /** Values of WGSL `override` constants (one pipeline is cached per combination). */
   overrides?: Overrides;
+  /** The kernel wrapper's declared binding shapes and the dims they use (declare.ts). */
+  shapes?: ShapeCheck;
 }
 
-/** What a Scheduler has done so far (sched.counters): for tests and benchmarks. */
+/** What a scheduler did (cumulative) and holds (live: buffers, bytes, cached bind groups). */
 export interface Counters {
   /** Dispatches recorded. */
   dispatches: number;
@@ -47,12 +61,8 @@ export interface Counters {
   bytesReadBack: number;
   /** Bind groups created (they are cached per layout and buffers). */
   bindGroupsCreated: number;
-}
-
-interface ResolvedBinding {
-  buffer: GPUBuffer;
-  offset: number;
-  size: number;
+  /** Bind groups held by the cache now (bounded; entries go with their buffers). */
+  cachedBindGroups: number;
 }
 
 /** Records many dispatches into one command encoder and submits them together (`submit()`, or implicitly on read()): per-dispatch uniforms are packed by member name into shared buffers bound with dynamic offsets, bind groups and pipelines are cached, scratch buffers come from a pool, readback is asynchronous. Every dispatch is checked (each binding present and large enough, every uniform member given) before anything is recorded; a misuse throws and leaves the scheduler usable. One per GpuContext; dispose() it before the context. */
@@ -66,29 +76,45 @@ export class Scheduler {
   /** What this scheduler has done so far. */
   readonly counters: Counters = {
     dispatches: 0, submits: 0, buffersCreated: 0, bytesCreated: 0, liveBuffers: 0, liveBytes: 0,
-    readbacks: 0, bytesReadBack: 0, bindGroupsCreated: 0,
+    readbacks: 0, bytesReadBack: 0, bindGroupsCreated: 0, cachedBindGroups: 0,
   };
+  /** Whether this scheduler and its context are usable (see lifetime.ts); objects built on it depend on it. */
+  readonly lifetime: Lifetime;
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private readonly uniforms: UniformRing;
-  private readonly bindGroups = new Map<string, GPUBindGroup>();
-  private readonly bufferIds = new WeakMap<GPUBuffer, number>();
-  private readonly liveSizes = new Map<GPUBuffer, number>();
-  private nextBufferId = 1;
+  private readonly buffers: BufferRegistry;
+  private readonly bindGroups = new BindGroupCache();
+  private readonly scopes: ErrorScopes;
+  private readonly ledger: BufferLedger;
   private submitted = 0;
   private completed = 0;
   private readonly pacer: WaitPacer;
+  /** Read once: device.limits is a getter into the implementation, and dispatch checks it per binding. */
+  private readonly storageLimits: StorageLimits;
   /** Set by a recording GpuTimer: timestamp writes for each compute pass opened. */
   passTimestamps: (() => GPUComputePassTimestampWrites | undefined) | null = null;
 
   /** @param ctx - The GPU context (device and adapter) this scheduler records on; one scheduler per context. */
   constructor(readonly ctx: GpuContext) {
+    requireObject('new Scheduler(): ctx (from init())', ctx);
     this.device = ctx.device;
+    this.lifetime = new Lifetime('Scheduler', 'dispose', [ctx.lifetime ?? new Lifetime('GpuContext', 'dispose')]);
+    this.lifetime.check('new');
+    this.buffers = new BufferRegistry(this.device);
+    const { minStorageBufferOffsetAlignment, maxStorageBufferBindingSize } = this.device.limits;
+    this.storageLimits = { minStorageBufferOffsetAlignment, maxStorageBufferBindingSize };
+    this.scopes = new ErrorScopes(this.device);
+    this.ledger = new BufferLedger(this.device, this.buffers, this.scopes, this.counters, (id) => {
+      this.bindGroups.forgetBuffer(id);
+      this.counters.cachedBindGroups = this.bindGroups.size;
+    });
     this.pacer = new WaitPacer(ctx.runtime === 'node');
     this.pipelines = new PipelineCache(this.device);
     this.pool = new ScratchPool(
       (bytes, usage, label) => this.createBuffer(bytes, usage, label),
       () => ({ recording: this.submitted + 1, completed: this.completed }),
+      (buffer) => this.destroyBuffer(buffer),
     );
     this.uniforms = new UniformRing(
       (bytes) => this.createBuffer(bytes, BufferUsage.UNIFORM | BufferUsage.COPY_DST, 'uniforms'),
@@ -98,87 +124,93 @@ export class Scheduler {
 
   /** Allocates a counted GPU buffer (size rounded up to 4 bytes). */
   createBuffer(bytes: number, usage: number = STORAGE_RW, label = 'buffer'): GPUBuffer {
+    this.lifetime.check('createBuffer');
     const max = this.device.limits.maxBufferSize;
-    if (!Number.isFinite(bytes) || bytes <= 0) throw new Error(`${label}: buffer size must be positive, got ${bytes}`);
+    requireInteger(`createBuffer('${label}'): bytes`, bytes, { min: 1 });
+    requireInteger(`createBuffer('${label}'): usage`, usage, { min: 1 });
     if (bytes > max) throw new Error(`${label}: ${bytes} bytes exceeds this device's maxBufferSize (${max})`);
-    const size = Math.ceil(bytes / 4) * 4;
-    const buffer = this.device.createBuffer({ size, usage, label });
-    this.bufferIds.set(buffer, this.nextBufferId++);
-    this.liveSizes.set(buffer, size);
-    this.counters.buffersCreated++;
-    this.counters.bytesCreated += size;
-    this.counters.liveBuffers++;
-    this.counters.liveBytes += size;
-    return buffer;
+    return this.ledger.create(Math.ceil(bytes / 4) * 4, usage, label);
   }
 
-  /** Destroys a buffer this scheduler created and updates the live counters; buffers it did not create are ignored. */
+  /**
+   * Frees a buffer this scheduler created (no-op for others, or when already freed, or after
+   * dispose()). Recording with it afterwards throws naming it; work already recorded still runs.
+   */
   destroyBuffer(buffer: GPUBuffer): void {
-    const size = this.liveSizes.get(buffer);
-    if (size === undefined) return;
-    this.liveSizes.delete(buffer);
-    this.counters.liveBuffers--;
-    this.counters.liveBytes -= size;
-    buffer.destroy();
+    this.ledger.destroy(buffer, true);
   }
 
-  /** A new tensor in its own buffer, optionally initialised from host data. */
-  createTensor(shape: readonly number[], dtype: DType = 'f32', label = 'tensor', data?: ArrayLike<number>): GpuTensor {
+  /**
+   * A new tensor in its own buffer, optionally initialised from host data (exactly one number
+   * per element). Throws naming the bad dimension, dtype or value before allocating anything.
+   */
+  createTensor(shape: readonly number[], dtype: DType = 'f32', label = 'tensor', data?: ArrayLike<number>): Tensor {
+    this.lifetime.check('createTensor');
+    if (typeof label !== 'string') throw new Error(`createTensor: label must be a string, got ${describeValue(label)}`);
+    const where = `createTensor('${label}')`;
+    checkShape(where, shape);
+    checkDType(where, dtype);
     const count = numel(shape);
+    const host = data === undefined ? null : hostData(where, dtype, count, data);
     const limit = this.device.limits.maxStorageBufferBindingSize;
     if (4 * count > limit) {
       throw new Error(`${label}: shape ${formatShape(shape)} needs ${4 * count} bytes, more than this device's maxStorageBufferBindingSize (${limit})`);
     }
-    const t: GpuTensor = { buffer: this.createBuffer(4 * count, STORAGE_RW, label), offset: 0, shape: [...shape], dtype, label };
-    if (data) this.upload(t, data);
+    const buffer = this.createBuffer(4 * count, STORAGE_RW, label);
+    const life = new Lifetime('Tensor', 'destroy', [this.lifetime]);
+    this.ledger.attach(buffer, life);
+    const t = new Tensor(buffer, [...shape], dtype, label, this, life);
+    if (host) this.write(t.buffer, 0, host, 4 * count, `upload('${label}')`);
     return t;
   }
 
   /** Writes host data into a tensor (queued; ordered before the next submit). */
-  upload(t: GpuTensor, data: ArrayLike<number>): void {
-    const count = numel(t.shape);
-    if (data.length !== count) {
-      throw new Error(`${t.label}: got ${data.length} values for shape ${formatShape(t.shape)} (${count} expected)`);
-    }
-    const host = data instanceof Float32Array || data instanceof Uint32Array || data instanceof Int32Array ? data : hostArrayFor(t.dtype, count);
-    if (host !== data) host.set(data as ArrayLike<number>);
-    this.device.queue.writeBuffer(t.buffer, t.offset, host.buffer, host.byteOffset, 4 * count);
+  upload(t: Binding & { shape: readonly number[]; dtype: DType }, data: ArrayLike<number>): void {
+    this.lifetime.check('upload');
+    const r = this.buffers.resolve('Scheduler.upload()', 'target', t);
+    requireUsage('Scheduler.upload()', 'target', r, BufferUsage.COPY_DST);
+    const where = `upload('${r.tensor?.label ?? r.record.label}')`;
+    const host = hostData(where, r.tensor?.dtype ?? 'f32', r.size / 4, data);
+    this.write(r.buffer, r.offset, host, r.size, where);
   }
 
   /** Compiles kernels (and reports WGSL errors) before first use. */
   async prepare(...kernels: Kernel[]): Promise<void> {
+    this.lifetime.check('prepare');
     for (const k of kernels) await this.pipelines.prepare(k);
   }
 
   /** Records one dispatch. Validates every binding before recording anything. */
   dispatch(kernel: Kernel, entryName: string, args: DispatchArgs): void {
-    this.ctx.throwIfFailed();
+    this.lifetime.check('dispatch');
+    if (typeof (kernel as Kernel | undefined)?.entry !== 'function') throw new Error(`Scheduler.dispatch(): kernel must be a Kernel from defineKernel(), got ${describeValue(kernel)}`);
+    if (typeof args !== 'object' || args === null) throw new Error(`kernel ${kernel.name}:${entryName}: dispatch args must be an object, got ${describeValue(args)}`);
     const compiled = this.pipelines.get(kernel, entryName, args.overrides);
     const where = `kernel ${kernel.name}:${entryName}`;
-    const groups = this.workgroupCounts(where, args.workgroups);
+    const groups = workgroupCounts(where, args.workgroups, this.device.limits.maxComputeWorkgroupsPerDimension);
+    const storage = resolveStorageBindings(this.buffers, this.storageLimits, where, compiled.info.bindings, args.bindings, args.shapes);
     const entries: GPUBindGroupEntry[] = [];
     const dynamicOffsets: number[] = [];
+    const ids: number[] = [];
     let key = `${compiled.layoutId}`;
-    for (const b of compiled.info.bindings) {
-      if (b.kind === 'uniform') {
-        const slot = this.uniforms.slot(b.structBytes!);
-        packUniforms(kernel.name, b, args.uniforms ?? {}, slot.view, slot.offset);
-        entries.push({ binding: b.binding, resource: { buffer: slot.buffer, offset: 0, size: b.structBytes! } });
-        dynamicOffsets.push(slot.offset);
-        key += `|u${this.bufferIds.get(slot.buffer)}`;
-        continue;
+    compiled.info.bindings.forEach((b, i) => {
+      const r = storage[i];
+      if (r) {
+        entries.push({ binding: b.binding, resource: { buffer: r.buffer, offset: r.offset, size: r.size } });
+        ids.push(r.record.id);
+        key += `|${r.record.id}@${r.offset}+${r.size}`;
+        return;
       }
-      const given = args.bindings[b.name];
-      if (!given) {
-        throw new Error(`${where} needs binding '${b.name}' (${b.kind}) but it was not given (given: ${Object.keys(args.bindings).join(', ') || 'none'})`);
-      }
-      const r = this.resolveBinding(where, b.name, given);
-      if (r.size < b.minBytes) throw new Error(`${where}: binding '${b.name}' is ${r.size} bytes, smaller than the ${b.minBytes} the shader needs`);
-      if (b.stride > 0 && r.size % b.stride !== 0) throw new Error(`${where}: binding '${b.name}' is ${r.size} bytes, not a multiple of its ${b.stride}-byte elements`);
-      entries.push({ binding: b.binding, resource: { buffer: r.buffer, offset: r.offset, size: r.size } });
-      key += `|${this.bufferIds.get(r.buffer) ?? 'x'}@${r.offset}+${r.size}`;
-    }
-    const bindGroup = this.bindGroup(key, compiled.layout, entries, where);
+      const slot = this.uniforms.slot(b.structBytes!);
+      packUniforms(kernel.name, b, args.uniforms ?? {}, slot.view, slot.offset);
+      entries.push({ binding: b.binding, resource: { buffer: slot.buffer, offset: 0, size: b.structBytes! } });
+      dynamicOffsets.push(slot.offset);
+      const id = this.buffers.peek(slot.buffer)!.id;
+      ids.push(id);
+      key += `|u${id}`;
+    });
+    const bindGroup = this.bindGroup(key, compiled.layout, entries, ids, where);
+    for (const r of storage) if (r) this.ledger.markRecorded(r.buffer);
     const pass = this.computePass();
     pass.setPipeline(compiled.pipeline);
     pass.setBindGroup(0, bindGroup, dynamicOffsets);
@@ -186,31 +218,55 @@ export class Scheduler {
     this.counters.dispatches++;
   }
 
-  /** Records a buffer-to-buffer copy of `bytes` bytes. */
+  /** Records a buffer-to-buffer copy of `bytes` bytes (default: the smaller of the two ranges). */
   copy(src: Binding, dst: Binding, bytes?: number): void {
-    const s = this.resolveBinding('copy', 'src', src);
-    const d = this.resolveBinding('copy', 'dst', dst);
+    this.lifetime.check('copy');
+    const s = this.buffers.resolve('Scheduler.copy()', 'src', src);
+    const d = this.buffers.resolve('Scheduler.copy()', 'dst', dst);
+    requireUsage('Scheduler.copy()', 'src', s, BufferUsage.COPY_SRC);
+    requireUsage('Scheduler.copy()', 'dst', d, BufferUsage.COPY_DST);
+    if (s.buffer === d.buffer) throw new Error(`Scheduler.copy(): src and dst are the same buffer (${describeResolved(s)}); WebGPU copies only between two buffers`);
     const n = bytes ?? Math.min(s.size, d.size);
-    if (n > s.size || n > d.size) throw new Error(`copy: ${n} bytes does not fit src (${s.size}) and dst (${d.size})`);
+    if (!Number.isSafeInteger(n) || n <= 0 || n % 4 !== 0 || n > s.size || n > d.size) {
+      throw new Error(`Scheduler.copy(): ${describeValue(n)} bytes must be a positive multiple of 4 that fits src (${s.size}) and dst (${d.size})`);
+    }
+    this.markRecorded(s, d);
     this.commandEncoder().copyBufferToBuffer(s.buffer, s.offset, d.buffer, d.offset, n);
   }
 
   /** Records zero-filling of a binding. */
   clear(target: Binding): void {
-    const r = this.resolveBinding('clear', 'target', target);
+    this.lifetime.check('clear');
+    const r = this.buffers.resolve('Scheduler.clear()', 'target', target);
+    requireUsage('Scheduler.clear()', 'target', r, BufferUsage.COPY_DST);
+    this.markRecorded(r);
     this.commandEncoder().clearBuffer(r.buffer, r.offset, r.size);
+  }
+
+  /**
+   * Checks that `t` is a live tensor of this scheduler (a whole tensor or a view), throwing
+   * `<where>: <name> …` otherwise; objects call it on their inputs before recording anything.
+   */
+  requireTensor(where: string, name: string, t: unknown): void {
+    this.lifetime.check('requireTensor');
+    const r = this.buffers.resolve(where, name, t);
+    if (!r.tensor) throw new Error(`${where}: ${name} must be a GpuTensor (from Scheduler.createTensor, a model output …), got ${describeValue(t)}`);
   }
 
   /** Submits everything recorded so far as one command buffer (no-op when empty). */
   submit(): void {
-    this.ctx.throwIfFailed();
+    this.lifetime.check('submit');
     if (!this.encoder) return;
     this.endPass();
-    this.uniforms.write(this.device.queue);
-    this.device.queue.submit([this.encoder.finish()]);
+    const encoder = this.encoder;
     this.encoder = null;
+    this.scopes.run(`Scheduler.submit() #${this.submitted + 1}`, () => {
+      this.uniforms.write(this.device.queue);
+      this.device.queue.submit([encoder.finish()]);
+    });
     this.submitted++;
     this.counters.submits++;
+    this.ledger.releaseRecorded();
   }
 
   /** Drops everything recorded since the last submit (after a failed validation, say). */
@@ -219,40 +275,51 @@ export class Scheduler {
     this.pass = null;
     this.encoder = null;
     this.uniforms.reset();
+    this.ledger.releaseRecorded();
   }
 
   /** Submits pending work plus a copy of each binding, then maps them: one round trip. */
   async readMany(sources: readonly (Binding & { dtype?: DType })[], dtype: DType = 'f32'): Promise<HostArray[]> {
-    const staged = sources.map((src) => {
-      const r = this.resolveBinding('read', 'source', src);
+    this.lifetime.check('readMany');
+    if (!Array.isArray(sources)) throw new Error(`Scheduler.readMany(): sources must be an array of tensors or buffers, got ${describeValue(sources)}`);
+    checkDType('Scheduler.readMany()', dtype);
+    const resolved = sources.map((src, i) => {
+      const r = this.buffers.resolve('Scheduler.read()', sources.length === 1 ? 'source' : `sources[${i}]`, src);
+      requireUsage('Scheduler.read()', 'source', r, BufferUsage.COPY_SRC);
+      return r;
+    });
+    const staged = resolved.map((r) => {
       const staging = this.pool.acquire(r.size, BufferUsage.MAP_READ | BufferUsage.COPY_DST);
+      this.markRecorded(r);
       this.commandEncoder().copyBufferToBuffer(r.buffer, r.offset, staging, 0, r.size);
-      const type = ('dtype' in src && src.dtype) || dtype;
-      return { staging, size: r.size, type };
+      return { staging, size: r.size, type: r.tensor?.dtype ?? dtype };
     });
     this.submit();
     const upTo = this.submitted;
     await this.pacer.before(this.counters.dispatches);
-    const out = await Promise.all(
-      staged.map(async ({ staging, size, type }) => {
-        await staging.mapAsync(MapMode.READ, 0, size);
-        const copy = staging.getMappedRange(0, size).slice(0);
-        staging.unmap();
-        return hostArrayFor(type, copy);
-      }),
+    this.lifetime.check('read'); // disposed (or lost) while the pacer slept: the staging buffers are gone
+    const out = await this.scopes.wait(this.ctx, this.lifetime, 'read', () =>
+      Promise.all(
+        staged.map(async ({ staging, size, type }) => {
+          await this.scopes.run('Scheduler.read()', () => staging.mapAsync(MapMode.READ, 0, size));
+          const copy = staging.getMappedRange(0, size).slice(0);
+          staging.unmap();
+          return hostArrayFor(type, copy);
+        }),
+      ),
     );
     this.pacer.after();
     this.completed = Math.max(this.completed, upTo);
     for (const s of staged) this.pool.release(s.staging);
     this.counters.readbacks++;
     this.counters.bytesReadBack += staged.reduce((a, s) => a + s.size, 0);
-    this.ctx.throwIfFailed();
     return out;
   }
 
-  /** Submits what is recorded, waits, and copies `source` to the host as `dtype` (default: the tensor's dtype, else 'f32'). Throws the device's first error, if any. */
+  /** Submits what is recorded, waits, and copies `source` to the host as `dtype` (default: the tensor's dtype, else 'f32'). */
   async read(source: Binding, dtype?: DType): Promise<HostArray> {
-    const t = dtype ?? ('dtype' in source ? (source as GpuTensor).dtype : 'f32');
+    this.lifetime.check('read');
+    const t = dtype ?? (typeof source === 'object' && source !== null && 'dtype' in source ? (source as { dtype: DType }).dtype : 'f32');
     return (await this.readMany([source], t))[0]!;
   }
 
@@ -266,61 +333,61 @@ export class Scheduler {
 
   /** Submits pending work and waits for the GPU to finish it; throws GPU errors. */
   async flush(): Promise<void> {
+    this.lifetime.check('flush');
     this.submit();
     const upTo = this.submitted;
     await this.pacer.before(this.counters.dispatches);
-    await this.device.queue.onSubmittedWorkDone();
+    await this.scopes.wait(this.ctx, this.lifetime, 'flush', () => this.device.queue.onSubmittedWorkDone());
     this.pacer.after();
     this.completed = Math.max(this.completed, upTo);
     this.pool.reclaim();
-    this.ctx.throwIfFailed();
   }
 
   /** GPU time of the compute passes recorded between begin() and end(); null without 'timestamp-query'. */
   gpuTimer(maxPasses?: number): GpuTimer | null {
+    this.lifetime.check('gpuTimer');
     return GpuTimer.create(this, maxPasses);
   }
 
-  /** Destroys every buffer this scheduler created. */
+  /**
+   * Records raw encoder commands outside a compute pass (the GPU timer's query resolution).
+   * The caller vouches for what it encodes; `buffers` must be live buffers of this scheduler.
+   * @internal
+   */
+  encodeRaw(buffers: readonly GPUBuffer[], fn: (encoder: GPUCommandEncoder) => void): void {
+    this.lifetime.check('encodeRaw');
+    for (const b of buffers) this.markRecorded(this.buffers.resolve('Scheduler.encodeRaw()', 'buffer', b));
+    fn(this.commandEncoder());
+  }
+
+  /** Destroys every buffer this scheduler created. Idempotent; later calls throw `Scheduler.<method>() after dispose()`. */
   dispose(): void {
+    if (!this.lifetime.end()) return;
     this.discard();
     this.pool.destroy();
-    for (const b of [...this.liveSizes.keys()]) this.destroyBuffer(b);
+    this.ledger.destroyAll();
     this.uniforms.clear();
     this.bindGroups.clear();
+    this.counters.cachedBindGroups = 0;
   }
 
-  private workgroupCounts(where: string, wg: number | readonly number[]): [number, number, number] {
-    const g = (typeof wg === 'number' ? [wg, 1, 1] : [wg[0] ?? 1, wg[1] ?? 1, wg[2] ?? 1]) as [number, number, number];
-    const max = this.device.limits.maxComputeWorkgroupsPerDimension;
-    for (const n of g) {
-      if (!Number.isInteger(n) || n < 0 || n > max) {
-        throw new Error(`${where}: workgroup count ${formatShape(g)} is invalid (each must be an integer in 0..${max})`);
-      }
-    }
-    return g;
-  }
-
-  private resolveBinding(where: string, name: string, b: Binding): ResolvedBinding {
-    if (isGpuBuffer(b)) return { buffer: b, offset: 0, size: b.size };
-    if ('shape' in b) return { buffer: b.buffer, offset: b.offset, size: 4 * numel(b.shape) };
-    const offset = b.offset ?? 0;
-    const size = b.size ?? b.buffer.size - offset;
-    if (offset % 4 !== 0 || offset + size > b.buffer.size) {
-      throw new Error(`${where}: binding '${name}' range ${offset}+${size} does not fit its ${b.buffer.size}-byte buffer`);
-    }
-    return { buffer: b.buffer, offset, size };
-  }
-
-  private bindGroup(key: string, layout: GPUBindGroupLayout, entries: GPUBindGroupEntry[], label: string): GPUBindGroup {
+  private bindGroup(key: string, layout: GPUBindGroupLayout, entries: GPUBindGroupEntry[], ids: number[], label: string): GPUBindGroup {
     let bg = this.bindGroups.get(key);
     if (!bg) {
-      if (this.bindGroups.size >= 4096) this.bindGroups.clear();
-      bg = this.device.createBindGroup({ layout, entries, label });
-      this.bindGroups.set(key, bg);
+      bg = this.scopes.run(`bind group for ${label}`, () => this.device.createBindGroup({ layout, entries, label }));
+      this.bindGroups.set(key, bg, ids);
       this.counters.bindGroupsCreated++;
+      this.counters.cachedBindGroups = this.bindGroups.size;
     }
     return bg;
+  }
+
+  private write(buffer: GPUBuffer, offset: number, host: HostArray, bytes: number, where: string): void {
+    this.scopes.run(where, () => this.device.queue.writeBuffer(buffer, offset, host.buffer, host.byteOffset, bytes));
+  }
+
+  private markRecorded(...rs: ResolvedBinding[]): void {
+    for (const r of rs) this.ledger.markRecorded(r.buffer);
   }
 
   private commandEncoder(): GPUCommandEncoder {
@@ -344,6 +411,3 @@ export class Scheduler {
   }
 }
 
-function isGpuBuffer(b: Binding): b is GPUBuffer {
-  return typeof (b as GPUBuffer).mapAsync === 'function';
-}

@@ -6,6 +6,7 @@
 // quantize timestamps (Chrome: to 100 µs unless its unsafe-APIs flag is on).
 import { BufferUsage, MapMode } from './flags';
 import type { Scheduler } from './scheduler';
+import { Lifetime } from './lifetime';
 
 /** WebGPU's limit on queries per query set. */
 const MAX_QUERIES = 4096;
@@ -22,6 +23,8 @@ export interface GpuTime {
 
 /** Times compute passes with timestamp queries (when the device has 'timestamp-query'): begin() before recording, end() after, read() for the total. */
 export class GpuTimer {
+  /** Alive until destroy() (and while its scheduler is). */
+  readonly lifetime: Lifetime;
   private readonly querySet: GPUQuerySet;
   private readonly resolveBuffer: GPUBuffer;
   private readonly readBuffer: GPUBuffer;
@@ -39,6 +42,7 @@ export class GpuTimer {
   }
 
   private constructor(private readonly sched: Scheduler, private readonly maxPasses: number) {
+    this.lifetime = new Lifetime('GpuTimer', 'destroy', [sched.lifetime]);
     const count = 2 * maxPasses;
     this.querySet = sched.device.createQuerySet({ type: 'timestamp', count, label: 'gpu timer' });
     this.resolveBuffer = sched.createBuffer(8 * count, BufferUsage.QUERY_RESOLVE | BufferUsage.COPY_SRC, 'gpu timer resolve');
@@ -47,6 +51,7 @@ export class GpuTimer {
 
   /** Submits what is pending, then times every compute pass recorded until end(). */
   begin(): void {
+    this.lifetime.check('begin');
     if (this.state === 'recording') throw new Error('gpuTimer.begin(): already recording (call end() first)');
     if (this.sched.passTimestamps) throw new Error('gpuTimer.begin(): another timer is recording on this scheduler');
     this.sched.submit();
@@ -58,19 +63,22 @@ export class GpuTimer {
 
   /** Submits the timed work and the query resolution (no wait). */
   end(): void {
+    this.lifetime.check('end');
     if (this.state !== 'recording') throw new Error(`gpuTimer.end(): not recording (state '${this.state}')`);
     this.sched.submit();
     this.sched.passTimestamps = null;
     this.state = 'ended';
     if (this.passes === 0) return;
-    const encoder = this.sched.device.createCommandEncoder({ label: 'gpu timer resolve' });
-    encoder.resolveQuerySet(this.querySet, 0, 2 * this.passes, this.resolveBuffer, 0);
-    encoder.copyBufferToBuffer(this.resolveBuffer, 0, this.readBuffer, 0, 16 * this.passes);
-    this.sched.device.queue.submit([encoder.finish()]);
+    this.sched.encodeRaw([this.resolveBuffer, this.readBuffer], (encoder) => {
+      encoder.resolveQuerySet(this.querySet, 0, 2 * this.passes, this.resolveBuffer, 0);
+      encoder.copyBufferToBuffer(this.resolveBuffer, 0, this.readBuffer, 0, 16 * this.passes);
+    });
+    this.sched.submit();
   }
 
   /** Waits for the GPU and returns the timed passes' total duration. */
   async read(): Promise<GpuTime> {
+    this.lifetime.check('read');
     if (this.state !== 'ended') throw new Error(`gpuTimer.read(): call begin() and end() first (state '${this.state}')`);
     this.state = 'idle';
     if (this.passes === 0) return { ns: 0, passes: 0, untimed: this.untimed };
@@ -78,10 +86,12 @@ export class GpuTimer {
     // The scheduler's paced wait first: in Node a bare mapAsync spins the JS thread for the
     // whole run, which on a software adapter takes a core from the kernels being timed.
     await this.sched.flush();
-    await this.readBuffer.mapAsync(MapMode.READ, 0, bytes);
+    await this.readBuffer.mapAsync(MapMode.READ, 0, bytes).catch((e: unknown) => {
+      this.lifetime.check('read'); // the device was lost, or the timer destroyed meanwhile
+      throw e;
+    });
     const stamps = new BigUint64Array(this.readBuffer.getMappedRange(0, bytes).slice(0));
     this.readBuffer.unmap();
-    this.sched.ctx.throwIfFailed();
     let ns = 0;
     for (let i = 0; i < this.passes; i++) {
       const d = stamps[2 * i + 1]! - stamps[2 * i]!;
@@ -90,9 +100,14 @@ export class GpuTimer {
     return { ns, passes: this.passes, untimed: this.untimed };
   }
 
-  /** Frees the query set and buffers. Idempotent. */
+  /** Frees the query set and its buffers. Idempotent; a timer still recording stops (its work is submitted). */
   destroy(): void {
-    if (this.state === 'recording') this.sched.passTimestamps = null;
+    if (!this.lifetime.end()) return;
+    if (this.state === 'recording') {
+      this.sched.passTimestamps = null;
+      // Recorded passes write into the query set: submit them before it goes.
+      if (this.sched.lifetime.alive) this.sched.submit();
+    }
     this.querySet.destroy();
     this.sched.destroyBuffer(this.resolveBuffer);
     this.sched.destroyBuffer(this.readBuffer);

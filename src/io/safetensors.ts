@@ -12,6 +12,8 @@
 // writes a Rust HashMap, whose order is unspecified). The reader is as strict as
 // safetensors' own: offsets must tile the buffer exactly, in order, from 0 to its end.
 
+import { describeValue, requireObject } from '../util/check';
+
 /** Element types the reader converts to float32 (the writer emits F32 only). */
 export type SafetensorsDtype = 'F32' | 'F64' | 'F16' | 'BF16';
 
@@ -60,7 +62,15 @@ function checkShape(where: string, shape: unknown): number {
 
 /** Serialises float32 tensors (and optional string metadata) to safetensors bytes. */
 export function encodeSafetensors(tensors: Record<string, Float32Tensor>, metadata?: Record<string, string>): Uint8Array {
+  requireObject('safetensors: tensors', tensors);
   const names = Object.keys(tensors).sort(compareUtf8);
+  for (const name of names) {
+    const t = tensors[name] as unknown;
+    if (typeof t !== 'object' || t === null || !('shape' in t) || !('data' in t)) {
+      throw new Error(`safetensors: tensor "${name}" must be { shape, data: Float32Array }, got ${describeValue(t)}`);
+    }
+  }
+  if (metadata !== undefined) requireObject('safetensors: metadata', metadata);
   const header: string[] = [];
   if (metadata !== undefined) {
     const entries = Object.keys(metadata)

@@ -4,11 +4,25 @@
 // along the long side. Mirrors gemmReference / colSumReference in src/reference/gemm.ts.
 import gemmWgsl from '../../shaders/gemm.wgsl';
 import type { Kernel } from '../gpu/kernel';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 
 /** shaders/gemm.wgsl, reflected at build time. */
 export const gemmKernel: Kernel = gemmWgsl;
+
+/**
+ * What gemm.wgsl's entries expect of each binding: views into tensors, so at least the elements
+ * the strided view reaches (A, B, C, BIAS for gemm; S, O for colsum). Checked before recording.
+ */
+export const GEMM_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
+  a: '[>= A] f32', b: '[>= B] f32', bias: '[>= BIAS] f32', c: '[>= C] f32', src: '[>= S] f32', out: '[>= O] f32',
+});
+
+/** Elements a view reaches: offset + (rows − 1)·ld + cols. */
+function viewEnd(v: MatrixView): number {
+  return (v.offset ?? 0) + (v.rows - 1) * (v.ld ?? v.cols) + v.cols;
+}
 
 /** A row-major matrix inside a tensor: element (i, j) at offset + i·ld + j (in f32 elements). */
 export interface MatrixView {
@@ -130,13 +144,16 @@ export function planGemm(args: GemmArgs) {
 export function gemm(sched: Scheduler, args: GemmArgs): void {
   const plan = planGemm(args);
   const swap = plan.swapped;
+  const [first, second] = swap ? [args.b, args.a] : [args.a, args.b];
+  const dims = { A: viewEnd(first), B: viewEnd(second), C: viewEnd(args.c), BIAS: (args.bias?.offset ?? 0) + args.c.cols };
   sched.dispatch(gemmKernel, 'gemm', {
     bindings: {
-      a: swap ? args.b.tensor : args.a.tensor,
-      b: swap ? args.a.tensor : args.b.tensor,
+      a: first.tensor,
+      b: second.tensor,
       bias: args.bias?.tensor ?? args.a.tensor,
       c: args.c.tensor,
     },
+    shapes: { declared: GEMM_BINDINGS, dims, standIns: args.bias ? [] : ['bias'] },
     uniforms: plan.uniforms,
     workgroups: plan.workgroups,
     overrides: plan.overrides,
@@ -163,6 +180,7 @@ export function colSum(sched: Scheduler, args: ColSumArgs): void {
   const wg = 64;
   sched.dispatch(gemmKernel, 'colsum', {
     bindings: { src: args.src.tensor, out: args.out.tensor },
+    shapes: { declared: GEMM_BINDINGS, dims: { S: viewEnd(args.src), O: outOff + args.src.cols } },
     uniforms: { rows: args.src.rows, cols: args.src.cols, src_off: s.off, src_rs: s.rs, out_off: outOff, accumulate: args.accumulate ? 1 : 0 },
     workgroups: Math.ceil(args.src.cols / wg),
     overrides: { WG: wg },

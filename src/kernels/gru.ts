@@ -3,6 +3,7 @@
 // dispatch per layer (see recurrent.ts). Mirrors src/reference/cells.ts (gru).
 import gruWgsl from '../../shaders/gru.wgsl';
 import type { Kernel } from '../gpu/kernel';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
@@ -12,6 +13,15 @@ import { recordBackwardSteps, recordForwardSteps, type RecurrentRun } from './re
 export const gruKernel: Kernel = gruWgsl;
 /** Everything gruForward / gruBackward dispatch (the backward ends with a gemm): prepare these. */
 export const gruKernels: readonly Kernel[] = [gruKernel, gemmKernel];
+
+/** What the entries expect of each binding (T = seqLen, B = batch, H = hidden); checked before recording. */
+export const GRU_FORWARD_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
+  gx: '[T, B, 3H] f32', w_hh: '[3H, H] f32', b_hh: '[3H] f32', hseq: '[T+1, B, H] f32', gates: '[T, B, 4H] f32',
+});
+export const GRU_BACKWARD_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
+  w_hh_b: '[3H, H] f32', gates_b: '[T, B, 4H] f32', hseq_b: '[T+1, B, H] f32', dy: '[T, B, H] f32',
+  dg_in: '[T, B, 3H] f32', dg_hid: '[T, B, 3H] f32', dh_carry: '[B, H] f32',
+});
 
 export interface GruForwardArgs extends RecurrentRun {
   /** [T, B, 3H] input projection incl. b_ih. */
@@ -32,6 +42,7 @@ export function gruForward(sched: Scheduler, a: GruForwardArgs): void {
     variant: a.variant,
     units: 1,
     bindings: { gx: a.gx, w_hh: a.wHh, b_hh: a.bHh, hseq: a.hseq, gates: a.gates },
+    shapes: GRU_FORWARD_BINDINGS,
     tile: a.tile,
   });
 }
@@ -58,6 +69,8 @@ export function gruBackward(sched: Scheduler, a: GruBackwardArgs): void {
       variant: a.variant,
       units: 4,
       bindings: { w_hh_b: a.wHh, gates_b: a.gates, hseq_b: a.hseq, dy: a.dy ?? a.gates, dg_in: a.dgIn, dg_hid: a.dgHid, dh_carry: a.dhCarry },
+      shapes: GRU_BACKWARD_BINDINGS,
+      standIns: a.dy ? [] : ['dy'],
       hasDy: a.dy !== null,
       tile: a.tile,
     },

@@ -3,6 +3,7 @@
 // Layouts are time-major and documented in the shader. Mirrors src/reference/cells.ts (lstm).
 import lstmWgsl from '../../shaders/lstm.wgsl';
 import type { Kernel } from '../gpu/kernel';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
@@ -12,6 +13,15 @@ import { recordBackwardSteps, recordForwardSteps, type RecurrentRun } from './re
 export const lstmKernel: Kernel = lstmWgsl;
 /** Everything lstmForward / lstmBackward dispatch (the backward ends with a gemm): prepare these. */
 export const lstmKernels: readonly Kernel[] = [lstmKernel, gemmKernel];
+
+/** What the entries expect of each binding (T = seqLen, B = batch, H = hidden); checked before recording. */
+export const LSTM_FORWARD_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
+  gx: '[T, B, 4H] f32', w_hh: '[4H, H] f32', b_hh: '[4H] f32', hseq: '[T+1, B, H] f32', cseq: '[T+1, B, H] f32', gates: '[T, B, 4H] f32',
+});
+export const LSTM_BACKWARD_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
+  w_hh_b: '[4H, H] f32', gates_b: '[T, B, 4H] f32', cseq_b: '[T+1, B, H] f32', dy: '[T, B, H] f32',
+  dgates: '[T, B, 4H] f32', dh_carry: '[B, H] f32', dc_carry: '[B, H] f32',
+});
 
 export interface LstmForwardArgs extends RecurrentRun {
   /** [T, B, 4H] input projection incl. b_ih. */
@@ -34,6 +44,7 @@ export function lstmForward(sched: Scheduler, a: LstmForwardArgs): void {
     variant: a.variant,
     units: 1,
     bindings: { gx: a.gx, w_hh: a.wHh, b_hh: a.bHh, hseq: a.hseq, cseq: a.cseq, gates: a.gates },
+    shapes: LSTM_FORWARD_BINDINGS,
     tile: a.tile,
   });
 }
@@ -61,6 +72,8 @@ export function lstmBackward(sched: Scheduler, a: LstmBackwardArgs): void {
       variant: a.variant,
       units: 4,
       bindings: { w_hh_b: a.wHh, gates_b: a.gates, cseq_b: a.cseq, dy: a.dy ?? a.gates, dgates: a.dgates, dh_carry: a.dhCarry, dc_carry: a.dcCarry },
+      shapes: LSTM_BACKWARD_BINDINGS,
+      standIns: a.dy ? [] : ['dy'],
       hasDy: a.dy !== null,
       tile: a.tile,
     },

@@ -3,9 +3,10 @@
 // rollout's window/append steps. Nothing here waits on the GPU except readEvaluation.
 import metricsWgsl from '../../shaders/metrics.wgsl';
 import { workgroupWidth, type Kernel } from '../gpu/kernel';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { STORAGE_RW } from '../gpu/flags';
 import type { Binding, Scheduler } from '../gpu/scheduler';
-import type { SeriesView } from './windows';
+import { seriesDims, type SeriesView } from './windows';
 import type { Metrics } from '../reference/metrics';
 
 /** shaders/metrics.wgsl, reflected at build time. */
@@ -13,6 +14,17 @@ export const metricsKernel: Kernel = metricsWgsl;
 /** Workgroup width of the evaluation entry points (read on use: kernels do nothing at import). */
 const WG = (): number => workgroupWidth(metricsKernel, 'eval_partials');
 const MAX_PARTIALS = 64;
+
+/**
+ * What metrics.wgsl expects: the series (R·S·C values), [6] statistics, N window starts, model
+ * outputs reaching element OUT, N predictions with P partial and 8 error sums, the
+ * accumulator's slots up to ACC, and the rollout's history (at least T + 2) and input [1, T, F].
+ */
+export const METRICS_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
+  src: '[>= R*S*C] f32', stats: '[6] f32', starts: '[>= N] u32', out: '[>= OUT] f32', pred: '[N] f32',
+  partials: '[8P] f32', sums: '[8] f32', y: '[>= N] f32', acc: '[>= ACC] f32', labels: '[>= N] u32',
+  hist: '[>= T+2] f32', x_in: '[1, T, F] f32',
+});
 
 /** Where row i's prediction sits in a model output: out[i·stride + offset]. */
 export interface OutputView {
@@ -62,8 +74,10 @@ export function recordEvaluation(
     out_stride: output.stride, out_offset: output.offset, num_partials: bufs.numPartials,
   };
   const bindings = { src: series.src, stats, starts, out: output.out, pred: bufs.pred, partials: bufs.partials, sums: bufs.sums };
-  sched.dispatch(metricsKernel, 'eval_partials', { bindings, uniforms, workgroups: bufs.numPartials });
-  sched.dispatch(metricsKernel, 'eval_finalize', { bindings, uniforms, workgroups: 1 });
+  const dims = { ...seriesDims(series), N: bufs.n, P: bufs.numPartials, OUT: (bufs.n - 1) * output.stride + output.offset + 1 };
+  const shapes = { declared: METRICS_BINDINGS, dims };
+  sched.dispatch(metricsKernel, 'eval_partials', { bindings, shapes, uniforms, workgroups: bufs.numPartials });
+  sched.dispatch(metricsKernel, 'eval_finalize', { bindings, shapes, uniforms, workgroups: 1 });
 }
 
 /** One-step test metrics of a forecast and of the two baselines. */
@@ -93,6 +107,7 @@ export async function readEvaluation(sched: Scheduler, bufs: EvalBuffers): Promi
 export function recordSqErrAccumulate(sched: Scheduler, output: OutputView, y: Binding, count: number, acc: Binding, slot: number): void {
   sched.dispatch(metricsKernel, 'sq_err_accumulate', {
     bindings: { out: output.out, y, acc },
+    shapes: { declared: METRICS_BINDINGS, dims: { N: count, OUT: (count - 1) * output.stride + output.offset + 1, ACC: slot + 2 } },
     uniforms: { count, stride: output.stride, offset: output.offset, slot, classes: 1 },
     workgroups: 1,
   });
@@ -102,6 +117,7 @@ export function recordSqErrAccumulate(sched: Scheduler, output: OutputView, y: B
 export function recordLabelAccumulate(sched: Scheduler, logits: Binding, labels: Binding, count: number, classes: number, acc: Binding, slot: number): void {
   sched.dispatch(metricsKernel, 'label_accumulate', {
     bindings: { out: logits, labels, acc },
+    shapes: { declared: METRICS_BINDINGS, dims: { N: count, OUT: count * classes, ACC: slot + 3 } },
     uniforms: { count, stride: classes, offset: 0, slot, classes },
     workgroups: 1,
   });
@@ -137,6 +153,7 @@ function rolloutUniforms(a: RolloutArgs, step: number, outOffset: number) {
 export function recordRolloutInit(sched: Scheduler, a: RolloutArgs): void {
   sched.dispatch(metricsKernel, 'rollout_init', {
     bindings: { src: a.series.src, hist: a.hist },
+    shapes: { declared: METRICS_BINDINGS, dims: { ...seriesDims(a.series), T: a.seq } },
     uniforms: rolloutUniforms(a, 0, 0),
     workgroups: Math.ceil((a.seq + 2) / WG()),
   });
@@ -146,6 +163,7 @@ export function recordRolloutInit(sched: Scheduler, a: RolloutArgs): void {
 export function recordRolloutWindow(sched: Scheduler, a: RolloutArgs, step: number): void {
   sched.dispatch(metricsKernel, 'rollout_window', {
     bindings: { hist: a.hist, stats: a.stats, x_in: a.xIn },
+    shapes: { declared: METRICS_BINDINGS, dims: { T: a.seq, F: a.features } },
     uniforms: rolloutUniforms(a, step, 0),
     workgroups: Math.ceil(a.seq / WG()),
   });
@@ -155,6 +173,7 @@ export function recordRolloutWindow(sched: Scheduler, a: RolloutArgs, step: numb
 export function recordRolloutAppend(sched: Scheduler, a: RolloutArgs, step: number, out: Binding, outOffset: number): void {
   sched.dispatch(metricsKernel, 'rollout_append', {
     bindings: { hist: a.hist, stats: a.stats, out },
+    shapes: { declared: METRICS_BINDINGS, dims: { T: a.seq, OUT: outOffset + 1 } },
     uniforms: rolloutUniforms(a, step, outOffset),
     workgroups: 1,
   });

@@ -6,9 +6,11 @@ import adamWgsl from '../../shaders/adam.wgsl';
 import sgdWgsl from '../../shaders/sgd.wgsl';
 import gradNormWgsl from '../../shaders/grad_norm.wgsl';
 import { workgroupWidth, type Kernel } from '../gpu/kernel';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { grid1d } from '../gpu/grid';
 import { STORAGE_RW } from '../gpu/flags';
 import type { Binding, Scheduler } from '../gpu/scheduler';
+import { Lifetime } from '../gpu/lifetime';
 import { adamStepScalars, validateAdam, validateSgd, ADAM_DEFAULTS, SGD_DEFAULTS, type AdamHyper, type SgdHyper } from '../reference/optim';
 
 /** shaders/adam.wgsl, reflected at build time. */
@@ -25,6 +27,15 @@ const NORM_WG = (): number => workgroupWidth(gradNormKernel, 'partial_sums');
 /** Upper bound on stage-1 workgroups; fixed per arena size, so the sum order is deterministic. */
 const MAX_PARTIALS = 256;
 
+/**
+ * What adam.wgsl, sgd.wgsl and grad_norm.wgsl expect: arena-sized buffers of N floats, a
+ * [>= 1] scale, P partial sums and the clipper's [2] output. Checked before recording.
+ */
+export const OPTIM_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
+  params: '[N] f32', grads: '[N] f32', exp_avg: '[N] f32', exp_avg_sq: '[N] f32', momentum_buffer: '[N] f32',
+  scale: '[>= 1] f32', partials: '[P] f32', out: '[2] f32',
+});
+
 /** What an optimizer walks: a flat params buffer and a grads buffer of the same layout. */
 export interface ArenaLike {
   /** Parameters, one flat f32 array. */
@@ -33,6 +44,8 @@ export interface ArenaLike {
   readonly grads: GPUBuffer;
   /** f32 elements of each buffer, padding included. */
   readonly floats: number;
+  /** The arena's Lifetime (a ParamArena's): an optimizer on it refuses use once it is destroyed. */
+  readonly lifetime?: Lifetime;
 }
 
 /** An optimizer and its hyper-parameters (PyTorch's names and meanings); make one with optimizerConfig(). */
@@ -64,6 +77,8 @@ export class GpuOptimizer {
   readonly state: Record<string, GPUBuffer> = {};
   /** Optimizer steps recorded so far (Adam's bias correction uses it). */
   step = 0;
+  /** Alive until destroy() (and while its scheduler and arena are). */
+  readonly lifetime: Lifetime;
 
   constructor(
     private readonly sched: Scheduler,
@@ -71,6 +86,8 @@ export class GpuOptimizer {
     /** The optimizer and its hyper-parameters (checked by the constructor). */
     readonly config: OptimizerConfig,
   ) {
+    this.lifetime = new Lifetime('GpuOptimizer', 'destroy', arena.lifetime ? [sched.lifetime, arena.lifetime] : [sched.lifetime]);
+    this.lifetime.check('new');
     if (config.kind === 'adam') validateAdam(config);
     else validateSgd(config);
     // New buffers are zero-filled by WebGPU: torch's zero-initialised state.
@@ -79,6 +96,7 @@ export class GpuOptimizer {
 
   /** Compiles the optimizer's kernel (await once before recording). */
   async prepare(): Promise<void> {
+    this.lifetime.check('prepare');
     await this.sched.prepare(this.config.kind === 'adam' ? adamKernel : sgdKernel);
   }
 
@@ -87,6 +105,7 @@ export class GpuOptimizer {
    * gradients are multiplied by scale[0] (a clip factor on the GPU; pass GradClipper.scale or ones).
    */
   record(lr: number, scale: Binding): void {
+    this.lifetime.check('record');
     if (!Number.isFinite(lr) || lr < 0) throw new Error(`optimizer step: lr must be a finite number >= 0, got ${lr}`);
     const n = this.arena.floats;
     const limit = this.sched.device.limits.maxComputeWorkgroupsPerDimension;
@@ -97,6 +116,7 @@ export class GpuOptimizer {
       const { stepSize, bc2Sqrt } = adamStepScalars({ ...c, lr }, this.step);
       this.sched.dispatch(adamKernel, 'adam', {
         bindings: { ...common, exp_avg: this.state.exp_avg!, exp_avg_sq: this.state.exp_avg_sq! },
+        shapes: { declared: OPTIM_BINDINGS, dims: { N: n } },
         uniforms: { n, beta1: c.beta1, beta2: c.beta2, eps: c.eps, weight_decay: c.weightDecay, step_size: stepSize, bc2_sqrt: bc2Sqrt },
         workgroups: grid1d(n, ADAM_WG(), limit),
       });
@@ -105,6 +125,7 @@ export class GpuOptimizer {
     this.sched.dispatch(sgdKernel, 'sgd', {
       // With momentum 0 the buffer is never touched; the grads buffer stands in for it.
       bindings: { ...common, momentum_buffer: this.state.momentum_buffer ?? this.spareBuffer() },
+      shapes: { declared: OPTIM_BINDINGS, dims: { N: n } },
       uniforms: {
         n, lr, momentum: c.momentum, dampening: c.dampening, weight_decay: c.weightDecay,
         nesterov: c.nesterov ? 1 : 0, first_step: this.step === 1 ? 1 : 0,
@@ -115,6 +136,7 @@ export class GpuOptimizer {
 
   /** Reads every state buffer back (for checkpoints): flat arena-layout arrays. */
   async readState(): Promise<Record<string, Float32Array>> {
+    this.lifetime.check('readState');
     const names = Object.keys(this.state);
     const arrays = await this.sched.readMany(names.map((k) => this.state[k]!));
     return Object.fromEntries(names.map((k, i) => [k, arrays[i] as Float32Array]));
@@ -122,18 +144,20 @@ export class GpuOptimizer {
 
   /** Restores state written by readState and the step count it belongs to. */
   writeState(step: number, values: Readonly<Record<string, ArrayLike<number>>>): void {
+    this.lifetime.check('writeState');
     if (!Number.isInteger(step) || step < 0) throw new Error(`optimizer state: step must be an integer >= 0, got ${step}`);
     for (const name of Object.keys(this.state)) {
       const v = values[name];
       if (!v) throw new Error(`optimizer state: '${name}' is missing (have: ${Object.keys(values).join(', ') || 'none'})`);
       if (v.length !== this.arena.floats) throw new Error(`optimizer state: '${name}' has ${v.length} values, expected ${this.arena.floats}`);
-      this.sched.device.queue.writeBuffer(this.state[name]!, 0, Float32Array.from(v));
+      this.sched.upload({ buffer: this.state[name]!, offset: 0, shape: [this.arena.floats], dtype: 'f32', label: `optim.${name}` }, Float32Array.from(v));
     }
     this.step = step;
   }
 
   /** Frees the state buffers. Idempotent. */
   destroy(): void {
+    if (!this.lifetime.end()) return;
     for (const b of Object.values(this.state)) this.sched.destroyBuffer(b);
     if (this.spare) this.sched.destroyBuffer(this.spare);
   }
@@ -152,6 +176,8 @@ export class GpuOptimizer {
 export class GradClipper {
   /** [2] f32: clip factor, global norm. Bind `scale` as the optimizer's scale. */
   readonly out: GPUBuffer;
+  /** Alive until destroy() (and while its scheduler is). */
+  readonly lifetime: Lifetime;
   private readonly partials: GPUBuffer;
   private readonly numPartials: number;
 
@@ -162,36 +188,43 @@ export class GradClipper {
     /** Global-norm threshold (torch.nn.utils.clip_grad_norm_ max_norm), or null: no clipping (the factor stays 1). */
     readonly maxNorm: number | null,
   ) {
+    this.lifetime = new Lifetime('GradClipper', 'destroy', [sched.lifetime]);
+    this.lifetime.check('new');
     if (maxNorm !== null && !(Number.isFinite(maxNorm) && maxNorm > 0)) {
       throw new Error(`clip: max_norm must be a finite number > 0, got ${maxNorm}`);
     }
     this.numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(floats / NORM_WG())));
     this.out = sched.createBuffer(8, STORAGE_RW, 'clip.out');
     this.partials = sched.createBuffer(4 * this.numPartials, STORAGE_RW, 'clip.partials');
-    sched.device.queue.writeBuffer(this.out, 0, new Float32Array([1, 0]));
+    sched.upload({ buffer: this.out, offset: 0, shape: [2], dtype: 'f32', label: 'clip.out' }, [1, 0]);
   }
 
   /** The clip factor, [1] f32 on the GPU: bind it as the optimizer's scale. */
   get scale(): Binding {
+    this.lifetime.check('scale');
     return { buffer: this.out, offset: 0, size: 4 };
   }
 
   /** Compiles the norm kernel (await once before recording). */
   async prepare(): Promise<void> {
+    this.lifetime.check('prepare');
     await this.sched.prepare(gradNormKernel);
   }
 
   /** Records the norm and clip factor of the current gradients (no-op without maxNorm). */
   record(): void {
+    this.lifetime.check('record');
     if (this.maxNorm === null) return;
     const uniforms = { n: this.floats, num_partials: this.numPartials, max_norm: this.maxNorm };
     const bindings = { grads: this.grads, partials: this.partials, out: this.out };
-    this.sched.dispatch(gradNormKernel, 'partial_sums', { bindings, uniforms, workgroups: this.numPartials });
-    this.sched.dispatch(gradNormKernel, 'finalize', { bindings, uniforms, workgroups: 1 });
+    const shapes = { declared: OPTIM_BINDINGS, dims: { N: this.floats, P: this.numPartials } };
+    this.sched.dispatch(gradNormKernel, 'partial_sums', { bindings, shapes, uniforms, workgroups: this.numPartials });
+    this.sched.dispatch(gradNormKernel, 'finalize', { bindings, shapes, uniforms, workgroups: 1 });
   }
 
   /** Frees the clipper's buffers. Idempotent. */
   destroy(): void {
+    if (!this.lifetime.end()) return;
     this.sched.destroyBuffer(this.out);
     this.sched.destroyBuffer(this.partials);
   }

@@ -2,6 +2,7 @@
 // time-major). Offsets are in f32 elements.
 import permuteWgsl from '../../shaders/permute.wgsl';
 import type { Kernel } from '../gpu/kernel';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { grid1d } from '../gpu/grid';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
@@ -9,6 +10,9 @@ import type { Scheduler } from '../gpu/scheduler';
 /** shaders/permute.wgsl, reflected at build time. */
 export const permuteKernel: Kernel = permuteWgsl;
 const WG = 64;
+
+/** What permute.wgsl expects: at least the N = a·bd·f elements after each offset (SRC, OUT). */
+export const PERMUTE_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({ src: '[>= SRC] f32', out: '[>= OUT] f32' });
 
 export interface PermuteArgs {
   src: GpuTensor;
@@ -30,6 +34,7 @@ export function permute01(sched: Scheduler, args: PermuteArgs): void {
   if (outOff + n > numel(args.out.shape)) throw new Error(`permute: ${args.out.label} ${formatShape(args.out.shape)} is too small for ${n} values at offset ${outOff}`);
   sched.dispatch(permuteKernel, 'permute', {
     bindings: { src: args.src, out: args.out },
+    shapes: { declared: PERMUTE_BINDINGS, dims: { SRC: srcOff + n, OUT: outOff + n } },
     uniforms: { a, bd, f, src_off: srcOff, out_off: outOff },
     workgroups: grid1d(n, WG, sched.device.limits.maxComputeWorkgroupsPerDimension),
     overrides: { WG },

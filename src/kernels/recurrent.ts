@@ -7,6 +7,7 @@ import type { Kernel } from '../gpu/kernel';
 import type { Scheduler, Binding } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import type { UniformValues } from '../gpu/uniforms';
+import type { BindingDeclarations } from '../gpu/declare';
 import { gemm } from './gemm';
 
 /** How a recurrent layer's time loop runs: one dispatch per step, or one persistent dispatch per layer (chosen per shape by pickVariant()). */
@@ -92,6 +93,10 @@ export interface RecordStepsArgs {
   range: StepRange;
   variant: RecurrentVariant;
   bindings: Readonly<Record<string, Binding>>;
+  /** The cell wrapper's declared binding shapes, over T = seqLen, B = batch, H = hidden. */
+  shapes: BindingDeclarations;
+  /** Bindings given a stand-in this run does not read (dy without a gradient from above). */
+  standIns?: readonly string[];
   /** Hidden units one invocation covers (grid x = ⌈H / (units·wg)⌉). */
   units: number;
   /** Cell-specific uniforms beyond batch, hidden, t_begin, t_end, has_dy. */
@@ -135,9 +140,11 @@ function recordSteps(sched: Scheduler, a: RecordStepsArgs, direction: 'forward' 
   const tile = resolveTile(sched, where, a, width);
   const { batch, hidden, tBegin, tEnd } = a.range;
   const base = { batch, hidden, has_dy: a.hasDy ? 1 : 0, ...a.extraUniforms };
+  const shapes = { declared: a.shapes, dims: { T: a.range.seqLen, B: batch, H: hidden }, standIns: a.standIns };
   if (a.variant === 'persistent') {
     sched.dispatch(a.kernel, `${direction}_seq`, {
       bindings: a.bindings,
+      shapes,
       uniforms: { ...base, t_begin: tBegin, t_end: tEnd },
       workgroups: [Math.ceil(batch / tile.rows), 1, 1],
       overrides: { ROWS: tile.rows, WG: tile.wg, TILE: persistentTileFloats(tile.rows, width) },
@@ -149,6 +156,7 @@ function recordSteps(sched: Scheduler, a: RecordStepsArgs, direction: 'forward' 
     const t = direction === 'forward' ? tBegin + i : tEnd - 1 - i;
     sched.dispatch(a.kernel, `${direction}_step`, {
       bindings: a.bindings,
+      shapes,
       uniforms: { ...base, t_begin: t, t_end: tEnd },
       workgroups,
       overrides: { ROWS: tile.rows, WG: tile.wg },

@@ -3,6 +3,7 @@
 // is src/physics/simulate.ts; the parameter rows are packed by src/physics/pack.ts.
 import rk4Wgsl from '../../shaders/rk4.wgsl';
 import { workgroupWidth, type Kernel } from '../gpu/kernel';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { grid1d } from '../gpu/grid';
 import type { Binding, Scheduler } from '../gpu/scheduler';
 
@@ -16,6 +17,9 @@ export interface Rk4Layout {
   /** Bytes of one oscillator's carried state (vec2: x, v). */
   stateBytes: number;
 }
+
+/** What rk4.wgsl expects of a group of N oscillators: rows [N, 8], state [N, 2], samples [N, S, C] (C = 2 with velocity). */
+export const RK4_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({ params: '[N, 8] f32', state: '[N, 2] f32', out: '[N, S, C] f32' });
 
 /** Workgroup size of every entry point (they share the WORKGROUP_SIZE override). */
 export const rk4WorkgroupSize = (): number => workgroupWidth(rk4Kernel, 'rk4');
@@ -68,6 +72,7 @@ export function recordRk4Chunk(sched: Scheduler, a: Rk4ChunkArgs): void {
   }
   sched.dispatch(rk4Kernel, a.integrator, {
     bindings: { params: a.params, state: a.state, out: a.out },
+    shapes: { declared: RK4_BINDINGS, dims: { N: a.count, S: a.samples, C: a.velocity ? 2 : 1 } },
     uniforms: {
       count: a.count,
       samples: a.samples,

@@ -3,6 +3,7 @@
 // layer (see recurrent.ts). Mirrors src/reference/cells.ts (rnn_*).
 import rnnWgsl from '../../shaders/rnn.wgsl';
 import type { Kernel } from '../gpu/kernel';
+import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
@@ -22,6 +23,12 @@ function actCode(a: RnnActivation): number {
   return code;
 }
 
+/** What the entries expect of each binding (T = seqLen, B = batch, H = hidden); checked before recording. */
+export const RNN_FORWARD_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({ gx: '[T, B, H] f32', w_hh: '[H, H] f32', b_hh: '[H] f32', hseq: '[T+1, B, H] f32' });
+export const RNN_BACKWARD_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
+  w_hh_b: '[H, H] f32', hseq_b: '[T+1, B, H] f32', dy: '[T, B, H] f32', dgates: '[T, B, H] f32', dh_carry: '[B, H] f32',
+});
+
 export interface RnnForwardArgs extends RecurrentRun {
   /** [T, B, H] input projection incl. b_ih. */
   gx: GpuTensor;
@@ -40,6 +47,7 @@ export function rnnForward(sched: Scheduler, a: RnnForwardArgs): void {
     variant: a.variant,
     units: 4,
     bindings: { gx: a.gx, w_hh: a.wHh, b_hh: a.bHh, hseq: a.hseq },
+    shapes: RNN_FORWARD_BINDINGS,
     extraUniforms: { act: actCode(a.activation) },
     tile: a.tile,
   });
@@ -66,6 +74,8 @@ export function rnnBackward(sched: Scheduler, a: RnnBackwardArgs): void {
       variant: a.variant,
       units: 4,
       bindings: { w_hh_b: a.wHh, hseq_b: a.hseq, dy: a.dy ?? a.hseq, dgates: a.dgates, dh_carry: a.dhCarry },
+      shapes: RNN_BACKWARD_BINDINGS,
+      standIns: a.dy ? [] : ['dy'],
       extraUniforms: { act: actCode(a.activation) },
       hasDy: a.dy !== null,
       tile: a.tile,

@@ -1,6 +1,7 @@
 // checks.ts — input validation of the GPU model: every error names the tensor or option and
 // its value, and is thrown before anything is recorded.
-import { formatShape, type GpuTensor } from '../gpu/tensor';
+import { formatShape, requireTensorLike, type GpuTensor } from '../gpu/tensor';
+import { describeValue } from '../util/check';
 import { expectShape, type ModelConfig } from './config';
 import { cellSpec, cellsWith } from './cells';
 import type { BackwardOptions, ForwardOptions, LossTarget } from './options';
@@ -13,6 +14,7 @@ function checkF32(name: string, t: GpuTensor): void {
 /** A state-shaped tensor [L, B, H] (h0, c0, dhN, dcN); cell-state ones exist for cells that carry one. */
 function checkStateTensor(name: string, t: GpuTensor | null | undefined, config: ModelConfig, batch: number, cellState: boolean): void {
   if (!t) return;
+  requireTensorLike(name, t);
   if (cellState && !cellSpec(config.cell).cellState) throw new Error(`${name} is only used by ${cellsWith('cellState').join(', ')}, but this model's cell is ${config.cell}`);
   checkF32(name, t);
   expectShape(name, t.shape, [config.numLayers, batch, config.hiddenSize]);
@@ -21,6 +23,7 @@ function checkStateTensor(name: string, t: GpuTensor | null | undefined, config:
 /** Validates x [B, T, I] and the optional initial states; returns B and T. */
 export function checkForwardInputs(config: ModelConfig, x: GpuTensor, states: ForwardOptions): { batch: number; seqLen: number } {
   const { inputSize: I } = config;
+  requireTensorLike('x', x);
   if (x.shape.length !== 3) {
     throw new Error(`x must have rank 3 [batch, seqLen, inputSize=${I}], got shape ${formatShape(x.shape)}`);
   }
@@ -40,6 +43,7 @@ export function checkBackwardInputs(config: ModelConfig, ws: Workspace, dOut: Gp
   const B = ws.batch;
   const T = ws.seqLen;
   if (dOut) {
+    requireTensorLike('dOut', dOut);
     checkF32('dOut', dOut);
     expectShape('dOut', dOut.shape, ws.forward.out.shape);
   }
@@ -52,16 +56,21 @@ export function checkBackwardInputs(config: ModelConfig, ws: Workspace, dOut: Gp
 
 /** Validates a loss target against the last forward's output (shape, dtype, kind). */
 export function checkLossTarget(config: ModelConfig, ws: Workspace, target: LossTarget): void {
+  if (typeof target !== 'object' || target === null) {
+    throw new Error(`loss target must be { kind: 'mse', target } or { kind: 'cross_entropy', labels }, got ${describeValue(target)}`);
+  }
   if (target.kind === 'mse') {
+    requireTensorLike('target', target.target);
     checkF32('target', target.target);
     expectShape('target', target.target.shape, ws.forward.out.shape);
     return;
   }
   if (target.kind === 'cross_entropy') {
     const want = config.head === 'every-step' ? [ws.batch, ws.seqLen] : [ws.batch];
+    requireTensorLike('labels', target.labels);
     if (target.labels.dtype !== 'u32') throw new Error(`labels must be u32 class indices, got ${target.labels.dtype}`);
     expectShape('labels', target.labels.shape, want);
     return;
   }
-  throw new Error(`loss target kind must be 'mse' or 'cross_entropy', got ${String((target as { kind: unknown }).kind)}`);
+  throw new Error(`loss target kind must be 'mse' or 'cross_entropy', got ${describeValue((target as { kind: unknown }).kind)}`);
 }

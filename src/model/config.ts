@@ -2,7 +2,8 @@
 // tensor before any GPU work.
 import type { RecurrentConfig } from '../reference/recurrent';
 import { formatShape } from '../gpu/tensor';
-import { cellSpec, type CellType } from './cells';
+import { requireInteger, requireObject, requireOneOf } from '../util/check';
+import { CELL_TYPES, type CellType } from './cells';
 
 export { CELL_TYPES, type CellType } from './cells';
 /** Where the Linear head reads the hidden state: every step (out [B, T, O]) or the last step only (out [B, O]). */
@@ -26,19 +27,15 @@ export interface ModelConfig {
 
 /** Throws naming the field when the cell or a size is invalid (what the parameter shapes need). */
 export function validateModelSizes(config: Pick<ModelConfig, 'cell' | 'inputSize' | 'hiddenSize' | 'numLayers' | 'outputSize'>): void {
-  cellSpec(config.cell);
-  for (const key of ['inputSize', 'hiddenSize', 'numLayers', 'outputSize'] as const) {
-    const v = config[key];
-    if (!Number.isInteger(v) || v < 1) throw new Error(`config.${key} must be an integer >= 1, got ${v}`);
-  }
+  requireObject('config', config);
+  requireOneOf('config.cell', config.cell, CELL_TYPES);
+  for (const key of ['inputSize', 'hiddenSize', 'numLayers', 'outputSize'] as const) requireInteger(`config.${key}`, config[key], { min: 1 });
 }
 
 /** Throws naming the field when the config is invalid. */
 export function validateModelConfig(config: ModelConfig): void {
   validateModelSizes(config);
-  if (config.head !== 'every-step' && config.head !== 'last-step') {
-    throw new Error(`config.head must be 'every-step' or 'last-step', got ${String(config.head)}`);
-  }
+  requireOneOf('config.head', config.head, ['every-step', 'last-step'] as const);
 }
 
 /** The same model in the float64 reference's terms. */

@@ -5,6 +5,7 @@
 // Buffers are allocated once per (batch, seqLen) and reused, so a training step
 // (forward → loss → backward → clip → optimizer) can be recorded into one submit.
 import { ParamArena } from '../gpu/arena';
+import { Lifetime } from '../gpu/lifetime';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from '../kernels/gemm';
@@ -35,12 +36,15 @@ export class RecurrentModel {
   readonly config: ModelConfig;
   /** Parameters and gradients, one buffer each, with state_dict-named slots. */
   readonly arena: ParamArena;
+  /** Alive until destroy() (and while its scheduler and arena are): every method checks it first. */
+  readonly lifetime: Lifetime;
   private readonly cell: CellSpec;
   private readonly workspaces = new Map<string, Workspace>();
   private last: LastForward | null = null;
 
   /** Creates the model, compiles its kernels and initialises its parameters from opts.seed. */
   static async create(sched: Scheduler, config: ModelConfig, opts: RecurrentModelOptions = {}): Promise<RecurrentModel> {
+    Lifetime.require('RecurrentModel.create()', [sched.lifetime]);
     validateModelConfig(config);
     await sched.prepare(gemmKernel, permuteKernel, lossKernel, ...cellSpec(config.cell).kernels);
     return new RecurrentModel(sched, config, opts);
@@ -51,51 +55,61 @@ export class RecurrentModel {
     this.cell = cellSpec(config.cell);
     const shapes = modelParamShapes(config);
     this.arena = new ParamArena(sched, Object.entries(shapes).map(([name, shape]) => ({ name, shape })), `${config.cell} params`);
+    this.lifetime = new Lifetime('RecurrentModel', 'destroy', [sched.lifetime, this.arena.lifetime]);
     this.initParameters(opts.seed ?? 0);
   }
 
   /** PyTorch's default initialisation from a seed (queued upload). */
   initParameters(seed: number): void {
+    this.lifetime.check('initParameters');
     if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
     this.arena.write(initRecurrentParams(this.config, seed));
   }
 
   /** Uploads parameters by state_dict name (every tensor, right sizes, finite values). */
   setParameters(values: Readonly<Record<string, ArrayLike<number>>>): void {
+    this.lifetime.check('setParameters');
     weights.checkValues(this.config, values);
     this.arena.write(values);
   }
 
   /** Reads every parameter back by state_dict name (submits what is recorded). */
   async getParameters(): Promise<Record<string, Float32Array>> {
+    this.lifetime.check('getParameters');
     return this.arena.read('params');
   }
 
   /** Reads every gradient back by parameter name, as the last backward left them. */
   async getGradients(): Promise<Record<string, Float32Array>> {
+    this.lifetime.check('getGradients');
     return this.arena.read('grads');
   }
 
   /** Imports a safetensors file (as written by safetensors.torch.save_file(model.state_dict())). */
   loadSafetensors(bytes: Uint8Array): void {
+    this.lifetime.check('loadSafetensors');
     this.arena.write(weights.decodeModelFile(this.config, bytes));
   }
 
   /** Exports the parameters as safetensors bytes PyTorch's load_file reads. */
   async toSafetensors(metadata?: Record<string, string>): Promise<Uint8Array> {
+    this.lifetime.check('toSafetensors');
     return weights.encodeModelFile(this.config, await this.getParameters(), metadata);
   }
 
   /** Param (or grad) views of layer l. */
   layerParams(l: number, which: 'params' | 'grads' = 'params'): LayerParams {
+    this.lifetime.check('layerParams');
     const t = (name: string) => (which === 'params' ? this.arena.param(name) : this.arena.grad(name));
     return { wIh: t(`weight_ih_l${l}`), wHh: t(`weight_hh_l${l}`), bIh: t(`bias_ih_l${l}`), bHh: t(`bias_hh_l${l}`) };
   }
 
   /** Records the forward pass of x [B, T, I]. Validates every input before recording. */
   forward(x: GpuTensor, states: ForwardOptions = {}): ForwardOutputs {
-    const { batch: B, seqLen: T } = checkForwardInputs(this.config, x, states);
-    const ws = this.workspace(B, T);
+    this.lifetime.check('forward');
+    const { batch: B, seqLen: T } = checkForwardInputs(this.config, x, states ?? {});
+    // The inputs' liveness after the device-limit check, before anything is allocated.
+    const ws = this.workspace(B, T, () => this.requireLive('forward', { x, h0: states?.h0, c0: states?.c0 }));
     const f = ws.forward;
     const { hiddenSize: H, numLayers: L, inputSize: I } = this.config;
     const bytes = 4 * B * H;
@@ -125,8 +139,11 @@ export class RecurrentModel {
 
   /** Records BPTT of the last forward given dOut = d loss / d out; gradients go to the arena. */
   backward(dOut: GpuTensor, opts: BackwardOptions = {}): BackwardOutputs {
+    this.lifetime.check('backward');
     const ws = this.requireForward('backward');
-    const tBegin = checkBackwardInputs(this.config, ws, dOut, opts);
+    const tBegin = checkBackwardInputs(this.config, ws, dOut ?? null, opts ?? {});
+    if (!dOut) throw new Error('backward: dOut must be a GpuTensor shaped like the forward output');
+    this.requireLive('backward', { dOut, dhN: opts?.dhN, dcN: opts?.dcN });
     return this.recordBackward(ws, dOut, opts, tBegin);
   }
 
@@ -136,9 +153,11 @@ export class RecurrentModel {
    * The loss lands in `loss` [1].
    */
   lossAndBackward(target: LossTarget, opts: BackwardOptions = {}): BackwardOutputs & { loss: GpuTensor } {
+    this.lifetime.check('lossAndBackward');
     const ws = this.requireForward('lossAndBackward');
     checkLossTarget(this.config, ws, target);
-    const tBegin = checkBackwardInputs(this.config, ws, null, opts);
+    const tBegin = checkBackwardInputs(this.config, ws, null, opts ?? {});
+    this.requireLive('lossAndBackward', { ...lossInputs(target), dhN: opts?.dhN, dcN: opts?.dcN });
     const g = ws.grads();
     if (target.kind === 'mse') mseLossGpu(this.sched, ws.forward.out, target.target, g.dOut, g.loss);
     else crossEntropyLossGpu(this.sched, ws.forward.out, target.labels, g.dOut, g.loss);
@@ -147,17 +166,19 @@ export class RecurrentModel {
 
   /** Records only the loss of the last forward (no gradients); returns the [1] tensor. */
   loss(target: LossTarget): GpuTensor {
+    this.lifetime.check('loss');
     const ws = this.requireForward('loss');
     checkLossTarget(this.config, ws, target);
+    this.requireLive('loss', lossInputs(target));
     const g = ws.grads();
     if (target.kind === 'mse') mseLossGpu(this.sched, ws.forward.out, target.target, g.dOut, g.loss);
     else crossEntropyLossGpu(this.sched, ws.forward.out, target.labels, g.dOut, g.loss);
     return g.loss;
   }
 
-  /** Submits what is recorded, then frees the arena and workspaces. Idempotent. */
+  /** Frees the parameters and every workspace. Idempotent; work already recorded still runs. */
   destroy(): void {
-    this.sched.submit();
+    if (!this.lifetime.end()) return;
     for (const ws of this.workspaces.values()) ws.destroy();
     this.workspaces.clear();
     this.arena.destroy();
@@ -205,6 +226,12 @@ export class RecurrentModel {
     return { dx: g.dx, dh0: g.dh0, dc0: g.dc0 };
   }
 
+  /** Every given input is a live tensor of this model's scheduler (checked after the shapes, before recording). */
+  private requireLive(method: string, tensors: Readonly<Record<string, unknown>>): void {
+    const where = `RecurrentModel.${method}()`;
+    for (const [name, t] of Object.entries(tensors)) if (t !== undefined && t !== null) this.sched.requireTensor(where, name, t);
+  }
+
   private initState(src: GpuTensor | null, srcOffset: number, dst: GpuTensor, bytes: number): void {
     const target = { buffer: dst.buffer, offset: dst.offset, size: bytes };
     if (src) this.sched.copy({ buffer: src.buffer, offset: src.offset + srcOffset, size: bytes }, target);
@@ -238,14 +265,17 @@ export class RecurrentModel {
     return this.last.ws;
   }
 
-  private workspace(batch: number, seqLen: number): Workspace {
+  /** The workspace of (batch, seqLen), made on first use; `inputsOk` throws for bad inputs before anything is evicted or allocated. */
+  private workspace(batch: number, seqLen: number, inputsOk: () => void): Workspace {
     const key = `${batch}x${seqLen}`;
     let ws = this.workspaces.get(key);
     if (ws) {
+      inputsOk();
       this.workspaces.delete(key); // re-insert: most recently used last
     } else {
       const plan = planWorkspace(this.config, batch, seqLen);
       checkWorkspaceLimits(this.sched, plan); // before anything is evicted or allocated
+      inputsOk();
       const max = this.opts.maxWorkspaces ?? 4;
       if (this.workspaces.size >= max) {
         const [oldKey, old] = this.workspaces.entries().next().value as [string, Workspace];
@@ -259,6 +289,11 @@ export class RecurrentModel {
     this.workspaces.set(key, ws);
     return ws;
   }
+}
+
+/** The tensors a loss target names, for the input checks. */
+function lossInputs(target: LossTarget): Record<string, unknown> {
+  return target.kind === 'cross_entropy' ? { labels: target.labels } : { target: target.target };
 }
 
 /** Layer l's input [T, B, In]: x time-major, or the layer below's hseq from row block 1 (offset B·H). */

@@ -8,6 +8,8 @@
 // on the GPU, and simulate(sched, { from: trajectory, ... }) continues it without uploading
 // parameters again (see ContinueOptions).
 import type { Scheduler } from '../gpu/scheduler';
+import { Lifetime } from '../gpu/lifetime';
+import { describeValue } from '../util/check';
 import { numel, type GpuTensor } from '../gpu/tensor';
 import { STORAGE_RW } from '../gpu/flags';
 import { recordRk4Chunk, rk4Kernel, rk4Layout } from '../kernels/rk4';
@@ -86,10 +88,14 @@ export interface Trajectory {
    * then `tensor` as a whole exceeds maxStorageBufferBindingSize and kernels bind slices).
    */
   readonly slices: readonly TrajectorySlice[];
-  /** Copies the trajectory to the host: [N, S] or [N, S, 2] row-major. */
+  /** Copies the trajectory to the host: [N, S] or [N, S, 2] row-major. Throws `Trajectory.read() after destroy()`. */
   read(): Promise<Float32Array>;
-  /** Frees the GPU buffer (and, with keepState, the state; the parameters once no run uses them). */
+  /** Frees the GPU buffer (and, with keepState, the state; the parameters once no run uses them). Idempotent. */
   destroy(): void;
+  /** True after destroy(), or once its scheduler or context is gone. */
+  readonly destroyed: boolean;
+  /** Alive until destroy() and while its scheduler is; a Forecaster built on it depends on it. */
+  readonly lifetime: Lifetime;
 }
 
 /**
@@ -98,8 +104,9 @@ export interface Trajectory {
  * is submitted (read() waits for it), or, with onProgress, once it has finished.
  */
 export async function simulate(sched: Scheduler, opts: SimulateOptions | ContinueOptions): Promise<Trajectory> {
-  if (typeof opts !== 'object' || opts === null) throw new Error(`simulate: options must be an object { params, dt, steps, recordEvery, integrator }, got ${String(opts)}`);
-  const from = 'from' in opts && opts.from !== undefined ? continuedRun(opts.from) : null;
+  Lifetime.require('simulate()', [sched.lifetime]);
+  if (typeof opts !== 'object' || opts === null) throw new Error(`simulate: options must be an object { params, dt, steps, recordEvery, integrator }, got ${describeValue(opts)}`);
+  const from = 'from' in opts && opts.from !== undefined ? continuedRun(sched, opts.from) : null;
   const t0 = from ? from.t0 + from.steps * from.dt : ((opts as SimulateOptions).t0 ?? 0);
   const { count, samples } = from
     ? { count: from.count, samples: validateRunOptions({ ...opts, t0 }) }
@@ -170,11 +177,13 @@ function releaseKept(sched: Scheduler, kept: KeptState): void {
 }
 
 /** What a continuation needs of `from`, checked. */
-function continuedRun(from: Trajectory): KeptState & { count: number; t0: number; steps: number; dt: number; finalState: GpuTensor } {
+function continuedRun(sched: Scheduler, from: Trajectory): KeptState & { count: number; t0: number; steps: number; dt: number; finalState: GpuTensor } {
   const kept = keptStates.get(from);
   if (!kept || !from.finalState) {
-    throw new Error(`simulation: from must be a trajectory run with keepState: true and not destroyed, got ${from.tensor?.label ?? String(from)}`);
+    const why = from?.destroyed ? `trajectory '${from.tensor.label}', which was destroyed` : describeValue(from);
+    throw new Error(`simulation: from must be a live trajectory run with keepState: true, got ${why}`);
   }
+  sched.requireTensor('simulate()', 'from', from.finalState);
   return { ...kept, count: from.count, t0: from.t0, steps: from.steps, dt: from.dt, finalState: from.finalState };
 }
 
@@ -227,7 +236,7 @@ function makeTrajectory(sched: Scheduler, opts: RunOpts, plan: SimulationPlan, b
   const tensor: GpuTensor = { buffer, offset: 0, shape: velocity ? [n, samples, 2] : [n, samples], dtype: 'f32', label };
   const slices = plan.groups.map((g) => ({ first: g.first, count: g.count, binding: range(buffer, g.first, g.count, plan.outputBytesPerOscillator) }));
   const finalState: GpuTensor | null = kept && { buffer: kept.state, offset: 0, shape: [n, 2], dtype: 'f32', label: `${label} final state` };
-  let destroyed = false;
+  const lifetime = new Lifetime('Trajectory', 'destroy', [sched.lifetime]);
   const trajectory: Trajectory = {
     tensor,
     count: n,
@@ -240,8 +249,12 @@ function makeTrajectory(sched: Scheduler, opts: RunOpts, plan: SimulationPlan, b
     steps: plan.totalSteps,
     finalState,
     slices,
+    lifetime,
+    get destroyed() {
+      return !lifetime.alive;
+    },
     async read() {
-      if (destroyed) throw new Error(`${label}: read() after destroy()`);
+      lifetime.check('read');
       // Slice by slice (one round trip), so no staging buffer exceeds one binding's size.
       const parts = (await sched.readMany(slices.map((s) => s.binding), 'f32')) as Float32Array[];
       if (parts.length === 1) return parts[0]!;
@@ -250,8 +263,7 @@ function makeTrajectory(sched: Scheduler, opts: RunOpts, plan: SimulationPlan, b
       return all;
     },
     destroy() {
-      if (destroyed) return;
-      destroyed = true;
+      if (!lifetime.end()) return;
       sched.destroyBuffer(buffer);
       if (kept) releaseKept(sched, kept);
       keptStates.delete(trajectory);

@@ -2,6 +2,7 @@
 // reference (simulate-reference.ts) and the GPU wrapper, which calls it before any GPU work.
 // Every error names the offending parameter (and oscillator index) and its value.
 
+import { describeValue } from '../util/check';
 import {
   INTEGRATORS,
   PARAM_NAMES,
@@ -132,7 +133,6 @@ function checkColumns(columns: Record<string, unknown>, count: number): void {
 }
 
 function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
   if (Object.is(value, -0)) return '-0';
-  return String(value);
+  return describeValue(value);
 }

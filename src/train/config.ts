@@ -1,14 +1,18 @@
 // config.ts — the training configuration: defaults (the main job's embedded default, the
-// second lecture's ODE experiment), merging of a --config JSON file and flags, and
-// validation that names the offending option — all before any GPU work.
+// second lecture's ODE experiment), merging of a --config JSON file and flags, validation that
+// names the offending option and its value (typed), and which settings a resumed run may
+// change — all before any GPU work.
 import { DATASETS, type DatasetName } from '../data/datasets';
+import { describeValue, requireInteger, requireNumber, requireOneOf } from '../util/check';
 import { parseSchedule } from './schedule';
 import { TARGETS, TARGET_SPECS, type TargetMode } from '../data/targets';
 import { ESN_DEFAULTS, validateEsnSettings, type EsnSettings } from '../esn/config';
 
-/** Cells trained by BPTT (src/model/), and every cell a run can compare (the echo state network: src/esn/). */
+/** Cells trained by BPTT (src/model/). */
 export const TRAINED_CELLS = ['rnn', 'lstm', 'gru'] as const;
+/** The cells `--cells` names: the trained ones and the echo state network (src/esn/). */
 export const CELLS = ['rnn', 'lstm', 'gru', 'esn'] as const;
+/** One of CELLS. */
 export type CellName = (typeof CELLS)[number];
 export type TrainedCellName = (typeof TRAINED_CELLS)[number];
 
@@ -20,9 +24,13 @@ export type { TargetMode } from '../data/targets';
  * trajectories, delta for the sampled functions).
  */
 export type TargetSetting = TargetMode | 'auto';
+/** Next value only, or the shifted sequence (every step). */
 export type OutputMode = 'many-to-one' | 'many-to-many';
 
-/** A run's settings; the echo state network's (EsnSettings) apply to --cells esn. */
+/**
+ * Every setting of a `springloop train` run (flags, --config and config.json use these names,
+ * kebab-cased as flags); the echo state network's (EsnSettings) apply to --cells esn.
+ */
 export interface TrainConfig extends EsnSettings {
   dataset: DatasetName;
   noise: number;
@@ -115,47 +123,85 @@ export function mergeConfig(...layers: Readonly<Record<string, unknown>>[]): Tra
   return out as unknown as TrainConfig;
 }
 
-function int(c: TrainConfig, key: 'hidden' | 'layers' | 'seq' | 'batch' | 'epochs' | 'logEvery', min: number): void {
-  const v = c[key];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`--${flagName(key)} must be an integer >= ${min}, got ${String(v)}`);
+/** The command-line flag of a setting: weightDecay → --weight-decay. */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`;
 }
 
-function flagName(key: string): string {
-  return key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`);
-}
+/** Largest seed: the shuffle and the initial weights seed a 32-bit generator. */
+const MAX_SEED = 0xffffffff;
 
-/** Throws an Error naming the option when any setting is invalid. */
+/** Throws an Error naming the option (as its flag) and its value, typed, when any setting is invalid. */
 export function validateConfig(c: TrainConfig): void {
-  if (!(DATASETS as readonly string[]).includes(c.dataset)) throw new Error(`--dataset must be one of ${DATASETS.join(', ')}, got '${c.dataset}'`);
-  if (!Array.isArray(c.cells) || c.cells.length === 0) throw new Error(`--cells must list at least one of ${CELLS.join(', ')}`);
+  requireOneOf('--dataset', c.dataset, DATASETS);
+  if (!Array.isArray(c.cells) || c.cells.length === 0) throw new Error(`--cells must list at least one of ${CELLS.join(', ')}, got ${describeValue(c.cells)}`);
   for (const cell of c.cells) {
-    if (!(CELLS as readonly string[]).includes(cell)) throw new Error(`--cells: unknown cell '${cell}' (known: ${CELLS.join(', ')})`);
+    if (!(CELLS as readonly string[]).includes(cell)) throw new Error(`--cells: unknown cell ${describeValue(cell)} (known: ${CELLS.join(', ')})`);
   }
   if (new Set(c.cells).size !== c.cells.length) throw new Error(`--cells lists a cell twice: ${c.cells.join(',')}`);
-  int(c, 'hidden', 1);
-  int(c, 'layers', 1);
-  int(c, 'seq', 1);
-  int(c, 'batch', 1);
-  int(c, 'epochs', 1);
-  if (c.rows !== null && !(Number.isInteger(c.rows) && c.rows >= 1)) throw new Error(`--rows must be an integer >= 1, got ${String(c.rows)}`);
-  int(c, 'logEvery', 1);
-  if (typeof c.lr !== 'number' || !Number.isFinite(c.lr) || c.lr <= 0) throw new Error(`--lr must be a finite number > 0, got ${String(c.lr)}`);
-  if (c.optimizer !== 'adam' && c.optimizer !== 'sgd') throw new Error(`--optimizer must be 'adam' or 'sgd', got '${String(c.optimizer)}'`);
-  if (!(Number.isFinite(c.momentum) && c.momentum >= 0 && c.momentum < 1)) throw new Error(`--momentum must be in [0, 1), got ${c.momentum}`);
+  for (const key of ['hidden', 'layers', 'seq', 'batch', 'epochs', 'logEvery'] as const) requireInteger(flagName(key), c[key], { min: 1 });
+  if (c.rows !== null) requireInteger('--rows', c.rows, { min: 1 });
+  requireNumber('--noise', c.noise, { min: 0 });
+  requireNumber('--lr', c.lr, { min: 0, exclusiveMin: true });
+  requireOneOf('--optimizer', c.optimizer, ['adam', 'sgd'] as const);
+  requireNumber('--momentum', c.momentum, { min: 0, max: 0.999999 });
   if (c.momentum > 0 && c.optimizer !== 'sgd') throw new Error(`--momentum applies to --optimizer sgd (Adam has beta1), got optimizer '${c.optimizer}'`);
-  if (!(Number.isFinite(c.weightDecay) && c.weightDecay >= 0)) throw new Error(`--weight-decay must be a finite number >= 0, got ${c.weightDecay}`);
-  if (c.clip !== null && !(Number.isFinite(c.clip) && c.clip > 0)) throw new Error(`--clip must be a finite number > 0, got ${c.clip}`);
+  requireBoolean('--nesterov', c.nesterov);
+  if (c.nesterov && !(c.optimizer === 'sgd' && c.momentum > 0)) throw new Error(`--nesterov needs --optimizer sgd with --momentum > 0 (as torch.optim.SGD), got optimizer '${c.optimizer}', momentum ${c.momentum}`);
+  requireNumber('--weight-decay', c.weightDecay, { min: 0 });
+  if (c.clip !== null) requireNumber('--clip', c.clip, { min: 0, exclusiveMin: true });
+  if (typeof c.schedule !== 'string') throw new Error(`--schedule must be a string such as 'cosine', got ${describeValue(c.schedule)}`);
   parseSchedule(c.schedule);
-  if (!Number.isInteger(c.seed) || c.seed < 0) throw new Error(`--seed must be an integer >= 0, got ${c.seed}`);
-  if (!([...TARGETS, 'auto'] as readonly unknown[]).includes(c.target)) throw new Error(`--target must be one of ${[...TARGETS, 'auto'].join(', ')}, got '${String(c.target)}'`);
+  requireInteger('--seed', c.seed, { min: 0, max: MAX_SEED });
+  requireOneOf('--target', c.target, [...TARGETS, 'auto'] as const);
   if (c.target !== 'auto' && c.seq < TARGET_SPECS[c.target].minSeq) throw new Error(`--target ${c.target} needs --seq >= ${TARGET_SPECS[c.target].minSeq} (the window's last two samples), got ${c.seq}`);
-  if (c.mode !== 'many-to-one' && c.mode !== 'many-to-many') throw new Error(`--mode must be 'many-to-one' or 'many-to-many', got '${String(c.mode)}'`);
-  if (c.tbptt !== null && !(Number.isInteger(c.tbptt) && c.tbptt >= 1 && c.tbptt <= c.seq)) {
-    throw new Error(`--tbptt must be an integer in [1, seq=${c.seq}], got ${c.tbptt}`);
+  requireOneOf('--mode', c.mode, ['many-to-one', 'many-to-many'] as const);
+  if (c.tbptt !== null) requireInteger('--tbptt', c.tbptt, { min: 1, max: c.seq });
+  if (!(Number.isSafeInteger(c.rollout) && c.rollout >= -1)) throw new Error(`--rollout must be an integer >= 0 (or -1 for the whole test span), got ${describeValue(c.rollout)}`);
+  requireInteger('--checkpoint-every', c.checkpointEvery, { min: 0, max: c.epochs });
+  requireInteger('--log-every', c.logEvery, { min: 1, max: c.epochs });
+  for (const key of ['adapter', 'out'] as const) {
+    const v = c[key];
+    if (v !== null && (typeof v !== 'string' || v.trim() === '')) throw new Error(`${flagName(key)} must be a non-empty string, got ${describeValue(v)}`);
   }
-  if (!Number.isInteger(c.rollout) || c.rollout < -1) throw new Error(`--rollout must be an integer >= 0 (or -1 for the whole test span), got ${c.rollout}`);
-  if (!Number.isInteger(c.checkpointEvery) || c.checkpointEvery < 0) throw new Error(`--checkpoint-every must be an integer >= 0, got ${c.checkpointEvery}`);
   if (c.dataset === 'regime' && c.mode !== 'many-to-one') throw new Error(`--dataset regime is sequence-to-label: --mode must be many-to-one, got ${c.mode}`);
-  validateEsnSettings(c, (key) => `--${flagName(key)}`);
+  validateEsnSettings(c, flagName);
   if (c.cells.includes('esn') && c.dataset === 'regime') throw new Error('--cells esn forecasts a series; --dataset regime is sequence-to-label (use rnn, lstm or gru)');
+}
+
+function requireBoolean(name: string, v: unknown): void {
+  if (typeof v !== 'boolean') throw new Error(`${name} must be true or false, got ${describeValue(v)}`);
+}
+
+/**
+ * How each setting may differ between a run's checkpoints and the config it resumes with:
+ * 'fixed' settings shape the weights, the optimizer state or the data, so a checkpoint cannot
+ * continue under another value; 'hyper' settings change how training goes on, allowed only
+ * with --allow-change and then recorded in the run; 'free' settings change nothing learned.
+ */
+export const RESUME_RULES: Readonly<Record<keyof TrainConfig, 'fixed' | 'hyper' | 'free'>> = {
+  dataset: 'fixed', noise: 'fixed', rows: 'fixed', cells: 'fixed', hidden: 'fixed', layers: 'fixed', seq: 'fixed',
+  batch: 'fixed', optimizer: 'fixed', momentum: 'fixed', nesterov: 'fixed', seed: 'fixed', target: 'fixed', mode: 'fixed',
+  epochs: 'hyper', lr: 'hyper', weightDecay: 'hyper', clip: 'hyper', schedule: 'hyper', tbptt: 'hyper',
+  rollout: 'free', logEvery: 'free', checkpointEvery: 'free', adapter: 'free', out: 'free',
+  // The echo state network keeps no checkpoint (it refits on resume), but its settings shape it.
+  reservoir: 'fixed', spectralRadius: 'fixed', leak: 'fixed', ridge: 'fixed', inputScaling: 'fixed', density: 'fixed', washout: 'fixed',
+};
+
+/** One setting that differs: its key, the value it had and the value it has now. */
+export interface ConfigChange {
+  key: keyof TrainConfig;
+  from: unknown;
+  to: unknown;
+}
+
+/** The settings whose values differ between `before` and `after` (free ones included). */
+export function configChanges(before: Readonly<Record<string, unknown>>, after: TrainConfig): ConfigChange[] {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  return KEYS.filter((k) => !same(before[k] ?? null, after[k] ?? null)).map((key) => ({ key, from: before[key] ?? null, to: after[key] }));
+}
+
+/** `--lr 0.001 -> 0.0005`. */
+export function formatChange(c: ConfigChange): string {
+  return `${flagName(c.key)} ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`;
 }

@@ -27,8 +27,8 @@ export interface EsnCore {
   rollout(steps: number): Promise<Float32Array>;
   /** Drives over a series, then `steps` closed-loop predictions after its end. */
   forecastAfter(series: SeriesView, steps: number): Promise<Float32Array>;
-  /** Train and test MSE in the target's normalised units. */
-  lossReport(train: Evaluation, test: Evaluation): Promise<EpochReport>;
+  /** fit(), then its training and test MSE in the target's normalised units. */
+  fitReport(): Promise<EpochReport>;
   /** The network as safetensors bytes with the given metadata. */
   save(metadata: Record<string, string>): Promise<Uint8Array>;
   /** Frees its GPU buffers. */
@@ -48,7 +48,7 @@ let registered: EsnEngine | null = null;
 /** Makes `engine` the one cell 'esn' uses. */
 export function useEsnEngine(engine: EsnEngine): void {
   if (typeof engine !== 'object' || engine === null || typeof engine.create !== 'function' || typeof engine.readFile !== 'function') {
-    throw new Error("Forecaster.use: expected the echo state network engine of 'springloop/esn' (import { esn } from 'springloop/esn')");
+    throw new Error("Forecaster.use: expected { esn } of 'springloop/esn'");
   }
   registered = engine;
 }
@@ -56,7 +56,7 @@ export function useEsnEngine(engine: EsnEngine): void {
 /** The registered engine, or a clear error naming the import that provides it. */
 export function esnEngine(): EsnEngine {
   if (!registered) {
-    throw new Error("Forecaster: cell 'esn' needs the echo state network module, kept out of the main bundle: import { esn } from 'springloop/esn' and call Forecaster.use(esn) once");
+    throw new Error("Forecaster: cell 'esn' needs import { esn } from 'springloop/esn' and Forecaster.use(esn)");
   }
   return registered;
 }

@@ -9,6 +9,7 @@ import { decodeSafetensors, type DecodedSafetensors } from '../io/safetensors';
 import { CELLS, type CellName } from './config';
 import { NORM_STATS, TARGETS, TARGET_SPECS, type TargetMode } from '../data/targets';
 import { ESN_DEFAULTS, validateEsnSettings } from '../esn/config';
+import { describeValue, requireInteger, requireNumber, requireObject, requireOneOf } from '../util/check';
 
 /** Options of Forecaster.create(); every field is optional, with the defaults given. */
 export interface ForecasterOptions {
@@ -71,21 +72,19 @@ const DEFAULTS: Readonly<Required<ForecasterOptions>> = /* @__PURE__ */ Object.a
 
 /** Merges the defaults and checks every option, naming it. */
 export function resolveOptions(options: ForecasterOptions): Required<ForecasterOptions> {
-  if (typeof options !== 'object' || options === null) throw new Error(`Forecaster: options must be an object, got ${String(options)}`);
+  requireObject('Forecaster: options', options);
   const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<ForecasterOptions>;
   const known = Object.keys(DEFAULTS);
   for (const key of Object.keys(options)) if (!known.includes(key)) throw new Error(`Forecaster: unknown option '${key}' (known: ${known.join(', ')})`);
-  if (!(CELLS as readonly string[]).includes(o.cell)) throw new Error(`Forecaster: cell must be one of ${CELLS.join(', ')}, got '${String(o.cell)}'`);
-  for (const key of ['hidden', 'layers', 'seq', 'batch', 'maxEpochs'] as const) {
-    if (!Number.isInteger(o[key]) || o[key] < 1) throw new Error(`Forecaster: ${key} must be an integer >= 1, got ${String(o[key])}`);
-  }
-  if (!(typeof o.lr === 'number' && Number.isFinite(o.lr) && o.lr > 0)) throw new Error(`Forecaster: lr must be a finite number > 0, got ${String(o.lr)}`);
-  if (o.optimizer !== 'adam' && o.optimizer !== 'sgd') throw new Error(`Forecaster: optimizer must be 'adam' or 'sgd', got '${String(o.optimizer)}'`);
-  if (o.clip !== null && !(typeof o.clip === 'number' && Number.isFinite(o.clip) && o.clip > 0)) throw new Error(`Forecaster: clip must be a finite number > 0 or null, got ${String(o.clip)}`);
-  if (!Number.isInteger(o.seed) || o.seed < 0) throw new Error(`Forecaster: seed must be an integer >= 0, got ${String(o.seed)}`);
-  if (!(TARGETS as readonly unknown[]).includes(o.target)) throw new Error(`Forecaster: target must be one of ${TARGETS.map((t) => `'${t}'`).join(', ')}, got '${String(o.target)}'`);
+  requireOneOf('Forecaster: cell', o.cell, CELLS);
+  for (const key of ['hidden', 'layers', 'seq', 'batch', 'maxEpochs'] as const) requireInteger(`Forecaster: ${key}`, o[key], { min: 1 });
+  requireNumber('Forecaster: lr', o.lr, { min: 0, exclusiveMin: true });
+  requireOneOf('Forecaster: optimizer', o.optimizer, ['adam', 'sgd'] as const);
+  if (o.clip !== null && !(typeof o.clip === 'number' && Number.isFinite(o.clip) && o.clip > 0)) throw new Error(`Forecaster: clip must be a finite number > 0 or null, got ${describeValue(o.clip)}`);
+  requireInteger('Forecaster: seed', o.seed, { min: 0 });
+  requireOneOf('Forecaster: target', o.target, TARGETS);
   if (o.seq < TARGET_SPECS[o.target].minSeq) throw new Error(`Forecaster: target '${o.target}' needs seq >= ${TARGET_SPECS[o.target].minSeq}, got ${o.seq}`);
-  if (!(o.trainFraction > 0 && o.trainFraction < 1)) throw new Error(`Forecaster: trainFraction must be in (0, 1), got ${String(o.trainFraction)}`);
+  if (!(typeof o.trainFraction === 'number' && o.trainFraction > 0 && o.trainFraction < 1)) throw new Error(`Forecaster: trainFraction must be in (0, 1), got ${describeValue(o.trainFraction)}`);
   validateEsnSettings(o, (key) => `Forecaster: ${key}`);
   return o;
 }
@@ -99,7 +98,8 @@ export interface SeriesSource {
   owned: boolean;
 }
 
-function isTrajectory(series: ForecastSeries): series is Trajectory {
+/** True for a simulate() trajectory (as opposed to host samples). */
+export function isTrajectory(series: ForecastSeries): series is Trajectory {
   return typeof series === 'object' && series !== null && 'tensor' in series && 'slices' in series;
 }
 
@@ -110,7 +110,14 @@ export function describeSeries(series: ForecastSeries): SeriesSource {
     return { rows: series.count, samples: series.samples, trajectory: series, host: null, owned: false };
   }
   if (typeof series !== 'object' || series === null || typeof series.length !== 'number') {
-    throw new Error('Forecaster: series must be a simulate() trajectory or an array of samples');
+    throw new Error(`Forecaster: series must be a Trajectory from simulate() or a flat array of samples, got ${describeValue(series)}`);
+  }
+  const first = (series as ArrayLike<unknown>)[0];
+  if (typeof first === 'object' && first !== null) {
+    throw new Error(
+      `Forecaster: series must be flat — one series of numbers — or a Trajectory from simulate(); got ${describeValue(series)} whose series[0] is ${describeValue(first)}. ` +
+        'Pass one row (series[0]), or simulate() the rows to learn them together',
+    );
   }
   const host = finiteSamples(series, 'Forecaster: series');
   return { rows: 1, samples: host.length, trajectory: null, host, owned: true };
@@ -121,9 +128,14 @@ export function describeSeries(series: ForecastSeries): SeriesSource {
  * that is not a finite float32.
  */
 export function finiteSamples(values: ArrayLike<number>, what: string, from = 0): Float32Array {
+  if (!ArrayBuffer.isView(values)) {
+    for (let i = from; i < values.length; i++) {
+      if (typeof values[i] !== 'number') throw new Error(`${what}[${i}] is ${describeValue(values[i])}; every sample must be a finite number`);
+    }
+  }
   const out = Float32Array.from(Array.prototype.slice.call(values, from) as number[]);
   const bad = out.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new Error(`${what}[${from + bad}] is ${values[from + bad]}; every sample must be a finite float32`);
+  if (bad >= 0) throw new Error(`${what}[${from + bad}] is ${describeValue(values[from + bad])}; every sample must be a finite float32`);
   return out;
 }
 

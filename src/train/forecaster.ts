@@ -12,11 +12,14 @@
 // The series is a simulate() trajectory (every oscillator is a row of windows; x is the
 // series) or a host array (one series, uploaded once). Windows of `seq` samples → the next
 // sample, split 75 / 25 chronologically; with target 'delta' (the default) the inputs are
-// normalised (x̃, Δ̃) and the model predicts the next increment. Built from the same pieces
+// normalised (x̃, Δ̃) and the model predicts the next increment ('residual': the residual of
+// linear extrapolation; src/data/targets.ts). cell 'esn' is an echo state network from the
+// 'springloop/esn' entry (Forecaster.use(esn); the seam is esn-engine.ts). Built from the same pieces
 // as `springloop train` (GpuWindows, RecurrentModel, Trainer, evaluate.ts), browser-safe.
 // Every option, the series and a loaded file are checked, with errors naming the culprit,
 // before any GPU work (forecaster-input.ts).
 import type { Scheduler } from '../gpu/scheduler';
+import { Lifetime } from '../gpu/lifetime';
 import type { GpuTrajectory, GpuWindows } from '../data/gpu-data';
 import { planWindows, type WindowPlan } from '../data/windows';
 import type { Evaluation } from '../kernels/metrics';
@@ -25,15 +28,17 @@ import type { RecurrentModel } from '../model/recurrent-model';
 import type { ModelConfig } from '../model/config';
 import { decodeModelFile } from '../model/weights';
 import { CELL_KINDS, forecastFeatures } from './plan';
+import type { TrainedCellName } from './config';
 import { parseSchedule } from './schedule';
 import type { EpochReport } from './trainer';
 import { createTrainingSession, createWindows, type TrainingSession } from './session';
 import {
-  describeSeries, finiteSamples, forecasterMetadata, gpuSeries, readForecasterFile, resolveOptions, TRAINING_KEYS,
+  describeSeries, finiteSamples, forecasterMetadata, gpuSeries, isTrajectory, readForecasterFile, resolveOptions, TRAINING_KEYS,
   type ForecasterOptions, type ForecasterTraining, type ForecastSeries,
 } from './forecaster-input';
 import { evaluateForecast, rollout, rolloutSpan } from './evaluate';
 import { StreamSet, checkStreamOptions, type ForecastStream, type StreamOptions } from './stream';
+import { describeValue, requireInteger, requireObject } from '../util/check';
 import { esnEngine, useEsnEngine, type EsnCore, type EsnEngine } from './esn-engine';
 import { esnSettingsOf } from '../esn/config';
 
@@ -43,8 +48,7 @@ export type { ForecastStream, StreamOptions } from './stream';
 /** The model a Forecaster with these options trains: one output, the head on the last step. */
 function modelConfigOf(o: Required<ForecasterOptions>): ModelConfig {
   const features = forecastFeatures(o.target).features;
-  if (o.cell === 'esn') throw new Error('Forecaster: an echo state network has no RecurrentModel');
-  return { cell: CELL_KINDS[o.cell], inputSize: features, hiddenSize: o.hidden, numLayers: o.layers, outputSize: 1, head: 'last-step' };
+  return { cell: CELL_KINDS[o.cell as TrainedCellName], inputSize: features, hiddenSize: o.hidden, numLayers: o.layers, outputSize: 1, head: 'last-step' };
 }
 
 /** A recurrent model and its trainer, or (cell 'esn') an echo state network: what a Forecaster forecasts with. */
@@ -52,6 +56,10 @@ type ForecastCore = { kind: 'recurrent'; session: TrainingSession } | { kind: 'e
 
 /** Learns to forecast a series with an RNN, LSTM or GRU — or, with cell 'esn', an echo state network fitted in one pass: windows of `seq` samples predict the next one, a chronological train / test split, Adam (or SGD), one submit per training step. Make one with Forecaster.create() (or Forecaster.load()); fit(), evaluate(), rollout() and forecast() do the work; destroy() it when done. Options are checked before any GPU work. */
 export class Forecaster {
+  /** Alive until destroy() (and while its scheduler and model are). */
+  readonly lifetime: Lifetime;
+  /** The series trajectory's Lifetime when the caller owns it: evaluate() and rollout() read it. */
+  private readonly seriesLifetime: Lifetime | null;
   private readonly streams = new StreamSet();
 
   private constructor(
@@ -64,17 +72,10 @@ export class Forecaster {
     private readonly ownsSeries: boolean,
     /** Loaded without a series: only forecast() (and save()) make sense. */
     private readonly inferenceOnly: boolean,
-  ) {}
-
-  /** The underlying RecurrentModel (PyTorch state_dict names); cell 'esn' has none and throws. */
-  get model(): RecurrentModel {
-    if (this.core.kind !== 'recurrent') throw new Error("Forecaster.model: cell 'esn' is an echo state network, not a RecurrentModel (see .echoState)");
-    return this.core.session.model;
-  }
-
-  /** cell 'esn': the echo state network (an EsnForecast of 'springloop/esn'); null for the recurrent cells. */
-  get echoState(): EsnCore | null {
-    return this.core.kind === 'esn' ? this.core.esn : null;
+    series: ForecastSeries,
+  ) {
+    this.lifetime = new Lifetime('Forecaster', 'destroy', core.kind === 'recurrent' ? [sched.lifetime, core.session.model.lifetime] : [sched.lifetime]);
+    this.seriesLifetime = !ownsSeries && isTrajectory(series) ? series.lifetime : null;
   }
 
   /**
@@ -87,6 +88,7 @@ export class Forecaster {
 
   /** Validates everything, then uploads (host series), plans the windows and builds the model. */
   static async create(sched: Scheduler, series: ForecastSeries, options: ForecasterOptions = {}): Promise<Forecaster> {
+    Lifetime.require('Forecaster.create()', [sched.lifetime]);
     return Forecaster.build(sched, series, resolveOptions(options), null);
   }
 
@@ -96,6 +98,8 @@ export class Forecaster {
    * (Adam starts afresh). `training` may change how it trains, not the model's shape.
    */
   static async load(sched: Scheduler, file: Uint8Array, series?: ForecastSeries, training: ForecasterTraining = {}): Promise<Forecaster> {
+    Lifetime.require('Forecaster.load()', [sched.lifetime]);
+    requireObject('Forecaster.load: training', training);
     const saved = readForecasterFile(file);
     for (const key of Object.keys(training)) {
       if (!(TRAINING_KEYS as readonly string[]).includes(key)) throw new Error(`Forecaster.load: '${key}' is fixed by the file; only ${TRAINING_KEYS.join(', ')} can change`);
@@ -122,6 +126,7 @@ export class Forecaster {
   ): Promise<Forecaster> {
     const engine = o.cell === 'esn' ? esnEngine() : null; // registered? before any GPU work
     const source = describeSeries(series);
+    if (source.trajectory) sched.requireTensor('Forecaster', 'series', source.trajectory.tensor);
     const plan = planWindows({ rows: source.rows, samples: source.samples, seq: o.seq, kind: 'next', trainFraction: o.trainFraction });
     const data = gpuSeries(sched, source);
     let windows: GpuWindows | null = null;
@@ -130,7 +135,7 @@ export class Forecaster {
       if (engine) {
         const esn = await engine.create(sched, windows, esnSettingsOf(o), o.seed, savedEsn);
         if (savedEsn && !inferenceOnly) await esn.drive().catch((e: unknown) => { esn.destroy(); throw e; });
-        return new Forecaster(sched, o, data, windows, { kind: 'esn', esn, history: [] }, source.owned, inferenceOnly);
+        return new Forecaster(sched, o, data, windows, { kind: 'esn', esn, history: [] }, source.owned, inferenceOnly, series);
       }
       const session = await createTrainingSession(sched, windows, {
         model: modelConfigOf(o),
@@ -139,12 +144,23 @@ export class Forecaster {
           clip: o.clip, seed: o.seed, tbptt: null, loss: 'mse', classes: 0, logEvery: 1,
         },
       });
-      return new Forecaster(sched, o, data, windows, { kind: 'recurrent', session }, source.owned, inferenceOnly);
+      return new Forecaster(sched, o, data, windows, { kind: 'recurrent', session }, source.owned, inferenceOnly, series);
     } catch (e) {
       windows?.destroy();
       if (source.owned) data.destroy();
       throw e;
     }
+  }
+
+  /** The underlying RecurrentModel (PyTorch state_dict names: getParameters(), toSafetensors()); cell 'esn' has none and throws. */
+  get model(): RecurrentModel {
+    if (this.core.kind !== 'recurrent') throw new Error("Forecaster.model: cell 'esn' has no RecurrentModel (see .echoState)");
+    return this.core.session.model;
+  }
+
+  /** cell 'esn': the echo state network (an EsnForecast of 'springloop/esn'); null for the recurrent cells. */
+  get echoState(): EsnCore | null {
+    return this.core.kind === 'esn' ? this.core.esn : null;
   }
 
   /** The window split: starts, counts, and the normalisation span. */
@@ -176,9 +192,16 @@ export class Forecaster {
    * (again on a second call: the same answer), whatever `epochs` says, and reports that fit.
    */
   async fit(epochs: number, onEpoch?: (report: EpochReport) => unknown): Promise<EpochReport[]> {
+    this.lifetime.check('fit');
     this.needSeries('fit');
-    if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`fit: epochs must be an integer >= 1, got ${epochs}`);
-    if (this.core.kind === 'esn') return [await this.fitEsn(this.core, onEpoch)];
+    requireInteger('fit: epochs', epochs, { min: 1 });
+    if (onEpoch !== undefined && typeof onEpoch !== 'function') throw new Error(`fit: onEpoch must be a function, got ${describeValue(onEpoch)}`);
+    if (this.core.kind === 'esn') {
+      const report = await this.core.esn.fitReport();
+      this.core.history.splice(0, 1, report);
+      await onEpoch?.(report);
+      return [report];
+    }
     const trainer = this.core.session.trainer;
     const to = trainer.epoch + epochs;
     if (to > this.options.maxEpochs) throw new Error(`fit: ${epochs} more epochs would reach ${to}, past maxEpochs ${this.options.maxEpochs} (raise it in Forecaster.create)`);
@@ -196,7 +219,8 @@ export class Forecaster {
    * windows. predictions[k] forecasts sample plan.testStarts[k] + seq (flat index r·S + s).
    */
   async evaluate(which: 'test' | 'train' = 'test'): Promise<{ evaluation: Evaluation; predictions: Float32Array }> {
-    this.needSeries('evaluate');
+    this.lifetime.check('evaluate');
+    this.needSeries('evaluate', true);
     if (which !== 'test' && which !== 'train') throw new Error(`evaluate: which must be 'test' or 'train', got '${String(which)}'`);
     const windows = which === 'test' ? 'test' : 'trainInOrder';
     const r = this.core.kind === 'esn'
@@ -210,10 +234,11 @@ export class Forecaster {
    * the whole span), each fed back as input. Returns x̂ of samples trainPerRow + seq + k.
    */
   async rollout(steps?: number): Promise<Float32Array> {
-    this.needSeries('rollout');
+    this.lifetime.check('rollout');
+    this.needSeries('rollout', true);
     const span = rolloutSpan(this.windows).steps;
     const n = steps ?? span;
-    if (!Number.isInteger(n) || n < 1 || n > span) throw new Error(`rollout: steps must be an integer in [1, ${span}] (row 0's test span), got ${n}`);
+    if (!Number.isSafeInteger(n) || n < 1 || n > span) throw new Error(`rollout: steps must be an integer in [1, ${span}] (row 0's test span), got ${describeValue(n)}`);
     return this.core.kind === 'esn' ? this.core.esn.rollout(n) : rollout(this.sched, this.core.session.handle, this.windows, n);
   }
 
@@ -224,11 +249,12 @@ export class Forecaster {
    * it more than its washout. For apps that keep a live series on the host: one upload, one readback.
    */
   async forecast(recent: ArrayLike<number>, steps = 1): Promise<Float32Array> {
+    this.lifetime.check('forecast');
     const { seq } = this.windows.plan;
     if (typeof recent !== 'object' || recent === null || typeof recent.length !== 'number' || recent.length < seq) {
-      throw new Error(`forecast: recent must hold at least seq = ${seq} samples, got ${recent?.length ?? String(recent)}`);
+      throw new Error(`forecast: recent must hold at least seq = ${seq} samples, got ${typeof recent?.length === 'number' ? `${recent.length} samples` : describeValue(recent)}`);
     }
-    if (!Number.isInteger(steps) || steps < 1) throw new Error(`forecast: steps must be an integer >= 1, got ${steps}`);
+    requireInteger('forecast: steps', steps, { min: 1 });
     this.fitted('forecast');
     // The window and the two samples before it (the increment and the residual of its first sample).
     const from = this.core.kind === 'esn' ? 0 : Math.max(0, recent.length - (seq + 2));
@@ -249,11 +275,11 @@ export class Forecaster {
    * Uses this model's current weights; destroyed with this Forecaster.
    */
   async stream(options: StreamOptions = {}): Promise<ForecastStream> {
+    this.lifetime.check('stream');
     checkStreamOptions(options);
-    this.streams.assertOpen();
-    if (this.core.kind === 'esn') throw new Error("Forecaster.stream: cell 'esn' does not stream yet; forecast(recent, steps) drives it over recent samples");
+    if (this.core.kind === 'esn') throw new Error("Forecaster.stream: cell 'esn' does not stream; use forecast()");
     const stats = await this.windows.readStats();
-    return this.streams.add(this.sched, { model: this.core.session.model, stats, target: this.options.target }, options);
+    return this.streams.add(this.sched, { model: this.core.session.model, stats, target: this.options.target, owner: this.lifetime }, options);
   }
 
   /**
@@ -263,35 +289,34 @@ export class Forecaster {
    * forecast as this one does. Optimizer state is not saved.
    */
   async save(): Promise<Uint8Array> {
+    this.lifetime.check('save');
     this.fitted('save');
     const metadata = forecasterMetadata(this.options, await this.windows.readStats());
     return this.core.kind === 'esn' ? this.core.esn.save(metadata) : this.core.session.model.toSafetensors(metadata);
   }
 
-  private async fitEsn(core: Extract<ForecastCore, { kind: 'esn' }>, onEpoch?: (report: EpochReport) => unknown): Promise<EpochReport> {
-    await core.esn.fit();
-    const [train, test] = [await core.esn.evaluate('trainInOrder'), await core.esn.evaluate('test')];
-    const report = await core.esn.lossReport(train.evaluation, test.evaluation);
-    core.history.splice(0, core.history.length, report);
-    await onEpoch?.(report);
-    return report;
+  // An echo state network forecasts only once its readout is fitted (or loaded).
+  private fitted(what: string): void {
+    if (this.core.kind === 'esn' && !this.core.esn.fitted) throw new Error(`${what}: fit() the echo state network first`);
   }
 
-  private needSeries(what: string): void {
+  /** Throws when loaded without a series, or (readsSeries) when the caller's Trajectory was destroyed. */
+  private needSeries(what: string, readsSeries = false): void {
+    if (readsSeries && this.seriesLifetime) Lifetime.require(`Forecaster.${what}()`, [this.seriesLifetime]);
     if (this.inferenceOnly) throw new Error(`${what}: this Forecaster was loaded without a series, so only forecast() and save() work; pass a series to Forecaster.load to ${what}`);
   }
 
-  // An echo state network forecasts only once its readout is fitted (or loaded).
-  private fitted(what: string): void {
-    if (this.core.kind === 'esn' && !this.core.esn.fitted) throw new Error(`${what}: the echo state network is not fitted yet; call fit() first`);
-  }
-
-  /** Frees the model, the windows and the trainer (and the series, when it was uploaded from the host). */
+  /**
+   * Frees the model, the windows and the trainer (and the series, when it was uploaded from the
+   * host). Idempotent, in any order with the trajectory, scheduler or context.
+   */
   destroy(): void {
-    this.streams.destroyAll('its Forecaster was destroyed');
+    if (!this.lifetime.end()) return;
+    this.streams.freeAll();
     if (this.core.kind === 'esn') this.core.esn.destroy();
     else this.core.session.destroy();
     this.windows.destroy();
     if (this.ownsSeries) this.data.destroy();
   }
 }
+

@@ -4,6 +4,7 @@
 import type { GpuTensor } from '../gpu/tensor';
 import type { ArenaSlot } from '../gpu/arena';
 import type { RecurrentModel } from '../model/recurrent-model';
+import type { Lifetime } from '../gpu/lifetime';
 
 /** Training loss: mean squared error, or cross-entropy over class logits. */
 export type LossKind = 'mse' | 'cross_entropy';
@@ -31,6 +32,8 @@ export interface ModelHandle {
   lossBackward(batch: number, target: GpuTensor, loss: LossKind, tbptt: number | null): void;
   /** Frees the model's GPU buffers. */
   destroy(): void;
+  /** The model's Lifetime, when it has one: a Trainer on it refuses use once it is destroyed. */
+  readonly lifetime?: Lifetime;
 }
 
 /** The interface over src/model's RecurrentModel (output size O; targets reshaped to out's shape). */
@@ -50,5 +53,6 @@ export function recurrentModelHandle(model: RecurrentModel): ModelHandle {
       model.lossAndBackward({ kind: 'mse', target: view }, opts);
     },
     destroy: () => model.destroy(),
+    lifetime: model.lifetime,
   };
 }

@@ -11,6 +11,7 @@ import { optimizerConfig, type OptimizerConfig } from '../kernels/optim';
 import type { LossKind } from './model-handle';
 import { TARGET_SPECS, termMask } from '../data/targets';
 
+/** Everything decided about a run before any GPU work. */
 export interface RunPlan {
   config: TrainConfig;
   spec: DatasetSpec;
@@ -33,6 +34,10 @@ export function forecastFeatures(target: TargetMode): FeatureConfig {
   return { features: inputs.length, terms: termMask(inputs), kind, normalize };
 }
 
+/**
+ * Validates the config and plans the data, windows, features, schedule and optimizer; throws
+ * naming the flag (also when --batch or --rollout exceed what the data holds).
+ */
 export function planRun(config: TrainConfig): RunPlan {
   validateConfig(config);
   const spec = describeDataset({ name: config.dataset, noise: config.noise, seed: config.seed, rows: config.rows, seq: config.seq });
@@ -41,6 +46,7 @@ export function planRun(config: TrainConfig): RunPlan {
     rows: spec.rows, samples: spec.samples, seq: config.seq,
     kind: label ? 'label' : config.mode === 'many-to-many' ? 'sequence' : 'next',
   });
+  checkAgainstData(config, windows);
   const target = resolveTarget(config.target, spec, config.seq);
   const features: FeatureConfig = label ? { features: 1, terms: termMask([0]), kind: 0, normalize: true } : forecastFeatures(target);
   const optimizer = optimizerConfig(config.optimizer, {
@@ -58,6 +64,17 @@ export function resolveTarget(setting: TargetSetting, spec: DatasetSpec, seq: nu
   if (setting !== 'auto') return setting;
   const preferred = spec.defaultTarget.target;
   return seq >= TARGET_SPECS[preferred].minSeq ? preferred : 'delta';
+}
+
+/** Settings whose range depends on the data: errors instead of a quiet clamp. */
+function checkAgainstData(c: TrainConfig, windows: WindowPlan): void {
+  const train = windows.trainStarts.length;
+  const what = windows.kind === 'label' ? 'training trajectories' : 'training windows';
+  if (c.batch > train) throw new Error(`--batch ${c.batch} is larger than the ${train} ${what} (use --batch ${train} or less)`);
+  if (windows.kind !== 'label') {
+    const span = windows.windowsPerRow - windows.trainPerRow; // rolloutSpan: row 0's test windows
+    if (c.rollout > span) throw new Error(`--rollout ${c.rollout} is longer than the test span of ${span} steps (use at most ${span}, or -1 for all of it)`);
+  }
 }
 
 /** The model a cell trains under this plan. */

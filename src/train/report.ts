@@ -32,10 +32,12 @@ export interface CellOutcome {
   /** Sequence-to-label. */
   accuracy?: number;
   crossEntropy?: number;
-  /** True when the run stopped early (stopAfterEpochs) and the cell is unfinished. */
+  /** True when the run stopped early (stopAfterEpochs or a stop request) and the cell is unfinished. */
   interrupted: boolean;
   /** Cell-specific numbers for details.json (the echo state network's phases, say). */
   details?: Record<string, number>;
+  /** Where the cell's last checkpoint stands (epochs completed, steps into the next), or null when it has none. */
+  checkpoint?: { epoch: number; batch: number } | null;
 }
 
 export interface CellResult {

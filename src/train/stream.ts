@@ -19,20 +19,23 @@
 // window. Each distinct n gets its own buffers (in the model's workspace cache): keep the frame
 // size fixed. Browser-safe.
 import type { Scheduler } from '../gpu/scheduler';
+import { Lifetime } from '../gpu/lifetime';
+import { fullStats, inputFeatures, sampleTerms, targetToSample, TARGET_SPECS, type TargetMode } from '../data/targets';
 import type { GpuTensor } from '../gpu/tensor';
 import type { RecurrentModel } from '../model/recurrent-model';
 import { headForward } from '../model/head';
 import { cellSpec } from '../model/cells';
 import { describeValue, requireNumber } from '../util/check';
-import { fullStats, inputFeatures, sampleTerms, targetToSample, TARGET_SPECS, type TargetMode } from '../data/targets';
 
 /** What a stream needs from its Forecaster. */
 export interface StreamSource {
   model: RecurrentModel;
-  /** Normalisation [μx, σx, μΔ, σΔ, μr, σr] the model was trained with (an older file's 4 are padded). */
+  /** Normalisation [μx, σx, μΔ, σΔ] the model was trained with. */
   stats: readonly number[];
   /** What the model reads and predicts (src/data/targets.ts). */
   target: TargetMode;
+  /** The Forecaster's Lifetime: the stream refuses use once it is destroyed. */
+  owner: Lifetime;
 }
 
 /** Options of Forecaster.stream() and ForecastStream.reset(). */
@@ -53,16 +56,19 @@ interface CallBuffers {
 
 /** A live next-value forecast; see the file comment. Create with Forecaster.stream(). */
 export class ForecastStream {
+  /** Alive until destroy() and while its Forecaster (and scheduler) are. */
+  readonly lifetime: Lifetime;
   private readonly h: GpuTensor;
   private readonly c: GpuTensor | null;
   private readonly byCount = new Map<number, CallBuffers>();
   /** The last (at most two) samples seen, oldest first. */
   private recent: number[];
   private seen = 0;
-  private deadReason: string | null = null;
+  private freed = false;
 
-  /** Use Forecaster.stream(); `onDestroy` lets the owner forget it. */
-  constructor(private readonly sched: Scheduler, private readonly src: StreamSource, opts: StreamOptions = {}, private readonly onDestroy?: (s: ForecastStream) => void) {
+  /** Use Forecaster.stream(); `onFree` lets the owner forget it. */
+  constructor(private readonly sched: Scheduler, private readonly src: StreamSource, opts: StreamOptions = {}, private readonly onFree?: (s: ForecastStream) => void) {
+    this.lifetime = new Lifetime('ForecastStream', 'destroy', [sched.lifetime, src.owner]);
     this.recent = checkStreamOptions(opts);
     const { numLayers: L, hiddenSize: H } = src.model.config;
     this.h = sched.createTensor([L, 1, H], 'f32', 'stream h');
@@ -74,9 +80,9 @@ export class ForecastStream {
     return this.seen;
   }
 
-  /** True once destroy() ran (or its Forecaster was destroyed). */
+  /** True once destroy() ran, or its Forecaster (or scheduler, context) is gone. */
   get destroyed(): boolean {
-    return this.deadReason !== null;
+    return !this.lifetime.alive;
   }
 
   /**
@@ -87,7 +93,7 @@ export class ForecastStream {
   push(sample: number): Promise<number>;
   push(samples: ArrayLike<number>): Promise<Float32Array>;
   async push(input: number | ArrayLike<number>): Promise<number | Float32Array> {
-    this.assertAlive('push');
+    this.lifetime.check('push');
     const samples = typeof input === 'number' ? [requireNumber('push: sample', input)] : checkSamples(input);
     const n = samples.length;
     const history = [...this.recent, ...Array.from(samples)]; // up to 2 samples, then the new ones
@@ -105,23 +111,28 @@ export class ForecastStream {
 
   /** Forgets the state (zeros, as a fresh stream) and the previous sample (or sets it). */
   reset(opts: StreamOptions = {}): void {
-    this.assertAlive('reset');
+    this.lifetime.check('reset');
     this.recent = checkStreamOptions(opts);
     this.sched.clear(this.h);
     if (this.c) this.sched.clear(this.c);
     this.seen = 0;
   }
 
-  /** Frees the stream's buffers; every later call throws. Idempotent. */
-  destroy(reason = 'destroy() was called'): void {
-    if (this.deadReason) return;
-    this.deadReason = reason;
-    this.sched.submit(); // nothing recorded may still reference the buffers
+  /** Frees the stream's buffers; every later call throws `ForecastStream.<method>() after destroy()`. Idempotent. */
+  destroy(): void {
+    this.lifetime.end();
+    this.free();
+  }
+
+  /** Frees the buffers once (its Forecaster calls this when it is destroyed; work already recorded still runs). */
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
     for (const b of this.byCount.values()) for (const t of [b.x, b.out]) this.sched.destroyBuffer(t.buffer);
     this.byCount.clear();
     this.sched.destroyBuffer(this.h.buffer);
     if (this.c) this.sched.destroyBuffer(this.c.buffer);
-    this.onDestroy?.(this);
+    this.onFree?.(this);
   }
 
   /** Forward from the carried state, head on every step, new state carried. */
@@ -152,8 +163,8 @@ export class ForecastStream {
     const stats = fullStats(this.src.stats);
     const pred = new Float32Array(out.length);
     for (let t = 0; t < out.length; t++) {
-      const [now, before] = termsAt(history, from + t);
-      pred[t] = targetToSample(out[t]!, now, now - before, stats, kind);
+      const [now, increment] = termsAt(history, from + t);
+      pred[t] = targetToSample(out[t]!, now, now - increment, stats, kind);
     }
     return pred;
   }
@@ -165,10 +176,6 @@ export class ForecastStream {
       this.byCount.set(n, b);
     }
     return b;
-  }
-
-  private assertAlive(what: string): void {
-    if (this.deadReason) throw new Error(`ForecastStream.${what}: this stream was destroyed (${this.deadReason}); open a new one with forecaster.stream()`);
   }
 }
 
@@ -188,8 +195,7 @@ export function checkStreamOptions(opts: StreamOptions): number[] {
 // before history[0] repeating it, as at a series' start.
 function termsAt(history: readonly number[], i: number): [number, number, number] {
   const at = (k: number) => history[Math.max(0, i - k)]!;
-  const terms = sampleTerms(at(0), at(1), at(2));
-  return [terms[0], terms[1], terms[2]];
+  return sampleTerms(at(0), at(1), at(2));
 }
 
 /** A non-empty array-like of finite numbers. */
@@ -205,27 +211,19 @@ function checkSamples(samples: ArrayLike<number>): ArrayLike<number> {
   return samples;
 }
 
-/** The open streams of one Forecaster: destroyed with it. */
+/** The open streams of one Forecaster: their buffers are freed with it. */
 export class StreamSet {
   private readonly open = new Set<ForecastStream>();
-  private closedReason: string | null = null;
 
-  /** Throws once destroyAll() ran: the owner is gone (call before any GPU work of a new stream). */
-  assertOpen(): void {
-    if (this.closedReason) throw new Error(`Forecaster.stream: cannot open a stream: ${this.closedReason}`);
-  }
-
-  /** Opens a stream over `src` that this set will destroy in destroyAll(). */
+  /** Opens a stream over `src` whose buffers freeAll() frees. */
   add(sched: Scheduler, src: StreamSource, opts?: StreamOptions): ForecastStream {
-    this.assertOpen();
     const s = new ForecastStream(sched, src, opts, (gone) => this.open.delete(gone));
     this.open.add(s);
     return s;
   }
 
-  /** Destroys every open stream, saying why; later add() calls throw with the same reason. */
-  destroyAll(reason: string): void {
-    this.closedReason ??= reason;
-    for (const s of [...this.open]) s.destroy(reason);
+  /** Frees every open stream (they then refuse use: their Forecaster is gone). */
+  freeAll(): void {
+    for (const s of [...this.open]) s.free();
   }
 }

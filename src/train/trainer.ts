@@ -3,9 +3,12 @@
 // Losses accumulate on the GPU; each epoch's sums are copied into a history buffer and read
 // back every `logEvery` epochs (never per step). Shuffling is a permutation seeded from
 // (seed, epoch) alone, and every reduction has a fixed order, so the same seed on the same
-// adapter gives the same run — and a run resumed from an epoch-boundary checkpoint continues
-// bit for bit as if it had not stopped.
+// adapter gives the same run — and a run resumed from a checkpoint (at an epoch boundary, or
+// mid-epoch after a stop request: steps done and the epoch's loss sums so far) continues bit
+// for bit as if it had not stopped. A non-finite loss, seen where the losses are read back
+// anyway, throws TrainingDivergedError.
 import type { Scheduler } from '../gpu/scheduler';
+import { Lifetime } from '../gpu/lifetime';
 import type { GpuTensor } from '../gpu/tensor';
 import { STORAGE_RW } from '../gpu/flags';
 import { GpuOptimizer, GradClipper, stateNames, type OptimizerConfig } from '../kernels/optim';
@@ -15,7 +18,7 @@ import { batchesPerEpoch } from '../data/windows';
 import { learningRate, type Schedule } from './schedule';
 import type { LossKind, ModelHandle } from './model-handle';
 
-/** How a Trainer trains. */
+/** How a Trainer trains: sizes, optimizer, loss, schedule and how often it reads the losses back. */
 export interface TrainerOptions {
   /** Epochs of the whole run (sizes the loss history). */
   epochs: number;
@@ -59,16 +62,49 @@ export interface EpochReport {
 export interface TrainerProgress {
   /** Epochs completed. */
   epoch: number;
-  /** Optimizer steps taken. */
+  /** Optimizer steps taken (epoch · batchesPerEpoch + batch). */
   step: number;
   /** Every completed epoch's report. */
   history: EpochReport[];
+  /** Steps of epoch `epoch` already taken (0 at an epoch boundary). */
+  batch?: number;
+  /** The loss sums of those steps (the accumulator's SLOTS floats); needed when batch > 0. */
+  lossSums?: number[];
+}
+
+/** Lets train() stop early: checked between steps (see train()). */
+export interface TrainControl {
+  /** True asks train() to return at the next step boundary. */
+  stopRequested(): boolean;
+  /**
+   * Wall-clock ms of GPU work queued between two checks (default 200). Steps are recorded far
+   * ahead of the GPU; a check waits for what is queued, so this bounds how long a stop takes.
+   */
+  checkEveryMs?: number;
+}
+
+/** Thrown when an epoch's training or test loss (or a partial epoch's), or the weights, are not finite. */
+export class TrainingDivergedError extends Error {
+  constructor(
+    /** The epoch (1-based) in which it was seen. */
+    readonly epoch: number,
+    /** What was not finite, e.g. 'the training loss is NaN'. */
+    readonly detail: string,
+    /** The last epoch with finite losses, or null when there was none. */
+    readonly lastFinite: EpochReport | null,
+  ) {
+    const last = lastFinite ? `last finite training loss ${lastFinite.trainLoss.toExponential(3)}, in epoch ${lastFinite.epoch}` : 'no epoch had a finite loss';
+    super(`training diverged in epoch ${epoch}: ${detail} (${last})`);
+    this.name = 'TrainingDivergedError';
+  }
 }
 
 const SLOTS = 8; // acc: train (Σ, n | Σce, correct, n) at 0, test at 4
 
 /** Trains one model on GPU-resident windows: each step (gather, forward, loss, backward, clip, optimizer) is one submit; losses accumulate on the GPU and are read back every `logEvery` epochs. The same seed on the same adapter gives the same run, and a run resumed from a checkpoint continues bit for bit. */
 export class Trainer {
+  /** Alive until destroy() (and while its scheduler, model and windows are). */
+  readonly lifetime: Lifetime;
   /** The fused optimizer over the model's arena. */
   readonly optimizer: GpuOptimizer;
   /** Global-norm gradient clipping (factor 1 without `clip`). */
@@ -83,7 +119,10 @@ export class Trainer {
   private readonly last: BatchBuffers | null;
   /** The batch buffers evaluation uses. */
   readonly evalBuf: BatchBuffers;
+  /** Steps of epoch `epoch` already taken (non-zero after a stop or a mid-epoch restore). */
+  batch = 0;
   private epochsRead = 0; // epochs whose history has been read
+  private stepsPerCheck = 1; // steps recorded between two stop checks, adapted to checkEveryMs
 
   constructor(
     private readonly sched: Scheduler,
@@ -94,6 +133,8 @@ export class Trainer {
     /** How it trains. */
     readonly opts: TrainerOptions,
   ) {
+    this.lifetime = new Lifetime('Trainer', 'destroy', [sched.lifetime, data.lifetime, ...(model.lifetime ? [model.lifetime] : [])]);
+    this.lifetime.check('new');
     this.optimizer = new GpuOptimizer(sched, model.arena, opts.optimizer);
     this.clipper = new GradClipper(sched, model.arena.grads, model.arena.floats, opts.clip);
     this.acc = sched.createTensor([SLOTS], 'f32', 'loss sums', new Float32Array(SLOTS));
@@ -107,6 +148,7 @@ export class Trainer {
 
   /** Compiles every kernel the training step uses (await once before train()). */
   async prepare(): Promise<void> {
+    this.lifetime.check('prepare');
     await Promise.all([this.model.prepare(), this.optimizer.prepare(), this.clipper.prepare(), this.data.prepare(), this.sched.prepare(metricsKernel)]);
   }
 
@@ -148,28 +190,57 @@ export class Trainer {
     }
   }
 
-  /** Trains epochs [this.epoch, toEpoch); onEpoch sees each epoch once its sums are read back. */
-  async train(toEpoch: number, onEpoch?: (r: EpochReport) => unknown): Promise<void> {
+  /**
+   * Trains epochs [this.epoch, toEpoch) (from step `batch` of the first); onEpoch sees each
+   * epoch once its sums are read back. With `control`, a stop request returns 'stopped' at the
+   * next step boundary (epoch and batch say where), with every finished epoch read back.
+   * Throws TrainingDivergedError when a loss read back is not finite.
+   */
+  async train(toEpoch: number, onEpoch?: (r: EpochReport) => unknown, control?: TrainControl): Promise<'done' | 'stopped'> {
+    this.lifetime.check('train');
     if (toEpoch > this.opts.epochs) throw new Error(`train: toEpoch ${toEpoch} exceeds the configured ${this.opts.epochs} epochs`);
     const B = this.full.batch;
     const nFull = Math.floor(this.data.trainCount / B);
+    const report = async () => {
+      for (const r of await this.readHistory()) await onEpoch?.(r);
+    };
+    let sinceCheck = 0;
+    let checkedAt = performance.now();
+    const stopHere = async (): Promise<boolean> => {
+      if (!control) return false;
+      if (sinceCheck >= this.stepsPerCheck) {
+        await this.sched.flush();
+        const now = performance.now();
+        const perStep = (now - checkedAt) / sinceCheck;
+        this.stepsPerCheck = Math.max(1, Math.min(4096, Math.round((control.checkEveryMs ?? 200) / Math.max(perStep, 1e-3))));
+        sinceCheck = 0;
+        checkedAt = now;
+      }
+      return control.stopRequested();
+    };
     while (this.epoch < toEpoch) {
       const e = this.epoch;
       const lr = learningRate(this.opts.schedule, this.opts.lr, e, this.opts.epochs);
       this.data.beginEpoch(this.opts.seed, e);
-      for (let k = 0; k < nFull; k++) this.step(this.full, k * B, lr);
-      if (this.last) this.step(this.last, nFull * B, lr);
+      for (; this.batch < this.batchesPerEpoch; this.batch++, sinceCheck++) {
+        if (await stopHere()) {
+          await report();
+          return 'stopped';
+        }
+        this.step(this.batch < nFull ? this.full : this.last!, this.batch * B, lr);
+      }
       this.recordTestLoss();
       this.sched.copy(this.acc, { buffer: this.accHistory, offset: 4 * SLOTS * e, size: 4 * SLOTS });
       this.sched.clear(this.acc);
       this.epoch++;
-      if (this.epoch % this.opts.logEvery === 0 || this.epoch === toEpoch) {
-        for (const r of await this.readHistory()) await onEpoch?.(r);
-      }
+      this.batch = 0;
+      if (this.epoch % this.opts.logEvery === 0 || this.epoch === toEpoch || control?.stopRequested()) await report();
+      if (this.epoch < toEpoch && control?.stopRequested()) return 'stopped';
     }
+    return 'done';
   }
 
-  /** Reads the epochs finished since the last read. */
+  /** Reads the epochs finished since the last read; throws TrainingDivergedError at a non-finite loss. */
   private async readHistory(): Promise<EpochReport[]> {
     const from = this.epochsRead;
     if (from >= this.epoch) return [];
@@ -180,6 +251,11 @@ export class Trainer {
       const r: EpochReport = this.opts.loss === 'cross_entropy'
         ? { epoch: e + 1, trainLoss: s[0]! / s[2]!, testLoss: s[4]! / s[6]!, testAccuracy: s[5]! / s[6]! }
         : { epoch: e + 1, trainLoss: s[0]! / s[1]!, testLoss: s[4]! / s[5]! };
+      const bad = !Number.isFinite(r.trainLoss) ? `the training loss is ${r.trainLoss}` : !Number.isFinite(r.testLoss) ? `the test loss is ${r.testLoss}` : null;
+      if (bad) {
+        this.epochsRead = this.epoch; // the diverged epochs are not history
+        throw new TrainingDivergedError(r.epoch, bad, this.history.at(-1) ?? null);
+      }
       out.push(r);
       this.history.push(r);
     }
@@ -187,19 +263,35 @@ export class Trainer {
     return out;
   }
 
-  /** Weights, optimizer state (per parameter, state_dict names) and progress, read back once. */
+  /**
+   * Weights, optimizer state (per parameter, state_dict names) and progress, read back once;
+   * mid-epoch (batch > 0) also the epoch's loss sums so far. Throws TrainingDivergedError when
+   * those sums are not finite.
+   */
   async snapshot(): Promise<{ params: Record<string, Float32Array>; optimizer: Record<string, Record<string, Float32Array>>; progress: TrainerProgress }> {
+    this.lifetime.check('snapshot');
     const params = await this.model.arena.read('params');
     const flat = await this.optimizer.readState();
     const optimizer: Record<string, Record<string, Float32Array>> = {};
     for (const [name, values] of Object.entries(flat)) {
       optimizer[name] = Object.fromEntries(this.model.arena.slots.map((s) => [s.name, values.slice(s.offset / 4, s.offset / 4 + s.count)]));
     }
-    return { params, optimizer, progress: { epoch: this.epoch, step: this.optimizer.step, history: [...this.history] } };
+    const progress: TrainerProgress = { epoch: this.epoch, step: this.optimizer.step, history: [...this.history], batch: this.batch };
+    if (this.batch > 0) {
+      const sums = Array.from((await this.sched.read(this.acc)) as Float32Array);
+      const loss = sums[0]! / sums[this.opts.loss === 'cross_entropy' ? 2 : 1]!;
+      if (!Number.isFinite(loss)) throw new TrainingDivergedError(this.epoch + 1, `the training loss is ${loss}`, this.history.at(-1) ?? null);
+      progress.lossSums = sums;
+    }
+    return { params, optimizer, progress };
   }
 
-  /** Restores a snapshot (weights, optimizer state, epoch, step, history). */
+  /** Restores a snapshot (weights, optimizer state, epoch, step, history; mid-epoch: batch and loss sums). */
   restore(params: Record<string, ArrayLike<number>>, optimizer: Record<string, Record<string, ArrayLike<number>>>, progress: TrainerProgress): void {
+    this.lifetime.check('restore');
+    const batch = progress.batch ?? 0;
+    if (!Number.isInteger(batch) || batch < 0 || batch >= this.batchesPerEpoch) throw new Error(`restore: batch must be an integer in [0, ${this.batchesPerEpoch - 1}], got ${batch}`);
+    if (batch > 0 && progress.lossSums?.length !== SLOTS) throw new Error(`restore: a mid-epoch restore (batch ${batch}) needs the ${SLOTS} loss sums`);
     this.model.arena.write(params);
     const flat: Record<string, Float32Array> = {};
     for (const name of stateNames(this.opts.optimizer)) {
@@ -214,15 +306,17 @@ export class Trainer {
       flat[name] = arr;
     }
     this.optimizer.writeState(progress.step, flat);
+    this.sched.upload(this.acc, Float32Array.from(batch > 0 ? progress.lossSums! : new Array<number>(SLOTS).fill(0)));
     this.epoch = progress.epoch;
+    this.batch = batch;
     this.epochsRead = progress.epoch;
     this.history.length = 0;
     this.history.push(...progress.history);
   }
 
-  /** Submits what is recorded, then frees the trainer's buffers (not the model's or the data's). Idempotent. */
+  /** Frees the batches, optimizer, clipper and loss buffers (not the model or data). Idempotent. */
   destroy(): void {
-    this.sched.submit(); // recorded work may still use the buffers below
+    if (!this.lifetime.end()) return;
     for (const b of [this.full, this.last, this.evalBuf]) if (b) this.data.destroyBatch(b);
     this.optimizer.destroy();
     this.clipper.destroy();

@@ -20,7 +20,8 @@ export interface BrowserSession {
   url: string;
   /** Console errors and page errors seen on any page. */
   errors: string[];
-  open(path: string): Promise<Page>;
+  /** Opens a page; `prepare` runs before it loads (e.g. evaluateOnNewDocument). */
+  open(path: string, prepare?: (page: Page) => Promise<void>): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -38,8 +39,9 @@ export async function startBrowser(root: string): Promise<BrowserSession> {
     browser,
     url: server.url,
     errors,
-    async open(path: string) {
+    async open(path: string, prepare?: (page: Page) => Promise<void>) {
       const page = await browser.newPage();
+      await prepare?.(page);
       page.on('console', (m) => {
         if (m.type() === 'error') errors.push(m.text());
       });

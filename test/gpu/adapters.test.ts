@@ -1,7 +1,7 @@
 // adapters.test.ts — the same kernel end to end on each software adapter Node can reach
 // (lavapipe and SwiftShader in CI); a forced adapter that is missing is a clear error.
 import { describe, expect, it } from 'vitest';
-import { init } from '../../src/gpu/device';
+import { init, isSupported, probe } from '../../src/gpu/device';
 import { Scheduler } from '../../src/gpu/scheduler';
 import { axpy, axpyKernel } from '../../src/kernels/axpy';
 import { axpyReference } from '../../src/reference/axpy';
@@ -31,4 +31,15 @@ describe.each(['lavapipe', 'swiftshader'])('on %s', (adapter) => {
 
 it('names the adapter it could not find', async () => {
   await expect(init({ adapter: 'no-such-gpu-xyz' })).rejects.toThrow(/no-such-gpu-xyz/);
+});
+
+it('probe() reports the adapter init() would use, without a device; a bad option is supported: false, not a throw', async () => {
+  const found = await probe();
+  expect(found).toMatchObject({ supported: true, runtime: 'node' });
+  expect(found.adapterName!.length).toBeGreaterThan(0);
+  expect(await isSupported({ adapter: 'lavapipe' })).toBe(true);
+  const bad = await probe({ adapter: 42 as never });
+  expect(bad.supported).toBe(false);
+  expect(bad.reason).toMatch(/^init: adapter must be a string .*, got 42$/);
+  expect((await probe({ adapter: 'no-such-gpu-xyz' })).reason).toMatch(/no-such-gpu-xyz/);
 });

@@ -90,8 +90,8 @@ describe('gram chunks', () => {
     const rng = new Random(rows + w4);
     const data = Float32Array.from({ length: rows * width }, () => 1 + 1e-3 * rng.normal());
     const chunk = gpu.sched.createTensor([data.length], 'f32', 'chunk', data);
-    const hi = gpu.sched.createTensor([width * width], 'f32', 'hi');
-    const lo = gpu.sched.createTensor([width * width], 'f32', 'lo');
+    const hi = gpu.sched.createTensor([width, width], 'f32', 'hi');
+    const lo = gpu.sched.createTensor([width, width], 'f32', 'lo');
     const one = gpu.sched.createTensor([1], 'f32', 'one', [1]);
     gpu.sched.clear(hi);
     gpu.sched.clear(lo);

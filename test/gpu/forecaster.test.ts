@@ -30,14 +30,15 @@ function series(n: number): Float32Array {
 
 describe('Forecaster', () => {
   it.each([
-    [{ cell: 'tcn' }, /cell must be one of rnn, lstm, gru, esn, got 'tcn'/],
+    [{ cell: 'tcn' }, /cell must be one of 'rnn', 'lstm', 'gru', 'esn', got 'tcn' \(a string\)/],
+    [{ hidden: '16' }, /hidden must be an integer >= 1, got '16' \(a string\)/],
     [{ cell: 'esn', reservoir: 0 }, /Forecaster: reservoir must be an integer in \[1, 4096\], got 0/],
     [{ cell: 'esn', leak: 1.5 }, /Forecaster: leak must be a finite number > 0 and <= 1, got 1.5/],
     [{ hidden: 0 }, /hidden must be an integer >= 1, got 0/],
     [{ seq: 2.5 }, /seq must be an integer >= 1, got 2.5/],
     [{ lr: -1 }, /lr must be a finite number > 0, got -1/],
     [{ clip: 0 }, /clip must be a finite number > 0 or null, got 0/],
-    [{ target: 'raw' }, /target must be one of 'delta', 'value', 'residual', got 'raw'/],
+    [{ target: 'raw' }, /target must be one of 'delta', 'value', 'residual', got 'raw' \(a string\)/],
     [{ target: 'residual', seq: 1 }, /target 'residual' needs seq >= 2, got 1/],
     [{ trainFraction: 1 }, /trainFraction must be in \(0, 1\), got 1/],
     [{ epochs: 3 }, /unknown option 'epochs'/],
@@ -193,7 +194,7 @@ describe('Forecaster', () => {
     const f = await Forecaster.create(gpu.sched, x, options);
     try {
       await expect(f.evaluate()).rejects.toThrow(/fit\(\) first/);
-      expect(() => f.model).toThrow(/echo state network, not a RecurrentModel/);
+      expect(() => f.model).toThrow(/cell 'esn' has no RecurrentModel/);
       const reports = await f.fit(1);
       expect(reports).toHaveLength(1);
       expect(f.epoch).toBe(1);

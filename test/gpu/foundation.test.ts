@@ -83,7 +83,8 @@ describe('clear errors', () => {
   it('names a missing uniform member', async () => {
     await gpu.sched.prepare(axpyKernel);
     const x = gpu.sched.createTensor([3], 'f32', 'x');
-    expect(() => gpu.sched.dispatch(axpyKernel, 'axpy', { bindings: { x, y: x }, uniforms: { n: 3 }, workgroups: 1 })).toThrow(/params\.alpha was not given/);
+    const y = gpu.sched.createTensor([3], 'f32', 'y');
+    expect(() => gpu.sched.dispatch(axpyKernel, 'axpy', { bindings: { x, y }, uniforms: { n: 3 }, workgroups: 1 })).toThrow(/params\.alpha was not given/);
     gpu.sched.discard();
   });
 

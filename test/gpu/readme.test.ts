@@ -60,6 +60,10 @@ const EXPECT: Record<string, (printed: unknown[][]) => void> = {
     expect(p[0]).toEqual([40, expect.any(Number), 4 * 8 * 8]);
     expect(p[0]![1]).toBeGreaterThan(0);
   },
+  recovery: (p) => {
+    expect(p[0]).toEqual(['destroyed']);
+    expect(p[1]).toEqual([true]);
+  },
   kernel: (p) => expect(p[0]![0]).toEqual(new Float32Array([2, 4, 6, 8])),
 };
 

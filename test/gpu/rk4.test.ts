@@ -158,7 +158,7 @@ describe('trajectory lifetime and progress', () => {
     expect(gpu.sched.counters.liveBuffers).toBe(liveBuffers - 1);
     expect(gpu.sched.counters.liveBytes).toBe(liveBytes - 3 * 11 * 4);
     t.destroy(); // idempotent
-    await expect(t.read()).rejects.toThrow(/read\(\) after destroy\(\)/);
+    await expect(t.read()).rejects.toThrow(/Trajectory\.read\(\) after destroy\(\)/);
   });
 
   it('reports progress after each chunk, ending at the total', async () => {
@@ -230,8 +230,8 @@ describe('continuing a run (keepState, from)', () => {
     const plain = await simulate(gpu.sched, { params: ensemble(5, 6), dt: 0.1, steps: 10, recordEvery: 5, integrator: 'rk4' });
     expect(plain.finalState).toBeNull();
     const cont = { dt: 0.1, steps: 10, recordEvery: 5, integrator: 'rk4' as const };
-    await expect(simulate(gpu.sched, { ...cont, from: plain })).rejects.toThrow(/from must be a trajectory run with keepState: true/);
-    await expect(simulate(gpu.sched, { ...cont, from: t })).rejects.toThrow(/not destroyed/);
+    await expect(simulate(gpu.sched, { ...cont, from: plain })).rejects.toThrow(/from must be a live trajectory run with keepState: true/);
+    await expect(simulate(gpu.sched, { ...cont, from: t })).rejects.toThrow(/trajectory 'trajectory', which was destroyed/);
     plain.destroy();
   });
 });
@@ -258,7 +258,7 @@ describe('bad input is rejected before any GPU work', () => {
     ['steps = 0', { ...good(), steps: 0 }, /steps must be an integer >= 1, got 0/],
     ['steps = 2.5', { ...good(), steps: 2.5 }, /steps must be an integer >= 1, got 2.5/],
     ['recordEvery = 0', { ...good(), recordEvery: 0 }, /recordEvery must be an integer >= 1, got 0/],
-    ['integrator', { ...good(), integrator: 'leapfrog' as Integrator }, /integrator must be one of rk4, euler, symplectic, got "leapfrog"/],
+    ['integrator', { ...good(), integrator: 'leapfrog' as Integrator }, /integrator must be one of rk4, euler, symplectic, got 'leapfrog' \(a string\)/],
     ['steps * dt beyond float32', { ...good(), dt: 1e38 }, /the run's length steps \* dt = 1e\+39 is outside float32's range/],
     ['output > maxBufferSize', { ...good(), steps: 2 ** 31 }, /needs 34359738384 bytes, more than this device's maxBufferSize/],
     ['steps > the kernel counter', { ...good(), steps: 2 ** 32, recordEvery: 2 ** 32 }, /steps=4294967296 exceeds the GPU kernel's step counter/],

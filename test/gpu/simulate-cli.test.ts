@@ -67,20 +67,35 @@ describe('springloop simulate', () => {
     ['recordEvery < 1', ['--record-every', '0'], /--record-every must be an integer >= 1, got 0/],
     ['an unknown integrator', ['--integrator', 'verlet'], /--integrator must be one of rk4, euler, symplectic, got 'verlet'/],
     ['--count with --params', ['--params', 'bad.csv', '--count', '3'], /--count cannot be combined with --params/],
-    ['an output larger than the device allows', ['--count', '1', '--steps', '2147483648'], /more than this device's maxBufferSize/],
+    ['an output larger than the device allows', ['--count', '1', '--steps', '2147483648'], /--count 1 --steps 2147483648 needs 8.6 GB of (host memory for )?the trajectory/],
+    ['an output larger than any host holds', ['--count', '100000000000', '--steps', '10'], /--count 100000000000 needs 6.4 TB of host memory for the parameter columns .*; this machine has/],
+    ['--record-every above --steps', ['--record-every', '20'], /--record-every 20 is more than --steps 10: only the initial state would be recorded/],
+    ['a fractional --count', ['--count', '2.5'], /--count must be an integer >= 1, got 2.5/],
   ])('fails on %s and leaves the old output untouched, with no temporary file', async (_name, flags, message) => {
     writeFileSync(join(dir, 'bad.csv'), 'mass,c\n1,2\n');
     writeFileSync(join(dir, 'row.csv'), 'm,c\n1,2\n1,abc\n');
     const out = join(dir, 'keep.npy');
     writeFileSync(out, 'old contents');
     const before = readdirSync(dir).sort();
-    const base = { '--dt': '0.1', '--steps': '10', '--out': out };
+    const base = { '--dt': '0.1', '--steps': '10', '--out': out, '--overwrite': '' };
     const merged = { ...base, ...Object.fromEntries(pairs(flags.map((f) => f.replace(/^(bad|row)\.csv$/, (m) => join(dir, m))))) };
-    const { code, stderr } = await cli(...Object.entries(merged).flat());
+    const { code, stderr } = await cli(...Object.entries(merged).flat().filter((a) => a !== ''));
     expect(code).toBe(1);
     expect(stderr).toMatch(message);
     expect(readFileSync(out, 'utf8')).toBe('old contents');
     expect(readdirSync(dir).sort()).toEqual(before);
+  });
+
+  it('refuses to replace an existing output without --overwrite, and replaces it with', async () => {
+    const out = join(dir, 'exists.npy');
+    writeFileSync(out, 'old contents');
+    const refused = await cli('--dt', '0.1', '--steps', '5', '--out', out);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/--out .*exists\.npy already exists; add --overwrite to replace it/);
+    expect(readFileSync(out, 'utf8')).toBe('old contents');
+    const replaced = await cli('--dt', '0.1', '--steps', '5', '--out', out, '--overwrite');
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(decodeNpy(readFileSync(out)).shape).toEqual([1, 6]);
   });
 
   it('rejects an output path in a missing directory before touching the GPU', async () => {

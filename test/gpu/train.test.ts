@@ -18,6 +18,11 @@ import { Trainer } from '../../src/train/trainer';
 import { Forecaster } from '../../src/train/forecaster';
 
 const gpu = useGpu();
+
+/** The loss history of a finished run, from its checkpoint. */
+async function runHistory(dir: string): Promise<unknown> {
+  return (await loadCheckpoint(join(dir, 'checkpoints', 'lstm')))!.history.epochs;
+}
 const SMALL = { dataset: 'sine', cells: ['lstm'], hidden: 12, layers: 1, seq: 16, batch: 32, rollout: 0 };
 
 describe('training', () => {
@@ -66,6 +71,23 @@ describe('training', () => {
     expect(cb.step).toBe(ca.step);
     expect(cb.history).toEqual(ca.history);
     for (const [name, t] of Object.entries(ca.optimizer.exp_avg_sq!)) expect([...cb.optimizer.exp_avg_sq![name]!.data]).toEqual([...t.data]);
+  });
+
+  it('a stop request mid-epoch checkpoints that step (with the epoch\'s loss sums) and resumes bit for bit', async () => {
+    const config = mergeConfig({ ...SMALL, epochs: 2, lr: 0.005, checkpointEvery: 0 });
+    const whole = await mkdtemp(join(tmpdir(), 'whole-'));
+    const parts = await mkdtemp(join(tmpdir(), 'parts-'));
+    await runTraining({ config, outDir: whole });
+    let checks = 0;
+    const stopped = await runTraining({ config, outDir: parts, control: { stopRequested: () => ++checks > 30 } });
+    expect(stopped.interrupted).toBe(true);
+    const ck = (await loadCheckpoint(join(parts, 'checkpoints', 'lstm')))!;
+    expect(ck.batch).toBeGreaterThan(0); // 30 checks: within epoch 2 (24 steps an epoch)
+    expect(ck.lossSums).toHaveLength(8);
+    const resumed = await runTraining({ config, outDir: parts, mode: 'resume' });
+    expect(resumed.interrupted).toBe(false);
+    expect(Buffer.compare(await readFile(join(whole, 'lstm.safetensors')), await readFile(join(parts, 'lstm.safetensors')))).toBe(0);
+    expect(resumed.cells[0]!.history).toEqual((await runHistory(whole)));
   });
 
   it('weights saved by a run reproduce its test predictions bit for bit in a fresh model', async () => {

@@ -32,10 +32,10 @@ describe('validateSimulation', () => {
     ['dt', Infinity, /dt .* got Infinity/],
     ['steps', 0, /steps must be an integer >= 1, got 0/],
     ['steps', 2.5, /steps must be an integer >= 1, got 2.5/],
-    ['steps', '10', /steps must be an integer >= 1, got "10"/],
+    ['steps', '10', /steps must be an integer >= 1, got '10' \(a string\)/],
     ['recordEvery', 0, /recordEvery must be an integer >= 1, got 0/],
     ['recordEvery', 1.5, /recordEvery must be an integer >= 1, got 1.5/],
-    ['integrator', 'rk5', /integrator must be one of rk4, euler, symplectic, got "rk5"/],
+    ['integrator', 'rk5', /integrator must be one of rk4, euler, symplectic, got 'rk5' \(a string\)/],
     ['t0', NaN, /t0 must be a finite number, got NaN/],
   ])('rejects %s = %s', (name, value, message) => {
     expect(() => validateSimulation(withOpts({ [name]: value }))).toThrow(message);

@@ -35,7 +35,7 @@ describe('the embedded default', () => {
   });
 
   it('regime is sequence-to-label with cross-entropy over 3 classes', () => {
-    const plan = planRun(mergeConfig({ dataset: 'regime', rows: 40, seq: 30 }));
+    const plan = planRun(mergeConfig({ dataset: 'regime', rows: 40, seq: 30, batch: 16 }));
     expect(plan.loss).toBe('cross_entropy');
     expect(modelConfigFor(plan, 'gru')).toMatchObject({ outputSize: 3, inputSize: 1, head: 'last-step' });
     expect(plan.windows.trainStarts.length).toBe(30);
@@ -54,10 +54,10 @@ describe('bad input is named before any GPU work', () => {
     [{ dataset: 'lorenz' }, /--dataset must be one of .*, got 'lorenz'/],
     [{ clip: -1 }, /--clip must be a finite number > 0, got -1/],
     [{ schedule: 'warmup' }, /--schedule must be/],
-    [{ tbptt: 60 }, /--tbptt must be an integer in \[1, seq=50\], got 60/],
+    [{ tbptt: 60 }, /--tbptt must be an integer in \[1, 50\], got 60/],
     [{ dataset: 'oscillator', noise: 0.1 }, /--noise applies to sine, cosine, combined and damped/],
     [{ momentum: 0.9 }, /--momentum applies to --optimizer sgd/],
-    [{ target: 'second' }, /--target must be one of delta, value, residual, auto, got 'second'/],
+    [{ target: 'second' }, /--target must be one of 'delta', 'value', 'residual', 'auto', got 'second'/],
     [{ target: 'residual', seq: 1 }, /--target residual needs --seq >= 2/],
   ])('%j', (layer, message) => {
     expect(() => planRun(mergeConfig(layer))).toThrow(message);
@@ -77,7 +77,7 @@ describe('springloop train arguments', () => {
     const r = await resolveTrainArgs(['--config', file, '--hidden', '8', '--cells', 'lstm,gru', '--out', dir]);
     expect(r.config).toMatchObject({ dataset: 'sine', hidden: 8, weightDecay: 0.01, noise: 0.05, cells: ['lstm', 'gru'], layers: 2 });
     expect(r.outDir).toBe(dir);
-    expect(r.resume).toBe(false);
+    expect(r.mode).toBe('new');
   });
 
   it('default output goes to runs/<timestamp>', async () => {
@@ -86,14 +86,23 @@ describe('springloop train arguments', () => {
     expect(r.config).toEqual(mergeConfig());
   });
 
-  it('--resume reads the run\'s saved config and takes no other settings', async () => {
+  it('--resume reads the run\'s saved config; flags may change settings (checked against the checkpoints later), not the directory', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'res-'));
     await writeFile(join(dir, 'config.json'), JSON.stringify(mergeConfig({ epochs: 3 })));
     const r = await resolveTrainArgs(['--resume', dir]);
-    expect(r).toMatchObject({ outDir: dir, resume: true });
+    expect(r).toMatchObject({ outDir: dir, mode: 'resume' });
     expect(r.config.epochs).toBe(3);
-    await expect(resolveTrainArgs(['--resume', dir, '--epochs', '9'])).rejects.toThrow(/takes no other flags than --adapter \(got --epochs\)/);
-    await expect(resolveTrainArgs(['--resume', join(dir, 'nope')])).rejects.toThrow(/cannot read its config.json/);
+    expect((await resolveTrainArgs(['--resume', dir, '--epochs', '9', '--allow-change'])).config.epochs).toBe(9);
+    for (const clash of [['--out', dir], ['--overwrite'], ['--config', 'x.json'], ['--default']]) {
+      await expect(resolveTrainArgs(['--resume', dir, ...clash])).rejects.toThrow(`cannot be combined with ${clash[0]}`);
+    }
+    await expect(resolveTrainArgs(['--resume', join(dir, 'nope')])).rejects.toThrow(/cannot read .*nope\/config.json: no such file or directory \(ENOENT\)/);
+    await writeFile(join(dir, 'config.json'), '');
+    await expect(resolveTrainArgs(['--resume', dir])).rejects.toThrow(/config.json is empty/);
+    await writeFile(join(dir, 'config.json'), '{"epochs": 3');
+    await expect(resolveTrainArgs(['--resume', dir])).rejects.toThrow(/config.json is not valid JSON/);
+    await writeFile(join(dir, 'config.json'), '[1, 2]');
+    await expect(resolveTrainArgs(['--resume', dir])).rejects.toThrow(/config.json must hold a JSON object of settings, got \[1, 2\] \(an array of 2\)/);
   });
 
   it('names unknown flags and bad numbers', async () => {

@@ -32,7 +32,7 @@ describe('results.json', () => {
     expect(table).toMatch(/lstm\s+3\.000e-7 .* 0\.250 +5\.00e\+5/);
     expect(table).toContain('÷ best baseline');
     expect(table).toMatch(/linear +6\.000e-13 .* 5\.00e-7 +1\.000/);
-    expect(table).toContain('target: residual (--target auto for this data set: a smooth ODE solution');
+    expect(table).toContain('target: residual (--target auto for this data set: a finely sampled ODE solution');
   });
 
   it('rollout error growth is the RMSE over the first 1, 10, 100 … steps', () => {

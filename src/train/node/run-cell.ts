@@ -1,29 +1,42 @@
 // run-cell.ts — one cell of a run on the GPU: build the model and its trainer (../session.ts),
-// train it (resuming from and writing checkpoints at epoch boundaries), then evaluate it once
-// (test and training windows with the baselines, or accuracy), roll it out closed-loop, and
-// save its weights.
+// train it (from a checked
+// resume point, writing checkpoints at epoch boundaries and wherever a stop request lands),
+// then evaluate it once (test and training windows with the baselines, or accuracy), roll it
+// out closed-loop, and save its weights. A divergence ends the cell with an error that says
+// which checkpoint is the last finite one and what to change.
 import { join } from 'node:path';
 import type { Scheduler } from '../../gpu/scheduler';
 import type { GpuWindows } from '../../data/gpu-data';
 import type { CellName, TrainedCellName } from '../config';
 import { modelConfigFor, type RunPlan } from '../plan';
-import type { EpochReport, Trainer } from '../trainer';
+import { TrainingDivergedError, type EpochReport, type TrainControl, type Trainer } from '../trainer';
 import { createTrainingSession } from '../session';
 import type { CellOutcome } from '../report';
 import { evaluateForecast, evaluateLabels, figureTrainStarts, rollout, rolloutSpan } from '../evaluate';
-import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint';
+import { saveCheckpoint } from './checkpoint';
+import type { ResumePoint } from './checkpoint-check';
+import { writeFileAtomic } from '../../io/atomic-file';
+import { checkValues } from '../../model/weights';
 import { forecasterMetadata, resolveOptions } from '../forecaster-input';
 
 export type { CellOutcome } from '../report';
 
+/** Where a cell writes, what it resumes from, and how it is stopped. */
 export interface CellRunOptions {
   outDir: string;
-  resume: boolean;
+  /** The cell's checked checkpoint to continue from (checkpoint-check.ts), or null to start afresh. */
+  resumeFrom: ResumePoint | null;
   /** Stop after this many epochs of this invocation (simulates an interruption). */
   stopAfterEpochs?: number;
+  /** A stop request (SIGINT / SIGTERM) ends training at the next step boundary, with a checkpoint. */
+  control?: TrainControl;
   onEpoch?: (cell: CellName, r: EpochReport, secondsPerEpoch: number) => void;
 }
 
+/**
+ * Trains one cell (checkpointing) and, when training finished, saves its weights and evaluates
+ * it. Throws naming the last finite checkpoint when training diverges.
+ */
 export async function runCell(sched: Scheduler, plan: RunPlan, data: GpuWindows, cell: TrainedCellName, o: CellRunOptions): Promise<CellOutcome> {
   const c = plan.config;
   const session = await createTrainingSession(sched, data, {
@@ -35,9 +48,10 @@ export async function runCell(sched: Scheduler, plan: RunPlan, data: GpuWindows,
   });
   const { model, trainer } = session;
   try {
-    const { trainSeconds, checkpointSeconds } = await trainWithCheckpoints(trainer, plan, cell, o);
+    const { trainSeconds, checkpointSeconds, checkpoint } = await trainWithCheckpoints(trainer, plan, cell, o);
     const base: CellOutcome = {
-      cell, epochs: trainer.epoch, trainSeconds, checkpointSeconds, history: [...trainer.history], interrupted: trainer.epoch < c.epochs,
+      cell, epochs: trainer.epoch, trainSeconds, checkpointSeconds, history: [...trainer.history], checkpoint,
+      interrupted: trainer.epoch < c.epochs || o.control?.stopRequested() === true,
       samplesPerSecond: trainSeconds > 0 ? (trainer.epoch * data.trainCount) / trainSeconds : 0,
     };
     if (base.interrupted) return base;
@@ -65,42 +79,76 @@ async function weightsMetadata(plan: RunPlan, cell: CellName, data: GpuWindows):
   return { ...forecasterMetadata(options, await data.readStats()), ...base };
 }
 
-/** Restores the cell's checkpoint when resuming, trains to the end (or the stop), checkpointing; returns the seconds of each. */
-async function trainWithCheckpoints(trainer: Trainer, plan: RunPlan, cell: CellName, o: CellRunOptions): Promise<{ trainSeconds: number; checkpointSeconds: number }> {
+interface TrainingTimes {
+  trainSeconds: number;
+  checkpointSeconds: number;
+  checkpoint: { epoch: number; batch: number } | null;
+}
+
+/** Restores the resume point, trains to the end (or the stop), checkpointing; returns the seconds of each. */
+async function trainWithCheckpoints(trainer: Trainer, plan: RunPlan, cell: TrainedCellName, o: CellRunOptions): Promise<TrainingTimes> {
   const c = plan.config;
   const ckptDir = join(o.outDir, 'checkpoints', cell);
-  let trainSeconds = 0;
-  let checkpointSeconds = 0;
-  const ck = o.resume ? await loadCheckpoint(ckptDir) : null;
-  if (ck) {
-    const values = (m: Record<string, { data: Float32Array }>) => Object.fromEntries(Object.entries(m).map(([k, t]) => [k, t.data]));
-    const optimizer = Object.fromEntries(Object.entries(ck.optimizer).map(([k, m]) => [k, values(m)]));
-    trainer.restore(values(ck.params), optimizer, { epoch: ck.epoch, step: ck.step, history: ck.history.epochs as EpochReport[] });
-    trainSeconds = ck.trainSeconds;
+  const times: TrainingTimes = { trainSeconds: 0, checkpointSeconds: 0, checkpoint: null };
+  if (o.resumeFrom) {
+    trainer.restore(o.resumeFrom.params, o.resumeFrom.optimizer, o.resumeFrom.progress);
+    times.trainSeconds = o.resumeFrom.trainSeconds;
+    times.checkpoint = { epoch: trainer.epoch, batch: trainer.batch };
   }
   const limit = o.stopAfterEpochs === undefined ? c.epochs : Math.min(c.epochs, trainer.epoch + o.stopAfterEpochs);
   const every = c.checkpointEvery > 0 ? c.checkpointEvery : c.epochs;
-  while (trainer.epoch < limit) {
-    const next = Math.min(limit, (Math.floor(trainer.epoch / every) + 1) * every);
-    const from = trainer.epoch;
-    const t0 = performance.now();
-    await trainer.train(next, (r) => o.onEpoch?.(cell, r, (performance.now() - t0) / 1000 / (r.epoch - from)));
-    trainSeconds += (performance.now() - t0) / 1000;
-    const t1 = performance.now();
-    await saveTrainerCheckpoint(ckptDir, trainer, plan, cell, trainSeconds);
-    checkpointSeconds += (performance.now() - t1) / 1000;
+  try {
+    while (trainer.epoch < limit) {
+      const next = Math.min(limit, (Math.floor(trainer.epoch / every) + 1) * every);
+      const from = trainer.epoch + trainer.batch / trainer.batchesPerEpoch;
+      const t0 = performance.now();
+      const status = await trainer.train(next, (r) => o.onEpoch?.(cell, r, (performance.now() - t0) / 1000 / (r.epoch - from)), o.control);
+      times.trainSeconds += (performance.now() - t0) / 1000;
+      const at = { epoch: trainer.epoch, batch: trainer.batch };
+      if (times.checkpoint?.epoch !== at.epoch || times.checkpoint.batch !== at.batch) {
+        const t1 = performance.now();
+        await saveTrainerCheckpoint(ckptDir, trainer, plan, cell, times.trainSeconds);
+        times.checkpointSeconds += (performance.now() - t1) / 1000;
+        times.checkpoint = at;
+      }
+      if (status === 'stopped') break;
+    }
+  } catch (e) {
+    if (e instanceof TrainingDivergedError) throw new Error(divergenceMessage(e, plan, cell, o.outDir, times.checkpoint));
+    throw e;
   }
-  return { trainSeconds, checkpointSeconds };
+  return times;
 }
 
-async function saveTrainerCheckpoint(dir: string, trainer: Trainer, plan: RunPlan, cell: CellName, trainSeconds: number): Promise<void> {
+/** The divergence, what to change, and which checkpoint is the last finite one. */
+function divergenceMessage(e: TrainingDivergedError, plan: RunPlan, cell: CellName, outDir: string, kept: TrainingTimes['checkpoint']): string {
+  const c = plan.config;
+  const lower = `lower --lr (now ${c.lr})`;
+  const hint = c.clip === null ? `${lower} or clip the gradients with --clip 1` : `${lower} or clip harder (--clip ${c.clip} now)`;
+  const dir = join(outDir, 'checkpoints', cell);
+  const checkpoint = kept
+    ? `the last finite checkpoint (epoch ${kept.epoch}${kept.batch > 0 ? `, step ${kept.batch}` : ''}) is kept in ${dir}; continue from it with springloop train --resume ${outDir} --lr ${c.lr / 10} --allow-change`
+    : 'no checkpoint was written (no epoch finished with a finite loss)';
+  return `${cell}: ${e.message}. Nothing was evaluated: ${hint}; ${checkpoint}`;
+}
+
+async function saveTrainerCheckpoint(dir: string, trainer: Trainer, plan: RunPlan, cell: TrainedCellName, trainSeconds: number): Promise<void> {
   const snap = await trainer.snapshot();
+  const model = modelConfigFor(plan, cell);
+  for (const [what, values] of [['the weights', snap.params], ...Object.entries(snap.optimizer).map(([k, v]) => [`the optimizer state ${k}`, v] as const)] as const) {
+    try {
+      checkValues(model, values);
+    } catch (e) {
+      throw new TrainingDivergedError(trainer.epoch + (trainer.batch > 0 ? 1 : 0), `${what} are no longer finite (${(e as Error).message})`, trainer.history.at(-1) ?? null);
+    }
+  }
   const shapes = Object.fromEntries(trainer.model.arena.slots.map((s) => [s.name, [...s.shape]]));
   const tensors = (m: Record<string, Float32Array>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { shape: shapes[k]!, data: v }]));
+  const p = snap.progress;
   await saveCheckpoint(dir, {
-    config: { ...plan.config }, cell, epoch: snap.progress.epoch, step: snap.progress.step,
+    config: { ...plan.config }, cell, epoch: p.epoch, batch: p.batch, lossSums: p.lossSums, step: p.step,
     params: tensors(snap.params), optimizer: Object.fromEntries(Object.entries(snap.optimizer).map(([k, v]) => [k, tensors(v)])),
-    history: { epochs: snap.progress.history }, trainSeconds, complete: snap.progress.epoch === plan.config.epochs,
+    history: { epochs: p.history }, trainSeconds, complete: p.epoch === plan.config.epochs,
   });
 }
 

@@ -9,7 +9,7 @@ import type { RunPlan } from '../plan';
 import type { CellOutcome } from '../report';
 import type { CellRunOptions } from './run-cell';
 import { figureTrainStarts, rolloutSpan } from '../evaluate';
-import { writeFileAtomic } from './checkpoint';
+import { writeFileAtomic } from '../../io/atomic-file';
 import { esnSettingsOf } from '../../esn/config';
 import { EsnForecast } from '../../esn/esn-forecast';
 import { esnSafetensors } from '../../esn/esn-file';

@@ -1,80 +1,156 @@
-// run.ts — a whole `springloop train` run: plan (no GPU), then on the GPU: the data set,
-// its windows, each cell in turn (run-cell.ts), and finally results.json,
-// details.json and figure.svg in the output directory.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// run.ts — a whole `springloop train` run (Node only). First, with no GPU and nothing written:
+// the settings, the data set's size, the output directory (one run per directory,
+// run-dir.ts) and the checkpoints of a resumed run (resume.ts); then the device and its limits,
+// host memory and disk space (../sizing.ts). Only then is the directory written (and locked
+// against a second process): config.json, each cell in turn (run-cell.ts) with its
+// checkpoints, and finally details.json, figure.svg and results.json.
+import { basename, join } from 'node:path';
 import { init } from '../../gpu/device';
 import { Scheduler } from '../../gpu/scheduler';
 import { materializeDataset } from '../../data/gpu-data';
 import { createWindows } from '../session';
-import type { TrainConfig } from '../config';
+import { validateConfig, type TrainConfig } from '../config';
 import { planRun, type RunPlan } from '../plan';
 import { runCell, type CellOutcome, type CellRunOptions } from './run-cell';
 import { runEsnCell } from './run-esn';
 import { resultsJson, rolloutGrowth, runFigure, type ResultsJson } from '../report';
-import { writeFileAtomic } from './checkpoint';
+import { FileError, writeFileAtomic } from '../../io/atomic-file';
+import { checkDiskSpace, checkHostMemory } from '../../io/host-limits';
+import { removeUnreferencedWeights } from './checkpoint';
+import { prepareRunDir, readRunConfig, runConfigJson, type RecordedChange, type RunDirMode } from './run-dir';
+import { loadResumeState, type ResumeState } from './resume';
+import { checkTrainDevice, datasetHostNeeds, trainDiskNeeds, trainHostNeeds } from '../sizing';
+import type { TrainControl } from '../trainer';
 
+/** What runTraining runs, where, and the callbacks it reports through. */
 export interface RunOptions {
   config: TrainConfig;
   outDir: string;
-  resume: boolean;
+  /**
+   * 'new' (default): outDir must not hold a run; 'overwrite': a run there is moved aside
+   * first; 'resume': continue the run in outDir from its checkpoints.
+   */
+  mode?: RunDirMode;
+  /** Shorthand for mode 'resume' (true) or 'new' (false). */
+  resume?: boolean;
+  /** Resume: let hyper-parameters (lr, epochs, …) differ from the checkpoints'; the change is recorded. */
+  allowChange?: boolean;
   adapter?: string;
   stopAfterEpochs?: number;
+  /** A stop request ends the run at the next step boundary, with a checkpoint. */
+  control?: TrainControl;
+  /** Once the run is planned (before any GPU work). */
+  onPlan?: (plan: RunPlan) => void;
   onEpoch?: CellRunOptions['onEpoch'];
   onCellDone?: (o: CellOutcome) => void;
+  /** Once outDir is committed: the old run's new name (overwrite), the stale temporaries removed, a recorded change. */
+  onStart?: (s: { movedTo: string | null; removedTemporaries: string[]; change: RecordedChange | null }) => void;
 }
 
+/** How a run ended: its plan, its results (null when it stopped early) and each cell's outcome. */
 export interface RunOutcome {
   adapter: string;
   plan: RunPlan;
   results: ResultsJson | null;
   cells: CellOutcome[];
   wallSeconds: number;
+  /** True when the run stopped before its end (stopAfterEpochs or a stop request). */
   interrupted: boolean;
+  /** True when it stopped before writing anything into outDir. */
+  nothingWritten?: boolean;
 }
 
-/** Throws a clear error when dir cannot be created or written. */
-export async function checkWritableDir(dir: string): Promise<void> {
-  const probe = join(dir, `.springloop-write-test-${process.pid}`);
+/** Everything checked before any GPU work: the settings, the data set's size, the directory, a resumed run's checkpoints. */
+async function prepareRun(o: RunOptions, mode: RunDirMode) {
+  validateConfig(o.config);
+  checkHostMemory(datasetHostNeeds(o.config)); // planRun builds per-row tables
+  const plan = planRun(o.config);
+  const dir = await prepareRunDir(o.outDir, mode);
+  let resume: ResumeState | null = null;
+  let changes: RecordedChange[] = [];
+  if (mode === 'resume') {
+    const saved = await readRunConfig(o.outDir);
+    resume = await loadResumeState(o.outDir, plan, saved.settings, o.allowChange ?? false);
+    changes = resume.change ? [...saved.changes, resume.change] : saved.changes;
+  }
+  return { plan, dir, resume, configJson: runConfigJson(o.config, changes) };
+}
+
+/** With the device open, before anything is allocated or written: its limits, then the host's memory and the disk. */
+async function checkSizes(o: RunOptions, plan: RunPlan, sched: Scheduler, mode: RunDirMode): Promise<void> {
+  checkTrainDevice(plan, sched);
+  checkHostMemory([...datasetHostNeeds(o.config), ...trainHostNeeds(plan)]);
+  await checkDiskSpace(o.outDir, trainDiskNeeds(plan, mode === 'resume'));
+}
+
+/** A whole run: checks (no GPU), the device and its limits, then the directory is written, the cells trained, the results written. */
+export async function runTraining(o: RunOptions): Promise<RunOutcome> {
+  const started = performance.now();
+  const mode: RunDirMode = o.mode ?? (o.resume ? 'resume' : 'new');
+  const { plan, dir, resume, configJson } = await prepareRun(o, mode);
+  o.onPlan?.(plan);
+  const ctx = await init({ adapter: o.adapter ?? o.config.adapter ?? undefined });
+  const sched = new Scheduler(ctx);
+  const stopped = (cells: CellOutcome[], nothingWritten = false): RunOutcome =>
+    ({ adapter: ctx.adapterName, plan, results: null, cells, wallSeconds: (performance.now() - started) / 1000, interrupted: true, nothingWritten });
+  let releaseLock = () => {};
   try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(probe, 'ok');
-    await rm(probe, { force: true });
-  } catch (e) {
-    throw new Error(`--out ${dir} is not writable: ${(e as Error).message}`);
+    await checkSizes(o, plan, sched, mode);
+    if (o.control?.stopRequested()) return stopped([], true);
+    const { release, ...committed } = await dir.commit(configJson);
+    releaseLock = release;
+    for (const ck of Object.values(resume?.loaded ?? {})) {
+      await removeUnreferencedWeights(join(o.outDir, 'checkpoints', ck.cell), [basename(ck.files.weights), basename(ck.files.optimizer)]);
+    }
+    o.onStart?.({ ...committed, change: resume?.change ?? null });
+    return await trainAndReport(o, plan, sched, resume, started);
+  } finally {
+    releaseLock();
+    sched.dispose();
+    ctx.dispose();
   }
 }
 
-export async function runTraining(o: RunOptions): Promise<RunOutcome> {
-  const started = performance.now();
-  const plan = planRun(o.config);
-  await checkWritableDir(o.outDir);
-  await writeFileAtomic(join(o.outDir, 'config.json'), JSON.stringify(o.config, null, 2));
-  const ctx = await init({ adapter: o.adapter ?? o.config.adapter ?? undefined });
-  const sched = new Scheduler(ctx);
+/** The cells in turn, then the report; a failed write says that the checkpoints are intact and how to go on. */
+async function trainAndReport(o: RunOptions, plan: RunPlan, sched: Scheduler, resume: ResumeState | null, started: number): Promise<RunOutcome> {
+  const adapter = sched.ctx.adapterName;
   try {
     const traj = await materializeDataset(sched, plan.spec);
     const data = await createWindows(sched, traj, plan.windows, plan.features);
     const host = await traj.read();
     const cells: CellOutcome[] = [];
     for (const cell of o.config.cells) {
-      const cellOptions = { outDir: o.outDir, resume: o.resume, stopAfterEpochs: o.stopAfterEpochs, onEpoch: o.onEpoch };
+      const cellOptions = {
+        outDir: o.outDir, resumeFrom: resume?.points[cell] ?? null, stopAfterEpochs: o.stopAfterEpochs, control: o.control, onEpoch: o.onEpoch,
+      };
       const outcome = cell === 'esn' ? await runEsnCell(sched, plan, data, cellOptions) : await runCell(sched, plan, data, cell, cellOptions);
       cells.push(outcome);
       o.onCellDone?.(outcome);
-      if (outcome.interrupted) return { adapter: ctx.adapterName, plan, results: null, cells, wallSeconds: (performance.now() - started) / 1000, interrupted: true };
+      if (outcome.interrupted) return { adapter, plan, results: null, cells, wallSeconds: (performance.now() - started) / 1000, interrupted: true };
     }
-    const results = resultsJson(ctx.adapterName, plan, cells);
+    const results = resultsJson(adapter, plan, cells);
+    requireFiniteResults(results);
     const wallSeconds = (performance.now() - started) / 1000;
-    await writeFileAtomic(join(o.outDir, 'results.json'), JSON.stringify(results, null, 2));
     await writeFileAtomic(join(o.outDir, 'details.json'), JSON.stringify(details(plan, host, cells, wallSeconds), null, 1));
-    await writeFileAtomic(join(o.outDir, 'figure.svg'), runFigure(ctx.adapterName, plan, host, cells, wallSeconds));
+    await writeFileAtomic(join(o.outDir, 'figure.svg'), runFigure(adapter, plan, host, cells, wallSeconds));
+    await writeFileAtomic(join(o.outDir, 'results.json'), JSON.stringify(results, null, 2)); // last: it marks the run finished
     data.destroy();
     traj.destroy();
-    return { adapter: ctx.adapterName, plan, results, cells, wallSeconds, interrupted: false };
-  } finally {
-    sched.dispose();
-    ctx.dispose();
+    return { adapter, plan, results, cells, wallSeconds, interrupted: false };
+  } catch (e) {
+    if (!(e instanceof FileError)) throw e;
+    const how = e.code === 'ENOSPC' || e.code === 'EDQUOT' ? 'free some space' : 'fix the file system';
+    throw new FileError(`${e.message}. The checkpoints written before are intact: ${how} and continue with: springloop train --resume ${o.outDir}`, e.path, e.code);
+  }
+}
+
+/** No table or results.json presents a non-finite metric as a result. */
+function requireFiniteResults(results: ResultsJson): void {
+  for (const r of results.results) {
+    for (const key of ['mse', 'rmse', 'mae', 'r2', 'accuracy'] as const) {
+      const v = r[key];
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`${r.cell}: the evaluation gave ${key} = ${v} although every training loss was finite; no results were written`);
+    }
   }
 }
 
