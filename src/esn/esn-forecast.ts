@@ -21,7 +21,6 @@ import type { EpochReport } from '../train/trainer';
 import type { EsnCore } from '../train/esn-engine';
 import type { EsnSettings } from './config';
 
-const GENERATE_SUBMIT_EVERY = 128;
 
 /** Seconds of each phase of a fit. */
 export interface EsnFitTimes {
@@ -187,7 +186,6 @@ export class EsnForecast implements EsnCore {
         if (k + 1 < steps) {
           recordReservoirStep(this.sched, this.esn.buffers, { z: gz, feat: gfeat, zRow: k + 1, prevRow: k, featRow: k + 1, rows: 1, rowStride: 0, featStride: 0 });
         }
-        if ((k + 1) % GENERATE_SUBMIT_EVERY === 0) this.sched.submit();
       }
       const h = (await this.sched.read(hist)) as Float32Array;
       return h.slice(2);

@@ -51,7 +51,6 @@ export interface ReservoirExport {
   washout: number;
 }
 
-const SUBMIT_EVERY = 256;
 /** Design rows per centred chunk of the readout's Gram matrix. */
 const FIT_CHUNK = 512;
 
@@ -143,7 +142,8 @@ export class EchoStateNetwork {
 
   /**
    * Records the reservoir driven over `samples` samples of `rows` series rows at once, from a zero
-   * state: inputs feat [rows·samples, F] → z [rows·samples, 4·DZ4]. Submits every 256 steps.
+   * state: inputs feat [rows·samples, F] → z [rows·samples, 4·DZ4]; one dispatch per sample, all
+   * of them in one submit.
    */
   recordDrive(feat: GpuTensor, z: GpuTensor, rows: number, samples: number): void {
     this.alive('drive');
@@ -151,7 +151,6 @@ export class EchoStateNetwork {
       recordReservoirStep(this.sched, this.buffers, {
         z, feat, zRow: t, prevRow: t === 0 ? NO_STATE : t - 1, featRow: t, rows, rowStride: samples, featStride: samples,
       });
-      if ((t + 1) % SUBMIT_EVERY === 0) this.sched.submit();
     }
     this.sched.submit();
   }

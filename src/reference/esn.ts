@@ -93,3 +93,45 @@ export function ridgeReference(x: ArrayLike<number>, y: ArrayLike<number>, rows:
 export function spectralRadiusReference(matrix: ArrayLike<number>, n: number): number {
   return spectralRadius(matrix, n);
 }
+
+/** What esnGenerateReference starts from: the state and inputs after the seed sample, and the seed's last two raw samples. */
+export interface GenerateSeed {
+  /** x after the seed sample [N], and its inputs u [F]. */
+  state: ArrayLike<number>;
+  inputs: ArrayLike<number>;
+  /** The seed sample and the one before it, raw. */
+  last: number;
+  prev: number;
+}
+
+/**
+ * Closed-loop generation: y = w_out · [1; u; x] → the next sample (targetKind 0 value, 1
+ * increment, 2 residual of linear extrapolation, with stats [6]) → its normalised input terms
+ * (`inputs`: 0 x̃, 1 Δ̃, 2 r̃) → the next state; `steps` samples.
+ */
+export function esnGenerateReference(
+  res: ReservoirReference,
+  wout: ArrayLike<number>,
+  seed: GenerateSeed,
+  stats: readonly number[],
+  targetKind: 0 | 1 | 2,
+  inputs: readonly number[],
+  steps: number,
+): Float64Array {
+  const out = new Float64Array(steps);
+  let x: ArrayLike<number> = seed.state;
+  let u: ArrayLike<number> = seed.inputs;
+  let [prev, last] = [seed.prev, seed.last];
+  for (let k = 0; k < steps; k++) {
+    const z = designRowReference(u, x);
+    let y = 0;
+    for (let d = 0; d < z.length; d++) y += wout[d]! * z[d]!;
+    const next = targetKind === 1 ? last + stats[3]! * y + stats[2]! : targetKind === 2 ? 2 * last - prev + stats[5]! * y + stats[4]! : stats[1]! * y + stats[0]!;
+    out[k] = next;
+    const terms = [next, next - last, next - 2 * last + prev];
+    u = inputs.map((t) => (terms[t]! - stats[2 * t]!) / stats[2 * t + 1]!);
+    [prev, last] = [last, next];
+    x = esnStepReference(res, x, u);
+  }
+  return out;
+}

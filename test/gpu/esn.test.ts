@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { useGpu } from './gpu-context';
 import { EchoStateNetwork, type EsnSpec } from '../../src/esn/esn';
 import { ESN_DEFAULTS } from '../../src/esn/config';
-import { designRowReference, esnDriveReference, ridgeReference, spectralRadiusReference } from '../../src/reference/esn';
+import { designRowReference, esnDriveReference, esnGenerateReference, ridgeReference, spectralRadiusReference } from '../../src/reference/esn';
+import type { GpuTensor } from '../../src/gpu/tensor';
 import { Random } from '../../src/util/random';
 import { esnKernel, recordGramChunk } from '../../src/kernels/esn';
 import { EsnForecast } from '../../src/esn/esn-forecast';
@@ -187,6 +188,42 @@ describe('closed loop', () => {
       let worst = 0;
       for (let k = 0; k < 500; k++) worst = Math.max(worst, Math.abs(gen[k]! - Math.sin((2 * Math.PI * (start + 10 + k)) / period)));
       expect(worst).toBeLessThan(0.02); // measured on lavapipe: 0.0027
+    } finally {
+      esn.destroy();
+      windows.destroy();
+      traj.destroy();
+    }
+  });
+});
+
+describe('readout and closed-loop generation', () => {
+  it('N=37, target delta: the readout kernel and 25 generated steps match the float64 reference', async () => {
+    const samples = 600;
+    const series = Float32Array.from({ length: samples }, (_, s) => Math.sin(s / 9) + 0.3 * Math.sin(s / 23));
+    const traj = gpuSeries(gpu.sched, describeSeries(series));
+    const windows = await createWindows(gpu.sched, traj, planWindows({ rows: 1, samples, seq: 10, kind: 'next' }), forecastFeatures('delta'));
+    const esn = await EsnForecast.create(gpu.sched, windows, { ...ESN_DEFAULTS, reservoir: 37, density: 0.3, leak: 0.5, ridge: 1e-2, washout: 40, inputScaling: 0.4 }, 11);
+    try {
+      await esn.fit();
+      const res = await esn.esn.exportReservoir();
+      const wout = Float64Array.from(esn.esn.readout!, Math.fround); // the GPU's float32 readout
+      const z = (await gpu.sched.read((esn as unknown as { z: GpuTensor }).z)) as Float32Array;
+      const width = 4 * esn.esn.dz4;
+      const row = (p: number) => ({ inputs: z.subarray(p * width + 1, p * width + 1 + res.features), state: z.subarray(p * width + 4, p * width + 4 + res.units) });
+      // The readout of three windows: design row start + seq − 1 against the host dot product.
+      const starts = Uint32Array.of(0, 101, 577);
+      const got = await esn.readoutAt(starts);
+      starts.forEach((s, k) => {
+        const r = row(s + 9);
+        const want = designRowReference(r.inputs, r.state).reduce((a, v, d) => a + v * wout[d]!, 0);
+        expect(Math.abs(got[k]! - want)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want)));
+      });
+      // Generation from the first test window (seed: design row trainPerRow + seq − 1).
+      const seedRow = windows.plan.trainPerRow + 9;
+      const stats = await windows.readStats();
+      const gen = await esn.rollout(25);
+      const want = esnGenerateReference(res, wout, { ...row(seedRow), last: series[seedRow]!, prev: series[seedRow - 1]! }, stats, 1, [0, 1], 25);
+      for (let k = 0; k < 25; k++) expect(Math.abs(gen[k]! - want[k]!)).toBeLessThanOrEqual(1e-4);
     } finally {
       esn.destroy();
       windows.destroy();
