@@ -1,5 +1,5 @@
 // main.ts — the demo page's entry: starts WebGPU (or explains what to do without it),
-// builds the four panels, and exposes window.springloopDemo, a small hook that lets tests
+// builds the five panels, and exposes window.springloopDemo, a small hook that lets tests
 // drive the page deterministically.
 
 import { missingWebGpuReason, startGpu, type PageGpu } from './parts/gpu';
@@ -7,6 +7,8 @@ import { SystemPanel } from './parts/system-panel';
 import { ExercisePanel } from './parts/exercise-panel';
 import { TrainingPanel } from './parts/training-panel';
 import { EnsemblePanel } from './parts/ensemble-panel';
+import { VanishingPanel, type VanishingResult } from './parts/vanishing-panel';
+import type { CellType } from '../src/model';
 import { SLIDER_NAMES, type InputKind, type SliderName } from './parts/settings';
 import type { Integrator } from '../src/physics/oscillator';
 
@@ -23,6 +25,8 @@ export interface DemoHook {
   trajectory(): { t: number[]; x: number[]; v: number[]; steps: number; integrator: string };
   /** Panel 2: runs the 2-unit RNN on the GPU (with the solution matrices unless told not to). */
   physicsRnnError(opts?: { solution?: boolean }): Promise<{ maxAbsError: number; maxAbsX: number; steps: number }>;
+  /** Panel 2: the eigenvalues of W's recurrent part as shown (after the panel settles), and the verdict. */
+  exerciseEigenvalues(): Promise<{ eigenvalues: [number, number][]; spectralRadius: number; verdict: string; text: string }>;
   /**
    * Panel 3: n more epochs (each `stepsPerEpoch` optimizer steps) of the current model
    * (built from the panel's settings if needed); per-epoch mean train and test losses.
@@ -30,6 +34,8 @@ export interface DemoHook {
   trainEpochs(n: number): Promise<{ train: number[]; test: number[]; stepsPerEpoch: number }>;
   /** Panel 3's "Save model": the file it offers for download (the Forecaster's safetensors), as bytes. */
   saveModel(): Promise<{ name: string; bytes: number[] }>;
+  /** Panel 5: trains RNN, LSTM and GRU for `rounds` rounds; the last curves, the batch and the weights. */
+  vanishing(opts?: { cell?: CellType; scale?: number; rounds?: number }): Promise<VanishingResult>;
   /** Panel 4: n frames of the ensemble. */
   ensembleFrames(n: number): Promise<{ rate: number; t: number; finite: boolean }>;
 }
@@ -75,12 +81,13 @@ async function start(): Promise<{ ok: true; adapter: string } | { ok: false; rea
   const exercise = new ExercisePanel(gpu, system);
   const training = new TrainingPanel(gpu, system);
   const ensemble = new EnsemblePanel(gpu, system);
-  installHook(system, exercise, training, ensemble);
+  const vanishing = new VanishingPanel(gpu);
+  installHook(system, exercise, training, ensemble, vanishing);
   await system.changed();
   return { ok: true, adapter: gpu.ctx.adapterName };
 }
 
-function installHook(system: SystemPanel, exercise: ExercisePanel, training: TrainingPanel, ensemble: EnsemblePanel): void {
+function installHook(system: SystemPanel, exercise: ExercisePanel, training: TrainingPanel, ensemble: EnsemblePanel, vanishing: VanishingPanel): void {
   const hook = window.springloopDemo;
   hook.setSlider = async (name, value) => {
     if (!(SLIDER_NAMES as readonly string[]).includes(name)) throw new Error(`setSlider: unknown slider name=${String(name)}`);
@@ -116,12 +123,17 @@ function installHook(system: SystemPanel, exercise: ExercisePanel, training: Tra
     return { t: Array.from(run.t), x: Array.from(run.x), v: Array.from(run.v), steps: run.steps, integrator: run.settings.integrator };
   };
   hook.physicsRnnError = (opts) => exercise.measure(opts?.solution ?? true);
+  hook.exerciseEigenvalues = async () => {
+    await exercise.settled();
+    return { ...exercise.eigenvalues(), text: document.getElementById('rnn-eigen-readout')!.textContent ?? '' };
+  };
   hook.trainEpochs = (n) => training.epochs(n);
   hook.saveModel = async () => {
     const file = await training.saveModel();
     return { name: file.name, bytes: Array.from(file.bytes) };
   };
   hook.ensembleFrames = (n) => ensemble.frames(n);
+  hook.vanishing = (opts) => vanishing.train(opts);
 }
 
 const notStarted = () => Promise.reject(new Error('springloopDemo: the page has not started (see ready)'));
@@ -135,9 +147,11 @@ window.springloopDemo = {
     throw new Error('springloopDemo: the page has not started (see ready)');
   },
   physicsRnnError: notStarted,
+  exerciseEigenvalues: notStarted,
   trainEpochs: notStarted,
   saveModel: notStarted,
   ensembleFrames: notStarted,
+  vanishing: notStarted,
 };
 window.springloopDemo.ready = start().catch((e: Error) => {
   // A bug, not a missing feature: say so on the page and in the console.

@@ -1,7 +1,8 @@
 // build.mjs — everything `npm pack` ships, plus the demo:
 //   dist/lib/      the library as ES modules for bundlers and Node: index.js ('springloop'),
-//                  kernels.js ('springloop/kernels', with the WGSL parser) and esn.js
-//                  ('springloop/esn', echo state networks), sharing chunks/
+//                  kernels.js ('springloop/kernels', with the WGSL parser), analysis.js
+//                  ('springloop/analysis', with ml-matrix) and esn.js ('springloop/esn', echo
+//                  state networks), sharing chunks/
 //   dist/browser/  springloop.js: the whole library in one minified file, for pages without a bundler
 //   dist/node/     the CLI and scripts (Node only; dawn.node stays external)
 //   dist/types/    declarations (tsc, then scripts/declarations.mjs readies them for every resolver)
@@ -21,7 +22,7 @@ const nodeEntries = ['src/cli.ts', 'scripts/conformance.ts', 'scripts/results-md
 rmSync('dist', { recursive: true, force: true });
 await build({
   ...shipped,
-  entryPoints: { index: 'src/index.ts', kernels: 'src/kernel-authoring.ts', esn: 'src/echo-state.ts' },
+  entryPoints: { index: 'src/index.ts', kernels: 'src/kernel-authoring.ts', analysis: 'src/dynamics.ts', esn: 'src/echo-state.ts' },
   outdir: 'dist/lib',
   chunkNames: 'chunks/[name]-[hash]',
   platform: 'neutral',
@@ -53,6 +54,6 @@ if (existsSync('demo')) {
 
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  fixDeclarations('dist/types', ['index.d.ts', 'kernel-authoring.d.ts', 'echo-state.d.ts']);
+  fixDeclarations('dist/types', ['index.d.ts', 'kernel-authoring.d.ts', 'dynamics.d.ts', 'echo-state.d.ts']);
 }
 console.log(`built dist/lib, dist/browser/springloop.js, dist/node (${nodeEntries.length} entries)${existsSync('dist/demo') ? ', dist/demo' : ''}${existsSync('dist/types') ? ', dist/types' : ''}`);

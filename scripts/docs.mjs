@@ -1,5 +1,5 @@
-// docs.mjs — `npm run docs`: the API reference (TypeDoc) of 'springloop' and
-// 'springloop/kernels' into dist/docs/, after checking that every export — and every member
+// docs.mjs — `npm run docs`: the API reference (TypeDoc) of 'springloop',
+// 'springloop/kernels' and 'springloop/analysis' into dist/docs/, after checking that every export — and every member
 // of an exported class or interface — has a doc comment. A missing one fails the run (and so
 // `npm test` and CI), naming the file, line and symbol:
 //   node scripts/docs.mjs [--check]     (--check: check only, write nothing)

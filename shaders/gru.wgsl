@@ -15,6 +15,7 @@
 //!include "activations"
 //!include "recurrent_gated_forward"
 //!include "recurrent_backward"
+//!include "state_grad"
 
 struct Steps {
   batch: u32,
@@ -22,6 +23,8 @@ struct Steps {
   t_begin: u32,
   t_end: u32,
   has_dy: u32,
+  // Backward: 1 to record d loss / d h_t (and c_t) into dstate for gradient norms.
+  keep_dstate: u32,
 }
 
 @group(0) @binding(0) var<uniform> u: Steps;
@@ -40,6 +43,9 @@ struct Steps {
 @group(0) @binding(6) var<storage, read_write> dg_hid: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dh_carry: array<f32>;
 
+@group(0) @binding(8) var<storage, read_write> dstate: array<f32>;
+
+const STATE_VALUES: u32 = 1u;
 const GATES: u32 = 3u;
 alias GateVec = vec3<f32>;
 
@@ -88,6 +94,7 @@ fn backward_cell(t: u32, b: u32, j: u32, rec: f32) -> vec4<f32> {
   if (ub.has_dy != 0u) {
     dh += dy[row * H + j];
   }
+  keep_state_grad(row, j, 0u, dh);
   let g0 = row * 4u * H + j;
   let r = gates_b[g0];
   let z = gates_b[g0 + H];

@@ -21,6 +21,7 @@
 //!include "activations"
 //!include "recurrent_gated_forward"
 //!include "recurrent_backward"
+//!include "state_grad"
 
 struct Steps {
   batch: u32,
@@ -31,6 +32,8 @@ struct Steps {
   t_end: u32,
   // Backward: 1 when dy holds gradients from above, 0 to ignore it.
   has_dy: u32,
+  // Backward: 1 to record d loss / d h_t (and c_t) into dstate for gradient norms.
+  keep_dstate: u32,
 }
 
 @group(0) @binding(0) var<uniform> u: Steps;
@@ -50,6 +53,9 @@ struct Steps {
 @group(0) @binding(6) var<storage, read_write> dh_carry: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dc_carry: array<f32>;
 
+@group(0) @binding(8) var<storage, read_write> dstate: array<f32>;
+
+const STATE_VALUES: u32 = 2u;
 const GATES: u32 = 4u;
 alias GateVec = vec4<f32>;
 
@@ -102,6 +108,8 @@ fn backward_cell(t: u32, b: u32, j: u32, rec: f32) -> vec4<f32> {
   if (ub.has_dy != 0u) {
     dh += dy[row * H + j];
   }
+  keep_state_grad(row, j, 0u, dh);
+  keep_state_grad(row, j, 1u, dc_carry[s]);
   let i = gates_b[g0];
   let f = gates_b[g0 + H];
   let g = gates_b[g0 + 2u * H];

@@ -16,6 +16,7 @@
 //!include "activations"
 //!include "recurrent_tile"
 //!include "recurrent_backward"
+//!include "state_grad"
 
 struct Steps {
   batch: u32,
@@ -24,6 +25,8 @@ struct Steps {
   t_end: u32,
   has_dy: u32,
   act: u32,
+  // Backward: 1 to record d loss / d h_t (and c_t) into dstate for gradient norms.
+  keep_dstate: u32,
 }
 
 @group(0) @binding(0) var<uniform> u: Steps;
@@ -39,6 +42,9 @@ struct Steps {
 @group(0) @binding(4) var<storage, read_write> dgates: array<f32>;
 @group(0) @binding(5) var<storage, read_write> dh_carry: array<f32>;
 
+@group(0) @binding(6) var<storage, read_write> dstate: array<f32>;
+
+const STATE_VALUES: u32 = 1u;
 const GATES: u32 = 1u;
 
 fn activate(a: f32) -> f32 {
@@ -167,6 +173,7 @@ fn backward_cell(t: u32, b: u32, j: u32, rec: f32) -> vec4<f32> {
   if (ub.has_dy != 0u) {
     dh += dy[row * H + j];
   }
+  keep_state_grad(row, j, 0u, dh);
   let d = dh * activation_slope(hseq_b[(row + B) * H + j]);
   dgates[row * H + j] = d;
   dh_carry[s] = 0.0;

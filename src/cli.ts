@@ -3,6 +3,7 @@ import { INFO_USAGE, runInfo } from './cli/info';
 import { SIMULATE_USAGE, runSimulate } from './cli/simulate';
 import { BENCH_USAGE, runBench } from './cli/bench';
 import { TRAIN_USAGE, runTrain } from './cli/train';
+import { ANALYZE_USAGE, runAnalyze } from './cli/analyze';
 
 const USAGE = `springloop — WebGPU physics + recurrent nets
 
@@ -12,6 +13,9 @@ commands:
   info        print the WebGPU adapter springloop uses, its limits and features
   simulate    integrate driven damped oscillators on the GPU (rk4|euler|symplectic) into .npy/.csv
   train       train RNN/LSTM/GRU on GPU-simulated physics; results.json + figure.svg (--default: the main job)
+  analyze     a model as a dynamical system: gradient norms through time, Jacobian spectra,
+              Lyapunov exponents, fixed points; analysis.json + analysis.svg (--experiment: the
+              rho sweep, long memory RNN vs LSTM vs GRU)
   bench       time kernels against CPU peers after validating them (--only rk4, --quick, --json FILE;
               --peers adds TF.js WebGPU/wasm and PyTorch, and the springloop ÷ peer table)
   help        this text
@@ -30,6 +34,7 @@ const COMMANDS: Record<string, Command> = {
   simulate: { run: runSimulate, usage: SIMULATE_USAGE },
   bench: { run: runBench, usage: BENCH_USAGE },
   train: { run: runTrain, usage: TRAIN_USAGE },
+  analyze: { run: runAnalyze, usage: ANALYZE_USAGE },
 };
 
 /** Runs the CLI; returns the process exit code. */

@@ -19,7 +19,11 @@ export { simulate, type SimulateOptions, type Trajectory } from './physics/simul
 export { simulateReference } from './physics/simulate-reference';
 export { DEFAULT_OSCILLATOR, PARAM_NAMES, type OscillatorParams, type Integrator } from './physics/oscillator';
 export { buildEnsemble } from './physics/ensemble';
-export { physicsRnn, physicsRnnParameters, PHYSICS_RNN_CONFIG } from './physics-rnn';
+export { physicsRnn, physicsRnnParameters, physicsRnnTheory, PHYSICS_RNN_CONFIG, type PhysicsRnnTheory, type DampingRegime } from './physics-rnn';
+
+// Dynamics: stability of the physics RNN in closed form (RecurrentModel's gradNorms option gives
+// gradient norms through time; Jacobians, fixed points and Lyapunov exponents: 'springloop/analysis').
+export { classifyEigenvalues, eigenvalues2x2, type Stability } from './analysis/stability';
 
 // Recurrent models (PyTorch state_dict names), optimizers, data and training.
 export * from './model/index';

@@ -7,6 +7,8 @@
 // The model runs on the ordinary recurrent kernels (cell 'rnn_identity').
 import type { Scheduler } from './gpu/scheduler';
 import { RecurrentModel, type ModelConfig, type RecurrentModelOptions } from './model';
+import { classifyEigenvalues, type Stability } from './analysis/stability';
+import { describeValue } from './util/check';
 
 /** The oscillator a physicsRnn() reproduces: x'' = -k x - c x' + u(t), Euler steps of dt. */
 export interface PhysicsRnnOptions {
@@ -58,4 +60,50 @@ export async function physicsRnn(sched: Scheduler, o: PhysicsRnnOptions, opts: R
   const model = await RecurrentModel.create(sched, PHYSICS_RNN_CONFIG, opts);
   model.setParameters(values);
   return model;
+}
+
+/** Damping regime of the continuous spring x'' + c x' + k x = u (c² against 4k; k < 0: no spring, a saddle). */
+export type DampingRegime = 'under-damped' | 'critically damped' | 'over-damped' | 'negative damping' | 'undamped' | 'unstable spring';
+
+/** What the exercise's RNN does, in closed form (see physicsRnnTheory). */
+export interface PhysicsRnnTheory {
+  /** Eigenvalues of W_hh = [[1, dt], [−k·dt, 1 − c·dt]]: 1 − c·dt/2 ± dt·√(c²/4 − k), larger |λ| first. */
+  eigenvalues: [[number, number], [number, number]];
+  /** max |λ|: above 1 the RNN's state (and its gradients) grow like ρ^t, below 1 they decay. */
+  spectralRadius: number;
+  /** The fixed point h* = (u/k, 0) for constant input u, or null when k = 0 (a line of them for u = 0, none otherwise). */
+  fixedPoint: [number, number] | null;
+  /** Damping regime of the continuous spring. */
+  regime: DampingRegime;
+  /** Of the fixed point (and the whole linear map): stable, saddle or unstable. */
+  stability: Stability;
+  /** One sentence for a person: explodes, decays or stays, and why. */
+  verdict: string;
+}
+
+/**
+ * Closed form of the physics RNN's dynamics for constant input u (default 0): the Euler
+ * matrix's eigenvalues λ = 1 + dt·s with s = −c/2 ± √(c²/4 − k) the spring's poles, the fixed
+ * point, the damping regime and whether the design explodes (ρ > 1) or decays. For complex λ,
+ * |λ|² = 1 − c·dt + k·dt², so Euler adds energy (explodes) whenever c < k·dt, even for c ≥ 0.
+ */
+export function physicsRnnTheory(o: PhysicsRnnOptions, u = 0): PhysicsRnnTheory {
+  checkOptions(o);
+  if (typeof u !== 'number' || !Number.isFinite(u)) throw new Error(`physicsRnnTheory: u must be a finite number, got ${describeValue(u)}`);
+  const { k, c, dt } = o;
+  const disc = (c * c) / 4 - k;
+  const re = 1 - (c * dt) / 2;
+  const root = dt * Math.sqrt(Math.abs(disc));
+  const eigenvalues: [[number, number], [number, number]] = disc >= 0 ? [[re + root, 0], [re - root, 0]] : [[re, root], [re, -root]];
+  eigenvalues.sort((a, b) => Math.hypot(b[0], b[1]) - Math.hypot(a[0], a[1]));
+  const { stability, spectralRadius } = classifyEigenvalues(eigenvalues);
+  const regime: DampingRegime = k < 0 ? 'unstable spring' : c < 0 ? 'negative damping' : c === 0 ? 'undamped' : disc < 0 ? 'under-damped' : disc === 0 ? 'critically damped' : 'over-damped';
+  const fixedPoint: [number, number] | null = k !== 0 ? [u / k, 0] : null;
+  const rate = `|λ| = ${spectralRadius.toFixed(6)}`;
+  const verdict = spectralRadius > 1
+    ? `${rate} > 1: the state grows like ${spectralRadius.toFixed(4)}^t — the design explodes${c >= 0 && k > 0 ? ` (Euler adds energy when c < k·dt = ${(k * dt).toPrecision(3)})` : ''}`
+    : spectralRadius < 1
+      ? `${rate} < 1: the state decays to the fixed point like ${spectralRadius.toFixed(4)}^t`
+      : `${rate}: the state neither grows nor decays`;
+  return { eigenvalues, spectralRadius, fixedPoint, regime, stability, verdict };
 }

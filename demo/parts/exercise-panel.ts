@@ -4,6 +4,7 @@
 // Alignment: the RNN's output n is y(n+1) = R·h(n+1), compared with sample n+1 of the run.
 
 import { LineChart } from './chart';
+import { EigenView, type EigenReading } from './eigen-view';
 import { MatrixEditor } from './matrix-editor';
 import { runPhysicsRnn, solutionMatrices, type RnnTrace } from './physics-rnn-runner';
 import { V0, X0 } from './settings';
@@ -27,6 +28,7 @@ export class ExercisePanel {
   private readonly outputChart: LineChart;
   private readonly hiddenChart: LineChart;
   private readonly errorChart: LineChart;
+  private readonly eigen: EigenView;
   /** The student's own matrices, kept while the solution is shown. */
   private design = { W: [[1, 0, 0], [0, 1, 0]], R: [[1, 0]] };
   private pending = false;
@@ -41,6 +43,7 @@ export class ExercisePanel {
     this.outputChart = new LineChart($('rnn-output-chart'), { xLabel: 't', title: 'output' });
     this.hiddenChart = new LineChart($('rnn-hidden-chart'), { xLabel: 't', title: 'hidden state' });
     this.errorChart = new LineChart($('rnn-error-chart'), { xLabel: 't', title: 'error' });
+    this.eigen = new EigenView($('rnn-eigen-chart'), $('rnn-eigen-readout'));
     document.querySelectorAll<HTMLInputElement>('input[name="rnn-mode"]').forEach((radio) => {
       radio.addEventListener('change', () => this.modeChanged());
     });
@@ -57,6 +60,12 @@ export class ExercisePanel {
     await this.changed();
     if (!this.last) throw new Error('physicsRnnError: the RNN did not run (see the exercise panel)');
     return this.last;
+  }
+
+  /** The eigenvalues of the W_hh the panel last ran (after settled()). */
+  eigenvalues(): EigenReading {
+    if (!this.eigen.last) throw new Error('exerciseEigenvalues: the exercise has not run yet');
+    return this.eigen.last;
   }
 
   async settled(): Promise<void> {
@@ -106,6 +115,11 @@ export class ExercisePanel {
         ({ W, R } = solutionMatrices(run.settings));
         this.W.set(W);
         this.R.set([R]);
+      }
+      try {
+        this.eigen.show(W.map((row) => row.slice(0, 2)));
+      } catch (e) {
+        showError($('rnn-eigen-readout'), e);
       }
       try {
         const trace = await this.gpu.run((sched) => runPhysicsRnn(sched, { W, R, h0: [X0, V0], u: run.u.subarray(0, run.steps) }));

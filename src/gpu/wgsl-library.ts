@@ -8,6 +8,7 @@ import { source as recurrentBackward } from '../../shaders/lib/recurrent_backwar
 import { source as recurrentGatedForward } from '../../shaders/lib/recurrent_gated_forward.wgsl';
 import { source as recurrentTile } from '../../shaders/lib/recurrent_tile.wgsl';
 import { source as reduce } from '../../shaders/lib/reduce.wgsl';
+import { source as stateGrad } from '../../shaders/lib/state_grad.wgsl';
 import { source as targets } from '../../shaders/lib/targets.wgsl';
 
 /**
@@ -24,5 +25,6 @@ export const WGSL_LIBRARY: Readonly<Record<string, string>> = {
   recurrent_gated_forward: recurrentGatedForward,
   recurrent_tile: recurrentTile,
   reduce,
+  state_grad: stateGrad,
   targets,
 };

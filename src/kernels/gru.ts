@@ -7,7 +7,7 @@ import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
-import { recordBackwardSteps, recordForwardSteps, type RecurrentRun } from './recurrent';
+import { recordBackwardSteps, recordForwardSteps, dstateBinding, type RecurrentRun, type StateGradRecord } from './recurrent';
 
 /** shaders/gru.wgsl, reflected at build time. */
 export const gruKernel: Kernel = gruWgsl;
@@ -20,7 +20,7 @@ export const GRU_FORWARD_BINDINGS: BindingDeclarations = /* @__PURE__ */ declare
 });
 export const GRU_BACKWARD_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
   w_hh_b: '[3H, H] f32', gates_b: '[T, B, 4H] f32', hseq_b: '[T+1, B, H] f32', dy: '[T, B, H] f32',
-  dg_in: '[T, B, 3H] f32', dg_hid: '[T, B, 3H] f32', dh_carry: '[B, H] f32',
+  dg_in: '[T, B, 3H] f32', dg_hid: '[T, B, 3H] f32', dh_carry: '[B, H] f32', dstate: '[T, B, H] f32',
 });
 
 export interface GruForwardArgs extends RecurrentRun {
@@ -47,7 +47,7 @@ export function gruForward(sched: Scheduler, a: GruForwardArgs): void {
   });
 }
 
-export interface GruBackwardArgs extends RecurrentRun {
+export interface GruBackwardArgs extends RecurrentRun, StateGradRecord {
   wHh: GpuTensor;
   gates: GpuTensor;
   hseq: GpuTensor;
@@ -61,6 +61,7 @@ export interface GruBackwardArgs extends RecurrentRun {
 }
 
 export function gruBackward(sched: Scheduler, a: GruBackwardArgs): void {
+  const dstate = dstateBinding(sched, a.dstate);
   recordBackwardSteps(
     sched,
     {
@@ -68,9 +69,10 @@ export function gruBackward(sched: Scheduler, a: GruBackwardArgs): void {
       range: a,
       variant: a.variant,
       units: 4,
-      bindings: { w_hh_b: a.wHh, gates_b: a.gates, hseq_b: a.hseq, dy: a.dy ?? a.gates, dg_in: a.dgIn, dg_hid: a.dgHid, dh_carry: a.dhCarry },
+      bindings: { w_hh_b: a.wHh, gates_b: a.gates, hseq_b: a.hseq, dy: a.dy ?? a.gates, dg_in: a.dgIn, dg_hid: a.dgHid, dh_carry: a.dhCarry, dstate: dstate.binding },
       shapes: GRU_BACKWARD_BINDINGS,
-      standIns: a.dy ? [] : ['dy'],
+      standIns: [...(a.dy ? [] : ['dy']), ...(dstate.standIn ? ['dstate'] : [])],
+      keepDstate: !dstate.standIn,
       hasDy: a.dy !== null,
       tile: a.tile,
     },

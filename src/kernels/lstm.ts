@@ -7,7 +7,7 @@ import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
-import { recordBackwardSteps, recordForwardSteps, type RecurrentRun } from './recurrent';
+import { recordBackwardSteps, recordForwardSteps, dstateBinding, type RecurrentRun, type StateGradRecord } from './recurrent';
 
 /** shaders/lstm.wgsl, reflected at build time. */
 export const lstmKernel: Kernel = lstmWgsl;
@@ -20,7 +20,7 @@ export const LSTM_FORWARD_BINDINGS: BindingDeclarations = /* @__PURE__ */ declar
 });
 export const LSTM_BACKWARD_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
   w_hh_b: '[4H, H] f32', gates_b: '[T, B, 4H] f32', cseq_b: '[T+1, B, H] f32', dy: '[T, B, H] f32',
-  dgates: '[T, B, 4H] f32', dh_carry: '[B, H] f32', dc_carry: '[B, H] f32',
+  dgates: '[T, B, 4H] f32', dh_carry: '[B, H] f32', dc_carry: '[B, H] f32', dstate: '[T, B, 2, H] f32',
 });
 
 export interface LstmForwardArgs extends RecurrentRun {
@@ -49,7 +49,7 @@ export function lstmForward(sched: Scheduler, a: LstmForwardArgs): void {
   });
 }
 
-export interface LstmBackwardArgs extends RecurrentRun {
+export interface LstmBackwardArgs extends RecurrentRun, StateGradRecord {
   wHh: GpuTensor;
   gates: GpuTensor;
   cseq: GpuTensor;
@@ -64,6 +64,7 @@ export interface LstmBackwardArgs extends RecurrentRun {
 
 /** Records BPTT over steps tEnd-1 down to tBegin. */
 export function lstmBackward(sched: Scheduler, a: LstmBackwardArgs): void {
+  const dstate = dstateBinding(sched, a.dstate);
   recordBackwardSteps(
     sched,
     {
@@ -71,9 +72,10 @@ export function lstmBackward(sched: Scheduler, a: LstmBackwardArgs): void {
       range: a,
       variant: a.variant,
       units: 4,
-      bindings: { w_hh_b: a.wHh, gates_b: a.gates, cseq_b: a.cseq, dy: a.dy ?? a.gates, dgates: a.dgates, dh_carry: a.dhCarry, dc_carry: a.dcCarry },
+      bindings: { w_hh_b: a.wHh, gates_b: a.gates, cseq_b: a.cseq, dy: a.dy ?? a.gates, dgates: a.dgates, dh_carry: a.dhCarry, dstate: dstate.binding, dc_carry: a.dcCarry },
       shapes: LSTM_BACKWARD_BINDINGS,
-      standIns: a.dy ? [] : ['dy'],
+      standIns: [...(a.dy ? [] : ['dy']), ...(dstate.standIn ? ['dstate'] : [])],
+      keepDstate: !dstate.standIn,
       hasDy: a.dy !== null,
       tile: a.tile,
     },

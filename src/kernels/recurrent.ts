@@ -88,6 +88,29 @@ function checkRange(where: string, r: StepRange): void {
   }
 }
 
+/** What every backward wrapper also takes: where to record d loss / d state for gradient norms. */
+export interface StateGradRecord {
+  /** [T, B, S, H] (S = 2 for LSTM: h then c; else 1): filled for rows tBegin..tEnd-1 when given. */
+  dstate?: GpuTensor | null;
+}
+
+const placeholders = new WeakMap<Scheduler, GPUBuffer>();
+
+/**
+ * The dstate binding of a backward wrapper, and whether it is a stand-in: the tensor when
+ * gradient norms are recorded, else a small buffer of its own (never written: keep_dstate is
+ * 0), since WebGPU forbids one buffer in two writable bindings of a dispatch.
+ */
+export function dstateBinding(sched: Scheduler, dstate: GpuTensor | null | undefined): { binding: Binding; standIn: boolean } {
+  if (dstate) return { binding: dstate, standIn: false };
+  let buffer = placeholders.get(sched);
+  if (!buffer) {
+    buffer = sched.createBuffer(16, undefined, 'dstate placeholder');
+    placeholders.set(sched, buffer);
+  }
+  return { binding: buffer, standIn: true };
+}
+
 export interface RecordStepsArgs {
   kernel: Kernel;
   range: StepRange;
@@ -102,6 +125,8 @@ export interface RecordStepsArgs {
   /** Cell-specific uniforms beyond batch, hidden, t_begin, t_end, has_dy. */
   extraUniforms?: UniformValues;
   hasDy?: boolean;
+  /** Backward: record d loss / d h_t (and c_t) into the cell's dstate binding (gradient norms). */
+  keepDstate?: boolean;
   tile?: RecurrentTile;
 }
 
@@ -139,7 +164,7 @@ function recordSteps(sched: Scheduler, a: RecordStepsArgs, direction: 'forward' 
   const width = persistentTileWidth(a.kernel, a.range.hidden, direction);
   const tile = resolveTile(sched, where, a, width);
   const { batch, hidden, tBegin, tEnd } = a.range;
-  const base = { batch, hidden, has_dy: a.hasDy ? 1 : 0, ...a.extraUniforms };
+  const base = { batch, hidden, has_dy: a.hasDy ? 1 : 0, keep_dstate: a.keepDstate ? 1 : 0, ...a.extraUniforms };
   const shapes = { declared: a.shapes, dims: { T: a.range.seqLen, B: batch, H: hidden }, standIns: a.standIns };
   if (a.variant === 'persistent') {
     sched.dispatch(a.kernel, `${direction}_seq`, {

@@ -7,7 +7,7 @@ import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from './gemm';
-import { recordBackwardSteps, recordForwardSteps, type RecurrentRun } from './recurrent';
+import { recordBackwardSteps, recordForwardSteps, dstateBinding, type RecurrentRun, type StateGradRecord } from './recurrent';
 
 /** shaders/rnn.wgsl, reflected at build time. */
 export const rnnKernel: Kernel = rnnWgsl;
@@ -26,7 +26,7 @@ function actCode(a: RnnActivation): number {
 /** What the entries expect of each binding (T = seqLen, B = batch, H = hidden); checked before recording. */
 export const RNN_FORWARD_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({ gx: '[T, B, H] f32', w_hh: '[H, H] f32', b_hh: '[H] f32', hseq: '[T+1, B, H] f32' });
 export const RNN_BACKWARD_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
-  w_hh_b: '[H, H] f32', hseq_b: '[T+1, B, H] f32', dy: '[T, B, H] f32', dgates: '[T, B, H] f32', dh_carry: '[B, H] f32',
+  w_hh_b: '[H, H] f32', hseq_b: '[T+1, B, H] f32', dy: '[T, B, H] f32', dgates: '[T, B, H] f32', dh_carry: '[B, H] f32', dstate: '[T, B, H] f32',
 });
 
 export interface RnnForwardArgs extends RecurrentRun {
@@ -53,7 +53,7 @@ export function rnnForward(sched: Scheduler, a: RnnForwardArgs): void {
   });
 }
 
-export interface RnnBackwardArgs extends RecurrentRun {
+export interface RnnBackwardArgs extends RecurrentRun, StateGradRecord {
   wHh: GpuTensor;
   hseq: GpuTensor;
   /** [T, B, H] d loss / d h_t from above, or null. */
@@ -66,6 +66,7 @@ export interface RnnBackwardArgs extends RecurrentRun {
 }
 
 export function rnnBackward(sched: Scheduler, a: RnnBackwardArgs): void {
+  const dstate = dstateBinding(sched, a.dstate);
   recordBackwardSteps(
     sched,
     {
@@ -73,9 +74,10 @@ export function rnnBackward(sched: Scheduler, a: RnnBackwardArgs): void {
       range: a,
       variant: a.variant,
       units: 4,
-      bindings: { w_hh_b: a.wHh, hseq_b: a.hseq, dy: a.dy ?? a.hseq, dgates: a.dgates, dh_carry: a.dhCarry },
+      bindings: { w_hh_b: a.wHh, hseq_b: a.hseq, dy: a.dy ?? a.hseq, dgates: a.dgates, dh_carry: a.dhCarry, dstate: dstate.binding },
       shapes: RNN_BACKWARD_BINDINGS,
-      standIns: a.dy ? [] : ['dy'],
+      standIns: [...(a.dy ? [] : ['dy']), ...(dstate.standIn ? ['dstate'] : [])],
+      keepDstate: !dstate.standIn,
       extraUniforms: { act: actCode(a.activation) },
       hasDy: a.dy !== null,
       tile: a.tile,

@@ -43,6 +43,8 @@ export interface CellBackwardTensors extends Omit<CellForwardTensors, 'gx' | 'bH
   /** [B, H]: in, the gradient into the last state from later steps; out, into the state before the first. */
   dhCarry: GpuTensor;
   dcCarry: GpuTensor | null;
+  /** [T, B, S, H] (S = stateValues): when given, the loop records d loss / d h_t (and c_t) there for gradient norms. */
+  dstate?: GpuTensor | null;
 }
 
 /** How PyTorch names a cell: nn.RNN / nn.LSTM / nn.GRU, the RNN's nonlinearity, its gate order. */
@@ -127,6 +129,11 @@ export const CELL_SPECS: Readonly<Record<CellType, CellSpec>> = {
 
 /** Every cell kind, in table order. */
 export const CELL_TYPES: readonly CellType[] = /* @__PURE__ */ Object.keys(CELL_SPECS) as CellType[];
+
+/** S: state values per hidden unit (2 with a cell state: h and c; else 1) — the full state's width per unit. */
+export function stateValues(spec: Pick<CellSpec, 'cellState'>): number {
+  return spec.cellState ? 2 : 1;
+}
 
 /** The kinds whose spec has `property` set (cellState: 'lstm'), for error messages. */
 export function cellsWith(property: 'cellState' | 'torch'): CellType[] {

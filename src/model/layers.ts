@@ -72,6 +72,8 @@ export interface LayerBackwardArgs {
   /** Add to the gradient arena instead of overwriting it. */
   accumulate: boolean;
   loop: TimeLoop;
+  /** [T, B, S, H]: when given, the time loop records d loss / d h_t (and c_t) there (gradient norms). */
+  dstate?: GpuTensor | null;
 }
 
 /** BPTT through one layer: dgates, dhCarry/dcCarry → state at tBegin−1, param grads, dIn. */
@@ -82,7 +84,7 @@ export function layerBackward(sched: Scheduler, a: LayerBackwardArgs): void {
   const run = { batch: B, hidden: H, seqLen: T, tBegin: a.tBegin, tEnd: T, ...a.loop };
   s.cell.recordBackward(sched, run, {
     wHh: params.wHh, hseq: buf.hseq, cseq: buf.cseq, gates: buf.gates, dy: a.dy,
-    dgIn: gbuf.dgIn, dgHid: gbuf.dgHid, dhCarry: gbuf.dhCarry, dcCarry: gbuf.dcCarry,
+    dgIn: gbuf.dgIn, dgHid: gbuf.dgHid, dhCarry: gbuf.dhCarry, dcCarry: gbuf.dcCarry, dstate: a.dstate ?? null,
   });
 
   const rows = (T - a.tBegin) * B;

@@ -50,6 +50,12 @@ export interface BackwardOptions {
   truncate?: number;
   /** Add to the gradient arena instead of overwriting it. Default false. */
   accumulate?: boolean;
+  /**
+   * Also record gradient norms through time (Pascanu et al. 2013): the backward kernels keep
+   * d loss / d h_t (and c_t) and one reduction per layer turns them into `gradNorms`. Nothing
+   * is read back until you read that tensor. Default false.
+   */
+  gradNorms?: boolean;
 }
 
 /** Gradients with respect to the inputs and initial states (views into the workspace, valid until the next backward of the same shape). */
@@ -60,4 +66,10 @@ export interface BackwardOutputs {
   dh0: GpuTensor;
   /** [L, B, H] gradient w.r.t. the initial cell states (LSTM), else null. */
   dc0: GpuTensor | null;
+  /**
+   * With opts.gradNorms: [L, S, T], element (l, 0, t) = (1/B) Σ_b ‖∂L/∂h^l_t[b]‖₂ (all of it:
+   * from the loss at t and later and from the layer above) and, LSTM (S = 2), (l, 1, t) the
+   * same of ∂L/∂c_t with h_t held fixed; steps before a truncation are 0. Else null.
+   */
+  gradNorms: GpuTensor | null;
 }

@@ -11,11 +11,12 @@ import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel } from '../kernels/gemm';
 import { permuteKernel, permute01 } from '../kernels/permute';
 import { lossKernel, mseLossGpu, crossEntropyLossGpu } from '../kernels/loss';
+import { recordStateGradNorms, stateGradNormKernel } from '../kernels/state-grad-norm';
 import { validateModelConfig, type ModelConfig } from './config';
 import { modelParamShapes } from './params';
-import { cellSpec, type CellSpec } from './cells';
+import { cellSpec, stateValues, type CellSpec } from './cells';
 import { Workspace, checkWorkspaceLimits } from './workspace';
-import { planWorkspace, type ForwardTensors } from './workspace-plan';
+import { planWorkspace, type ForwardTensors, type LayerActivations } from './workspace-plan';
 import { layerForward, layerBackward, type LayerParams, type LayerShape, type TimeLoop } from './layers';
 import { headBackward, headForward, headInput, type HeadShape } from './head';
 import { checkBackwardInputs, checkForwardInputs, checkLossTarget } from './checks';
@@ -46,7 +47,7 @@ export class RecurrentModel {
   static async create(sched: Scheduler, config: ModelConfig, opts: RecurrentModelOptions = {}): Promise<RecurrentModel> {
     Lifetime.require('RecurrentModel.create()', [sched.lifetime]);
     validateModelConfig(config);
-    await sched.prepare(gemmKernel, permuteKernel, lossKernel, ...cellSpec(config.cell).kernels);
+    await sched.prepare(gemmKernel, permuteKernel, lossKernel, stateGradNormKernel, ...cellSpec(config.cell).kernels);
     return new RecurrentModel(sched, config, opts);
   }
 
@@ -164,6 +165,16 @@ export class RecurrentModel {
     return { ...this.recordBackward(ws, g.dOut, opts, tBegin), loss: g.loss };
   }
 
+  /**
+   * The last forward's tape per layer (time-major hseq / cseq [T+1, B, H], kept gates), for
+   * analysis kernels such as the step Jacobians (src/kernels/jacobian.ts). Views into the
+   * workspace: valid until the next forward of the same (batch, seqLen).
+   */
+  forwardTape(): { batch: number; seqLen: number; layers: readonly LayerActivations<GpuTensor>[] } {
+    const ws = this.requireForward('forwardTape');
+    return { batch: ws.batch, seqLen: ws.seqLen, layers: ws.forward.layers };
+  }
+
   /** Records only the loss of the last forward (no gradients); returns the [1] tensor. */
   loss(target: LossTarget): GpuTensor {
     this.lifetime.check('loss');
@@ -207,6 +218,7 @@ export class RecurrentModel {
       dRnnOut: g.dRnnOut, dyTop: g.dyTop, dhCarryTop: g.layers[L - 1]!.dhCarry,
     });
     const loop = this.timeLoop(B);
+    const norms = opts.gradNorms ? ws.gradNorms() : null;
     for (let l = L - 1; l >= 0; l--) {
       layerBackward(this.sched, {
         shape: this.layerShape(l, B, T),
@@ -214,8 +226,12 @@ export class RecurrentModel {
         buf: f.layers[l]!, gbuf: g.layers[l]!,
         ...layerInput(f, l, B * H),
         dy: l === L - 1 ? g.dyTop : g.layers[l + 1]!.dIn,
-        tBegin, accumulate, loop,
+        tBegin, accumulate, loop, dstate: norms?.dstate[l] ?? null,
       });
+      if (norms) {
+        const S = stateValues(this.cell);
+        recordStateGradNorms(this.sched, { batch: B, hidden: H, slots: S, steps: T, tBegin, dstate: norms.dstate[l]!, norms: norms.norms, outOffset: l * S * T });
+      }
     }
     permute01(this.sched, { src: g.layers[0]!.dIn, out: g.dx, dims: [T, B, I] });
     for (let l = 0; l < L; l++) {
@@ -223,7 +239,7 @@ export class RecurrentModel {
       this.sched.copy(gl.dhCarry, { buffer: g.dh0.buffer, offset: l * bytes, size: bytes });
       if (gl.dcCarry) this.sched.copy(gl.dcCarry, { buffer: g.dc0!.buffer, offset: l * bytes, size: bytes });
     }
-    return { dx: g.dx, dh0: g.dh0, dc0: g.dc0 };
+    return { dx: g.dx, dh0: g.dh0, dc0: g.dc0, gradNorms: norms?.norms ?? null };
   }
 
   /** Every given input is a live tensor of this model's scheduler (checked after the shapes, before recording). */

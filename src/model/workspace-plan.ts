@@ -4,7 +4,7 @@
 // state, kept gates, separate hidden-side gradients) comes from its CellSpec. Pure arithmetic.
 //
 // Time-major inside (row (t, b) = t·B + b); batch-first at the model's boundary.
-import { cellSpec } from './cells';
+import { cellSpec, stateValues } from './cells';
 import type { ModelConfig } from './config';
 
 /** One tensor of the plan: the label its buffer gets (and errors name), and its shape in f32 elements. */
@@ -68,12 +68,21 @@ export interface BackwardTensors<T> {
   loss: T;
 }
 
+/** What a backward with gradient norms fills (allocated on the first such backward). */
+export interface GradNormTensors<T> {
+  /** Per layer [T, B, S, H]: d loss / d h_t (and c_t, S = 2) as the backward kernels record them. */
+  dstate: T[];
+  /** [L, S, T]: batch-mean ‖d loss / d h_t‖₂ (s = 0) and ‖d loss / d c_t‖₂ (s = 1). */
+  norms: T;
+}
+
 /** Every tensor of one (batch, seqLen) workspace. */
 export interface WorkspacePlan {
   batch: number;
   seqLen: number;
   forward: ForwardTensors<TensorPlan>;
   backward: BackwardTensors<TensorPlan>;
+  gradNorms: GradNormTensors<TensorPlan>;
 }
 
 const entry = (label: string, shape: number[]): TensorPlan => ({ label, shape });
@@ -111,7 +120,12 @@ export function planWorkspace(config: ModelConfig, batch: number, seqLen: number
     dx: entry('dx', [B, T, I]), dh0: entry('dh0', [L, B, H]), dc0: cell.cellState ? entry('dc0', [L, B, H]) : null,
     loss: entry('loss', [1]),
   };
-  return { batch, seqLen, forward, backward };
+  const S = stateValues(cell);
+  const gradNorms = {
+    dstate: Array.from({ length: L }, (_, l) => entry(`dstate_l${l}`, [T, B, S, H])),
+    norms: entry('grad_norms', [L, S, T]),
+  };
+  return { batch, seqLen, forward, backward, gradNorms };
 }
 
 const isTensorPlan = (v: unknown): v is TensorPlan =>
@@ -139,6 +153,6 @@ export function realize<P, R>(part: P, make: (t: TensorPlan) => R, made = new Ma
 /** Every distinct tensor of the plan, forward first, in table order. */
 export function plannedTensors(plan: WorkspacePlan): TensorPlan[] {
   const all: TensorPlan[] = [];
-  realize({ f: plan.forward, b: plan.backward }, (t) => all.push(t));
+  realize({ f: plan.forward, b: plan.backward, n: plan.gradNorms }, (t) => all.push(t));
   return all;
 }

@@ -8,7 +8,7 @@ import { numel, type GpuTensor } from '../gpu/tensor';
 import { gemmMaxRows } from '../kernels/gemm';
 import {
   plannedTensors, realize,
-  type BackwardTensors, type ForwardTensors, type LayerActivations, type LayerGradients, type TensorPlan, type WorkspacePlan,
+  type BackwardTensors, type ForwardTensors, type GradNormTensors, type LayerActivations, type LayerGradients, type TensorPlan, type WorkspacePlan,
 } from './workspace-plan';
 
 /** One layer's activations on the GPU. */
@@ -17,6 +17,8 @@ export type LayerBuffers = LayerActivations<GpuTensor>;
 export type LayerGradBuffers = LayerGradients<GpuTensor>;
 /** Everything backward() writes. */
 export type GradBuffers = BackwardTensors<GpuTensor>;
+/** What a backward with gradient norms writes. */
+export type GradNormBuffers = GradNormTensors<GpuTensor>;
 
 /** The GPU tensors of one plan; destroy() frees them. */
 export class Workspace {
@@ -25,6 +27,7 @@ export class Workspace {
   /** What forward() fills. */
   readonly forward: ForwardTensors<GpuTensor>;
   private gradBuffers: GradBuffers | null = null;
+  private normBuffers: GradNormBuffers | null = null;
   private readonly owned: GpuTensor[] = [];
 
   constructor(private readonly sched: Scheduler, readonly plan: WorkspacePlan) {
@@ -37,6 +40,12 @@ export class Workspace {
   grads(): GradBuffers {
     this.gradBuffers ??= realize(this.plan.backward, (t) => this.make(t));
     return this.gradBuffers;
+  }
+
+  /** Gradient-norm buffers, allocated on first use. */
+  gradNorms(): GradNormBuffers {
+    this.normBuffers ??= realize(this.plan.gradNorms, (t) => this.make(t));
+    return this.normBuffers;
   }
 
   destroy(): void {

@@ -62,6 +62,14 @@ export interface RecurrentGradients {
   h0: Float64Array;
   /** d loss / d c0 [L, B, H] (LSTM only, else null). */
   c0: Float64Array | null;
+  /**
+   * d loss / d h_t of every layer and step [L, T, B, H]: all of it (from the loss at t and
+   * later, and from the layer above). dc: d loss / d c_t [L, T, B, H] with h_t held fixed —
+   * the part that flows back from t+1, the state coordinate of J_t = ∂(h, c)_t/∂(h, c)_{t-1}
+   * (LSTM only, else null). src/reference/grad-norms.ts turns them into norms through time.
+   */
+  dh: Float64Array;
+  dc: Float64Array | null;
 }
 
 /** Optional gradients arriving at the final states (e.g. from a later truncated-BPTT chunk). */
@@ -193,6 +201,7 @@ function layerBackward(
   dh: Float64Array,
   dc: Float64Array | null,
   grads: Params,
+  record: { dh: Float64Array; dc: Float64Array | null },
 ): Float64Array[] {
   const B = tape.hInit.length / config.hiddenSize;
   const H = config.hiddenSize;
@@ -203,6 +212,8 @@ function layerBackward(
     const cPrev = t > 0 ? tape.steps[t - 1]!.c : tape.cInit;
     const dhTotal = new Float64Array(B * H);
     for (let k = 0; k < dhTotal.length; k++) dhTotal[k] = dh[k]! + dOutSeq[t]![k]!;
+    record.dh.set(dhTotal, t * B * H);
+    if (record.dc && dc) record.dc.set(dc, t * B * H);
     const g = cellPointwiseBackward(config.cell, B, H, tape.steps[t]!, hPrev, cPrev, dhTotal, dc);
     const dx = new Float64Array(B * inSize);
     linearBackwardAccumulate(g.dPreIn, tape.inputs[t]!, wIh, GH, inSize, grads[`weight_ih_l${l}`]!, grads[`bias_ih_l${l}`]!, dx);
@@ -238,10 +249,13 @@ export function recurrentBackward(
   let dSeq = headBackward(config, params, fwd, dOut, grads);
   const dh0 = new Float64Array(L * B * H);
   const dc0 = withC ? new Float64Array(L * B * H) : null;
+  const dhSeq = new Float64Array(L * T * B * H);
+  const dcSeq = withC ? new Float64Array(L * T * B * H) : null;
   for (let l = L - 1; l >= 0; l--) {
     const dh = layerState(finalStateGrads.hN, l, B, H);
     const dc = withC ? layerState(finalStateGrads.cN, l, B, H) : null;
-    dSeq = layerBackward(config, params, l, fwd.layers[l]!, dSeq, dh, dc, grads);
+    const record = { dh: dhSeq.subarray(l * T * B * H, (l + 1) * T * B * H), dc: dcSeq?.subarray(l * T * B * H, (l + 1) * T * B * H) ?? null };
+    dSeq = layerBackward(config, params, l, fwd.layers[l]!, dSeq, dh, dc, grads, record);
     dh0.set(dh, l * B * H);
     if (dc0 && dc) dc0.set(dc, l * B * H);
   }
@@ -249,5 +263,5 @@ export function recurrentBackward(
   for (let t = 0; t < T; t++) {
     for (let b = 0; b < B; b++) dx.set(dSeq[t]!.subarray(b * I, (b + 1) * I), (b * T + t) * I);
   }
-  return { params: grads, x: dx, h0: dh0, c0: dc0 };
+  return { params: grads, x: dx, h0: dh0, c0: dc0, dh: dhSeq, dc: dcSeq };
 }

@@ -8,6 +8,10 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from 'puppeteer-core';
 import { startBrowser, type BrowserSession } from './chromium';
 import { simulateReference } from '../../src/physics/simulate-reference';
+import { physicsRnnTheory } from '../../src/physics-rnn';
+import { recurrentBackward, recurrentForward } from '../../src/reference/recurrent';
+import { mseLoss } from '../../src/reference/losses';
+import { batchMeanNorms } from '../../src/reference/grad-norms';
 import type { DemoHook } from '../../demo/main';
 // @ts-expect-error — plain ESM helper without types
 import { buildDemoSite } from '../../scripts/serve-demo.mjs';
@@ -104,6 +108,32 @@ describe('demo page', () => {
     expect(session.errors).toEqual([]);
   });
 
+  it('panel 2 shows the eigenvalues of W against the unit circle: Euler\'s poles in closed form, explode or decay', async () => {
+    await demo('physicsRnnError', { solution: true });
+    const dt = await page.$eval('#dt', (el) => Number((el as HTMLInputElement).value));
+    const slider = (id: string) => page.$eval(`#${id}`, (el) => Number((el as HTMLInputElement).value));
+    for (const [k0, c0, m0, verdict] of [[1, 0.3, 1, 'decays'], [1, -0.5, 1, 'explodes'], [1.5, 1, 2, 'decays'], [1, 0, 1, 'explodes']] as const) {
+      await demo('setSlider', 'k', k0);
+      await demo('setSlider', 'c', c0);
+      await demo('setSlider', 'm', m0);
+      const [k, c, m] = [await slider('k'), await slider('c'), await slider('m')];
+      expect([k, c, m]).toEqual([k0, c0, m0]);
+      const shown = await demo('exerciseEigenvalues');
+      const theory = physicsRnnTheory({ k: k / m, c: c / m, dt });
+      expect(shown.verdict, `k ${k}, c ${c}, m ${m}`).toBe(verdict);
+      expect(shown.spectralRadius).toBeCloseTo(theory.spectralRadius, 6);
+      shown.eigenvalues.forEach(([re, im], i) => {
+        expect(re).toBeCloseTo(theory.eigenvalues[i]![0], 6);
+        expect(Math.abs(im)).toBeCloseTo(Math.abs(theory.eigenvalues[i]![1]), 6);
+      });
+      expect(shown.text).toContain(`the design ${verdict}`);
+    }
+    await demo('setSlider', 'k', 1);
+    await demo('setSlider', 'c', 0.3);
+    await demo('setSlider', 'm', 1);
+    expect(session.errors).toEqual([]);
+  });
+
   it('a fixed number of training steps lowers the loss', async () => {
     await page.select('#cell', 'gru');
     for (const [id, value] of [['hidden', '8'], ['seq', '10'], ['batch', '32'], ['lr', '0.01']]) {
@@ -139,6 +169,25 @@ describe('demo page', () => {
     expect(r.rate).toBeGreaterThan(0);
     expect(await page.$eval('#ens-rate', (el) => el.textContent)).toMatch(/\d/);
     await screenshotPanel('ensemble');
+    expect(session.errors).toEqual([]);
+  });
+
+  it('panel 5 trains RNN, LSTM and GRU briefly and plots gradient norms that match the float64 BPTT', async () => {
+    const r = await demo('vanishing', { cell: 'lstm', scale: 1.5, rounds: 2 });
+    expect(r.steps).toBe(16);
+    expect(r.curves.map((c) => c.cell)).toEqual(['rnn_tanh', 'lstm', 'gru']);
+    const T = r.curves[0]!.norms.length;
+    const B = r.y.length;
+    for (const c of r.curves) {
+      const config = { cell: c.cell, inputSize: 1, hiddenSize: 16, numLayers: 1, outputSize: 1, headOnLastStepOnly: true };
+      const params = Object.fromEntries(Object.entries(r.parameters[c.cell]!).map(([k, v]) => [k, Float64Array.from(v)]));
+      const fwd = recurrentForward(config, params, { x: Float64Array.from(r.x), batch: B, seqLen: T });
+      const ref = batchMeanNorms(recurrentBackward(config, params, fwd, mseLoss(fwd.out, Float64Array.from(r.y)).dOut).dh, 1, T, B, 16);
+      const scale = Math.max(...ref);
+      c.norms.forEach((v, t) => expect(Math.abs(v - ref[t]!), `${c.cell} t ${t + 1}`).toBeLessThan(1e-4 * scale));
+    }
+    expect(await page.$eval('#vanish-readout', (el) => el.textContent)).toMatch(/after 16 Adam steps, W_hh × 1.50/);
+    await screenshotPanel('vanishing');
     expect(session.errors).toEqual([]);
   });
 

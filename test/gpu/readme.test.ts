@@ -64,12 +64,16 @@ const EXPECT: Record<string, (printed: unknown[][]) => void> = {
     expect(p[0]).toEqual(['destroyed']);
     expect(p[1]).toEqual([true]);
   },
+  dynamics: (p) => {
+    expect(p[0]).toEqual(['unstable', true]);
+    expect(p[1]).toEqual([30, true]);
+  },
   kernel: (p) => expect(p[0]![0]).toEqual(new Float32Array([2, 4, 6, 8])),
 };
 
 describe('README examples', () => {
   const found = examples();
-  it('has the five examples this test knows', () => {
+  it('has the six examples this test knows', () => {
     expect(found).toHaveLength(Object.keys(EXPECT).length);
   });
   Object.entries(EXPECT).forEach(([name, check], k) => {

@@ -24,7 +24,7 @@ async function capture(argv: string[]): Promise<{ code: number; out: string; err
 }
 
 describe('springloop --help', () => {
-  it.each(['info', 'simulate', 'train', 'bench'])('%s --help, -h and `help %s` print its usage', async (command) => {
+  it.each(['info', 'simulate', 'train', 'bench', 'analyze'])('%s --help, -h and `help %s` print its usage', async (command) => {
     for (const argv of [[command, '--help'], [command, '--adapter', 'lavapipe', '-h'], ['help', command]]) {
       const { code, out, err } = await capture(argv);
       expect(code, argv.join(' ')).toBe(0);
@@ -37,7 +37,7 @@ describe('springloop --help', () => {
   it('the top-level usage lists every command; an unknown command exits 2 with it', async () => {
     const help = await capture(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['info', 'simulate', 'train', 'bench']) expect(help.out).toContain(`  ${command} `);
+    for (const command of ['info', 'simulate', 'train', 'bench', 'analyze']) expect(help.out).toContain(`  ${command} `);
     const unknown = await capture(['fly']);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/unknown command 'fly'/);

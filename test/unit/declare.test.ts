@@ -16,6 +16,9 @@ import { RK4_BINDINGS, rk4Kernel } from '../../src/kernels/rk4';
 import { WINDOWS_BINDINGS, windowsKernel } from '../../src/kernels/windows';
 import { METRICS_BINDINGS, metricsKernel } from '../../src/kernels/metrics';
 import { OPTIM_BINDINGS, adamKernel, gradNormKernel, sgdKernel } from '../../src/kernels/optim';
+import { JACOBIAN_BINDINGS, jacobianKernel } from '../../src/kernels/jacobian';
+import { FIXED_POINT_BINDINGS, fixedPointKernel } from '../../src/kernels/fixed-point';
+import { STATE_GRAD_NORM_BINDINGS, stateGradNormKernel } from '../../src/kernels/state-grad-norm';
 
 describe('dimension expressions', () => {
   it.each([
@@ -86,6 +89,9 @@ const TABLES: [Kernel, readonly string[], BindingDeclarations][] = [
   [adamKernel, ['adam'], OPTIM_BINDINGS],
   [sgdKernel, ['sgd'], OPTIM_BINDINGS],
   [gradNormKernel, ['partial_sums', 'finalize'], OPTIM_BINDINGS],
+  [jacobianKernel, ['state_jacobian', 'input_jacobian'], JACOBIAN_BINDINGS],
+  [fixedPointKernel, ['residual', 'descend'], FIXED_POINT_BINDINGS],
+  [stateGradNormKernel, ['step_norms'], STATE_GRAD_NORM_BINDINGS],
 ];
 
 describe('every kernel wrapper declares every binding', () => {
