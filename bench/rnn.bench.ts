@@ -6,7 +6,9 @@
 // matmul rate (ceiling/matmul). Every configuration is validated against the float64
 // reference before anything is timed ("all results match, starting benchmarks"). Where the
 // adapter has timestamp queries, rows note gpu_ms: the GPU-measured time of the step's compute
-// passes (median of 3). `tiny` (browser tests) runs only B 4, T 8, H 16, 1 layer.
+// passes (median of 3). `tiny` (browser tests) runs only B 4, T 8, H 16, 1 layer. "mnist-rows"
+// is the first lecture's MNIST LSTM (B 64, 28 steps of 28 pixels, H 128 → 10 classes,
+// cross-entropy), the row the PyTorch peer's MNIST_ROWS_WORKLOAD pairs with.
 import type { Scheduler } from '../src/gpu/scheduler';
 import type { GpuTensor } from '../src/gpu/tensor';
 import { RecurrentModel, cellSpec, type CellType, type ModelConfig } from '../src/model';
@@ -15,7 +17,7 @@ import type { RecurrentVariant } from '../src/kernels/recurrent';
 import { gemm, gemmKernel } from '../src/kernels/gemm';
 import { gemmReference } from '../src/reference/gemm';
 import { paramsToFloat64, recurrentBackward, recurrentForward } from '../src/reference/recurrent';
-import { mseLoss } from '../src/reference/losses';
+import { evaluateLoss } from '../src/reference/losses';
 
 import { Random } from '../src/util/random';
 import { UnfusedLstm } from './unfused-lstm';
@@ -32,11 +34,14 @@ export interface RnnBenchOptions {
 }
 
 interface Shape {
-  name: 'seed' | 'large' | 'tiny';
+  name: 'seed' | 'large' | 'tiny' | 'mnist-rows';
   batch: number;
   seqLen: number;
   hidden: number;
   layers: number;
+  /** Features per step (default 1) and classes of a cross-entropy head (default none: one output, MSE). */
+  inputSize?: number;
+  classes?: number;
   /** Shorter sequence for the float64 validation (same kernels and tiles). */
   validateSeqLen: number;
 }
@@ -44,10 +49,11 @@ interface Shape {
 const SEED: Shape = { name: 'seed', batch: 32, seqLen: 50, hidden: 64, layers: 2, validateSeqLen: 12 };
 const LARGE: Shape = { name: 'large', batch: 256, seqLen: 50, hidden: 128, layers: 1, validateSeqLen: 3 };
 const TINY: Shape = { name: 'tiny', batch: 4, seqLen: 8, hidden: 16, layers: 1, validateSeqLen: 4 };
+const MNIST_ROWS: Shape = { name: 'mnist-rows', batch: 64, seqLen: 28, hidden: 128, layers: 1, validateSeqLen: 4, inputSize: 28, classes: 10 };
 const CELLS: [string, CellType][] = [['rnn', 'rnn_tanh'], ['lstm', 'lstm'], ['gru', 'gru']];
 
 function configOf(cell: CellType, s: Shape): ModelConfig {
-  return { cell, inputSize: 1, hiddenSize: s.hidden, numLayers: s.layers, outputSize: 1, head: 'last-step' };
+  return { cell, inputSize: s.inputSize ?? 1, hiddenSize: s.hidden, numLayers: s.layers, outputSize: s.classes ?? 1, head: 'last-step' };
 }
 
 /** Multiply-adds × 2 of one forward, and of forward + backward, as the kernels compute them. */
@@ -81,6 +87,7 @@ export async function benchRecurrent(sched: Scheduler, opts: RnnBenchOptions = {
   }
   rows.push(...(await benchUnfused(sched, SEED, ceiling, opts, log)));
   rows.push(...(await benchModel(sched, 'lstm', 'lstm', LARGE, opts.quick ? ['auto'] : ['auto', 'step', 'persistent'], ceiling, opts, log)));
+  rows.push(...(await benchModel(sched, 'lstm', 'lstm', MNIST_ROWS, ['auto'], ceiling, opts, log)));
   return rows;
 }
 
@@ -119,16 +126,28 @@ async function matmulCeiling(sched: Scheduler, quick: boolean, tiny: boolean): P
 
 interface Inputs {
   x: GpuTensor;
+  /** [B, 1] f32 targets, or [B] u32 labels (a shape with classes). */
   y: GpuTensor;
   xs: Float32Array;
-  ys: Float32Array;
+  ys: Float32Array | Uint32Array;
 }
 
-function makeInputs(sched: Scheduler, batch: number, seqLen: number, seed: number): Inputs {
+function makeInputs(sched: Scheduler, s: Shape, seqLen: number, seed: number): Inputs {
   const rng = new Random(seed);
-  const xs = Float32Array.from({ length: batch * seqLen }, () => rng.normal());
-  const ys = Float32Array.from({ length: batch }, () => rng.normal());
-  return { xs, ys, x: sched.createTensor([batch, seqLen, 1], 'f32', 'bench x', xs), y: sched.createTensor([batch, 1], 'f32', 'bench y', ys) };
+  const I = s.inputSize ?? 1;
+  const xs = Float32Array.from({ length: s.batch * seqLen * I }, () => rng.normal());
+  const x = sched.createTensor([s.batch, seqLen, I], 'f32', 'bench x', xs);
+  if (s.classes) {
+    const ys = Uint32Array.from({ length: s.batch }, () => rng.int(s.classes!));
+    return { xs, ys, x, y: sched.createTensor([s.batch], 'u32', 'bench labels', ys) };
+  }
+  const ys = Float32Array.from({ length: s.batch }, () => rng.normal());
+  return { xs, ys, x, y: sched.createTensor([s.batch, 1], 'f32', 'bench y', ys) };
+}
+
+/** The loss target of a shape's inputs. */
+function lossTarget(inputs: Inputs) {
+  return inputs.y.dtype === 'u32' ? { kind: 'cross_entropy' as const, labels: inputs.y } : { kind: 'mse' as const, target: inputs.y };
 }
 
 function freeInputs(sched: Scheduler, i: Inputs): void {
@@ -141,7 +160,8 @@ function checkAgainstReference(what: string, config: ModelConfig, params: Record
   const rc = referenceConfig(config);
   const p64 = paramsToFloat64(params);
   const fwd = recurrentForward(rc, p64, { x: Float64Array.from(inputs.xs), batch, seqLen });
-  const { loss, dOut } = mseLoss(fwd.out, Float64Array.from(inputs.ys));
+  const target = inputs.ys instanceof Uint32Array ? { kind: 'cross_entropy' as const, labels: inputs.ys } : { kind: 'mse' as const, target: Float64Array.from(inputs.ys) };
+  const { loss, dOut } = evaluateLoss(fwd.out, config.outputSize, target);
   const grads = recurrentBackward(rc, p64, fwd, dOut);
   for (let i = 0; i < fwd.out.length; i++) {
     if (!(Math.abs(got.out[i]! - fwd.out[i]!) <= 1e-5 + 1e-4 * Math.abs(fwd.out[i]!))) throw new Error(`${what}: out[${i}] = ${got.out[i]} but the reference gives ${fwd.out[i]}`);
@@ -161,10 +181,10 @@ function checkAgainstReference(what: string, config: ModelConfig, params: Record
 
 /** Checks forward, loss and gradients, then the Adam step on those gradients. */
 async function validateModel(sched: Scheduler, model: RecurrentModel, adam: BenchAdam, s: Shape, what: string): Promise<void> {
-  const inputs = makeInputs(sched, s.batch, s.validateSeqLen, 7);
+  const inputs = makeInputs(sched, s, s.validateSeqLen, 7);
   try {
     const fwd = model.forward(inputs.x);
-    const { loss } = model.lossAndBackward({ kind: 'mse', target: inputs.y });
+    const { loss } = model.lossAndBackward(lossTarget(inputs));
     const [out, lossValue] = (await sched.readMany([fwd.out, loss])) as Float32Array[];
     checkAgainstReference(what, model.config, await model.getParameters(), inputs, s.batch, s.validateSeqLen, { out: out!, loss: lossValue![0]!, grads: await model.getGradients() });
     await adam.check(what);
@@ -247,7 +267,7 @@ async function benchModel(sched: Scheduler, stem: string, cell: CellType, s: Sha
   for (const variant of variants) {
     const model = await RecurrentModel.create(sched, config, { seed: 1, variant });
     const adam = await BenchAdam.create(sched, model);
-    const inputs = makeInputs(sched, s.batch, s.seqLen, 3);
+    const inputs = makeInputs(sched, s, s.seqLen, 3);
     try {
       const suffix = variant === 'auto' ? '' : `@${variant}`;
       await validateModel(sched, model, adam, s, `${stem}/${s.name}${suffix}`);
@@ -256,10 +276,10 @@ async function benchModel(sched: Scheduler, stem: string, cell: CellType, s: Sha
       const fwd = await timeSteps(sched, () => model.forward(inputs.x), opts.quick === true, slow);
       const train = await timeSteps(sched, () => {
         model.forward(inputs.x);
-        model.lossAndBackward({ kind: 'mse', target: inputs.y });
+        model.lossAndBackward(lossTarget(inputs));
         adam.record();
       }, opts.quick === true, slow);
-      const notes = { variant: variant === 'auto' ? `auto` : variant, B: s.batch, T: s.seqLen, H: s.hidden, L: s.layers };
+      const notes = { variant: variant === 'auto' ? `auto` : variant, B: s.batch, T: s.seqLen, H: s.hidden, L: s.layers, ...(s.classes ? { I: s.inputSize ?? 1, loss: `cross_entropy/${s.classes}` } : {}) };
       rows.push(stepRow(`forward/${stem}/${s.name}${suffix}`, fwd, flops.forward, ceiling, notes));
       rows.push(stepRow(`train_step/${stem}/${s.name}${suffix}`, train, flops.train, ceiling, { ...notes, optimizer: 'adam' }));
     } finally {
@@ -279,8 +299,8 @@ async function benchUnfused(sched: Scheduler, s: Shape, ceiling: number, opts: R
   const adam = await BenchAdam.create(sched, model);
   const check = new UnfusedLstm(sched, model, s.batch, s.validateSeqLen);
   const unfused = new UnfusedLstm(sched, model, s.batch, s.seqLen);
-  const inputs = makeInputs(sched, s.batch, s.seqLen, 3);
-  const vin = makeInputs(sched, s.batch, s.validateSeqLen, 7);
+  const inputs = makeInputs(sched, s, s.seqLen, 3);
+  const vin = makeInputs(sched, s, s.validateSeqLen, 7);
   try {
     const out = check.forward(vin.x);
     check.lossAndBackward(vin.y);

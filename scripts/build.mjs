@@ -1,8 +1,9 @@
 // build.mjs — everything `npm pack` ships, plus the demo:
 //   dist/lib/      the library as ES modules for bundlers and Node: index.js ('springloop'),
 //                  kernels.js ('springloop/kernels', with the WGSL parser), analysis.js
-//                  ('springloop/analysis', with ml-matrix) and esn.js ('springloop/esn', echo
-//                  state networks), sharing chunks/
+//                  ('springloop/analysis', with ml-matrix), data.js ('springloop/data') and esn.js
+//                  ('springloop/esn', echo state networks), sharing chunks/;
+//                  dist/lib/browser/ the same without the Node loader (the "browser" condition)
 //   dist/browser/  springloop.js: the whole library in one minified file, for pages without a bundler
 //   dist/node/     the CLI and scripts (Node only; dawn.node stays external)
 //   dist/types/    declarations (tsc, then scripts/declarations.mjs readies them for every resolver)
@@ -19,17 +20,30 @@ import { demoDefines } from './serve-demo.mjs';
 const shipped = { bundle: true, format: 'esm', logLevel: 'warning', target: 'es2022', plugins: [await wgslPlugin({ stripComments: true })] };
 const nodeEntries = ['src/cli.ts', 'scripts/conformance.ts', 'scripts/results-md.ts', 'scripts/bench-page.ts'].filter((f) => existsSync(f));
 
+const libEntries = { index: 'src/index.ts', kernels: 'src/kernel-authoring.ts', analysis: 'src/dynamics.ts', data: 'src/experiment-data.ts', esn: 'src/echo-state.ts' };
+
 rmSync('dist', { recursive: true, force: true });
 await build({
   ...shipped,
-  entryPoints: { index: 'src/index.ts', kernels: 'src/kernel-authoring.ts', analysis: 'src/dynamics.ts', esn: 'src/echo-state.ts' },
+  entryPoints: libEntries,
   outdir: 'dist/lib',
   chunkNames: 'chunks/[name]-[hash]',
   platform: 'neutral',
   mainFields: ['module', 'main'],
   splitting: true,
 });
-await build({ ...shipped, entryPoints: ['src/browser.ts'], outfile: 'dist/browser/springloop.js', platform: 'browser', minify: true });
+// The same for browsers (the package's "browser" condition): without the Node loader (src/gpu/device.ts).
+const browserOnly = { SPRINGLOOP_BROWSER: 'true' };
+await build({
+  ...shipped,
+  entryPoints: libEntries,
+  outdir: 'dist/lib/browser',
+  chunkNames: 'chunks/[name]-[hash]',
+  platform: 'browser',
+  splitting: true,
+  define: browserOnly,
+});
+await build({ ...shipped, entryPoints: ['src/browser.ts'], outfile: 'dist/browser/springloop.js', platform: 'browser', minify: true, define: browserOnly });
 await build({
   ...shipped,
   entryPoints: nodeEntries.map((f) => ({ in: f, out: f.replace(/^src\//, '').replace(/\.ts$/, '') })),
@@ -54,6 +68,6 @@ if (existsSync('demo')) {
 
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  fixDeclarations('dist/types', ['index.d.ts', 'kernel-authoring.d.ts', 'dynamics.d.ts', 'echo-state.d.ts']);
+  fixDeclarations('dist/types', ['index.d.ts', 'kernel-authoring.d.ts', 'dynamics.d.ts', 'experiment-data.d.ts', 'echo-state.d.ts']);
 }
 console.log(`built dist/lib, dist/browser/springloop.js, dist/node (${nodeEntries.length} entries)${existsSync('dist/demo') ? ', dist/demo' : ''}${existsSync('dist/types') ? ', dist/types' : ''}`);

@@ -20,14 +20,21 @@ export const APPS = [
   {
     name: 'full library',
     code: "import * as springloop from 'springloop';\nglobalThis.springloop = springloop;\n",
-    // 160 / 50 before #11's recording-time checks (buffer registry, declared shapes, lifetimes,
-    // error scopes, typed messages): they add about 24 KB minified, 8 KB gzip. 180 / 55 before
-    // #15's gradient norms through time (the cells' dstate record, the per-step reduction
-    // kernel) and the physics RNN's closed form: about 7.6 KB minified, 2.8 KB gzip (184.0 / 56.1).
-    // 186 / 57 before #16's residual target, its table and the Forecaster's cell 'esn' seam
-    // (5.4 KB; the echo state network itself, 33 KB, is in 'springloop/esn').
-    maxMinified: 192 * 1024,
-    maxGzip: 59 * 1024,
+    // #12 set 160 / 50. #11's recording-time checks (about 24 KB minified, 8 KB gzip) and #15's
+    // gradient norms (7.6 / 2.8 KB) took it to 184.0 / 56.1; shipping WGSL packed, the browser
+    // build without the Node loader, #private internals and the lecture's data in
+    // 'springloop/data' bring it back to 162 / 51.4. Below 160 / 50 only with less in this entry
+    // (see the README's Import section for what lives elsewhere). #14's bidirectional layers and
+    // dropout (shaders/dropout.wgsl and its wrapper, the layer loop src/model/stack.ts, the
+    // head's parts, per-direction plan entries, the direction helpers in each cell kernel) add
+    // about 9.5 KB minified, 3 KB gzip (170.8 / 54.4).
+    // #16's residual target (src/data/targets.ts, shaders/lib/targets.wgsl, the metrics,
+    // windows and stream terms: about 2.4 KB) and the Forecaster's cell 'esn' seam (its core
+    // branch, the ESN options' defaults and checks, esn-engine.ts: about 2.7 KB) add 5.0 KB
+    // minified, 1.3 KB gzip (175.8 / 55.7); the echo state network itself (about 30 KB) is in
+    // 'springloop/esn'.
+    maxMinified: 178 * 1024,
+    maxGzip: 56 * 1024,
   },
   {
     name: 'simulate only',
@@ -37,7 +44,7 @@ export const APPS = [
       'const run = await simulate(new Scheduler(ctx), { params: [{ m: 1, c: 0.2, k: 1, F: 1, omega: 0.5, phi: 0, x0: 1, v0: 0 }], dt: 0.01, steps: 100 });',
       'console.log(await run.read());',
     ].join('\n'),
-    maxMinified: 55 * 1024,
+    maxMinified: 50 * 1024,
   },
   {
     name: 'Forecaster only',

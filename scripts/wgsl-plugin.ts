@@ -1,21 +1,25 @@
 // wgsl-plugin.ts — build-time WGSL. Every imported .wgsl file becomes a JS module with
-//   export const source = "<the file's text>";
-//   export default /* @__PURE__ */ compiledKernel({ name, source, helpers, entryPoints });
+//   export const source = "<the file's text, in its shipped form>";
+//   export default /* @__PURE__ */ compiledKernel({ name, source, helpers, reflection });
 // where `helpers` holds the text of each shaders/lib/ file it includes (imported from their
-// own modules, so a helper ships once) and `entryPoints` is the reflection of the expanded
+// own modules, so a helper ships once) and `reflection` is the reflection of the expanded
 // source (wgsl_reflect, src/gpu/reflect.ts; packed as src/gpu/packed-reflection.ts), done here
 // so the runtime needs no WGSL parser.
 // Helpers (files in a `lib/` folder) are not reflected. One function makes the module for
 // esbuild (scripts/build.mjs) and for vitest (vitest.config.ts), so tests run what ships.
-// With `stripComments` (production bundles) comments are blanked line by line: every line
-// keeps its number and every token its column, so the line map of compile errors survives.
+// The shipped form drops the indentation brackets imply and the spaces the house style puts
+// around operators (src/gpu/wgsl-shipped.ts; put back exactly before compiling). With
+// `stripComments` (production bundles) comments are also blanked line by line. Either way
+// every line keeps its number and every token its column once restored, so the line map of
+// compile errors survives.
 import type { Plugin as EsbuildPlugin } from 'esbuild';
 import type { Plugin as VitePlugin } from 'vite';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { resolveIncludes } from '../src/gpu/wgsl-include.ts';
 import { reflectWgsl } from '../src/gpu/reflect.ts';
-import { packBinding } from '../src/gpu/packed-reflection.ts';
+import { packReflection } from '../src/gpu/packed-reflection.ts';
+import { packWgsl } from '../src/gpu/wgsl-shipped.ts';
 
 export interface WgslModuleOptions {
   /** Absolute path of src/gpu/kernel.ts (the module that exports compiledKernel). */
@@ -88,35 +92,20 @@ export function wgslModuleCode(path: string, options: WgslModuleOptions): string
   const library = Object.fromEntries([...files].map(([n, f]) => [n, read(f)]));
   const resolved = resolveIncludes(name, source, library);
   const used = [...new Set(resolved.lineMap.map((l) => l.file))].filter((f) => f !== name);
-  const reflected = helper ? null : reflectWgsl(resolved.code, name);
-  const entryPoints = reflected ? [...reflected.entryPoints.values()] : [];
-  const constants = reflected ? [...reflected.constants] : [];
+  const reflection = helper ? '' : packReflection(reflectWgsl(resolved.code, name));
   const importPath = (file: string) => {
     const rel = relative(dirname(path), file).split(sep).join('/');
     return rel.startsWith('.') ? rel : `./${rel}`;
   };
-  // Entry points of one file mostly share their bindings (one uniform struct, the same
-  // buffers): each distinct binding is written once, packed (src/gpu/packed-reflection.ts).
-  const bindings = new Map<string, string>();
-  const bindingRef = (b: Parameters<typeof packBinding>[0]) => {
-    const json = JSON.stringify(packBinding(b));
-    if (!bindings.has(json)) bindings.set(json, `binding${bindings.size}`);
-    return bindings.get(json)!;
-  };
-  const entries = entryPoints.map(
-    (e) => `[${JSON.stringify(e.name)}, ${JSON.stringify(e.workgroupSize)}, [${e.bindings.map(bindingRef).join(', ')}], ${JSON.stringify(e.overrides)}]`,
-  );
   return [
     `import { compiledKernel } from ${JSON.stringify(importPath(options.kernelModule))};`,
     ...used.map((h, i) => `import { source as helper${i} } from ${JSON.stringify(importPath(files.get(h)!))};`),
-    `export const source = ${JSON.stringify(source)};`,
-    ...[...bindings].map(([json, ref]) => `const ${ref} = ${json};`),
+    `export const source = ${JSON.stringify(packWgsl(relative(process.cwd(), path), source))};`,
     `export default /* @__PURE__ */ compiledKernel({`,
     `  name: ${JSON.stringify(name)},`,
     `  source,`,
     `  helpers: { ${used.map((h, i) => `${JSON.stringify(h)}: helper${i}`).join(', ')} },`,
-    `  entryPoints: [\n    ${entries.join(',\n    ')},\n  ],`,
-    `  constants: ${JSON.stringify(constants)},`,
+    `  reflection: ${JSON.stringify(reflection)},`,
     `});`,
     '',
   ].join('\n');

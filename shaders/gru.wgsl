@@ -5,7 +5,8 @@
 // Time-major layouts (row (t, b) = t·B + b):
 //   gx:     [T, B, 3H]    x_t W_ihᵀ + b_ih (shaders/gemm.wgsl)
 //   w_hh:   [3H, H] row-major;  b_hh: [3H]
-//   hseq:   [T+1, B, H]   hseq[0] = h0, hseq[t+1] = h_t
+//   hseq:   [T+1, B, H]   hseq[0] = h0, hseq[t+1] = h_t (reverse direction: hseq[T] = h0,
+//                         hseq[t] = h_t; see recurrent_tile.wgsl)
 //   gates:  [T, B, 4H]    r, z, n, W_hn h_{t-1} + b_hn of every step (kept for backward)
 //   dg_in:  [T, B, 3H]    d loss / d (gx + …) pre-activations (r, z, n)
 //   dg_hid: [T, B, 3H]    d loss / d (W_hh h + b_hh): equal to dg_in but for n, which is r·dn
@@ -22,7 +23,9 @@ struct Steps {
   hidden: u32,
   t_begin: u32,
   t_end: u32,
+  step: u32,
   has_dy: u32,
+  reverse: u32,
   // Backward: 1 to record d loss / d h_t (and c_t) into dstate for gradient norms.
   keep_dstate: u32,
 }
@@ -61,13 +64,14 @@ fn forward_cell(t: u32, b: u32, j: u32, rec: GateVec) -> f32 {
   let B = u.batch;
   let H = u.hidden;
   let row = t * B + b;
+  let before = (block_before(t, u.reverse) * B + b) * H + j;
   let x0 = row * 3u * H + j;
   let r = sigmoid(gx[x0] + rec.x + b_hh[j]);
   let z = sigmoid(gx[x0 + H] + rec.y + b_hh[H + j]);
   let hn = rec.z + b_hh[2u * H + j];
   let n = safe_tanh(fma(r, hn, gx[x0 + 2u * H]));
-  let h = fma(z, hseq[row * H + j] - n, n);
-  hseq[(row + B) * H + j] = h;
+  let h = fma(z, hseq[before] - n, n);
+  hseq[(block_after(t, u.reverse) * B + b) * H + j] = h;
   let g0 = row * 4u * H + j;
   gates[g0] = r;
   gates[g0 + H] = z;
@@ -83,8 +87,8 @@ fn backward_recurrent(i: u32) -> f32 {
   return dg_hid[i];
 }
 
-// Point-wise backward of step t for sequence b, unit j; rec = (dg_hid_{t+1} W_hh)[b, j].
-// Returns dg_hid of step t (r, z, r·dn; lane 3 unused), which feeds step t−1's rec.
+// Point-wise backward of step t for sequence b, unit j; rec = (dg_hid_next W_hh)[b, j].
+// Returns dg_hid of step t (r, z, r·dn; lane 3 unused), which feeds the previous step's rec.
 fn backward_cell(t: u32, b: u32, j: u32, rec: f32) -> vec4<f32> {
   let B = ub.batch;
   let H = ub.hidden;
@@ -102,7 +106,7 @@ fn backward_cell(t: u32, b: u32, j: u32, rec: f32) -> vec4<f32> {
   let hn = gates_b[g0 + 3u * H];
   let dn = dh * (1.0 - z) * (1.0 - n * n);
   let dr = dn * hn * r * (1.0 - r);
-  let dz = dh * (hseq_b[row * H + j] - n) * z * (1.0 - z);
+  let dz = dh * (hseq_b[(block_before(t, ub.reverse) * B + b) * H + j] - n) * z * (1.0 - z);
   let d0 = row * 3u * H + j;
   dg_in[d0] = dr;
   dg_in[d0 + H] = dz;

@@ -3,6 +3,7 @@
 //   gx:     [T, B, 4H]    x_t W_ihᵀ + b_ih, all steps at once (shaders/gemm.wgsl)
 //   w_hh:   [4H, H]       row-major, PyTorch layout;  b_hh: [4H]
 //   hseq:   [T+1, B, H]   hseq[0] = h0, hseq[t+1] = h_t;  cseq likewise for c
+//                         (reverse direction: hseq[T] = h0, hseq[t] = h_t; see recurrent_tile.wgsl)
 //   gates:  [T, B, 4H]    σ(i), σ(f), tanh(g), σ(o) of every step (kept for backward)
 //   dgates: [T, B, 4H]    d loss / d gate pre-activations (the weight gradients' GEMM input)
 //   dy:     [T, B, H]     d loss / d h_t arriving from above (next layer or head)
@@ -26,12 +27,15 @@
 struct Steps {
   batch: u32,
   hidden: u32,
-  // Forward: step t_begin (step entry) or steps [t_begin, t_end) (seq entry).
-  // Backward: step t_begin, or steps t_end-1 down to t_begin; t_end-1 is the last step.
+  // The steps [t_begin, t_end) of the layer's time loop; a *_step entry does step `step` of
+  // them, a *_seq entry all of them (forward in the direction's order, backward in reverse).
   t_begin: u32,
   t_end: u32,
+  step: u32,
   // Backward: 1 when dy holds gradients from above, 0 to ignore it.
   has_dy: u32,
+  // 1: the reverse direction (recurrent_tile.wgsl).
+  reverse: u32,
   // Backward: 1 to record d loss / d h_t (and c_t) into dstate for gradient norms.
   keep_dstate: u32,
 }
@@ -71,6 +75,8 @@ fn forward_cell(t: u32, b: u32, j: u32, rec: GateVec) -> f32 {
   let B = u.batch;
   let H = u.hidden;
   let row = t * B + b;
+  let before = (block_before(t, u.reverse) * B + b) * H + j;
+  let after = (block_after(t, u.reverse) * B + b) * H + j;
   let g0 = row * 4u * H + j;
   let pre = rec + vec4<f32>(b_hh[j], b_hh[H + j], b_hh[2u * H + j], b_hh[3u * H + j])
     + vec4<f32>(gx[g0], gx[g0 + H], gx[g0 + 2u * H], gx[g0 + 3u * H]);
@@ -78,10 +84,10 @@ fn forward_cell(t: u32, b: u32, j: u32, rec: GateVec) -> f32 {
   let f = sigmoid(pre.y);
   let g = safe_tanh(pre.z);
   let o = sigmoid(pre.w);
-  let c = fma(f, cseq[row * H + j], i * g);
+  let c = fma(f, cseq[before], i * g);
   let h = o * safe_tanh(c);
-  cseq[(row + B) * H + j] = c;
-  hseq[(row + B) * H + j] = h;
+  cseq[after] = c;
+  hseq[after] = h;
   gates[g0] = i;
   gates[g0 + H] = f;
   gates[g0 + 2u * H] = g;
@@ -96,12 +102,14 @@ fn backward_recurrent(i: u32) -> f32 {
   return dgates[i];
 }
 
-// Point-wise backward of step t for sequence b, unit j; rec = (W_hhᵀ dgates_{t+1})[b, j].
+// Point-wise backward of step t for sequence b, unit j; rec = (W_hhᵀ dgates_next)[b, j].
 // Returns the four gate gradients (also written to dgates row t).
 fn backward_cell(t: u32, b: u32, j: u32, rec: f32) -> vec4<f32> {
   let B = ub.batch;
   let H = ub.hidden;
   let row = t * B + b;
+  let before = (block_before(t, ub.reverse) * B + b) * H + j;
+  let after = (block_after(t, ub.reverse) * B + b) * H + j;
   let g0 = row * 4u * H + j;
   let s = b * H + j;
   var dh = rec + dh_carry[s];
@@ -114,9 +122,9 @@ fn backward_cell(t: u32, b: u32, j: u32, rec: f32) -> vec4<f32> {
   let f = gates_b[g0 + H];
   let g = gates_b[g0 + 2u * H];
   let o = gates_b[g0 + 3u * H];
-  let tc = safe_tanh(cseq_b[(row + B) * H + j]);
+  let tc = safe_tanh(cseq_b[after]);
   let dc = dc_carry[s] + dh * o * (1.0 - tc * tc);
-  let d = vec4<f32>(dc * g * i * (1.0 - i), dc * cseq_b[row * H + j] * f * (1.0 - f), dc * i * (1.0 - g * g), dh * tc * o * (1.0 - o));
+  let d = vec4<f32>(dc * g * i * (1.0 - i), dc * cseq_b[before] * f * (1.0 - f), dc * i * (1.0 - g * g), dh * tc * o * (1.0 - o));
   dgates[g0] = d.x;
   dgates[g0 + H] = d.y;
   dgates[g0 + 2u * H] = d.z;

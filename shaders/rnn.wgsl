@@ -3,7 +3,8 @@
 // Time-major layouts (row (t, b) = t·B + b):
 //   gx:     [T, B, H]     x_t W_ihᵀ + b_ih (shaders/gemm.wgsl)
 //   w_hh:   [H, H] row-major;  b_hh: [H]
-//   hseq:   [T+1, B, H]   hseq[0] = h0, hseq[t+1] = h_t (backward recovers act' from h_t)
+//   hseq:   [T+1, B, H]   hseq[0] = h0, hseq[t+1] = h_t (backward recovers act' from h_t;
+//                         reverse direction: hseq[T] = h0, hseq[t] = h_t, see recurrent_tile.wgsl)
 //   dgates: [T, B, H]     d loss / d pre-activation of every step
 //   dy:     [T, B, H]     d loss / d h_t from above;  dh_carry: [B, H]
 // relu' is [h > 0] (0 at the kink), as PyTorch's threshold_backward.
@@ -23,7 +24,9 @@ struct Steps {
   hidden: u32,
   t_begin: u32,
   t_end: u32,
+  step: u32,
   has_dy: u32,
+  reverse: u32,
   act: u32,
   // Backward: 1 to record d loss / d h_t (and c_t) into dstate for gradient norms.
   keep_dstate: u32,
@@ -75,7 +78,7 @@ fn forward_cell(t: u32, b: u32, j: u32, rec: f32) -> f32 {
   let H = u.hidden;
   let row = t * B + b;
   let h = activate(gx[row * H + j] + rec + b_hh[j]);
-  hseq[(row + B) * H + j] = h;
+  hseq[(block_after(t, u.reverse) * B + b) * H + j] = h;
   return h;
 }
 
@@ -83,14 +86,15 @@ fn forward_cell(t: u32, b: u32, j: u32, rec: f32) -> f32 {
 fn forward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let B = u.batch;
   let H = u.hidden;
-  let t = u.t_begin;
+  let t = u.step;
+  let prev = block_before(t, u.reverse);
   let j0 = (wid.x * WG + lid.x) * 4u;
   let j = units(j0, H);
   let b0 = wid.y * ROWS;
   var hrow: array<u32, MAX_ROWS>;
   var acc: array<vec4<f32>, MAX_ROWS>;
   for (var r = 0u; r < ROWS; r++) {
-    hrow[r] = (t * B + min(b0 + r, B - 1u)) * H;
+    hrow[r] = (prev * B + min(b0 + r, B - 1u)) * H;
     acc[r] = vec4<f32>(0.0);
   }
   for (var k = 0u; k < H; k++) {
@@ -120,12 +124,14 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
   if (2u * half > TILE) {
     return; // the wrapper sizes TILE; never true when it is right
   }
+  let first = block_before(step_at(0u, u.t_begin, u.t_end, u.reverse), u.reverse);
   for (var e = lid.x; e < half; e += WG) {
-    tile[e] = hseq[(u.t_begin * B + min(b0 + e / H, B - 1u)) * H + e % H];
+    tile[e] = hseq[(first * B + min(b0 + e / H, B - 1u)) * H + e % H];
   }
   workgroupBarrier();
-  for (var t = u.t_begin; t < u.t_end; t++) {
-    let cur = ((t - u.t_begin) % 2u) * half;
+  for (var k = 0u; k < u.t_end - u.t_begin; k++) {
+    let t = step_at(k, u.t_begin, u.t_end, u.reverse);
+    let cur = (k % 2u) * half;
     let nxt = half - cur;
     for (var jb = 0u; jb < H; jb += 4u * WG) {
       let j0 = jb + 4u * lid.x;
@@ -162,7 +168,7 @@ fn backward_recurrent(i: u32) -> f32 {
   return dgates[i];
 }
 
-// Point-wise backward of step t for sequence b, unit j; rec = (W_hhᵀ dgates_{t+1})[b, j].
+// Point-wise backward of step t for sequence b, unit j; rec = (W_hhᵀ dgates_next)[b, j].
 // Returns dgates of (b, j) in lane 0.
 fn backward_cell(t: u32, b: u32, j: u32, rec: f32) -> vec4<f32> {
   let B = ub.batch;
@@ -174,7 +180,7 @@ fn backward_cell(t: u32, b: u32, j: u32, rec: f32) -> vec4<f32> {
     dh += dy[row * H + j];
   }
   keep_state_grad(row, j, 0u, dh);
-  let d = dh * activation_slope(hseq_b[(row + B) * H + j]);
+  let d = dh * activation_slope(hseq_b[(block_after(t, ub.reverse) * B + b) * H + j]);
   dgates[row * H + j] = d;
   dh_carry[s] = 0.0;
   return vec4<f32>(d, 0.0, 0.0, 0.0);

@@ -12,13 +12,13 @@ export type { BindingInfo, BindingKind, EntryPointInfo, KernelReflection, Unifor
 export { BufferUsage, MapMode, STORAGE_RW } from './gpu/flags';
 export { numel, Tensor, type GpuTensor, type DType, type HostArray } from './gpu/tensor';
 export { axpy, axpyKernel } from './kernels/axpy';
+export { dropoutJoin, dropoutSplit, dropoutMaskOf, dropoutKernel, type DropoutMask, type JoinArgs, type JoinPart } from './kernels/dropout';
 export { Random } from './util/random';
 
 // Physics: batched oscillators on the GPU, and their float64 reference.
 export { simulate, type SimulateOptions, type Trajectory } from './physics/simulate';
 export { simulateReference } from './physics/simulate-reference';
 export { DEFAULT_OSCILLATOR, PARAM_NAMES, type OscillatorParams, type Integrator } from './physics/oscillator';
-export { buildEnsemble } from './physics/ensemble';
 export { physicsRnn, physicsRnnParameters, physicsRnnTheory, PHYSICS_RNN_CONFIG, type PhysicsRnnTheory, type DampingRegime } from './physics-rnn';
 
 // Dynamics: stability of the physics RNN in closed form (RecurrentModel's gradNorms option gives
@@ -31,23 +31,21 @@ export { GpuOptimizer, GradClipper, optimizerConfig, type OptimizerConfig } from
 export { Forecaster, type ForecasterOptions, type ForecasterTraining, type ForecastSeries } from './train/forecaster';
 export { ForecastStream, type StreamOptions } from './train/stream';
 export { Trainer, type TrainerOptions, type EpochReport } from './train/trainer';
-export { describeDataset, DATASETS, type DatasetName } from './data/datasets';
-export { materializeDataset, GpuWindows } from './data/gpu-data';
+export { GpuWindows } from './data/gpu-data';
 export { planWindows } from './data/windows';
 export { evaluateForecast, rollout } from './train/evaluate';
 export { TARGETS, TARGET_SPECS, type TargetSpec, type Term } from './data/targets';
 export { ESN_DEFAULTS, MAX_RESERVOIR, type EsnSettings } from './esn/config';
 
-// Weights and arrays in files (pure byte codecs; no fs).
+// Weights in files (pure byte codecs; no fs). The lecture's data sets, ensembles and .npy
+// arrays are in 'springloop/data' (experiment-data.ts).
 export { encodeSafetensors, decodeSafetensors, checkStateDict } from './io/safetensors';
-export { encodeNpyFloat32, decodeNpy } from './io/npy';
 
 // Types that appear in the signatures above (type-only: nothing more to bundle).
 export type { CompiledEntry } from './gpu/kernel';
 export type { GpuTimer, GpuTime } from './gpu/timestamps';
 export type { SimulationOptions, OscillatorColumns, ParamName } from './physics/oscillator';
 export type { TrajectorySlice, ContinueOptions } from './physics/simulate';
-export type { EnsembleOptions, ParamSpec } from './physics/ensemble';
 export type { PhysicsRnnOptions } from './physics-rnn';
 export type { CellKind } from './reference/cells';
 export type { RecurrentConfig } from './reference/recurrent';
@@ -64,8 +62,7 @@ export type { ModelHandle, LossKind } from './train/model-handle';
 export type { Schedule } from './train/schedule';
 export type { TrainerProgress } from './train/trainer';
 export type { RolloutSeed } from './train/evaluate';
-export type { DatasetSpec, DatasetOptions } from './data/datasets';
+export type { DatasetSpec } from './data/datasets';
 export type { GpuTrajectory, FeatureConfig, BatchBuffers } from './data/gpu-data';
 export type { WindowPlan, WindowPlanInput, TargetKind } from './data/windows';
 export type { StateDictProblem, DecodedSafetensors, DecodedTensor, Float32Tensor, SafetensorsDtype } from './io/safetensors';
-export type { NpyArray } from './io/npy';

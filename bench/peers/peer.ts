@@ -23,8 +23,9 @@ export const PEER_CELLS: readonly PeerCell[] = ['rnn', 'lstm', 'gru'];
 
 /**
  * One training workload: x [batch, steps, inputSize] → `layers` stacked recurrent layers of
- * `hidden` units → Linear(hidden, 1) on the last step → MSE against y [batch, 1] → Adam(lr).
- * `name` is springloop's row (bench/rnn.bench.ts) it pairs with.
+ * `hidden` units → Linear(hidden, outputs) on the last step → MSE against y [batch, 1] (or
+ * cross-entropy against labels [batch] in [0, outputs)) → Adam(lr). `name` is springloop's row
+ * (bench/rnn.bench.ts) it pairs with.
  */
 export interface PeerWorkload {
   name: string;
@@ -35,6 +36,10 @@ export interface PeerWorkload {
   hidden: number;
   layers: number;
   learningRate: number;
+  /** Head outputs (default 1). */
+  outputs?: number;
+  /** Default 'mse' (one output); 'cross_entropy' over `outputs` classes. */
+  loss?: 'mse' | 'cross_entropy';
 }
 
 /** The lectures' training configuration ("seed"): B 32, T 50, I 1, H 64, 2 layers, Adam 1e-3. */
@@ -46,6 +51,12 @@ export const LARGE_CONFIG = Object.freeze({ batch: 256, steps: 50, inputSize: 1,
 /** The browser tests' "tiny" shape (bench/rnn.bench.ts TINY): seconds on SwiftShader. */
 export const TINY_CONFIG = Object.freeze({ batch: 4, steps: 8, inputSize: 1, hidden: 16, layers: 1, learningRate: 1e-3 });
 
+/** The first lecture's MNIST rows (bench/rnn.bench.ts MNIST_ROWS): B 64, 28 steps of 28 pixels, LSTM 128 → 10 classes, cross-entropy, Adam 1e-3. */
+export const MNIST_ROWS_CONFIG = Object.freeze({ batch: 64, steps: 28, inputSize: 28, hidden: 128, layers: 1, learningRate: 1e-3, outputs: 10, loss: 'cross_entropy' as const });
+
+/** springloop's and the PyTorch peer's train step on the MNIST-rows LSTM (`springloop train --dataset mnist-rows`). */
+export const MNIST_ROWS_WORKLOAD: PeerWorkload = /* @__PURE__ */ Object.freeze({ name: 'train_step/lstm/mnist-rows', cell: 'lstm', ...MNIST_ROWS_CONFIG });
+
 /** The workload of one cell at one configuration, named as springloop's row train_step/<cell>/<config>. */
 export function workload(cell: PeerCell, config: 'seed' | 'large' | 'tiny'): PeerWorkload {
   const shape = config === 'seed' ? SEED_CONFIG : config === 'large' ? LARGE_CONFIG : TINY_CONFIG;
@@ -55,13 +66,8 @@ export function workload(cell: PeerCell, config: 'seed' | 'large' | 'tiny'): Pee
 /** Seed-config workloads of every cell (what TF.js and jax-js train). */
 export const SEED_WORKLOADS: readonly PeerWorkload[] = PEER_CELLS.map((c) => workload(c, 'seed'));
 
-/**
- * What PyTorch trains: every cell at the seed config and the large LSTM.
- * Hook: when springloop gains the MNIST-rows LSTM (rows of a 28 × 28 image as 28 steps of 28
- * inputs → 10 classes), add its workload here under its springloop row name; it needs a
- * `loss: 'cross_entropy'` field and a head of 10 outputs in each peer's model builder.
- */
-export const TORCH_WORKLOADS: readonly PeerWorkload[] = [...SEED_WORKLOADS, workload('lstm', 'large')];
+/** What PyTorch trains: every cell at the seed config, the large LSTM and the MNIST-rows LSTM. */
+export const TORCH_WORKLOADS: readonly PeerWorkload[] = [...SEED_WORKLOADS, workload('lstm', 'large'), MNIST_ROWS_WORKLOAD];
 
 /** Seeded inputs and targets for one training batch: x [B, T, I] and y [B, 1], row-major. */
 export function peerBatch(w: PeerWorkload, rand: { normal(): number }): { x: Float32Array; y: Float32Array } {
@@ -72,5 +78,6 @@ export function peerBatch(w: PeerWorkload, rand: { normal(): number }): { x: Flo
 
 /** 'lstm×2(64), B32 T50, adam 0.001': a workload in a few words, for row notes. */
 export function describeWorkload(w: PeerWorkload): string {
-  return `${w.cell}×${w.layers}(${w.hidden}) + linear(1), B${w.batch} T${w.steps} I${w.inputSize}, mse, adam ${w.learningRate}`;
+  const loss = w.loss === 'cross_entropy' ? `cross-entropy over ${w.outputs ?? 1}` : 'mse';
+  return `${w.cell}×${w.layers}(${w.hidden}) + linear(${w.outputs ?? 1}), B${w.batch} T${w.steps} I${w.inputSize}, ${loss}, adam ${w.learningRate}`;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """torch_step.py — peer: PyTorch on the CPU training the workloads springloop times
-(bench/peers/peer.ts PEER_WORKLOADS: stacked nn.RNN/LSTM/GRU, batch_first, Linear(H, 1) on the
-last step, MSE, Adam). Times one training step (zero_grad, forward, loss, backward, Adam step,
+(bench/peers/peer.ts TORCH_WORKLOADS: stacked nn.RNN/LSTM/GRU, batch_first, Linear(H, outputs)
+on the last step, MSE — or cross-entropy over random labels for the MNIST-rows LSTM — Adam). Times one training step (zero_grad, forward, loss, backward, Adam step,
 loss.item()) at ONE torch thread count; bench/peers/torch.ts runs it once per setting
 (OPENBLAS_NUM_THREADS must be set before the BLAS library loads, so each setting is its own
 process) and keeps the fastest. Prints one JSON object on its last stdout line:
@@ -46,7 +46,7 @@ class PeerModel(torch.nn.Module):
     def __init__(self, w):
         super().__init__()
         self.rnn = CELLS[w["cell"]](w["inputSize"], w["hidden"], num_layers=w["layers"], batch_first=True)
-        self.head = torch.nn.Linear(w["hidden"], 1)
+        self.head = torch.nn.Linear(w["hidden"], w.get("outputs", 1))
 
     def forward(self, x):  # x: [B, T, I] -> [B, 1]
         out, _ = self.rnn(x)
@@ -58,8 +58,12 @@ def time_workload(w, warmup, runs, seed):
     model = PeerModel(w)
     opt = torch.optim.Adam(model.parameters(), lr=w["learningRate"])
     x = torch.randn(w["batch"], w["steps"], w["inputSize"])
-    y = torch.randn(w["batch"], 1)
-    loss_fn = torch.nn.MSELoss()
+    if w.get("loss", "mse") == "cross_entropy":
+        y = torch.randint(0, w["outputs"], (w["batch"],))
+        loss_fn = torch.nn.CrossEntropyLoss()
+    else:
+        y = torch.randn(w["batch"], 1)
+        loss_fn = torch.nn.MSELoss()
 
     def step():
         opt.zero_grad()

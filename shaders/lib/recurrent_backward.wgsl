@@ -6,36 +6,39 @@
 // cell runs in a loop that is not unrolled (one copy of the cell: compile time).
 // The including cell file defines (WGSL resolves names module-wide):
 //   const GATES: u32          G, gate rows of W_hh per hidden unit (rnn 1, gru 3, lstm 4)
-//   ub: uniform Steps         batch, hidden, t_begin, t_end (+ what the cell reads)
+//   ub: uniform Steps         batch, hidden, t_begin, t_end, step, reverse (+ what the cell reads)
 //   w_hh_b: [G·H, H]          W_hh, row-major
 //   dh_carry: [B, H]          read_write; the seq entry adds d loss / d h_{t_begin-1} to it
 //   fn backward_recurrent(i: u32) -> f32
 //       element i of the [T, B, G·H] gradient of the hidden product W_hh h + b_hh, as the
-//       cell writes it (row (t, b) = t·B + b); feeds step t−1 through W_hhᵀ.
+//       cell writes it (row (t, b) = t·B + b); feeds the step before through W_hhᵀ.
 //   fn backward_cell(t: u32, b: u32, j: u32, rec: f32) -> vec4<f32>
-//       point-wise backward of step t, sequence b, unit j, given rec = (W_hhᵀ grad_{t+1})[b, j];
-//       returns that gradient's G entries of (b, j) (gate g in component g, the rest unused).
+//       point-wise backward of step t, sequence b, unit j, given rec = (W_hhᵀ grad_next)[b, j]
+//       (grad_next: of the step taken after t, recurrent_tile.wgsl's next_step); returns that
+//       gradient's G entries of (b, j) (gate g in component g, the rest unused).
 //!include "recurrent_tile"
 
-// One step t = t_begin (the last step of the range is t_end-1: no grad_{t+1} term there).
-// Grid [⌈H/(4·WG)⌉, ⌈B/ROWS⌉]. After the range, dh_carry += grad_{t_begin} W_hh (a gemm)
-// gives d loss / d h_{t_begin-1}.
+// One step t = ub.step of the range [t_begin, t_end) (its last step taken has no grad_next).
+// Grid [⌈H/(4·WG)⌉, ⌈B/ROWS⌉]. After the range, dh_carry += grad_first W_hh (a gemm; first:
+// the direction's first step) gives d loss / d (the state it started from).
 @compute @workgroup_size(WG)
 fn backward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let B = ub.batch;
   let H = ub.hidden;
   let G = GATES * H;
-  let t = ub.t_begin;
+  let t = ub.step;
   let j0 = (wid.x * WG + lid.x) * 4u;
   let j = units(j0, H);
   let b0 = wid.y * ROWS;
+  let has_next = has_next_step(t, ub.t_begin, ub.t_end, ub.reverse);
+  let tn = select(t, next_step(t, ub.reverse), has_next);
   var drow: array<u32, MAX_ROWS>;
   var acc: array<vec4<f32>, MAX_ROWS>;
   for (var r = 0u; r < ROWS; r++) {
-    drow[r] = ((t + 1u) * B + min(b0 + r, B - 1u)) * G;
+    drow[r] = (tn * B + min(b0 + r, B - 1u)) * G;
     acc[r] = vec4<f32>(0.0);
   }
-  if (t + 1u < ub.t_end) {
+  if (has_next) {
     for (var n = 0u; n < G; n++) {
       let w = vec4<f32>(w_hh_b[n * H + j.x], w_hh_b[n * H + j.y], w_hh_b[n * H + j.z], w_hh_b[n * H + j.w]);
       for (var r = 0u; r < ROWS; r++) {
@@ -55,9 +58,10 @@ fn backward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgrou
   }
 }
 
-// Steps t_end-1 down to t_begin for the batch tile of workgroup x, then
-// dh_carry += grad_{t_begin} W_hh: one dispatch per layer. Grid [⌈B/ROWS⌉]; passes of 4·WG
-// units. grad_{t+1} of the tile lives in workgroup memory (halves of ROWS·G·H floats).
+// The direction's steps in the opposite order (forward: t_end-1 down to t_begin) for the
+// batch tile of workgroup x, then dh_carry += grad_first W_hh: one dispatch per layer and
+// direction. Grid [⌈B/ROWS⌉]; passes of 4·WG units. grad_next of the tile lives in workgroup
+// memory (halves of ROWS·G·H floats).
 @compute @workgroup_size(WG)
 fn backward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let B = ub.batch;
@@ -69,8 +73,8 @@ fn backward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
     return; // the wrapper sizes TILE; never true when it is right
   }
   for (var step = 0u; step <= ub.t_end - ub.t_begin; step++) {
-    let last = step == ub.t_end - ub.t_begin; // the extra pass: d h_{t_begin - 1}
-    let t = ub.t_end - 1u - min(step, ub.t_end - ub.t_begin - 1u);
+    let last = step == ub.t_end - ub.t_begin; // the extra pass: d (the state the direction started from)
+    let t = step_at(ub.t_end - ub.t_begin - 1u - min(step, ub.t_end - ub.t_begin - 1u), ub.t_begin, ub.t_end, ub.reverse);
     let cur = (step % 2u) * half;
     let nxt = half - cur;
     for (var jb = 0u; jb < H; jb += 4u * WG) {

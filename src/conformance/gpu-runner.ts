@@ -60,7 +60,8 @@ export async function runConformanceCase(sched: Scheduler, c: ConformanceCase, o
   const { inputSize: I, hiddenSize: H, numLayers: L, outputSize: O } = c.config;
   const B = c.batch;
   const T = c.seqLen;
-  const model = await RecurrentModel.create(sched, { ...c.config, head: 'every-step' }, { variant: opts.variant ?? 'auto', maxWorkspaces: 1 });
+  const rows = (c.config.bidirectional ? 2 : 1) * L; // state rows l·D + d
+  const model = await RecurrentModel.create(sched, { ...c.config, head: c.config.head ?? 'every-step' }, { variant: opts.variant ?? 'auto', maxWorkspaces: 1 });
   const owned: GpuTensor[] = [];
   const tensor = (shape: number[], data: Float64Array, label: string) => {
     const t = sched.createTensor(shape, 'f32', label, data);
@@ -70,10 +71,10 @@ export async function runConformanceCase(sched: Scheduler, c: ConformanceCase, o
   try {
     model.setParameters(c.params);
     const x = tensor([B, T, I], c.inputs.x, 'x');
-    const h0 = c.inputs.h0 ? tensor([L, B, H], c.inputs.h0, 'h0') : null;
-    const c0 = c.inputs.c0 ? tensor([L, B, H], c.inputs.c0, 'c0') : null;
+    const h0 = c.inputs.h0 ? tensor([rows, B, H], c.inputs.h0, 'h0') : null;
+    const c0 = c.inputs.c0 ? tensor([rows, B, H], c.inputs.c0, 'c0') : null;
     const fwd = model.forward(x, { h0, c0 });
-    const y = tensor([B, T, O], c.inputs.y, 'y');
+    const y = tensor(c.config.head === 'every-step' ? [B, T, O] : [B, O], c.inputs.y, 'y');
     const bwd = model.lossAndBackward({ kind: 'mse', target: y });
     const reads: GpuTensor[] = [fwd.out, fwd.rnnOut, fwd.hN, bwd.loss, bwd.dx, bwd.dh0];
     if (fwd.cN) reads.push(fwd.cN, bwd.dc0!);

@@ -17,7 +17,7 @@ export interface ConformanceCase {
   id: string;
   cell: ConformanceCell;
   seed: number;
-  /** Model config (head on every step, as in the vectors). */
+  /** Model config (bidirectional from config.bidirectional; the head on every step unless config.head says otherwise). */
   config: RecurrentConfig;
   batch: number;
   seqLen: number;
@@ -26,13 +26,13 @@ export interface ConformanceCase {
   /** state_dict order. */
   paramOrder: string[];
   params: Params;
-  /** x [B, T, I], y [B, T, O], h0 / c0 [L, B, H] or null. */
+  /** x [B, T, I], y [B, T, O] (or [B, O]: config.head), h0 / c0 [D·L, B, H] or null (D = 2 for config.bidirectional). */
   inputs: { x: Float64Array; y: Float64Array; h0: Float64Array | null; c0: Float64Array | null };
-  /** out [B, T, O], rnnOut [B, T, H], hN / cN [L, B, H], loss = mse(out, y). */
+  /** out [B, T, O] (or [B, O]), rnnOut [B, T, D·H], hN / cN [D·L, B, H], loss = mse(out, y). */
   outputs: { out: Float64Array; rnnOut: Float64Array; hN: Float64Array; cN: Float64Array | null; loss: number };
   /** d loss / d param, same names and shapes as params. */
   paramGrads: Params;
-  /** d loss / d x [B, T, I]; h0 / c0 [L, B, H] only when initialState. */
+  /** d loss / d x [B, T, I]; h0 / c0 [D·L, B, H] only when initialState. */
   inputGrads: { x: Float64Array; h0: Float64Array | null; c0: Float64Array | null };
   /** Informative float32-vs-float64 PyTorch deviations, if present. */
   f32Deviation: { outMaxAbs: number; lossRel: number; gradMaxRel: number } | null;
@@ -138,13 +138,19 @@ function readCell(r: CaseReader, raw: Json): ConformanceCell {
 function readConfig(r: CaseReader, raw: Json, cell: ConformanceCell) {
   const cfg = r.object(raw, 'config', 'config');
   const get = (k: string) => r.positiveInt(cfg, k, `config.${k}`);
+  const bidirectional = cfg.bidirectional ?? false;
+  if (typeof bidirectional !== 'boolean') r.fail(`"config.bidirectional" must be a boolean, got ${JSON.stringify(bidirectional)}`);
+  // config.head: springloop's extension (scripts/torch-vectors.py --head); PyTorch's sets have the head on every step.
+  const head = cfg.head ?? 'every-step';
+  if (head !== 'every-step' && head !== 'last-step' && head !== 'final-states') r.fail(`"config.head" must be 'every-step', 'last-step' or 'final-states', got ${JSON.stringify(head)}`);
   const config: RecurrentConfig = {
     cell,
     inputSize: get('input_size'),
     hiddenSize: get('hidden_size'),
     numLayers: get('num_layers'),
     outputSize: get('output_size'),
-    headOnLastStepOnly: false,
+    bidirectional,
+    head,
   };
   const initialState = r.get(cfg, 'initial_state', 'config.initial_state');
   if (typeof initialState !== 'boolean') r.fail(`"config.initial_state" must be a boolean, got ${JSON.stringify(initialState)}`);
@@ -185,7 +191,9 @@ export function parseConformanceCase(raw: unknown, index: number): ConformanceCa
   const inputs = r.object(raw, 'inputs', 'inputs');
   const outputs = r.object(raw, 'outputs', 'outputs');
   const inputGrads = r.object(raw, 'input_grads', 'input_grads');
-  const state = [L, B, H];
+  const D = config.bidirectional ? 2 : 1;
+  const state = [D * L, B, H];
+  const outShape = config.head === 'every-step' ? [B, T, O] : [B, O];
   return {
     id: idGuess,
     cell,
@@ -198,13 +206,13 @@ export function parseConformanceCase(raw: unknown, index: number): ConformanceCa
     params: r.namedTensors(raw, 'params', shapes),
     inputs: {
       x: r.tensor(inputs, 'x', 'inputs.x', [B, T, I]),
-      y: r.tensor(inputs, 'y', 'inputs.y', [B, T, O]),
+      y: r.tensor(inputs, 'y', 'inputs.y', outShape),
       h0: r.optionalTensor(inputs, 'h0', 'inputs.h0', state, initialState),
       c0: r.optionalTensor(inputs, 'c0', 'inputs.c0', state, initialState && withC),
     },
     outputs: {
-      out: r.tensor(outputs, 'out', 'outputs.out', [B, T, O]),
-      rnnOut: r.tensor(outputs, 'rnn_out', 'outputs.rnn_out', [B, T, H]),
+      out: r.tensor(outputs, 'out', 'outputs.out', outShape),
+      rnnOut: r.tensor(outputs, 'rnn_out', 'outputs.rnn_out', [B, T, D * H]),
       hN: r.tensor(outputs, 'h_n', 'outputs.h_n', state),
       cN: r.optionalTensor(outputs, 'c_n', 'outputs.c_n', state, withC),
       loss: r.finiteNumber(outputs, 'loss', 'outputs.loss'),

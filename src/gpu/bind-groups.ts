@@ -12,61 +12,65 @@ interface Entry {
 
 /** Bind groups by key (layout + bound buffer ids and ranges), bounded and invalidated per buffer. */
 export class BindGroupCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly keysByBuffer = new Map<number, Set<string>>();
+  readonly #entries = new Map<string, Entry>();
+  readonly #keysByBuffer = new Map<number, Set<string>>();
+
+  readonly #capacity: number;
 
   /** @param capacity most bind groups kept (the least recently used goes first). */
-  constructor(private readonly capacity = BIND_GROUP_CAPACITY) {}
+  constructor(capacity = BIND_GROUP_CAPACITY) {
+    this.#capacity = capacity;
+  }
 
   /** Bind groups held now. */
   get size(): number {
-    return this.entries.size;
+    return this.#entries.size;
   }
 
   /** The cached group for `key` (marking it recently used), else undefined. */
   get(key: string): GPUBindGroup | undefined {
-    const hit = this.entries.get(key);
+    const hit = this.#entries.get(key);
     if (!hit) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, hit);
+    this.#entries.delete(key);
+    this.#entries.set(key, hit);
     return hit.group;
   }
 
   /** Adds a group that binds the buffers `bufferIds`, evicting the least recently used when full. */
   set(key: string, group: GPUBindGroup, bufferIds: readonly number[]): void {
-    if (this.entries.size >= this.capacity) {
-      const oldest = this.entries.keys().next().value as string;
-      this.delete(oldest);
+    if (this.#entries.size >= this.#capacity) {
+      const oldest = this.#entries.keys().next().value as string;
+      this.#delete(oldest);
     }
-    this.entries.set(key, { group, bufferIds });
+    this.#entries.set(key, { group, bufferIds });
     for (const id of bufferIds) {
-      let keys = this.keysByBuffer.get(id);
-      if (!keys) this.keysByBuffer.set(id, (keys = new Set()));
+      let keys = this.#keysByBuffer.get(id);
+      if (!keys) this.#keysByBuffer.set(id, (keys = new Set()));
       keys.add(key);
     }
   }
 
   /** Drops every group that binds buffer `id` (it was destroyed). */
   forgetBuffer(id: number): void {
-    const keys = this.keysByBuffer.get(id);
+    const keys = this.#keysByBuffer.get(id);
     if (!keys) return;
-    for (const key of [...keys]) this.delete(key);
-    this.keysByBuffer.delete(id);
+    for (const key of [...keys]) this.#delete(key);
+    this.#keysByBuffer.delete(id);
   }
 
   clear(): void {
-    this.entries.clear();
-    this.keysByBuffer.clear();
+    this.#entries.clear();
+    this.#keysByBuffer.clear();
   }
 
-  private delete(key: string): void {
-    const e = this.entries.get(key);
+  #delete(key: string): void {
+    const e = this.#entries.get(key);
     if (!e) return;
-    this.entries.delete(key);
+    this.#entries.delete(key);
     for (const id of e.bufferIds) {
-      const keys = this.keysByBuffer.get(id);
+      const keys = this.#keysByBuffer.get(id);
       keys?.delete(key);
-      if (keys && keys.size === 0) this.keysByBuffer.delete(id);
+      if (keys && keys.size === 0) this.#keysByBuffer.delete(id);
     }
   }
 }

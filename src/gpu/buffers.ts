@@ -75,7 +75,7 @@ const DTYPES: readonly DType[] = ['f32', 'u32', 'i32'];
 
 /** Every buffer one scheduler has created or seen, with the checks that make binding them safe. */
 export class BufferRegistry {
-  private readonly records = new WeakMap<GPUBuffer, BufferRecord>();
+  readonly #records = new WeakMap<GPUBuffer, BufferRecord>();
 
   /** @param device the scheduler's device (its buffers may be adopted; others' are foreign). */
   constructor(readonly device: GPUDevice) {}
@@ -83,20 +83,20 @@ export class BufferRegistry {
   /** Registers a buffer this scheduler just created. */
   own(buffer: GPUBuffer, label: string, size: number, usage: number): BufferRecord {
     const record: BufferRecord = { id: nextBufferId++, label, alive: true, owned: true, size, usage };
-    this.records.set(buffer, record);
+    this.#records.set(buffer, record);
     creators.set(buffer, this);
     return record;
   }
 
   /** The record of one of this scheduler's live buffers, or null (not ours, or already destroyed). */
   liveOwned(buffer: GPUBuffer): BufferRecord | null {
-    const r = this.records.get(buffer);
+    const r = this.#records.get(buffer);
     return r && r.owned && r.alive ? r : null;
   }
 
   /** The record of a buffer seen before (any state), without adopting it. */
   peek(buffer: GPUBuffer): BufferRecord | undefined {
-    return this.records.get(buffer);
+    return this.#records.get(buffer);
   }
 
   /**
@@ -108,24 +108,24 @@ export class BufferRegistry {
     if (typeof b !== 'object' || b === null) throw notBindable(where, name, b);
     const inner = (b as { buffer?: unknown }).buffer;
     if (inner === undefined) {
-      const record = this.admit(where, name, b, null);
-      return this.range(where, name, b as GPUBuffer, 0, record.size, null, record);
+      const record = this.#admit(where, name, b, null);
+      return this.#range(where, name, b as GPUBuffer, 0, record.size, null, record);
     }
     if (isTensorLike(b)) {
-      const record = this.admit(where, name, inner, b);
+      const record = this.#admit(where, name, inner, b);
       checkTensorFields(where, name, b);
-      return this.range(where, name, inner as GPUBuffer, b.offset, 4 * numel(b.shape), b, record);
+      return this.#range(where, name, inner as GPUBuffer, b.offset, 4 * numel(b.shape), b, record);
     }
-    const record = this.admit(where, name, inner, null);
+    const record = this.#admit(where, name, inner, null);
     const r = b as { offset?: unknown; size?: unknown };
     const offset = r.offset ?? 0;
     if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) throw new Error(`${where}: ${name}.offset must be an integer >= 0, got ${describeValue(offset)}`);
     const size = r.size ?? record.size - offset;
     if (typeof size !== 'number' || !Number.isSafeInteger(size)) throw new Error(`${where}: ${name}.size must be an integer, got ${describeValue(size)}`);
-    return this.range(where, name, inner as GPUBuffer, offset, size, null, record);
+    return this.#range(where, name, inner as GPUBuffer, offset, size, null, record);
   }
 
-  private range(where: string, name: string, buffer: GPUBuffer, offset: number, size: number, tensor: GpuTensor | null, record: BufferRecord): ResolvedBinding {
+  #range(where: string, name: string, buffer: GPUBuffer, offset: number, size: number, tensor: GpuTensor | null, record: BufferRecord): ResolvedBinding {
     if (offset % 4 !== 0 || size % 4 !== 0 || size <= 0 || offset + size > record.size) {
       throw new Error(`${where}: ${name} (${describeResolved({ record, tensor })}) covers bytes ${offset}+${size}, which must be a non-empty, 4-byte aligned range inside its ${record.size}-byte buffer`);
     }
@@ -133,8 +133,8 @@ export class BufferRegistry {
   }
 
   /** The record of a buffer this scheduler may use now; throws naming it when it may not. */
-  private admit(where: string, name: string, value: unknown, tensor: GpuTensor | null): BufferRecord {
-    const known = this.records.get(value as GPUBuffer);
+  #admit(where: string, name: string, value: unknown, tensor: GpuTensor | null): BufferRecord {
+    const known = this.#records.get(value as GPUBuffer);
     if (known?.alive) return known;
     if (!isGpuBuffer(value)) throw notBindable(where, name, tensor ?? value);
     const buffer = value;
@@ -153,7 +153,7 @@ export class BufferRegistry {
       throw new Error(`${where}: ${name} is ${label}, which was not created on this Scheduler's device; use tensors and buffers of this Scheduler's context only`);
     }
     const adopted: BufferRecord = { id: nextBufferId++, label: buffer.label || 'adopted', alive: true, owned: false, size: buffer.size, usage: buffer.usage };
-    this.records.set(buffer, adopted);
+    this.#records.set(buffer, adopted);
     return adopted;
   }
 }

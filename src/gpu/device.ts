@@ -4,6 +4,7 @@
 // device. What happens to the device afterwards (loss, errors, dispose) is context.ts's.
 import { requireObject, describeValue } from '../util/check';
 import { wrapDevice, type AdapterKind, type GpuContext } from './context';
+import { NO_PACING, WaitPacer, type GpuWaitPacer } from './wait-pacer';
 
 export type { AdapterKind, GpuContext } from './context';
 
@@ -25,9 +26,15 @@ const NODE_BINDING_MISSING =
 // A function, not a constant: reading `process` at import would be a side effect bundlers keep.
 const isNode = (): boolean => typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
+// The package's browser build (dist/lib/browser/, its "browser" export condition, and
+// dist/browser/springloop.js) is compiled with SPRINGLOOP_BROWSER defined: where a branch
+// tests `typeof SPRINGLOOP_BROWSER === 'undefined'` first, the build drops its Node side
+// (the dawn.node loader and its messages). Elsewhere (Node, tests) it is not defined.
+declare const SPRINGLOOP_BROWSER: true | undefined;
+
 /** What to do when no adapter is found: a developer's setup step in Node, the visitor's browser otherwise. */
 const noAdapterHint = (): string =>
-  isNode()
+  typeof SPRINGLOOP_BROWSER === 'undefined' && isNode()
     ? 'run `bash scripts/setup.sh` (it installs Mesa lavapipe >= 25 and Chromium\'s SwiftShader)'
     : 'this browser has WebGPU but offered no GPU adapter: WebGPU may be turned off in its settings, or this GPU or driver blocklisted (in Chrome, chrome://gpu says why)';
 
@@ -49,6 +56,15 @@ export async function init(options: InitOptions = {}): Promise<GpuContext> {
     runtime: isNode() ? 'node' : 'browser',
     release: () => liveInstances.delete(found.keepAlive),
   });
+}
+
+/**
+ * How a Scheduler on `runtime` waits for the GPU: dawn.node spins the JS thread while a GPU
+ * promise is pending, so in Node it sleeps through most of the expected wait (wait-pacer.ts);
+ * browsers do not spin, and nothing is paced there.
+ */
+export function gpuWaitPacer(runtime: GpuContext['runtime']): GpuWaitPacer {
+  return typeof SPRINGLOOP_BROWSER === 'undefined' && runtime === 'node' ? new WaitPacer(true) : NO_PACING;
 }
 
 /** Whether WebGPU can run here, and on what (probe() creates no device). */
@@ -89,7 +105,7 @@ export async function isSupported(options: InitOptions = {}): Promise<boolean> {
 async function findAdapter(options: InitOptions): Promise<{ adapter: GPUAdapter; adapterName: string; keepAlive: unknown }> {
   checkInitOptions(options);
   const wanted = options.adapter ?? envAdapter();
-  const { gpu, keepAlive } = isNode() ? await nodeGpu(wanted) : browserGpu();
+  const { gpu, keepAlive } = typeof SPRINGLOOP_BROWSER === 'undefined' && isNode() ? await nodeGpu(wanted) : browserGpu();
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch((e: Error) => {
     // dawn.node throws for an adapter name it does not have, listing the ones it has.
     throw new Error(`no WebGPU adapter matching adapter='${wanted}' was found: ${e.message}`);

@@ -10,20 +10,24 @@ import type { Lifetime } from './lifetime';
 
 /** One scheduler's error scopes and what they caught since its last wait. */
 export class ErrorScopes {
-  private readonly pending = new Set<Promise<void>>();
-  private caught: GpuValidationError[] = [];
+  readonly #pending = new Set<Promise<void>>();
+  #caught: GpuValidationError[] = [];
 
-  constructor(private readonly device: GPUDevice) {}
+  readonly #device: GPUDevice;
+
+  constructor(device: GPUDevice) {
+    this.#device = device;
+  }
 
   /** Runs fn inside validation and out-of-memory scopes; `where` names the call in a caught error. */
   run<T>(where: string, fn: () => T): T {
-    this.device.pushErrorScope('out-of-memory');
-    this.device.pushErrorScope('validation');
+    this.#device.pushErrorScope('out-of-memory');
+    this.#device.pushErrorScope('validation');
     try {
       return fn();
     } finally {
-      this.watch(where, this.device.popErrorScope());
-      this.watch(where, this.device.popErrorScope());
+      this.#watch(where, this.#device.popErrorScope());
+      this.#watch(where, this.#device.popErrorScope());
     }
   }
 
@@ -51,21 +55,21 @@ export class ErrorScopes {
 
   /** Waits for every scope popped so far; throws the first error they caught (then forgets them). */
   async throwCaught(): Promise<void> {
-    await Promise.all([...this.pending]);
-    const first = this.caught[0];
-    this.caught = [];
+    await Promise.all([...this.#pending]);
+    const first = this.#caught[0];
+    this.#caught = [];
     if (first) throw first;
   }
 
-  private watch(where: string, popped: Promise<GPUError | null>): void {
+  #watch(where: string, popped: Promise<GPUError | null>): void {
     const settled = popped.then(
       (error) => {
-        if (error) this.caught.push(new GpuValidationError(where, error.message));
+        if (error) this.#caught.push(new GpuValidationError(where, error.message));
       },
       () => undefined, // the device was lost: device loss is reported instead
     );
-    this.pending.add(settled);
-    void settled.then(() => this.pending.delete(settled));
+    this.#pending.add(settled);
+    void settled.then(() => this.#pending.delete(settled));
   }
 }
 

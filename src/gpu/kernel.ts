@@ -7,7 +7,8 @@
 // one pipeline per (entry point, override constants).
 import { resolveIncludes, type ResolvedWgsl, type SourceLine } from './wgsl-include';
 import type { BindingInfo, EntryPointInfo, KernelReflection } from './reflect';
-import { unpackEntryPoint, type PackedEntryPoint } from './packed-reflection';
+import { unpackReflection } from './packed-reflection';
+import { unpackWgsl } from './wgsl-shipped';
 import { ShaderStage } from './flags';
 
 /**
@@ -38,25 +39,23 @@ export type Overrides = Readonly<Record<string, number>>;
 /** What the build emits for one .wgsl file (scripts/wgsl-plugin.ts); not a public type. */
 export interface CompiledWgsl {
   name: string;
-  /** The file's text (comments stripped in production bundles; every line kept). */
+  /** The file's text in its shipped form (wgsl-shipped.ts; comments blanked in production bundles). */
   source: string;
-  /** The text of every helper the file includes, directly or through another helper. */
+  /** The text of every helper the file includes, directly or through another helper, in the same form. */
   helpers: Readonly<Record<string, string>>;
-  /** Reflected at build time from the expanded source (packed); empty for helpers (shaders/lib/). */
-  entryPoints: readonly PackedEntryPoint[];
-  /** Its module-scope numeric consts, [name, value] (KernelReflection.constants); empty for helpers. */
-  constants: readonly (readonly [string, number])[];
+  /** Reflected at build time from the expanded source, packed (packed-reflection.ts); empty for helpers (shaders/lib/). */
+  reflection: string;
 }
 
 /** The Kernel of a build-compiled .wgsl file: nothing is done until it is first used. */
 export function compiledKernel(compiled: CompiledWgsl): Kernel {
   return makeKernel(
     compiled.name,
-    () => resolveIncludes(compiled.name, compiled.source, compiled.helpers),
-    () => ({
-      entryPoints: new Map(compiled.entryPoints.map((packed) => [packed[0], unpackEntryPoint(packed)])),
-      constants: new Map(compiled.constants),
-    }),
+    () => {
+      const helpers = Object.fromEntries(Object.entries(compiled.helpers).map(([name, text]) => [name, unpackWgsl(text)]));
+      return resolveIncludes(compiled.name, unpackWgsl(compiled.source), helpers);
+    },
+    () => unpackReflection(compiled.reflection),
   );
 }
 
@@ -114,22 +113,26 @@ export interface CompiledEntry {
 
 /** Per-device cache of shader modules, bind group layouts and pipelines. */
 export class PipelineCache {
-  private readonly modules = new Map<Kernel, GPUShaderModule>();
-  private readonly layouts = new Map<string, { layout: GPUBindGroupLayout; id: number; pipelineLayout: GPUPipelineLayout }>();
+  readonly #modules = new Map<Kernel, GPUShaderModule>();
+  readonly #layouts = new Map<string, { layout: GPUBindGroupLayout; id: number; pipelineLayout: GPUPipelineLayout }>();
   /** Per kernel object (two kernels may share a file name), keyed by entry point + overrides. */
-  private readonly pipelines = new Map<Kernel, Map<string, CompiledEntry>>();
+  readonly #pipelines = new Map<Kernel, Map<string, CompiledEntry>>();
   /** Pipelines compiled so far (benchmarks check that none are made per run). */
   pipelinesCreated = 0;
 
-  constructor(private readonly device: GPUDevice) {}
+  readonly #device: GPUDevice;
+
+  constructor(device: GPUDevice) {
+    this.#device = device;
+  }
 
   /** Compiles the kernel's module and throws a clear error (file:line) on WGSL errors. */
   async prepare(kernel: Kernel): Promise<void> {
-    if (this.modules.has(kernel)) return;
+    if (this.#modules.has(kernel)) return;
     // Scoped, so a bad shader is reported here and does not poison the device's error state.
-    this.device.pushErrorScope('validation');
-    const module = this.device.createShaderModule({ label: kernel.name, code: kernel.code });
-    const [info] = await Promise.all([module.getCompilationInfo(), this.device.popErrorScope()]);
+    this.#device.pushErrorScope('validation');
+    const module = this.#device.createShaderModule({ label: kernel.name, code: kernel.code });
+    const [info] = await Promise.all([module.getCompilationInfo(), this.#device.popErrorScope()]);
     const errors = info.messages.filter((m) => m.type === 'error');
     if (errors.length > 0) {
       const text = errors.map((m) => {
@@ -138,15 +141,15 @@ export class PipelineCache {
       });
       throw new Error(`WGSL compile error in ${kernel.name}:\n  ${text.join('\n  ')}`);
     }
-    this.modules.set(kernel, module);
+    this.#modules.set(kernel, module);
   }
 
   /** The pipeline for (entry point, overrides); the kernel must have been prepared. */
   get(kernel: Kernel, entryName: string, overrides: Overrides = {}): CompiledEntry {
     const key = `${entryName}#${overrideKey(overrides)}`;
-    const hit = this.pipelines.get(kernel)?.get(key);
+    const hit = this.#pipelines.get(kernel)?.get(key);
     if (hit) return hit;
-    const module = this.modules.get(kernel);
+    const module = this.#modules.get(kernel);
     if (!module) throw new Error(`kernel ${kernel.name} was used before it was prepared: await scheduler.prepare(kernel) first`);
     const info = kernel.entry(entryName);
     for (const name of Object.keys(overrides)) {
@@ -154,27 +157,27 @@ export class PipelineCache {
         throw new Error(`kernel ${kernel.name}:${entryName} has no override '${name}' (it has: ${info.overrides.join(', ') || 'none'})`);
       }
     }
-    const layout = this.layoutFor(info.bindings);
-    const pipeline = this.device.createComputePipeline({
+    const layout = this.#layoutFor(info.bindings);
+    const pipeline = this.#device.createComputePipeline({
       label: `${kernel.name}:${entryName}`,
       layout: layout.pipelineLayout,
       compute: { module, entryPoint: entryName, constants: { ...overrides } },
     });
     this.pipelinesCreated++;
     const entry = { pipeline, layout: layout.layout, layoutId: layout.id, info };
-    const byKey = this.pipelines.get(kernel) ?? new Map<string, CompiledEntry>();
+    const byKey = this.#pipelines.get(kernel) ?? new Map<string, CompiledEntry>();
     byKey.set(key, entry);
-    this.pipelines.set(kernel, byKey);
+    this.#pipelines.set(kernel, byKey);
     return entry;
   }
 
-  private layoutFor(bindings: readonly BindingInfo[]) {
+  #layoutFor(bindings: readonly BindingInfo[]) {
     const nonZero = bindings.find((b) => b.group !== 0);
     if (nonZero) throw new Error(`binding '${nonZero.name}' is in @group(${nonZero.group}); springloop kernels use @group(0) only`);
     const key = bindings.map((b) => `${b.binding}:${b.kind}`).join(',');
-    let hit = this.layouts.get(key);
+    let hit = this.#layouts.get(key);
     if (!hit) {
-      const layout = this.device.createBindGroupLayout({
+      const layout = this.#device.createBindGroupLayout({
         label: `layout(${key})`,
         entries: bindings.map((b) => ({
           binding: b.binding,
@@ -182,9 +185,9 @@ export class PipelineCache {
           buffer: { type: b.kind, hasDynamicOffset: b.kind === 'uniform' },
         })),
       });
-      const pipelineLayout = this.device.createPipelineLayout({ bindGroupLayouts: [layout] });
-      hit = { layout, id: this.layouts.size, pipelineLayout };
-      this.layouts.set(key, hit);
+      const pipelineLayout = this.#device.createPipelineLayout({ bindGroupLayouts: [layout] });
+      hit = { layout, id: this.#layouts.size, pipelineLayout };
+      this.#layouts.set(key, hit);
     }
     return hit;
   }

@@ -9,7 +9,9 @@ export type ReleaseVerb = 'destroy' | 'dispose';
 
 /** The liveness of one object: its own release, its dependencies', and (at the root) device loss. */
 export class Lifetime {
-  private released = false;
+  #released = false;
+  readonly #dependencies: readonly Lifetime[];
+  readonly #lost: () => Error | null;
 
   /**
    * @param owner the class name used in messages ('RecurrentModel')
@@ -20,32 +22,35 @@ export class Lifetime {
   constructor(
     readonly owner: string,
     readonly verb: ReleaseVerb,
-    private readonly dependencies: readonly Lifetime[] = [],
-    private readonly lost: () => Error | null = () => null,
-  ) {}
+    dependencies: readonly Lifetime[] = [],
+    lost: () => Error | null = () => null,
+  ) {
+    this.#dependencies = dependencies;
+    this.#lost = lost;
+  }
 
   /** True once this object was released (not its dependencies). */
   get ended(): boolean {
-    return this.released;
+    return this.#released;
   }
 
   /** True while this object and everything it depends on are alive and the device is not lost. */
   get alive(): boolean {
-    return !this.released && this.firstReleased() === null && this.lostError() === null;
+    return !this.#released && this.#firstReleased() === null && this.#lostError() === null;
   }
 
   /** Marks the release; false when it had already happened (so a release body runs once). */
   end(): boolean {
-    if (this.released) return false;
-    this.released = true;
+    if (this.#released) return false;
+    this.#released = true;
     return true;
   }
 
   /** Throws `<owner>.<method>() after <verb>()` (or of a dependency), or the device-lost error. */
   check(method: string): void {
     // On every public call: no allocation unless something is wrong.
-    if (!this.released && this.firstReleased() === null && this.lostError() === null) return;
-    this.throwFor(method === 'new' ? `new ${this.owner}()` : `${this.owner}.${method}()`);
+    if (!this.#released && this.#firstReleased() === null && this.#lostError() === null) return;
+    this.#throwFor(method === 'new' ? `new ${this.owner}()` : `${this.owner}.${method}()`);
   }
 
   /**
@@ -53,32 +58,32 @@ export class Lifetime {
    * dispose() of its Scheduler` (or the device-lost error) when a dependency is gone.
    */
   static require(call: string, dependencies: readonly Lifetime[]): void {
-    new Lifetime('', 'destroy', dependencies).throwFor(call);
+    new Lifetime('', 'destroy', dependencies).#throwFor(call);
   }
 
-  private throwFor(call: string): void {
-    if (this.released) throw new UseAfterDestroyError(`${call} after ${this.verb}()`);
-    const dead = this.firstReleased();
+  #throwFor(call: string): void {
+    if (this.#released) throw new UseAfterDestroyError(`${call} after ${this.verb}()`);
+    const dead = this.#firstReleased();
     if (dead) throw new UseAfterDestroyError(`${call} after ${dead.verb}() of its ${dead.owner}`);
-    const lost = this.lostError();
+    const lost = this.#lostError();
     if (lost) throw lost;
   }
 
   /** The nearest released dependency (depth first), or null. */
-  private firstReleased(): Lifetime | null {
-    for (const d of this.dependencies) {
-      if (d.released) return d;
-      const deeper = d.firstReleased();
+  #firstReleased(): Lifetime | null {
+    for (const d of this.#dependencies) {
+      if (d.#released) return d;
+      const deeper = d.#firstReleased();
       if (deeper) return deeper;
     }
     return null;
   }
 
-  private lostError(): Error | null {
-    const own = this.lost();
+  #lostError(): Error | null {
+    const own = this.#lost();
     if (own) return own;
-    for (const d of this.dependencies) {
-      const e = d.lostError();
+    for (const d of this.#dependencies) {
+      const e = d.#lostError();
       if (e) return e;
     }
     return null;

@@ -23,12 +23,16 @@ interface Pending {
 
 /** Scratch GPU buffers bucketed by size (powers of two, at least 256 bytes) and usage; a released buffer is reused only after the submit that last used it has completed. Each Scheduler has one (`sched.pool`). */
 export class ScratchPool {
-  private readonly free = new Map<string, GPUBuffer[]>();
-  private readonly pending: Pending[] = [];
-  private readonly bucketOf = new WeakMap<GPUBuffer, string>();
-  private inUse = 0;
-  private buffersCreated = 0;
-  private bytesCreated = 0;
+  readonly #free = new Map<string, GPUBuffer[]>();
+  readonly #pending: Pending[] = [];
+  readonly #bucketOf = new WeakMap<GPUBuffer, string>();
+  #inUse = 0;
+  #buffersCreated = 0;
+  #bytesCreated = 0;
+
+  readonly #createBuffer: (bytes: number, usage: number, label: string) => GPUBuffer;
+  readonly #serials: () => { recording: number; completed: number };
+  readonly #destroyBuffer: (buffer: GPUBuffer) => void;
 
   /**
    * @param createBuffer allocates a new buffer (counted by the scheduler)
@@ -36,10 +40,14 @@ export class ScratchPool {
    * @param destroyBuffer frees a buffer (through the scheduler, so it is uncounted and unbindable)
    */
   constructor(
-    private readonly createBuffer: (bytes: number, usage: number, label: string) => GPUBuffer,
-    private readonly serials: () => { recording: number; completed: number },
-    private readonly destroyBuffer: (buffer: GPUBuffer) => void = (buffer) => buffer.destroy(),
-  ) {}
+    createBuffer: (bytes: number, usage: number, label: string) => GPUBuffer,
+    serials: () => { recording: number; completed: number },
+    destroyBuffer: (buffer: GPUBuffer) => void = (buffer) => buffer.destroy(),
+  ) {
+    this.#createBuffer = createBuffer;
+    this.#serials = serials;
+    this.#destroyBuffer = destroyBuffer;
+  }
 
   /** Rounds a request up to its bucket size. */
   static bucketBytes(bytes: number): number {
@@ -52,52 +60,52 @@ export class ScratchPool {
     this.reclaim();
     const size = ScratchPool.bucketBytes(bytes);
     const key = `${usage}:${size}`;
-    let buffer = this.free.get(key)?.pop();
+    let buffer = this.#free.get(key)?.pop();
     if (!buffer) {
-      buffer = this.createBuffer(size, usage, `scratch ${size}B`);
-      this.buffersCreated++;
-      this.bytesCreated += size;
+      buffer = this.#createBuffer(size, usage, `scratch ${size}B`);
+      this.#buffersCreated++;
+      this.#bytesCreated += size;
     }
-    this.bucketOf.set(buffer, key);
-    this.inUse++;
+    this.#bucketOf.set(buffer, key);
+    this.#inUse++;
     return buffer;
   }
 
   /** Returns a buffer; it is handed out again after the current submit completes. */
   release(buffer: GPUBuffer): void {
-    const key = this.bucketOf.get(buffer);
+    const key = this.#bucketOf.get(buffer);
     if (!key) throw new Error('release(): this buffer did not come from the scratch pool');
-    this.bucketOf.delete(buffer);
-    this.inUse--;
-    this.pending.push({ buffer, key, serial: this.serials().recording });
+    this.#bucketOf.delete(buffer);
+    this.#inUse--;
+    this.#pending.push({ buffer, key, serial: this.#serials().recording });
   }
 
   /** Moves buffers whose last submit has completed back to the free lists. */
   reclaim(): void {
-    const { completed } = this.serials();
+    const { completed } = this.#serials();
     let kept = 0;
-    for (const p of this.pending) {
+    for (const p of this.#pending) {
       if (p.serial <= completed) {
-        const list = this.free.get(p.key) ?? [];
+        const list = this.#free.get(p.key) ?? [];
         list.push(p.buffer);
-        this.free.set(p.key, list);
-      } else this.pending[kept++] = p;
+        this.#free.set(p.key, list);
+      } else this.#pending[kept++] = p;
     }
-    this.pending.length = kept;
+    this.#pending.length = kept;
   }
 
   /** Counts of created, in-use, pending and free buffers. */
   stats(): PoolStats {
     let free = 0;
-    for (const list of this.free.values()) free += list.length;
-    return { buffersCreated: this.buffersCreated, bytesCreated: this.bytesCreated, inUse: this.inUse, pending: this.pending.length, free };
+    for (const list of this.#free.values()) free += list.length;
+    return { buffersCreated: this.#buffersCreated, bytesCreated: this.#bytesCreated, inUse: this.#inUse, pending: this.#pending.length, free };
   }
 
   /** Frees every buffer the pool holds (free and pending; ones in use belong to their holders until released). */
   destroy(): void {
-    for (const list of this.free.values()) list.forEach((b) => this.destroyBuffer(b));
-    this.pending.forEach((p) => this.destroyBuffer(p.buffer));
-    this.free.clear();
-    this.pending.length = 0;
+    for (const list of this.#free.values()) list.forEach((b) => this.#destroyBuffer(b));
+    this.#pending.forEach((p) => this.#destroyBuffer(p.buffer));
+    this.#free.clear();
+    this.#pending.length = 0;
   }
 }

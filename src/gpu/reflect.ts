@@ -84,7 +84,7 @@ export function reflectWgsl(code: string, kernelName: string): KernelReflection 
       name: fn.name,
       workgroupSize: (fn.workgroupSize ?? [1, 1, 1]) as [number, number, number],
       bindings,
-      overrides: fn.overrides.map((o) => o.name),
+      overrides: [...new Set(fn.overrides.map((o) => o.name))], // wgsl_reflect lists one per use
     });
   }
   if (entryPoints.size === 0) throw new Error(`kernel ${kernelName}: no @compute entry point found`);

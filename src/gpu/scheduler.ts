@@ -12,9 +12,9 @@ import { packUniforms, type UniformValues } from './uniforms';
 import { ScratchPool } from './pool';
 import { BufferUsage, MapMode, STORAGE_RW } from './flags';
 import { Tensor, checkDType, checkShape, formatShape, hostArrayFor, hostData, numel, type DType, type HostArray } from './tensor';
-import type { GpuContext } from './device';
+import { gpuWaitPacer, type GpuContext } from './device';
 import { GpuTimer } from './timestamps';
-import { WaitPacer } from './wait-pacer';
+import type { GpuWaitPacer } from './wait-pacer';
 import { UniformRing } from './uniform-ring';
 import { BufferRegistry, describeResolved, requireUsage, type Binding, type ResolvedBinding, type StorageLimits } from './buffers';
 import { BindGroupCache } from './bind-groups';
@@ -80,18 +80,18 @@ export class Scheduler {
   };
   /** Whether this scheduler and its context are usable (see lifetime.ts); objects built on it depend on it. */
   readonly lifetime: Lifetime;
-  private encoder: GPUCommandEncoder | null = null;
-  private pass: GPUComputePassEncoder | null = null;
-  private readonly uniforms: UniformRing;
-  private readonly buffers: BufferRegistry;
-  private readonly bindGroups = new BindGroupCache();
-  private readonly scopes: ErrorScopes;
-  private readonly ledger: BufferLedger;
-  private submitted = 0;
-  private completed = 0;
-  private readonly pacer: WaitPacer;
+  #encoder: GPUCommandEncoder | null = null;
+  #pass: GPUComputePassEncoder | null = null;
+  readonly #uniforms: UniformRing;
+  readonly #buffers: BufferRegistry;
+  readonly #bindGroups = new BindGroupCache();
+  readonly #scopes: ErrorScopes;
+  readonly #ledger: BufferLedger;
+  #submitted = 0;
+  #completed = 0;
+  readonly #pacer: GpuWaitPacer;
   /** Read once: device.limits is a getter into the implementation, and dispatch checks it per binding. */
-  private readonly storageLimits: StorageLimits;
+  readonly #storageLimits: StorageLimits;
   /** Set by a recording GpuTimer: timestamp writes for each compute pass opened. */
   passTimestamps: (() => GPUComputePassTimestampWrites | undefined) | null = null;
 
@@ -101,22 +101,22 @@ export class Scheduler {
     this.device = ctx.device;
     this.lifetime = new Lifetime('Scheduler', 'dispose', [ctx.lifetime ?? new Lifetime('GpuContext', 'dispose')]);
     this.lifetime.check('new');
-    this.buffers = new BufferRegistry(this.device);
+    this.#buffers = new BufferRegistry(this.device);
     const { minStorageBufferOffsetAlignment, maxStorageBufferBindingSize } = this.device.limits;
-    this.storageLimits = { minStorageBufferOffsetAlignment, maxStorageBufferBindingSize };
-    this.scopes = new ErrorScopes(this.device);
-    this.ledger = new BufferLedger(this.device, this.buffers, this.scopes, this.counters, (id) => {
-      this.bindGroups.forgetBuffer(id);
-      this.counters.cachedBindGroups = this.bindGroups.size;
+    this.#storageLimits = { minStorageBufferOffsetAlignment, maxStorageBufferBindingSize };
+    this.#scopes = new ErrorScopes(this.device);
+    this.#ledger = new BufferLedger(this.device, this.#buffers, this.#scopes, this.counters, (id) => {
+      this.#bindGroups.forgetBuffer(id);
+      this.counters.cachedBindGroups = this.#bindGroups.size;
     });
-    this.pacer = new WaitPacer(ctx.runtime === 'node');
+    this.#pacer = gpuWaitPacer(ctx.runtime);
     this.pipelines = new PipelineCache(this.device);
     this.pool = new ScratchPool(
       (bytes, usage, label) => this.createBuffer(bytes, usage, label),
-      () => ({ recording: this.submitted + 1, completed: this.completed }),
+      () => ({ recording: this.#submitted + 1, completed: this.#completed }),
       (buffer) => this.destroyBuffer(buffer),
     );
-    this.uniforms = new UniformRing(
+    this.#uniforms = new UniformRing(
       (bytes) => this.createBuffer(bytes, BufferUsage.UNIFORM | BufferUsage.COPY_DST, 'uniforms'),
       this.device.limits.minUniformBufferOffsetAlignment,
     );
@@ -129,7 +129,7 @@ export class Scheduler {
     requireInteger(`createBuffer('${label}'): bytes`, bytes, { min: 1 });
     requireInteger(`createBuffer('${label}'): usage`, usage, { min: 1 });
     if (bytes > max) throw new Error(`${label}: ${bytes} bytes exceeds this device's maxBufferSize (${max})`);
-    return this.ledger.create(Math.ceil(bytes / 4) * 4, usage, label);
+    return this.#ledger.create(Math.ceil(bytes / 4) * 4, usage, label);
   }
 
   /**
@@ -137,7 +137,7 @@ export class Scheduler {
    * dispose()). Recording with it afterwards throws naming it; work already recorded still runs.
    */
   destroyBuffer(buffer: GPUBuffer): void {
-    this.ledger.destroy(buffer, true);
+    this.#ledger.destroy(buffer, true);
   }
 
   /**
@@ -158,20 +158,20 @@ export class Scheduler {
     }
     const buffer = this.createBuffer(4 * count, STORAGE_RW, label);
     const life = new Lifetime('Tensor', 'destroy', [this.lifetime]);
-    this.ledger.attach(buffer, life);
+    this.#ledger.attach(buffer, life);
     const t = new Tensor(buffer, [...shape], dtype, label, this, life);
-    if (host) this.write(t.buffer, 0, host, 4 * count, `upload('${label}')`);
+    if (host) this.#write(t.buffer, 0, host, 4 * count, `upload('${label}')`);
     return t;
   }
 
   /** Writes host data into a tensor (queued; ordered before the next submit). */
   upload(t: Binding & { shape: readonly number[]; dtype: DType }, data: ArrayLike<number>): void {
     this.lifetime.check('upload');
-    const r = this.buffers.resolve('Scheduler.upload()', 'target', t);
+    const r = this.#buffers.resolve('Scheduler.upload()', 'target', t);
     requireUsage('Scheduler.upload()', 'target', r, BufferUsage.COPY_DST);
     const where = `upload('${r.tensor?.label ?? r.record.label}')`;
     const host = hostData(where, r.tensor?.dtype ?? 'f32', r.size / 4, data);
-    this.write(r.buffer, r.offset, host, r.size, where);
+    this.#write(r.buffer, r.offset, host, r.size, where);
   }
 
   /** Compiles kernels (and reports WGSL errors) before first use. */
@@ -188,7 +188,7 @@ export class Scheduler {
     const compiled = this.pipelines.get(kernel, entryName, args.overrides);
     const where = `kernel ${kernel.name}:${entryName}`;
     const groups = workgroupCounts(where, args.workgroups, this.device.limits.maxComputeWorkgroupsPerDimension);
-    const storage = resolveStorageBindings(this.buffers, this.storageLimits, where, compiled.info.bindings, args.bindings, args.shapes);
+    const storage = resolveStorageBindings(this.#buffers, this.#storageLimits, where, compiled.info.bindings, args.bindings, args.shapes);
     const entries: GPUBindGroupEntry[] = [];
     const dynamicOffsets: number[] = [];
     const ids: number[] = [];
@@ -201,17 +201,17 @@ export class Scheduler {
         key += `|${r.record.id}@${r.offset}+${r.size}`;
         return;
       }
-      const slot = this.uniforms.slot(b.structBytes!);
+      const slot = this.#uniforms.slot(b.structBytes!);
       packUniforms(kernel.name, b, args.uniforms ?? {}, slot.view, slot.offset);
       entries.push({ binding: b.binding, resource: { buffer: slot.buffer, offset: 0, size: b.structBytes! } });
       dynamicOffsets.push(slot.offset);
-      const id = this.buffers.peek(slot.buffer)!.id;
+      const id = this.#buffers.peek(slot.buffer)!.id;
       ids.push(id);
       key += `|u${id}`;
     });
-    const bindGroup = this.bindGroup(key, compiled.layout, entries, ids, where);
-    for (const r of storage) if (r) this.ledger.markRecorded(r.buffer);
-    const pass = this.computePass();
+    const bindGroup = this.#bindGroup(key, compiled.layout, entries, ids, where);
+    for (const r of storage) if (r) this.#ledger.markRecorded(r.buffer);
+    const pass = this.#computePass();
     pass.setPipeline(compiled.pipeline);
     pass.setBindGroup(0, bindGroup, dynamicOffsets);
     pass.dispatchWorkgroups(groups[0]!, groups[1]!, groups[2]!);
@@ -221,8 +221,8 @@ export class Scheduler {
   /** Records a buffer-to-buffer copy of `bytes` bytes (default: the smaller of the two ranges). */
   copy(src: Binding, dst: Binding, bytes?: number): void {
     this.lifetime.check('copy');
-    const s = this.buffers.resolve('Scheduler.copy()', 'src', src);
-    const d = this.buffers.resolve('Scheduler.copy()', 'dst', dst);
+    const s = this.#buffers.resolve('Scheduler.copy()', 'src', src);
+    const d = this.#buffers.resolve('Scheduler.copy()', 'dst', dst);
     requireUsage('Scheduler.copy()', 'src', s, BufferUsage.COPY_SRC);
     requireUsage('Scheduler.copy()', 'dst', d, BufferUsage.COPY_DST);
     if (s.buffer === d.buffer) throw new Error(`Scheduler.copy(): src and dst are the same buffer (${describeResolved(s)}); WebGPU copies only between two buffers`);
@@ -230,17 +230,17 @@ export class Scheduler {
     if (!Number.isSafeInteger(n) || n <= 0 || n % 4 !== 0 || n > s.size || n > d.size) {
       throw new Error(`Scheduler.copy(): ${describeValue(n)} bytes must be a positive multiple of 4 that fits src (${s.size}) and dst (${d.size})`);
     }
-    this.markRecorded(s, d);
-    this.commandEncoder().copyBufferToBuffer(s.buffer, s.offset, d.buffer, d.offset, n);
+    this.#markRecorded(s, d);
+    this.#commandEncoder().copyBufferToBuffer(s.buffer, s.offset, d.buffer, d.offset, n);
   }
 
   /** Records zero-filling of a binding. */
   clear(target: Binding): void {
     this.lifetime.check('clear');
-    const r = this.buffers.resolve('Scheduler.clear()', 'target', target);
+    const r = this.#buffers.resolve('Scheduler.clear()', 'target', target);
     requireUsage('Scheduler.clear()', 'target', r, BufferUsage.COPY_DST);
-    this.markRecorded(r);
-    this.commandEncoder().clearBuffer(r.buffer, r.offset, r.size);
+    this.#markRecorded(r);
+    this.#commandEncoder().clearBuffer(r.buffer, r.offset, r.size);
   }
 
   /**
@@ -249,33 +249,33 @@ export class Scheduler {
    */
   requireTensor(where: string, name: string, t: unknown): void {
     this.lifetime.check('requireTensor');
-    const r = this.buffers.resolve(where, name, t);
+    const r = this.#buffers.resolve(where, name, t);
     if (!r.tensor) throw new Error(`${where}: ${name} must be a GpuTensor (from Scheduler.createTensor, a model output …), got ${describeValue(t)}`);
   }
 
   /** Submits everything recorded so far as one command buffer (no-op when empty). */
   submit(): void {
     this.lifetime.check('submit');
-    if (!this.encoder) return;
-    this.endPass();
-    const encoder = this.encoder;
-    this.encoder = null;
-    this.scopes.run(`Scheduler.submit() #${this.submitted + 1}`, () => {
-      this.uniforms.write(this.device.queue);
+    if (!this.#encoder) return;
+    this.#endPass();
+    const encoder = this.#encoder;
+    this.#encoder = null;
+    this.#scopes.run(`Scheduler.submit() #${this.#submitted + 1}`, () => {
+      this.#uniforms.write(this.device.queue);
       this.device.queue.submit([encoder.finish()]);
     });
-    this.submitted++;
+    this.#submitted++;
     this.counters.submits++;
-    this.ledger.releaseRecorded();
+    this.#ledger.releaseRecorded();
   }
 
   /** Drops everything recorded since the last submit (after a failed validation, say). */
   discard(): void {
-    this.pass?.end();
-    this.pass = null;
-    this.encoder = null;
-    this.uniforms.reset();
-    this.ledger.releaseRecorded();
+    this.#pass?.end();
+    this.#pass = null;
+    this.#encoder = null;
+    this.#uniforms.reset();
+    this.#ledger.releaseRecorded();
   }
 
   /** Submits pending work plus a copy of each binding, then maps them: one round trip. */
@@ -284,32 +284,32 @@ export class Scheduler {
     if (!Array.isArray(sources)) throw new Error(`Scheduler.readMany(): sources must be an array of tensors or buffers, got ${describeValue(sources)}`);
     checkDType('Scheduler.readMany()', dtype);
     const resolved = sources.map((src, i) => {
-      const r = this.buffers.resolve('Scheduler.read()', sources.length === 1 ? 'source' : `sources[${i}]`, src);
+      const r = this.#buffers.resolve('Scheduler.read()', sources.length === 1 ? 'source' : `sources[${i}]`, src);
       requireUsage('Scheduler.read()', 'source', r, BufferUsage.COPY_SRC);
       return r;
     });
     const staged = resolved.map((r) => {
       const staging = this.pool.acquire(r.size, BufferUsage.MAP_READ | BufferUsage.COPY_DST);
-      this.markRecorded(r);
-      this.commandEncoder().copyBufferToBuffer(r.buffer, r.offset, staging, 0, r.size);
+      this.#markRecorded(r);
+      this.#commandEncoder().copyBufferToBuffer(r.buffer, r.offset, staging, 0, r.size);
       return { staging, size: r.size, type: r.tensor?.dtype ?? dtype };
     });
     this.submit();
-    const upTo = this.submitted;
-    await this.pacer.before(this.counters.dispatches);
+    const upTo = this.#submitted;
+    await this.#pacer.before(this.counters.dispatches);
     this.lifetime.check('read'); // disposed (or lost) while the pacer slept: the staging buffers are gone
-    const out = await this.scopes.wait(this.ctx, this.lifetime, 'read', () =>
+    const out = await this.#scopes.wait(this.ctx, this.lifetime, 'read', () =>
       Promise.all(
         staged.map(async ({ staging, size, type }) => {
-          await this.scopes.run('Scheduler.read()', () => staging.mapAsync(MapMode.READ, 0, size));
+          await this.#scopes.run('Scheduler.read()', () => staging.mapAsync(MapMode.READ, 0, size));
           const copy = staging.getMappedRange(0, size).slice(0);
           staging.unmap();
           return hostArrayFor(type, copy);
         }),
       ),
     );
-    this.pacer.after();
-    this.completed = Math.max(this.completed, upTo);
+    this.#pacer.after();
+    this.#completed = Math.max(this.#completed, upTo);
     for (const s of staged) this.pool.release(s.staging);
     this.counters.readbacks++;
     this.counters.bytesReadBack += staged.reduce((a, s) => a + s.size, 0);
@@ -328,18 +328,18 @@ export class Scheduler {
    * when the work per wait changes by orders of magnitude, e.g. between benchmarks.
    */
   resetWaitEstimate(): void {
-    this.pacer.reset();
+    this.#pacer.reset();
   }
 
   /** Submits pending work and waits for the GPU to finish it; throws GPU errors. */
   async flush(): Promise<void> {
     this.lifetime.check('flush');
     this.submit();
-    const upTo = this.submitted;
-    await this.pacer.before(this.counters.dispatches);
-    await this.scopes.wait(this.ctx, this.lifetime, 'flush', () => this.device.queue.onSubmittedWorkDone());
-    this.pacer.after();
-    this.completed = Math.max(this.completed, upTo);
+    const upTo = this.#submitted;
+    await this.#pacer.before(this.counters.dispatches);
+    await this.#scopes.wait(this.ctx, this.lifetime, 'flush', () => this.device.queue.onSubmittedWorkDone());
+    this.#pacer.after();
+    this.#completed = Math.max(this.#completed, upTo);
     this.pool.reclaim();
   }
 
@@ -356,8 +356,8 @@ export class Scheduler {
    */
   encodeRaw(buffers: readonly GPUBuffer[], fn: (encoder: GPUCommandEncoder) => void): void {
     this.lifetime.check('encodeRaw');
-    for (const b of buffers) this.markRecorded(this.buffers.resolve('Scheduler.encodeRaw()', 'buffer', b));
-    fn(this.commandEncoder());
+    for (const b of buffers) this.#markRecorded(this.#buffers.resolve('Scheduler.encodeRaw()', 'buffer', b));
+    fn(this.#commandEncoder());
   }
 
   /** Destroys every buffer this scheduler created. Idempotent; later calls throw `Scheduler.<method>() after dispose()`. */
@@ -365,49 +365,49 @@ export class Scheduler {
     if (!this.lifetime.end()) return;
     this.discard();
     this.pool.destroy();
-    this.ledger.destroyAll();
-    this.uniforms.clear();
-    this.bindGroups.clear();
+    this.#ledger.destroyAll();
+    this.#uniforms.clear();
+    this.#bindGroups.clear();
     this.counters.cachedBindGroups = 0;
   }
 
-  private bindGroup(key: string, layout: GPUBindGroupLayout, entries: GPUBindGroupEntry[], ids: number[], label: string): GPUBindGroup {
-    let bg = this.bindGroups.get(key);
+  #bindGroup(key: string, layout: GPUBindGroupLayout, entries: GPUBindGroupEntry[], ids: number[], label: string): GPUBindGroup {
+    let bg = this.#bindGroups.get(key);
     if (!bg) {
-      bg = this.scopes.run(`bind group for ${label}`, () => this.device.createBindGroup({ layout, entries, label }));
-      this.bindGroups.set(key, bg, ids);
+      bg = this.#scopes.run(`bind group for ${label}`, () => this.device.createBindGroup({ layout, entries, label }));
+      this.#bindGroups.set(key, bg, ids);
       this.counters.bindGroupsCreated++;
-      this.counters.cachedBindGroups = this.bindGroups.size;
+      this.counters.cachedBindGroups = this.#bindGroups.size;
     }
     return bg;
   }
 
-  private write(buffer: GPUBuffer, offset: number, host: HostArray, bytes: number, where: string): void {
-    this.scopes.run(where, () => this.device.queue.writeBuffer(buffer, offset, host.buffer, host.byteOffset, bytes));
+  #write(buffer: GPUBuffer, offset: number, host: HostArray, bytes: number, where: string): void {
+    this.#scopes.run(where, () => this.device.queue.writeBuffer(buffer, offset, host.buffer, host.byteOffset, bytes));
   }
 
-  private markRecorded(...rs: ResolvedBinding[]): void {
-    for (const r of rs) this.ledger.markRecorded(r.buffer);
+  #markRecorded(...rs: ResolvedBinding[]): void {
+    for (const r of rs) this.#ledger.markRecorded(r.buffer);
   }
 
-  private commandEncoder(): GPUCommandEncoder {
-    this.endPass();
-    this.encoder ??= this.device.createCommandEncoder();
-    return this.encoder;
+  #commandEncoder(): GPUCommandEncoder {
+    this.#endPass();
+    this.#encoder ??= this.device.createCommandEncoder();
+    return this.#encoder;
   }
 
-  private computePass(): GPUComputePassEncoder {
-    if (!this.pass) {
-      this.encoder ??= this.device.createCommandEncoder();
+  #computePass(): GPUComputePassEncoder {
+    if (!this.#pass) {
+      this.#encoder ??= this.device.createCommandEncoder();
       const timestampWrites = this.passTimestamps?.();
-      this.pass = this.encoder.beginComputePass(timestampWrites ? { timestampWrites } : undefined);
+      this.#pass = this.#encoder.beginComputePass(timestampWrites ? { timestampWrites } : undefined);
     }
-    return this.pass;
+    return this.#pass;
   }
 
-  private endPass(): void {
-    this.pass?.end();
-    this.pass = null;
+  #endPass(): void {
+    this.#pass?.end();
+    this.#pass = null;
   }
 }
 

@@ -103,29 +103,35 @@ export class Tensor implements GpuTensor {
   /** Always 0: the tensor starts its buffer. */
   readonly offset = 0;
 
+  readonly #owner: TensorOwner;
+  readonly #life: Lifetime;
+
   /** Use Scheduler.createTensor. @param life the tensor's Lifetime (ended when its buffer is destroyed) */
   constructor(
     readonly buffer: GPUBuffer,
     readonly shape: readonly number[],
     readonly dtype: DType,
     readonly label: string,
-    private readonly owner: TensorOwner,
-    private readonly life: Lifetime,
-  ) {}
+    owner: TensorOwner,
+    life: Lifetime,
+  ) {
+    this.#owner = owner;
+    this.#life = life;
+  }
 
   /** True once destroyed (by destroy(), Scheduler.destroyBuffer(buffer) or its scheduler's dispose()). */
   get destroyed(): boolean {
-    return !this.life.alive;
+    return !this.#life.alive;
   }
 
   /** Copies the tensor to the host (one submit-and-wait): Float32Array, Uint32Array or Int32Array by dtype. */
   async read(): Promise<HostArray> {
-    this.life.check('read');
-    return this.owner.read(this);
+    this.#life.check('read');
+    return this.#owner.read(this);
   }
 
   /** Frees the buffer. Idempotent. */
   destroy(): void {
-    this.owner.destroyBuffer(this.buffer);
+    this.#owner.destroyBuffer(this.buffer);
   }
 }

@@ -25,12 +25,12 @@ export interface GpuTime {
 export class GpuTimer {
   /** Alive until destroy() (and while its scheduler is). */
   readonly lifetime: Lifetime;
-  private readonly querySet: GPUQuerySet;
-  private readonly resolveBuffer: GPUBuffer;
-  private readonly readBuffer: GPUBuffer;
-  private passes = 0;
-  private untimed = 0;
-  private state: 'idle' | 'recording' | 'ended' = 'idle';
+  readonly #querySet: GPUQuerySet;
+  readonly #resolveBuffer: GPUBuffer;
+  readonly #readBuffer: GPUBuffer;
+  #passes = 0;
+  #untimed = 0;
+  #state: 'idle' | 'recording' | 'ended' = 'idle';
 
   /** A timer for `sched`, or null when the device lacks 'timestamp-query'. */
   static create(sched: Scheduler, maxPasses = 256): GpuTimer | null {
@@ -41,85 +41,90 @@ export class GpuTimer {
     return new GpuTimer(sched, maxPasses);
   }
 
-  private constructor(private readonly sched: Scheduler, private readonly maxPasses: number) {
+  readonly #sched: Scheduler;
+  readonly #maxPasses: number;
+
+  private constructor(sched: Scheduler, maxPasses: number) {
+    this.#sched = sched;
+    this.#maxPasses = maxPasses;
     this.lifetime = new Lifetime('GpuTimer', 'destroy', [sched.lifetime]);
     const count = 2 * maxPasses;
-    this.querySet = sched.device.createQuerySet({ type: 'timestamp', count, label: 'gpu timer' });
-    this.resolveBuffer = sched.createBuffer(8 * count, BufferUsage.QUERY_RESOLVE | BufferUsage.COPY_SRC, 'gpu timer resolve');
-    this.readBuffer = sched.createBuffer(8 * count, BufferUsage.MAP_READ | BufferUsage.COPY_DST, 'gpu timer read');
+    this.#querySet = sched.device.createQuerySet({ type: 'timestamp', count, label: 'gpu timer' });
+    this.#resolveBuffer = sched.createBuffer(8 * count, BufferUsage.QUERY_RESOLVE | BufferUsage.COPY_SRC, 'gpu timer resolve');
+    this.#readBuffer = sched.createBuffer(8 * count, BufferUsage.MAP_READ | BufferUsage.COPY_DST, 'gpu timer read');
   }
 
   /** Submits what is pending, then times every compute pass recorded until end(). */
   begin(): void {
     this.lifetime.check('begin');
-    if (this.state === 'recording') throw new Error('gpuTimer.begin(): already recording (call end() first)');
-    if (this.sched.passTimestamps) throw new Error('gpuTimer.begin(): another timer is recording on this scheduler');
-    this.sched.submit();
-    this.passes = 0;
-    this.untimed = 0;
-    this.state = 'recording';
-    this.sched.passTimestamps = () => this.nextWrites();
+    if (this.#state === 'recording') throw new Error('gpuTimer.begin(): already recording (call end() first)');
+    if (this.#sched.passTimestamps) throw new Error('gpuTimer.begin(): another timer is recording on this scheduler');
+    this.#sched.submit();
+    this.#passes = 0;
+    this.#untimed = 0;
+    this.#state = 'recording';
+    this.#sched.passTimestamps = () => this.#nextWrites();
   }
 
   /** Submits the timed work and the query resolution (no wait). */
   end(): void {
     this.lifetime.check('end');
-    if (this.state !== 'recording') throw new Error(`gpuTimer.end(): not recording (state '${this.state}')`);
-    this.sched.submit();
-    this.sched.passTimestamps = null;
-    this.state = 'ended';
-    if (this.passes === 0) return;
-    this.sched.encodeRaw([this.resolveBuffer, this.readBuffer], (encoder) => {
-      encoder.resolveQuerySet(this.querySet, 0, 2 * this.passes, this.resolveBuffer, 0);
-      encoder.copyBufferToBuffer(this.resolveBuffer, 0, this.readBuffer, 0, 16 * this.passes);
+    if (this.#state !== 'recording') throw new Error(`gpuTimer.end(): not recording (state '${this.#state}')`);
+    this.#sched.submit();
+    this.#sched.passTimestamps = null;
+    this.#state = 'ended';
+    if (this.#passes === 0) return;
+    this.#sched.encodeRaw([this.#resolveBuffer, this.#readBuffer], (encoder) => {
+      encoder.resolveQuerySet(this.#querySet, 0, 2 * this.#passes, this.#resolveBuffer, 0);
+      encoder.copyBufferToBuffer(this.#resolveBuffer, 0, this.#readBuffer, 0, 16 * this.#passes);
     });
-    this.sched.submit();
+    this.#sched.submit();
   }
 
   /** Waits for the GPU and returns the timed passes' total duration. */
   async read(): Promise<GpuTime> {
     this.lifetime.check('read');
-    if (this.state !== 'ended') throw new Error(`gpuTimer.read(): call begin() and end() first (state '${this.state}')`);
-    this.state = 'idle';
-    if (this.passes === 0) return { ns: 0, passes: 0, untimed: this.untimed };
-    const bytes = 16 * this.passes;
+    if (this.#state !== 'ended') throw new Error(`gpuTimer.read(): call begin() and end() first (state '${this.#state}')`);
+    this.#state = 'idle';
+    if (this.#passes === 0) return { ns: 0, passes: 0, untimed: this.#untimed };
+    const bytes = 16 * this.#passes;
     // The scheduler's paced wait first: in Node a bare mapAsync spins the JS thread for the
     // whole run, which on a software adapter takes a core from the kernels being timed.
-    await this.sched.flush();
-    await this.readBuffer.mapAsync(MapMode.READ, 0, bytes).catch((e: unknown) => {
+    await this.#sched.flush();
+    await this.#readBuffer.mapAsync(MapMode.READ, 0, bytes).catch((e: unknown) => {
       this.lifetime.check('read'); // the device was lost, or the timer destroyed meanwhile
       throw e;
     });
-    const stamps = new BigUint64Array(this.readBuffer.getMappedRange(0, bytes).slice(0));
-    this.readBuffer.unmap();
+    const stamps = new BigUint64Array(this.#readBuffer.getMappedRange(0, bytes).slice(0));
+    this.#readBuffer.unmap();
     let ns = 0;
-    for (let i = 0; i < this.passes; i++) {
+    for (let i = 0; i < this.#passes; i++) {
       const d = stamps[2 * i + 1]! - stamps[2 * i]!;
       if (d > 0n) ns += Number(d);
     }
-    return { ns, passes: this.passes, untimed: this.untimed };
+    return { ns, passes: this.#passes, untimed: this.#untimed };
   }
 
   /** Frees the query set and its buffers. Idempotent; a timer still recording stops (its work is submitted). */
   destroy(): void {
     if (!this.lifetime.end()) return;
-    if (this.state === 'recording') {
-      this.sched.passTimestamps = null;
+    if (this.#state === 'recording') {
+      this.#sched.passTimestamps = null;
       // Recorded passes write into the query set: submit them before it goes.
-      if (this.sched.lifetime.alive) this.sched.submit();
+      if (this.#sched.lifetime.alive) this.#sched.submit();
     }
-    this.querySet.destroy();
-    this.sched.destroyBuffer(this.resolveBuffer);
-    this.sched.destroyBuffer(this.readBuffer);
+    this.#querySet.destroy();
+    this.#sched.destroyBuffer(this.#resolveBuffer);
+    this.#sched.destroyBuffer(this.#readBuffer);
   }
 
-  private nextWrites(): GPUComputePassTimestampWrites | undefined {
-    if (this.passes >= this.maxPasses) {
-      this.untimed++;
+  #nextWrites(): GPUComputePassTimestampWrites | undefined {
+    if (this.#passes >= this.#maxPasses) {
+      this.#untimed++;
       return undefined;
     }
-    const i = this.passes++;
-    return { querySet: this.querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 };
+    const i = this.#passes++;
+    return { querySet: this.#querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 };
   }
 }
 

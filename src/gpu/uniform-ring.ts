@@ -22,38 +22,41 @@ interface UniformChunk {
 }
 
 export class UniformRing {
-  private readonly chunks: UniformChunk[] = [];
-  private current = 0;
+  readonly #chunks: UniformChunk[] = [];
+  #current = 0;
+
+  readonly #newBuffer: (bytes: number) => GPUBuffer;
+  readonly #align: number;
 
   /** newBuffer makes a UNIFORM | COPY_DST buffer (the scheduler counts it); align: minUniformBufferOffsetAlignment. */
-  constructor(
-    private readonly newBuffer: (bytes: number) => GPUBuffer,
-    private readonly align: number,
-  ) {}
+  constructor(newBuffer: (bytes: number) => GPUBuffer, align: number) {
+    this.#newBuffer = newBuffer;
+    this.#align = align;
+  }
 
   /** A slice for a struct of structBytes, aligned for a dynamic offset. */
   slot(structBytes: number): UniformSlot {
-    const size = Math.ceil(structBytes / this.align) * this.align;
+    const size = Math.ceil(structBytes / this.#align) * this.#align;
     if (size > UNIFORM_CHUNK_BYTES) throw new Error(`uniform struct of ${structBytes} bytes exceeds the ${UNIFORM_CHUNK_BYTES}-byte uniform chunk`);
     for (;;) {
-      let chunk = this.chunks[this.current];
+      let chunk = this.#chunks[this.#current];
       if (!chunk) {
         const staging = new ArrayBuffer(UNIFORM_CHUNK_BYTES);
-        chunk = { buffer: this.newBuffer(UNIFORM_CHUNK_BYTES), staging, view: new DataView(staging), used: 0 };
-        this.chunks.push(chunk);
+        chunk = { buffer: this.#newBuffer(UNIFORM_CHUNK_BYTES), staging, view: new DataView(staging), used: 0 };
+        this.#chunks.push(chunk);
       }
       if (chunk.used + size <= UNIFORM_CHUNK_BYTES) {
         const offset = chunk.used;
         chunk.used += size;
         return { buffer: chunk.buffer, view: chunk.view, offset };
       }
-      this.current++;
+      this.#current++;
     }
   }
 
   /** Queues the packed values of every used chunk (call just before the submit that reads them), then starts over. */
   write(queue: GPUQueue): void {
-    for (const chunk of this.chunks) {
+    for (const chunk of this.#chunks) {
       if (chunk.used > 0) queue.writeBuffer(chunk.buffer, 0, chunk.staging, 0, chunk.used);
     }
     this.reset();
@@ -61,13 +64,13 @@ export class UniformRing {
 
   /** Forgets what was packed since the last write (recorded work was discarded). */
   reset(): void {
-    for (const chunk of this.chunks) chunk.used = 0;
-    this.current = 0;
+    for (const chunk of this.#chunks) chunk.used = 0;
+    this.#current = 0;
   }
 
   /** Forgets the buffers too (their owner destroyed them); later slots make new ones. */
   clear(): void {
-    this.chunks.length = 0;
-    this.current = 0;
+    this.#chunks.length = 0;
+    this.#current = 0;
   }
 }

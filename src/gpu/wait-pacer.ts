@@ -20,60 +20,79 @@ const REAL_CLOCK: PacerClock = {
   sleep: (ms) => new Promise<void>((done) => setTimeout(done, ms)),
 };
 
-export class WaitPacer {
-  private waitEmaMs = 0;
-  private waitPerDispatchMs = 0;
-  private dispatchesWaited = 0;
-  private pendingDispatches = 0;
-  private sleptMs = 0;
-  private startedAt = 0;
+/** What a Scheduler calls around each GPU wait (WaitPacer in Node; NO_PACING where waits do not spin). */
+export interface GpuWaitPacer {
+  /** Call right before waiting; `dispatchesSoFar` is the scheduler's dispatch counter. */
+  before(dispatchesSoFar: number): Promise<void>;
+  /** Call once the wait is over. */
+  after(): void;
+  /** Forgets what it learned. */
+  reset(): void;
+}
+
+/** The pacer of runtimes whose GPU waits do not spin (browsers): nothing to learn, no sleep. */
+export const NO_PACING: GpuWaitPacer = { before: async () => {}, after: () => {}, reset: () => {} };
+
+export class WaitPacer implements GpuWaitPacer {
+  #waitEmaMs = 0;
+  #waitPerDispatchMs = 0;
+  #dispatchesWaited = 0;
+  #pendingDispatches = 0;
+  #sleptMs = 0;
+  #startedAt = 0;
   /** Smallest wait left after a sleep: Dawn's latency once the work is done. */
-  private residualFloorMs = Infinity;
+  #residualFloorMs = Infinity;
+
+  readonly #enabled: boolean;
+  readonly #clock: PacerClock;
 
   /** @param enabled false in browsers, whose waits do not spin */
   constructor(
-    private readonly enabled: boolean,
-    private readonly clock: PacerClock = REAL_CLOCK,
-  ) {}
+    enabled: boolean,
+    clock: PacerClock = REAL_CLOCK,
+  ) {
+    this.#enabled = enabled;
+    this.#clock = clock;
+  }
 
   /** The wait expected for `pending` dispatches, in ms. */
   expectedMs(pending: number): number {
-    return Math.min(this.waitEmaMs, this.waitPerDispatchMs * pending);
+    return Math.min(this.#waitEmaMs, this.#waitPerDispatchMs * pending);
   }
 
   /** Forgets what it learned (the next waits are measured, not slept through). */
   reset(): void {
-    this.waitEmaMs = 0;
-    this.waitPerDispatchMs = 0;
+    this.#waitEmaMs = 0;
+    this.#waitPerDispatchMs = 0;
   }
 
   /** Call right before waiting; `dispatchesSoFar` is the scheduler's dispatch counter. */
   async before(dispatchesSoFar: number): Promise<void> {
-    this.startedAt = this.clock.now();
-    this.sleptMs = 0;
-    this.pendingDispatches = dispatchesSoFar - this.dispatchesWaited;
-    this.dispatchesWaited = dispatchesSoFar;
-    const expected = this.expectedMs(this.pendingDispatches);
-    if (!this.enabled || expected < 2) return;
-    await this.clock.sleep(Math.floor(0.8 * expected));
-    this.sleptMs = this.clock.now() - this.startedAt;
+    this.#startedAt = this.#clock.now();
+    this.#sleptMs = 0;
+    this.#pendingDispatches = dispatchesSoFar - this.#dispatchesWaited;
+    this.#dispatchesWaited = dispatchesSoFar;
+    const expected = this.expectedMs(this.#pendingDispatches);
+    if (!this.#enabled || expected < 2) return;
+    await this.#clock.sleep(Math.floor(0.8 * expected));
+    this.#sleptMs = this.#clock.now() - this.#startedAt;
   }
 
   /** Call once the wait is over: updates the averages. */
-  after(now = this.clock.now()): void {
-    const waited = now - this.startedAt;
-    if (this.pendingDispatches === 0) return; // copies only: says nothing about dispatches
-    if (this.sleptMs > 0) {
-      const residual = waited - this.sleptMs;
-      this.residualFloorMs = Math.min(this.residualFloorMs, residual);
-      if (residual <= 2 * this.residualFloorMs + 0.5) {
-        this.waitEmaMs *= 0.5; // done before we looked: maybe much earlier, so expect less
-        this.waitPerDispatchMs *= 0.5;
+  after(now = this.#clock.now()): void {
+    const waited = now - this.#startedAt;
+    if (this.#pendingDispatches === 0) return; // copies only: says nothing about dispatches
+    if (this.#sleptMs > 0) {
+      const residual = waited - this.#sleptMs;
+      this.#residualFloorMs = Math.min(this.#residualFloorMs, residual);
+      if (residual <= 2 * this.#residualFloorMs + 0.5) {
+        this.#waitEmaMs *= 0.5; // done before we looked: maybe much earlier, so expect less
+        this.#waitPerDispatchMs *= 0.5;
         return;
       }
     }
-    const perDispatch = waited / this.pendingDispatches;
-    this.waitEmaMs = this.waitEmaMs === 0 ? waited : 0.7 * this.waitEmaMs + 0.3 * waited;
-    this.waitPerDispatchMs = this.waitPerDispatchMs === 0 ? perDispatch : 0.7 * this.waitPerDispatchMs + 0.3 * perDispatch;
+    const perDispatch = waited / this.#pendingDispatches;
+    this.#waitEmaMs = this.#waitEmaMs === 0 ? waited : 0.7 * this.#waitEmaMs + 0.3 * waited;
+    this.#waitPerDispatchMs = this.#waitPerDispatchMs === 0 ? perDispatch : 0.7 * this.#waitPerDispatchMs + 0.3 * perDispatch;
   }
 }

@@ -1,6 +1,7 @@
 // wgsl-library.ts — the shared WGSL helpers that kernels pull in with `//!include "name"`,
 // by name, for kernels defined at run time (the build finds shaders/lib/ by itself; a unit
-// test checks that every file there is listed here).
+// test checks that every file there is listed here). The modules hold the shipped form of each
+// file (wgsl-shipped.ts): the library is their text, unpacked.
 import { source as activations } from '../../shaders/lib/activations.wgsl';
 import { source as grid } from '../../shaders/lib/grid.wgsl';
 import { source as optimGrad } from '../../shaders/lib/optim_grad.wgsl';
@@ -10,6 +11,7 @@ import { source as recurrentTile } from '../../shaders/lib/recurrent_tile.wgsl';
 import { source as reduce } from '../../shaders/lib/reduce.wgsl';
 import { source as stateGrad } from '../../shaders/lib/state_grad.wgsl';
 import { source as targets } from '../../shaders/lib/targets.wgsl';
+import { unpackWgsl } from './wgsl-shipped';
 
 /**
  * springloop's WGSL helpers by include name (`//!include "activations"`), as text:
@@ -17,7 +19,7 @@ import { source as targets } from '../../shaders/lib/targets.wgsl';
  * (workgroup sums), `targets` (forecasting targets' terms and inverse) and the recurrent-kernel
  * building blocks. `defineKernel()`'s default library.
  */
-export const WGSL_LIBRARY: Readonly<Record<string, string>> = {
+export const WGSL_LIBRARY: Readonly<Record<string, string>> = /* @__PURE__ */ restoreLibrary({
   activations,
   grid,
   optim_grad: optimGrad,
@@ -27,4 +29,8 @@ export const WGSL_LIBRARY: Readonly<Record<string, string>> = {
   reduce,
   state_grad: stateGrad,
   targets,
-};
+});
+
+function restoreLibrary(shipped: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  return Object.fromEntries(Object.entries(shipped).map(([name, text]) => [name, unpackWgsl(text)]));
+}

@@ -39,6 +39,7 @@ export function gruForward(sched: Scheduler, a: GruForwardArgs): void {
   recordForwardSteps(sched, {
     kernel: gruKernel,
     range: a,
+    reverse: a.reverse,
     variant: a.variant,
     units: 1,
     bindings: { gx: a.gx, w_hh: a.wHh, b_hh: a.bHh, hseq: a.hseq, gates: a.gates },
@@ -67,6 +68,7 @@ export function gruBackward(sched: Scheduler, a: GruBackwardArgs): void {
     {
       kernel: gruKernel,
       range: a,
+      reverse: a.reverse,
       variant: a.variant,
       units: 4,
       bindings: { w_hh_b: a.wHh, gates_b: a.gates, hseq_b: a.hseq, dy: a.dy ?? a.gates, dg_in: a.dgIn, dg_hid: a.dgHid, dh_carry: a.dhCarry, dstate: dstate.binding },

@@ -41,6 +41,7 @@ export function lstmForward(sched: Scheduler, a: LstmForwardArgs): void {
   recordForwardSteps(sched, {
     kernel: lstmKernel,
     range: a,
+    reverse: a.reverse,
     variant: a.variant,
     units: 1,
     bindings: { gx: a.gx, w_hh: a.wHh, b_hh: a.bHh, hseq: a.hseq, cseq: a.cseq, gates: a.gates },
@@ -70,6 +71,7 @@ export function lstmBackward(sched: Scheduler, a: LstmBackwardArgs): void {
     {
       kernel: lstmKernel,
       range: a,
+      reverse: a.reverse,
       variant: a.variant,
       units: 4,
       bindings: { w_hh_b: a.wHh, gates_b: a.gates, cseq_b: a.cseq, dy: a.dy ?? a.gates, dgates: a.dgates, dh_carry: a.dhCarry, dstate: dstate.binding, dc_carry: a.dcCarry },

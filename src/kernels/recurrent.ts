@@ -34,6 +34,12 @@ export interface StepRange {
 export interface RecurrentRun extends StepRange {
   variant: RecurrentVariant;
   tile?: RecurrentTile;
+  /**
+   * The reverse direction of a bidirectional layer: steps tEnd−1 … tBegin, the state after
+   * step t in hseq / cseq block t and the initial state in block tEnd (forward: blocks t + 1
+   * and tBegin). Default false.
+   */
+  reverse?: boolean;
 }
 
 const pow2AtLeast = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
@@ -114,6 +120,8 @@ export function dstateBinding(sched: Scheduler, dstate: GpuTensor | null | undef
 export interface RecordStepsArgs {
   kernel: Kernel;
   range: StepRange;
+  /** The reverse direction (RecurrentRun.reverse). */
+  reverse?: boolean;
   variant: RecurrentVariant;
   bindings: Readonly<Record<string, Binding>>;
   /** The cell wrapper's declared binding shapes, over T = seqLen, B = batch, H = hidden. */
@@ -154,35 +162,42 @@ function resolveTile(sched: Scheduler, where: string, a: RecordStepsArgs, width:
   return tile;
 }
 
+/** The step a direction takes first: tBegin, or tEnd − 1 for the reverse direction. */
+function firstStep(range: StepRange, reverse: boolean): number {
+  return reverse ? range.tEnd - 1 : range.tBegin;
+}
+
 /**
- * Records one layer's time loop in `direction`: one persistent '*_seq' dispatch, or one
- * '*_step' dispatch per step (t ascending forward, descending backward).
+ * Records one layer's time loop in `pass`: one persistent '*_seq' dispatch, or one '*_step'
+ * dispatch per step (the forward pass in the direction's step order, the backward in reverse).
  */
-function recordSteps(sched: Scheduler, a: RecordStepsArgs, direction: 'forward' | 'backward'): void {
-  const where = `${a.kernel.name} ${direction}`;
+function recordSteps(sched: Scheduler, a: RecordStepsArgs, pass: 'forward' | 'backward'): void {
+  const where = `${a.kernel.name} ${pass}`;
   checkRange(where, a.range);
-  const width = persistentTileWidth(a.kernel, a.range.hidden, direction);
+  const width = persistentTileWidth(a.kernel, a.range.hidden, pass);
   const tile = resolveTile(sched, where, a, width);
   const { batch, hidden, tBegin, tEnd } = a.range;
-  const base = { batch, hidden, has_dy: a.hasDy ? 1 : 0, keep_dstate: a.keepDstate ? 1 : 0, ...a.extraUniforms };
+  const reverse = a.reverse === true;
+  const base = { batch, hidden, t_begin: tBegin, t_end: tEnd, has_dy: a.hasDy ? 1 : 0, reverse: reverse ? 1 : 0, keep_dstate: a.keepDstate ? 1 : 0, ...a.extraUniforms };
   const shapes = { declared: a.shapes, dims: { T: a.range.seqLen, B: batch, H: hidden }, standIns: a.standIns };
   if (a.variant === 'persistent') {
-    sched.dispatch(a.kernel, `${direction}_seq`, {
+    sched.dispatch(a.kernel, `${pass}_seq`, {
       bindings: a.bindings,
       shapes,
-      uniforms: { ...base, t_begin: tBegin, t_end: tEnd },
+      uniforms: { ...base, step: 0 },
       workgroups: [Math.ceil(batch / tile.rows), 1, 1],
       overrides: { ROWS: tile.rows, WG: tile.wg, TILE: persistentTileFloats(tile.rows, width) },
     });
     return;
   }
   const workgroups = [Math.ceil(hidden / (a.units * tile.wg)), Math.ceil(batch / tile.rows), 1];
+  const ascending = (pass === 'forward') !== reverse;
   for (let i = 0; i < tEnd - tBegin; i++) {
-    const t = direction === 'forward' ? tBegin + i : tEnd - 1 - i;
-    sched.dispatch(a.kernel, `${direction}_step`, {
+    const t = ascending ? tBegin + i : tEnd - 1 - i;
+    sched.dispatch(a.kernel, `${pass}_step`, {
       bindings: a.bindings,
       shapes,
-      uniforms: { ...base, t_begin: t, t_end: tEnd },
+      uniforms: { ...base, step: t },
       workgroups,
       overrides: { ROWS: tile.rows, WG: tile.wg },
     });
@@ -198,19 +213,19 @@ export interface BackwardFinish {
   /** d loss / d (pre-activations of the hidden product) [T, B, G·H], the dh recurrence input. */
   dgHid: GpuTensor;
   wHh: GpuTensor;
-  /** [B, H]: receives += dgHid[tBegin] · W_hh after the loop (the gradient into h_{tBegin-1}). */
+  /** [B, H]: receives += dgHid[first step] · W_hh after the loop (the gradient into the state the direction started from). */
   dhCarry: GpuTensor;
 }
 
-/** Records the backward time loop of one layer (t descending), ending with dhCarry = d loss / d h_{tBegin-1}. */
+/** Records the backward time loop of one layer (the direction's steps in reverse), ending with dhCarry = d loss / d (the state it started from). */
 export function recordBackwardSteps(sched: Scheduler, a: RecordStepsArgs, finish: BackwardFinish): void {
   recordSteps(sched, a, 'backward');
-  // The persistent entry adds d loss / d h_{tBegin-1} itself (its extra pass).
+  // The persistent entry adds d loss / d (initial state) itself (its extra pass).
   if (a.variant === 'persistent') return;
-  const { batch, hidden, tBegin } = a.range;
+  const { batch, hidden } = a.range;
   const GH = kernelGates(a.kernel) * hidden;
   gemm(sched, {
-    a: { tensor: finish.dgHid, rows: batch, cols: GH, offset: tBegin * batch * GH },
+    a: { tensor: finish.dgHid, rows: batch, cols: GH, offset: firstStep(a.range, a.reverse === true) * batch * GH },
     b: { tensor: finish.wHh, rows: GH, cols: hidden },
     c: { tensor: finish.dhCarry, rows: batch, cols: hidden },
     accumulate: true,

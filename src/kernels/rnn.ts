@@ -44,6 +44,7 @@ export function rnnForward(sched: Scheduler, a: RnnForwardArgs): void {
   recordForwardSteps(sched, {
     kernel: rnnKernel,
     range: a,
+    reverse: a.reverse,
     variant: a.variant,
     units: 4,
     bindings: { gx: a.gx, w_hh: a.wHh, b_hh: a.bHh, hseq: a.hseq },
@@ -72,6 +73,7 @@ export function rnnBackward(sched: Scheduler, a: RnnBackwardArgs): void {
     {
       kernel: rnnKernel,
       range: a,
+      reverse: a.reverse,
       variant: a.variant,
       units: 4,
       bindings: { w_hh_b: a.wHh, hseq_b: a.hseq, dy: a.dy ?? a.hseq, dgates: a.dgates, dh_carry: a.dhCarry, dstate: dstate.binding },

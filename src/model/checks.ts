@@ -1,9 +1,10 @@
 // checks.ts — input validation of the GPU model: every error names the tensor or option and
 // its value, and is thrown before anything is recorded.
 import { formatShape, requireTensorLike, type GpuTensor } from '../gpu/tensor';
-import { describeValue } from '../util/check';
 import { expectShape, type ModelConfig } from './config';
 import { cellSpec, cellsWith } from './cells';
+import { directions } from './params';
+import { describeValue, requireInteger, requireObject } from '../util/check';
 import type { BackwardOptions, ForwardOptions, LossTarget } from './options';
 import type { Workspace } from './workspace';
 
@@ -11,13 +12,13 @@ function checkF32(name: string, t: GpuTensor): void {
   if (t.dtype !== 'f32') throw new Error(`${name} must be f32, got ${t.dtype}`);
 }
 
-/** A state-shaped tensor [L, B, H] (h0, c0, dhN, dcN); cell-state ones exist for cells that carry one. */
+/** A state-shaped tensor [D·L, B, H] (h0, c0, dhN, dcN); cell-state ones exist for cells that carry one. */
 function checkStateTensor(name: string, t: GpuTensor | null | undefined, config: ModelConfig, batch: number, cellState: boolean): void {
   if (!t) return;
   requireTensorLike(name, t);
   if (cellState && !cellSpec(config.cell).cellState) throw new Error(`${name} is only used by ${cellsWith('cellState').join(', ')}, but this model's cell is ${config.cell}`);
   checkF32(name, t);
-  expectShape(name, t.shape, [config.numLayers, batch, config.hiddenSize]);
+  expectShape(name, t.shape, [directions(config) * config.numLayers, batch, config.hiddenSize]);
 }
 
 /** Validates x [B, T, I] and the optional initial states; returns B and T. */
@@ -35,6 +36,11 @@ export function checkForwardInputs(config: ModelConfig, x: GpuTensor, states: Fo
   checkF32('x', x);
   checkStateTensor('h0', states.h0, config, B, false);
   checkStateTensor('c0', states.c0, config, B, true);
+  if (states.training !== undefined && states.training !== null) {
+    const training = requireObject('training', states.training);
+    requireInteger('training.step', training.step, { min: 0 });
+    if (training.seed !== undefined) requireInteger('training.seed', training.seed, { min: 0 });
+  }
   return { batch: B, seqLen: T };
 }
 
@@ -51,6 +57,9 @@ export function checkBackwardInputs(config: ModelConfig, ws: Workspace, dOut: Gp
   checkStateTensor('dcN', opts.dcN, config, B, true);
   const k = opts.truncate ?? T;
   if (!Number.isInteger(k) || k < 1) throw new Error(`truncate must be a positive integer number of steps, got ${opts.truncate}`);
+  if (k < T && directions(config) === 2) {
+    throw new Error(`truncate ${describeValue(opts.truncate)} is not supported by a bidirectional model (its reverse direction starts at the last step); back-propagate through all ${T} steps`);
+  }
   return Math.max(0, T - k);
 }
 

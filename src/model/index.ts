@@ -1,7 +1,7 @@
 // index.ts — the GPU recurrent model's public surface.
 export { RecurrentModel } from './recurrent-model';
-export type { RecurrentModelOptions, ForwardOptions, ForwardOutputs, BackwardOptions, BackwardOutputs, LossTarget } from './recurrent-model';
-export { CELL_TYPES, validateModelConfig, referenceConfig } from './config';
+export type { RecurrentModelOptions, ForwardOptions, ForwardOutputs, BackwardOptions, BackwardOutputs, LossTarget, TrainingStep } from './recurrent-model';
+export { CELL_TYPES, HEAD_MODES, validateModelConfig, referenceConfig } from './config';
 export { modelParamShapes } from './params';
 export { CELL_SPECS, cellSpec } from './cells';
 export type { CellSpec, TorchCell } from './cells';

@@ -2,19 +2,19 @@
 // from the project's seeded Random (same distribution as PyTorch, not the same numbers).
 //
 //   nn.RNN / nn.LSTM / nn.GRU: every weight and bias ~ U(−1/√H, 1/√H)
-//   nn.Linear(H, O):           weight and bias ~ U(−1/√in_features, 1/√in_features), in = H
+//   nn.Linear(D·H, O):         weight and bias ~ U(−1/√in_features, 1/√in_features), in = D·H
 // Tensors are filled one after another in state_dict order, each in row-major order,
 // so a seed fixes every value.
 
 import { Random } from '../util/random';
 import { cellSpec } from './cells';
-import { modelParamShapes, shapeSize, type ParamShapeConfig } from './params';
+import { directions, modelParamShapes, shapeSize, type ParamShapeConfig } from './params';
 
 /** Default-initialised parameters by state_dict name (float32, row-major). */
 export function initRecurrentParams(config: ParamShapeConfig, seed: number): Record<string, Float32Array> {
   const rng = new Random(seed);
   const layerBound = cellSpec(config.cell).initBound(config.hiddenSize);
-  const headBound = 1 / Math.sqrt(config.hiddenSize); // nn.Linear: in_features = H
+  const headBound = 1 / Math.sqrt(directions(config) * config.hiddenSize); // nn.Linear: in_features = D·H
   const out: Record<string, Float32Array> = {};
   for (const [name, shape] of Object.entries(modelParamShapes(config))) {
     const bound = name.startsWith('head.') ? headBound : layerBound;

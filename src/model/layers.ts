@@ -1,12 +1,13 @@
-// layers.ts — one recurrent layer's forward and backward on the GPU for any cell: the input
-// projection GEMM, the cell's fused time loop (recorded by its CellSpec, cells.ts) and the
-// weight, bias and input gradients as GEMMs / column sums over all steps (no atomics).
+// layers.ts — one direction of a recurrent layer, forward and backward on the GPU, for any
+// cell: the input projection GEMM, the cell's fused time loop (recorded by its CellSpec,
+// cells.ts; the reverse direction is the same kernels with `reverse` set) and the weight,
+// bias and input gradients as GEMMs / column sums over all steps (no atomics).
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemm, colSum } from '../kernels/gemm';
 import type { RecurrentTile, RecurrentVariant } from '../kernels/recurrent';
 import type { CellSpec } from './cells';
-import type { LayerBuffers, LayerGradBuffers } from './workspace';
+import type { DirectionBuffers, DirectionGradBuffers } from './workspace';
 
 /** A layer's parameters (views into the arena) or their gradients. */
 export interface LayerParams {
@@ -20,14 +21,16 @@ export interface LayerParams {
   bHh: GpuTensor;
 }
 
-/** One layer's sizes and cell. */
+/** One layer's sizes and cell, and which direction runs. */
 export interface LayerShape {
   cell: CellSpec;
   batch: number;
   seqLen: number;
   hidden: number;
-  /** In: I for layer 0, H above. */
+  /** In: I for layer 0, D·H above. */
   inputs: number;
+  /** The reverse direction (steps T−1 … 0; its initial state in hseq block T). */
+  reverse: boolean;
 }
 
 /** Which time-loop kernels a layer runs, and their tile. */
@@ -37,10 +40,10 @@ export interface TimeLoop {
 }
 
 /**
- * Forward of one layer over all steps. input: view of [T, B, In] rows starting at element
- * inputOffset (the previous layer's hseq from row block 1, or x time-major).
+ * Forward of one direction of a layer over all steps. input: view of [T, B, In] rows starting
+ * at element inputOffset (the previous layer's output, its hseq from row block 1, or x).
  */
-export function layerForward(sched: Scheduler, s: LayerShape, p: LayerParams, buf: LayerBuffers, input: GpuTensor, inputOffset: number, loop: TimeLoop): void {
+export function layerForward(sched: Scheduler, s: LayerShape, p: LayerParams, buf: DirectionBuffers, input: GpuTensor, inputOffset: number, loop: TimeLoop): void {
   const { batch: B, seqLen: T, hidden: H } = s;
   const GH = s.cell.gates * H;
   gemm(sched, {
@@ -51,7 +54,7 @@ export function layerForward(sched: Scheduler, s: LayerShape, p: LayerParams, bu
     bias: { tensor: p.bIh },
     label: 'input projection',
   });
-  const run = { batch: B, hidden: H, seqLen: T, tBegin: 0, tEnd: T, ...loop };
+  const run = { batch: B, hidden: H, seqLen: T, tBegin: 0, tEnd: T, reverse: s.reverse, ...loop };
   s.cell.recordForward(sched, run, { gx: buf.gx, wHh: p.wHh, bHh: p.bHh, hseq: buf.hseq, cseq: buf.cseq, gates: buf.gates });
 }
 
@@ -60,14 +63,17 @@ export interface LayerBackwardArgs {
   shape: LayerShape;
   params: LayerParams;
   grads: LayerParams;
-  buf: LayerBuffers;
-  gbuf: LayerGradBuffers;
+  buf: DirectionBuffers;
+  gbuf: DirectionGradBuffers;
+  /** [T, B, In] d loss / d (layer input): written, or added to (the second direction). */
+  dIn: GpuTensor;
+  accumulateInput: boolean;
   /** The layer's input [T, B, In] (tensor + element offset), as in layerForward. */
   input: GpuTensor;
   inputOffset: number;
   /** [T, B, H] gradient from above, or null (last-step head: it is already in dhCarry). */
   dy: GpuTensor | null;
-  /** Steps [tBegin, T) are back-propagated (truncated BPTT when tBegin > 0). */
+  /** Steps [tBegin, T) are back-propagated (truncated BPTT when tBegin > 0; one direction only). */
   tBegin: number;
   /** Add to the gradient arena instead of overwriting it. */
   accumulate: boolean;
@@ -76,12 +82,12 @@ export interface LayerBackwardArgs {
   dstate?: GpuTensor | null;
 }
 
-/** BPTT through one layer: dgates, dhCarry/dcCarry → state at tBegin−1, param grads, dIn. */
+/** BPTT through one direction of a layer: dgates, dhCarry/dcCarry → its initial state, param grads, dIn. */
 export function layerBackward(sched: Scheduler, a: LayerBackwardArgs): void {
   const { shape: s, buf, gbuf, params, grads } = a;
   const { batch: B, seqLen: T, hidden: H } = s;
   const GH = s.cell.gates * H;
-  const run = { batch: B, hidden: H, seqLen: T, tBegin: a.tBegin, tEnd: T, ...a.loop };
+  const run = { batch: B, hidden: H, seqLen: T, tBegin: a.tBegin, tEnd: T, reverse: s.reverse, ...a.loop };
   s.cell.recordBackward(sched, run, {
     wHh: params.wHh, hseq: buf.hseq, cseq: buf.cseq, gates: buf.gates, dy: a.dy,
     dgIn: gbuf.dgIn, dgHid: gbuf.dgHid, dhCarry: gbuf.dhCarry, dcCarry: gbuf.dcCarry, dstate: a.dstate ?? null,
@@ -90,10 +96,12 @@ export function layerBackward(sched: Scheduler, a: LayerBackwardArgs): void {
   const rows = (T - a.tBegin) * B;
   const gOff = a.tBegin * B * GH;
   const accumulate = a.accumulate;
-  // dW_hh = Σ_t dgHid_tᵀ h_{t-1};  dW_ih = Σ_t dgIn_tᵀ x_t;  db = Σ_t Σ_b dg.
+  // dW_hh = Σ_t dgHid_tᵀ h_prev(t) (the state block before step t: t, or t + 1 reversed);
+  // dW_ih = Σ_t dgIn_tᵀ x_t;  db = Σ_t Σ_b dg.
+  const before = a.tBegin + (s.reverse ? 1 : 0);
   gemm(sched, {
     a: { tensor: gbuf.dgHid, rows, cols: GH, offset: gOff }, transA: true,
-    b: { tensor: buf.hseq, rows, cols: H, offset: a.tBegin * B * H },
+    b: { tensor: buf.hseq, rows, cols: H, offset: before * B * H },
     c: { tensor: grads.wHh, rows: GH, cols: H }, accumulate, label: 'weight_hh grad',
   });
   gemm(sched, {
@@ -103,11 +111,12 @@ export function layerBackward(sched: Scheduler, a: LayerBackwardArgs): void {
   });
   colSum(sched, { src: { tensor: gbuf.dgIn, rows, cols: GH, offset: gOff }, out: { tensor: grads.bIh }, accumulate, label: 'bias_ih grad' });
   colSum(sched, { src: { tensor: gbuf.dgHid, rows, cols: GH, offset: gOff }, out: { tensor: grads.bHh }, accumulate, label: 'bias_hh grad' });
-  // d input_t = dgIn_t W_ih (rows before tBegin stay as cleared by the caller).
+  // d input_t (+)= dgIn_t W_ih (rows before tBegin stay as cleared by the caller).
   gemm(sched, {
     a: { tensor: gbuf.dgIn, rows, cols: GH, offset: gOff },
     b: { tensor: params.wIh, rows: GH, cols: s.inputs },
-    c: { tensor: gbuf.dIn, rows, cols: s.inputs, offset: a.tBegin * B * s.inputs },
+    c: { tensor: a.dIn, rows, cols: s.inputs, offset: a.tBegin * B * s.inputs },
+    accumulate: a.accumulateInput,
     label: 'input grad',
   });
 }

@@ -20,33 +20,46 @@ export interface RecurrentModelOptions {
   maxWorkspaces?: number;
 }
 
-/** Initial states of RecurrentModel.forward(). */
+/** A training forward's dropout key: masks are drawn from a counter-based RNG keyed by (seed, step, layer, element). */
+export interface TrainingStep {
+  /** Which training step (an integer >= 0): each step draws new masks; the same step, the same masks. */
+  step: number;
+  /** The RNG's seed (an integer >= 0). Default: RecurrentModelOptions.seed. */
+  seed?: number;
+}
+
+/** Initial states and mode of RecurrentModel.forward(). */
 export interface ForwardOptions {
-  /** [L, B, H] initial hidden state (zeros when absent). */
+  /** [D·L, B, H] initial hidden state, row l·D + d (zeros when absent). */
   h0?: GpuTensor | null;
-  /** [L, B, H] initial cell state (LSTM only; zeros when absent). */
+  /** [D·L, B, H] initial cell state (LSTM only; zeros when absent). */
   c0?: GpuTensor | null;
+  /**
+   * Present: a training forward (PyTorch's model.train()): the config's dropout applies, and
+   * the next backward goes through the same masks. Absent: evaluation, no dropout (model.eval()).
+   */
+  training?: TrainingStep | null;
 }
 
 /** Views into the workspace: valid until the next forward of the same (batch, seqLen). */
 export interface ForwardOutputs {
   /** [B, T, O] (every-step head) or [B, O] (last-step head). */
   out: GpuTensor;
-  /** [B, T, H]. */
+  /** The top layer's h_t, directions side by side: [B, T, D·H]. */
   rnnOut: GpuTensor;
-  /** [L, B, H]; cN is null except for LSTM. */
+  /** [D·L, B, H] final states, row l·D + d (the reverse direction's after reading x_T … x_1). */
   hN: GpuTensor;
-  /** [L, B, H] final cell states (LSTM), else null. */
+  /** [D·L, B, H] final cell states (LSTM), else null. */
   cN: GpuTensor | null;
 }
 
 /** Options of RecurrentModel.backward() and lossAndBackward(). */
 export interface BackwardOptions {
-  /** [L, B, H] gradients arriving at the final states (e.g. from a later TBPTT chunk). */
+  /** [D·L, B, H] gradients arriving at the final states (e.g. from a later TBPTT chunk). */
   dhN?: GpuTensor | null;
-  /** [L, B, H] gradients arriving at the final cell states (LSTM only). */
+  /** [D·L, B, H] gradients arriving at the final cell states (LSTM only). */
   dcN?: GpuTensor | null;
-  /** Back-propagate through the last `truncate` steps only (truncated BPTT). Default all. */
+  /** Back-propagate through the last `truncate` steps only (truncated BPTT; one direction only). Default all. */
   truncate?: number;
   /** Add to the gradient arena instead of overwriting it. Default false. */
   accumulate?: boolean;
@@ -60,14 +73,14 @@ export interface BackwardOptions {
 
 /** Gradients with respect to the inputs and initial states (views into the workspace, valid until the next backward of the same shape). */
 export interface BackwardOutputs {
-  /** [B, T, I]; [L, B, H] (gradients w.r.t. the states entering step T − truncate). */
+  /** [B, T, I]; [D·L, B, H] (gradients w.r.t. the states entering step T − truncate). */
   dx: GpuTensor;
-  /** [L, B, H] gradient w.r.t. the initial hidden states. */
+  /** [D·L, B, H] gradient w.r.t. the initial hidden states. */
   dh0: GpuTensor;
-  /** [L, B, H] gradient w.r.t. the initial cell states (LSTM), else null. */
+  /** [D·L, B, H] gradient w.r.t. the initial cell states (LSTM), else null. */
   dc0: GpuTensor | null;
   /**
-   * With opts.gradNorms: [L, S, T], element (l, 0, t) = (1/B) Σ_b ‖∂L/∂h^l_t[b]‖₂ (all of it:
+   * With opts.gradNorms: [D·L, S, T] (row l·D + d), element (l, 0, t) = (1/B) Σ_b ‖∂L/∂h^l_t[b]‖₂ (all of it:
    * from the loss at t and later and from the layer above) and, LSTM (S = 2), (l, 1, t) the
    * same of ∂L/∂c_t with h_t held fixed; steps before a truncation are 0. Else null.
    */

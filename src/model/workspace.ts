@@ -8,13 +8,18 @@ import { numel, type GpuTensor } from '../gpu/tensor';
 import { gemmMaxRows } from '../kernels/gemm';
 import {
   plannedTensors, realize,
-  type BackwardTensors, type ForwardTensors, type GradNormTensors, type LayerActivations, type LayerGradients, type TensorPlan, type WorkspacePlan,
+  type BackwardTensors, type DirectionActivations, type DirectionGradients, type ForwardTensors, type GradNormTensors, type LayerActivations,
+  type LayerGradients, type TensorPlan, type WorkspacePlan,
 } from './workspace-plan';
 
 /** One layer's activations on the GPU. */
 export type LayerBuffers = LayerActivations<GpuTensor>;
 /** One layer's gradients on the GPU. */
 export type LayerGradBuffers = LayerGradients<GpuTensor>;
+/** One direction's activations on the GPU. */
+export type DirectionBuffers = DirectionActivations<GpuTensor>;
+/** One direction's gradients on the GPU. */
+export type DirectionGradBuffers = DirectionGradients<GpuTensor>;
 /** Everything backward() writes. */
 export type GradBuffers = BackwardTensors<GpuTensor>;
 /** What a backward with gradient norms writes. */

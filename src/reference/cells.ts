@@ -201,9 +201,9 @@ interface PointwiseCell {
 
 // relu'(a) = [h > 0] as in PyTorch's threshold_backward (0 at the kink).
 const POINTWISE = {
-  rnn_tanh: { gates: 1, cellState: false, forward: elmanForward(Math.tanh), backward: elmanBackward((h) => 1 - h * h) },
-  rnn_relu: { gates: 1, cellState: false, forward: elmanForward((a) => Math.max(a, 0)), backward: elmanBackward((h) => (h > 0 ? 1 : 0)) },
-  rnn_identity: { gates: 1, cellState: false, forward: elmanForward((a) => a), backward: elmanBackward(() => 1) },
+  rnn_tanh: { gates: 1, cellState: false, forward: /* @__PURE__ */ elmanForward(Math.tanh), backward: /* @__PURE__ */ elmanBackward((h) => 1 - h * h) },
+  rnn_relu: { gates: 1, cellState: false, forward: /* @__PURE__ */ elmanForward((a) => Math.max(a, 0)), backward: /* @__PURE__ */ elmanBackward((h) => (h > 0 ? 1 : 0)) },
+  rnn_identity: { gates: 1, cellState: false, forward: /* @__PURE__ */ elmanForward((a) => a), backward: /* @__PURE__ */ elmanBackward(() => 1) },
   lstm: { gates: 4, cellState: true, forward: lstmForward, backward: lstmBackward },
   gru: { gates: 3, cellState: false, forward: gruForward, backward: gruBackward },
 } satisfies Record<string, PointwiseCell>;
@@ -212,7 +212,7 @@ const POINTWISE = {
 export type CellKind = keyof typeof POINTWISE;
 
 /** Every cell kind the reference computes. */
-export const CELL_KINDS = Object.keys(POINTWISE) as readonly CellKind[];
+export const CELL_KINDS = /* @__PURE__ */ Object.keys(POINTWISE) as readonly CellKind[];
 
 function pointwiseCell(cell: CellKind): PointwiseCell {
   if (!Object.hasOwn(POINTWISE, cell)) throw new Error(`cell must be one of ${CELL_KINDS.join(', ')}, got ${String(cell)}`);

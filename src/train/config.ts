@@ -26,6 +26,8 @@ export type { TargetMode } from '../data/targets';
 export type TargetSetting = TargetMode | 'auto';
 /** Next value only, or the shifted sequence (every step). */
 export type OutputMode = 'many-to-one' | 'many-to-many';
+/** What a many-to-one model's head reads: rnn_out at the last step, or every direction's final state (the same for one direction). */
+export type LastStepHead = 'last-step' | 'final-states';
 
 /**
  * Every setting of a `springloop train` run (flags, --config and config.json use these names,
@@ -39,6 +41,14 @@ export interface TrainConfig extends EsnSettings {
   cells: CellName[];
   hidden: number;
   layers: number;
+  /** Bidirectional layers (PyTorch's bidirectional=True). */
+  bidirectional: boolean;
+  /** Dropout between stacked layers (PyTorch's dropout=p), training only. */
+  dropout: number;
+  /** Dropout on the model's input, training only. */
+  inputDropout: number;
+  /** Many-to-one models: the head on rnn_out[:, -1] or on the final states of both directions. */
+  head: LastStepHead;
   seq: number;
   batch: number;
   epochs: number;
@@ -79,6 +89,10 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = /* @__PURE__ */ Object.free
   cells: ['rnn', 'lstm', 'gru', 'esn'],
   hidden: 64,
   layers: 2,
+  bidirectional: false,
+  dropout: 0,
+  inputDropout: 0,
+  head: 'last-step',
   seq: 50,
   batch: 32,
   epochs: 2,
@@ -103,22 +117,27 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = /* @__PURE__ */ Object.free
 const KEYS = /* @__PURE__ */ Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[];
 
 /**
- * Merges layers of partial settings (later wins) over the defaults; unknown keys are errors.
- * Cells not given: all four, or the trained ones for the sequence-to-label data set (an echo
- * state network forecasts).
+ * Defaults a data set brings over DEFAULT_CONFIG (flags and --config still win): mnist-rows is
+ * the first lecture's recipe — LSTM 128, one layer, Adam 1e-3, batch 64, 10 epochs, 28 rows;
+ * the sequence-to-label regime set trains the BPTT cells only (an echo state network forecasts).
  */
+export const DATASET_DEFAULTS: Readonly<Partial<Record<DatasetName, Partial<TrainConfig>>>> = {
+  regime: { cells: ['rnn', 'lstm', 'gru'] }, // TRAINED_CELLS (a spread would run at import)
+  'mnist-rows': { cells: ['lstm'], hidden: 128, layers: 1, seq: 28, batch: 64, epochs: 10, lr: 1e-3, optimizer: 'adam' },
+};
+
+/** Merges layers of partial settings (later wins) over the chosen data set's defaults and DEFAULT_CONFIG; unknown keys are errors. */
 export function mergeConfig(...layers: Readonly<Record<string, unknown>>[]): TrainConfig {
-  const out: Record<string, unknown> = { ...DEFAULT_CONFIG };
-  let cellsGiven = false;
+  const given: Record<string, unknown> = {};
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer)) {
       if (value === undefined) continue;
       if (!(KEYS as string[]).includes(key)) throw new Error(`unknown setting '${key}' (known: ${KEYS.join(', ')})`);
-      out[key] = value;
-      cellsGiven ||= key === 'cells';
+      given[key] = value;
     }
   }
-  if (!cellsGiven && out.dataset === 'regime') out.cells = [...TRAINED_CELLS];
+  const dataset = (given.dataset ?? DEFAULT_CONFIG.dataset) as DatasetName;
+  const out: Record<string, unknown> = { ...DEFAULT_CONFIG, ...(Object.hasOwn(DATASET_DEFAULTS, dataset) ? DATASET_DEFAULTS[dataset] : {}), ...given };
   if (typeof out.cells === 'string') out.cells = out.cells.split(',').map((c) => c.trim()).filter((c) => c !== '');
   return out as unknown as TrainConfig;
 }
@@ -164,9 +183,21 @@ export function validateConfig(c: TrainConfig): void {
     const v = c[key];
     if (v !== null && (typeof v !== 'string' || v.trim() === '')) throw new Error(`${flagName(key)} must be a non-empty string, got ${describeValue(v)}`);
   }
-  if (c.dataset === 'regime' && c.mode !== 'many-to-one') throw new Error(`--dataset regime is sequence-to-label: --mode must be many-to-one, got ${c.mode}`);
+  const toLabel = c.dataset === 'regime' || c.dataset === 'mnist-rows';
+  if (toLabel && c.mode !== 'many-to-one') throw new Error(`--dataset ${c.dataset} is sequence-to-label: --mode must be many-to-one, got ${c.mode}`);
   validateEsnSettings(c, flagName);
-  if (c.cells.includes('esn') && c.dataset === 'regime') throw new Error('--cells esn forecasts a series; --dataset regime is sequence-to-label (use rnn, lstm or gru)');
+  if (toLabel && c.cells.includes('esn')) throw new Error(`--cells esn forecasts a series; --dataset ${c.dataset} is sequence-to-label (use rnn, lstm or gru)`);
+  validateModelOptions(c);
+}
+
+/** The model options beyond sizes: directions, dropout, the head. */
+function validateModelOptions(c: TrainConfig): void {
+  if (typeof c.bidirectional !== 'boolean') throw new Error(`--bidirectional must be true or false, got ${describeValue(c.bidirectional)}`);
+  requireNumber('--dropout', c.dropout, { min: 0, max: 1, exclusiveMax: true });
+  requireNumber('--input-dropout', c.inputDropout, { min: 0, max: 1, exclusiveMax: true });
+  requireOneOf('--head', c.head, ['last-step', 'final-states'] as const);
+  if (c.head !== 'last-step' && c.mode === 'many-to-many') throw new Error(`--head ${c.head} applies to many-to-one models; --mode many-to-many puts the head on every step`);
+  if (c.bidirectional && c.tbptt !== null) throw new Error(`--tbptt ${c.tbptt} does not apply to --bidirectional models (the reverse direction starts at the last step)`);
 }
 
 function requireBoolean(name: string, v: unknown): void {
@@ -181,6 +212,7 @@ function requireBoolean(name: string, v: unknown): void {
  */
 export const RESUME_RULES: Readonly<Record<keyof TrainConfig, 'fixed' | 'hyper' | 'free'>> = {
   dataset: 'fixed', noise: 'fixed', rows: 'fixed', cells: 'fixed', hidden: 'fixed', layers: 'fixed', seq: 'fixed',
+  bidirectional: 'fixed', head: 'fixed', dropout: 'hyper', inputDropout: 'hyper',
   batch: 'fixed', optimizer: 'fixed', momentum: 'fixed', nesterov: 'fixed', seed: 'fixed', target: 'fixed', mode: 'fixed',
   epochs: 'hyper', lr: 'hyper', weightDecay: 'hyper', clip: 'hyper', schedule: 'hyper', tbptt: 'hyper',
   rollout: 'free', logEvery: 'free', checkpointEvery: 'free', adapter: 'free', out: 'free',

@@ -79,23 +79,57 @@ export function figureTrainStarts(data: GpuWindows, limit = 600): Uint32Array {
   return row0.filter((_, k) => k % stride === 0);
 }
 
-/** Test accuracy and mean cross-entropy of a sequence-to-label model. */
-export async function evaluateLabels(sched: Scheduler, model: ModelHandle, data: GpuWindows, buf: BatchBuffers, classes: number): Promise<{ accuracy: number; crossEntropy: number }> {
+/** What a sequence-to-label model does on the test windows. */
+export interface LabelEvaluation {
+  /** Fraction classified right, and the mean cross-entropy. */
+  accuracy: number;
+  crossEntropy: number;
+  /** The predicted class (argmax of the logits) of every test window, in order. */
+  predictions: Uint32Array;
+  /** confusion[true class][predicted class]: counts over the test windows. */
+  confusion: number[][];
+}
+
+/** Test accuracy, mean cross-entropy, every prediction and the confusion matrix of a sequence-to-label model (one readback of the logits). */
+export async function evaluateLabels(sched: Scheduler, model: ModelHandle, data: GpuWindows, buf: BatchBuffers, classes: number): Promise<LabelEvaluation> {
   await sched.prepare(metricsKernel);
+  const n = data.testCount;
   const acc = sched.createTensor([3], 'f32', 'accuracy sums', [0, 0, 0]);
+  const logits = sched.createBuffer(4 * n * classes, STORAGE_RW, 'test logits');
+  const labels = sched.createBuffer(4 * n, STORAGE_RW, 'test labels');
   try {
-    for (let off = 0; off < data.testCount; off += buf.batch) {
-      const count = Math.min(buf.batch, data.testCount - off);
+    for (let off = 0; off < n; off += buf.batch) {
+      const count = Math.min(buf.batch, n - off);
       data.recordBatch('test', off, count, buf);
       const out = model.forward(buf.x, buf.batch);
       recordLabelAccumulate(sched, out, buf.labels!, count, classes, acc, 0);
+      sched.copy(out, { buffer: logits, offset: 4 * off * classes, size: 4 * count * classes });
+      sched.copy(buf.labels!, { buffer: labels, offset: 4 * off, size: 4 * count });
       sched.submit();
     }
-    const [ce, correct, count] = await sched.read(acc);
-    return { accuracy: correct! / count!, crossEntropy: ce! / count! };
+    const [sums, out, truth] = await sched.readMany([acc, { buffer: logits, offset: 0, size: 4 * n * classes }, { buffer: labels, offset: 0, size: 4 * n }]);
+    const predictions = argmaxRows(out as Float32Array, classes);
+    const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+    const trueLabels = new Uint32Array((truth as Float32Array).buffer);
+    predictions.forEach((p, k) => confusion[trueLabels[k]!]![p]!++);
+    return { accuracy: sums![1]! / sums![2]!, crossEntropy: sums![0]! / sums![2]!, predictions, confusion };
   } finally {
     sched.destroyBuffer(acc.buffer);
+    sched.destroyBuffer(logits);
+    sched.destroyBuffer(labels);
   }
+}
+
+/** The index of each row's largest value ([rows, classes] row-major; the first on ties). */
+export function argmaxRows(values: ArrayLike<number>, classes: number): Uint32Array {
+  const rows = values.length / classes;
+  const out = new Uint32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (values[r * classes + c]! > values[r * classes + best]!) best = c;
+    out[r] = best;
+  }
+  return out;
 }
 
 /** Steps the rollout of the test span of row 0 takes (its test windows). */

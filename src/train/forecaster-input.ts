@@ -19,6 +19,8 @@ export interface ForecasterOptions {
   hidden?: number;
   /** Stacked recurrent layers (default 2). */
   layers?: number;
+  /** PyTorch's dropout=p between the stacked layers while training (fit()); evaluate, rollout, forecast and stream use none. In [0, 1), default 0. */
+  dropout?: number;
   /** Window length in samples (default 50). */
   seq?: number;
   /** Minibatch (default 32) and learning rate (default 1e-3). */
@@ -33,7 +35,7 @@ export interface ForecasterOptions {
   seed?: number;
   /**
    * 'delta' (default): normalised (x̃, Δ̃) in, the next increment out — general series;
-   * 'residual': normalised (x̃, Δ̃, r̃) in, the residual of linear extrapolation out — smooth
+   * 'residual': normalised (x̃, r̃) in, the residual of linear extrapolation out — smooth
    * physical signals sampled finely (needs seq >= 2); 'value': raw x in, next x out — the
    * lecture's plain setup. See src/data/targets.ts.
    */
@@ -44,7 +46,7 @@ export interface ForecasterOptions {
   maxEpochs?: number;
   /**
    * cell 'esn' (an echo state network, src/esn/config.ts): reservoir units (default 1000, at
-   * most 4096). For 'esn', hidden, layers, batch, lr, optimizer and clip do not apply.
+   * most 4096). For 'esn', hidden, layers, dropout, batch, lr, optimizer and clip do not apply.
    */
   reservoir?: number;
   /** cell 'esn': the spectral radius W is scaled to (default 0.9). */
@@ -65,7 +67,7 @@ export interface ForecasterOptions {
 export type ForecastSeries = Trajectory | ArrayLike<number>;
 
 const RECURRENT_DEFAULTS = {
-  cell: 'lstm', hidden: 64, layers: 2, seq: 50, batch: 32, lr: 1e-3, optimizer: 'adam', clip: null, seed: 42,
+  cell: 'lstm', hidden: 64, layers: 2, dropout: 0, seq: 50, batch: 32, lr: 1e-3, optimizer: 'adam', clip: null, seed: 42,
   target: 'delta', trainFraction: 0.75, maxEpochs: 10_000,
 } as const;
 const DEFAULTS: Readonly<Required<ForecasterOptions>> = /* @__PURE__ */ Object.assign({}, RECURRENT_DEFAULTS, ESN_DEFAULTS);
@@ -79,6 +81,7 @@ export function resolveOptions(options: ForecasterOptions): Required<ForecasterO
   requireOneOf('Forecaster: cell', o.cell, CELLS);
   for (const key of ['hidden', 'layers', 'seq', 'batch', 'maxEpochs'] as const) requireInteger(`Forecaster: ${key}`, o[key], { min: 1 });
   requireNumber('Forecaster: lr', o.lr, { min: 0, exclusiveMin: true });
+  requireNumber('Forecaster: dropout', o.dropout, { min: 0, max: 1, exclusiveMax: true });
   requireOneOf('Forecaster: optimizer', o.optimizer, ['adam', 'sgd'] as const);
   if (o.clip !== null && !(typeof o.clip === 'number' && Number.isFinite(o.clip) && o.clip > 0)) throw new Error(`Forecaster: clip must be a finite number > 0 or null, got ${describeValue(o.clip)}`);
   requireInteger('Forecaster: seed', o.seed, { min: 0 });
@@ -158,8 +161,8 @@ export function gpuSeries(sched: Scheduler, s: SeriesSource): GpuTrajectory {
 }
 
 /** Options Forecaster.load may change: how it trains, not the model. */
-export type ForecasterTraining = Pick<ForecasterOptions, 'batch' | 'lr' | 'optimizer' | 'clip' | 'seed' | 'trainFraction' | 'maxEpochs'>;
-export const TRAINING_KEYS = ['batch', 'lr', 'optimizer', 'clip', 'seed', 'trainFraction', 'maxEpochs'] as const;
+export type ForecasterTraining = Pick<ForecasterOptions, 'batch' | 'lr' | 'optimizer' | 'clip' | 'seed' | 'trainFraction' | 'maxEpochs' | 'dropout'>;
+export const TRAINING_KEYS = ['batch', 'lr', 'optimizer', 'clip', 'seed', 'trainFraction', 'maxEpochs', 'dropout'] as const;
 export const FILE_KIND = 'forecaster';
 
 /** The safetensors metadata Forecaster.load reads: the options and the normalisation [μx, σx, μΔ, σΔ, μr, σr]. */

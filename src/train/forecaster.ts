@@ -29,7 +29,6 @@ import type { ModelConfig } from '../model/config';
 import { decodeModelFile } from '../model/weights';
 import { CELL_KINDS, forecastFeatures } from './plan';
 import type { TrainedCellName } from './config';
-import { parseSchedule } from './schedule';
 import type { EpochReport } from './trainer';
 import { createTrainingSession, createWindows, type TrainingSession } from './session';
 import {
@@ -48,7 +47,7 @@ export type { ForecastStream, StreamOptions } from './stream';
 /** The model a Forecaster with these options trains: one output, the head on the last step. */
 function modelConfigOf(o: Required<ForecasterOptions>): ModelConfig {
   const features = forecastFeatures(o.target).features;
-  return { cell: CELL_KINDS[o.cell as TrainedCellName], inputSize: features, hiddenSize: o.hidden, numLayers: o.layers, outputSize: 1, head: 'last-step' };
+  return { cell: CELL_KINDS[o.cell as TrainedCellName], inputSize: features, hiddenSize: o.hidden, numLayers: o.layers, outputSize: 1, head: 'last-step', dropout: o.dropout };
 }
 
 /** A recurrent model and its trainer, or (cell 'esn') an echo state network: what a Forecaster forecasts with. */
@@ -140,7 +139,7 @@ export class Forecaster {
       const session = await createTrainingSession(sched, windows, {
         model: modelConfigOf(o),
         training: {
-          epochs: o.maxEpochs, batch: o.batch, lr: o.lr, schedule: parseSchedule('constant'), optimizer: optimizerConfig(o.optimizer, { lr: o.lr }),
+          epochs: o.maxEpochs, batch: o.batch, lr: o.lr, schedule: { kind: 'constant' }, optimizer: optimizerConfig(o.optimizer, { lr: o.lr }),
           clip: o.clip, seed: o.seed, tbptt: null, loss: 'mse', classes: 0, logEvery: 1,
         },
       });

@@ -3,7 +3,7 @@
 // a parameter arena (state_dict names), and per batch size: forward, and loss + backward.
 import type { GpuTensor } from '../gpu/tensor';
 import type { ArenaSlot } from '../gpu/arena';
-import type { RecurrentModel } from '../model/recurrent-model';
+import type { RecurrentModel, TrainingStep } from '../model/recurrent-model';
 import type { Lifetime } from '../gpu/lifetime';
 
 /** Training loss: mean squared error, or cross-entropy over class logits. */
@@ -22,8 +22,12 @@ export interface ModelHandle {
   };
   /** Compiles every kernel the model uses. */
   prepare(): Promise<void>;
-  /** Records the forward pass of x [B, T, I]; returns out [B, O] or [B, T, O] (valid until the next forward of this B). */
-  forward(x: GpuTensor, batch: number): GpuTensor;
+  /**
+   * Records the forward pass of x [B, T, I]; returns out [B, O] or [B, T, O] (valid until the
+   * next forward of this B). `training` (the optimizer step about to be taken) makes it a
+   * training forward: dropout applies, masks keyed by that step; absent, evaluation.
+   */
+  forward(x: GpuTensor, batch: number, training?: TrainingStep | null): GpuTensor;
   /**
    * Records loss and backward after forward(x, batch): the gradient arena is overwritten with
    * d loss / d params. target: [B] / [B, T] f32 (mse) or [B] u32 labels (cross_entropy).
@@ -42,7 +46,7 @@ export function recurrentModelHandle(model: RecurrentModel): ModelHandle {
   return {
     arena: model.arena,
     prepare: async () => {},
-    forward: (x) => model.forward(x).out,
+    forward: (x, _batch, training) => model.forward(x, { training }).out,
     lossBackward: (_batch, target, loss, tbptt) => {
       const opts = tbptt === null ? {} : { truncate: tbptt };
       if (loss === 'cross_entropy') {

@@ -2,6 +2,7 @@
 // validated config, the data set's description, the window split and the feature setup.
 // Bad input fails here with an error naming the option.
 import { describeDataset, type DatasetSpec } from '../data/datasets';
+import type { MnistRows } from '../data/mnist-rows';
 import { planWindows, type WindowPlan } from '../data/windows';
 import type { FeatureConfig } from '../data/gpu-data';
 import type { ModelConfig } from '../model/config';
@@ -34,21 +35,33 @@ export function forecastFeatures(target: TargetMode): FeatureConfig {
   return { features: inputs.length, terms: termMask(inputs), kind, normalize };
 }
 
+/** Host data a run's data set needs and the browser-safe code cannot load (mnist-rows' digits, loaded in Node). */
+export interface RunSources {
+  mnist?: MnistRows;
+}
+
+/** The inputs of a sequence-to-label model: the data set's own channels (mnist-rows) or the normalised x. */
+function labelFeatures(spec: DatasetSpec): FeatureConfig {
+  const x = { terms: termMask([0]), kind: 0 } as const;
+  return spec.channels !== undefined ? { features: spec.channels, fromChannels: true, ...x, normalize: false } : { features: 1, ...x, normalize: true };
+}
+
 /**
  * Validates the config and plans the data, windows, features, schedule and optimizer; throws
- * naming the flag (also when --batch or --rollout exceed what the data holds).
+ * naming the flag (also when --batch or --rollout exceed what the data holds). `sources`: the
+ * host data of data sets the browser-safe code cannot load (mnist-rows' digits).
  */
-export function planRun(config: TrainConfig): RunPlan {
+export function planRun(config: TrainConfig, sources: RunSources = {}): RunPlan {
   validateConfig(config);
-  const spec = describeDataset({ name: config.dataset, noise: config.noise, seed: config.seed, rows: config.rows, seq: config.seq });
+  const spec = describeDataset({ name: config.dataset, noise: config.noise, seed: config.seed, rows: config.rows, seq: config.seq, mnist: sources.mnist });
   const label = spec.kind === 'label';
   const windows = planWindows({
-    rows: spec.rows, samples: spec.samples, seq: config.seq,
+    rows: spec.rows, samples: spec.samples, seq: config.seq, trainRows: spec.trainRows,
     kind: label ? 'label' : config.mode === 'many-to-many' ? 'sequence' : 'next',
   });
   checkAgainstData(config, windows);
   const target = resolveTarget(config.target, spec, config.seq);
-  const features: FeatureConfig = label ? { features: 1, terms: termMask([0]), kind: 0, normalize: true } : forecastFeatures(target);
+  const features: FeatureConfig = label ? labelFeatures(spec) : forecastFeatures(target);
   const optimizer = optimizerConfig(config.optimizer, {
     lr: config.lr, weightDecay: config.weightDecay,
     ...(config.optimizer === 'sgd' ? { momentum: config.momentum, nesterov: config.nesterov } : {}),
@@ -77,14 +90,18 @@ function checkAgainstData(c: TrainConfig, windows: WindowPlan): void {
   }
 }
 
-/** The model a cell trains under this plan. */
+/** The model a cell trains under this plan (the optional fields only where they differ from their defaults). */
 export function modelConfigFor(plan: RunPlan, cell: TrainedCellName): ModelConfig {
+  const c = plan.config;
   return {
     cell: CELL_KINDS[cell],
     inputSize: plan.features.features,
-    hiddenSize: plan.config.hidden,
-    numLayers: plan.config.layers,
+    hiddenSize: c.hidden,
+    numLayers: c.layers,
     outputSize: plan.outputSize,
-    head: plan.windows.kind === 'sequence' ? 'every-step' : 'last-step',
+    head: plan.windows.kind === 'sequence' ? 'every-step' : c.head,
+    ...(c.bidirectional ? { bidirectional: true } : {}),
+    ...(c.dropout > 0 ? { dropout: c.dropout } : {}),
+    ...(c.inputDropout > 0 ? { inputDropout: c.inputDropout } : {}),
   };
 }

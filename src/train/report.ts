@@ -10,6 +10,7 @@ import type { EpochReport } from './trainer';
 import { forecastSummary, renderFigure, type CellFigure } from '../report/figure';
 import { REGIME_CLASSES } from '../data/datasets';
 import { TARGET_SPECS } from '../data/targets';
+import { renderDigitsFigure } from '../report/digits-figure';
 
 /** What one trained cell of a run reports (src/train/node/run-cell.ts fills it). */
 export interface CellOutcome {
@@ -29,9 +30,11 @@ export interface CellOutcome {
   trainPred?: Float32Array;
   trainPredStarts?: Uint32Array;
   rolloutPred?: Float32Array;
-  /** Sequence-to-label. */
+  /** Sequence-to-label: test accuracy, mean cross-entropy, each test window's predicted class, confusion[true][predicted]. */
   accuracy?: number;
   crossEntropy?: number;
+  predictions?: Uint32Array;
+  confusion?: number[][];
   /** True when the run stopped early (stopAfterEpochs or a stop request) and the cell is unfinished. */
   interrupted: boolean;
   /** Cell-specific numbers for details.json (the echo state network's phases, say). */
@@ -53,6 +56,10 @@ export interface CellResult {
   /** MSE over the better baseline's (persistence or linear extrapolation). */
   mse_vs_best_baseline: number | null;
   accuracy?: number;
+  /** Test accuracy after each epoch (sequence-to-label). */
+  accuracy_per_epoch?: number[];
+  /** confusion[true class][predicted class] on the test windows (sequence-to-label). */
+  confusion?: number[][];
 }
 
 export interface ResultsJson {
@@ -74,7 +81,11 @@ export function resultsJson(adapter: string, plan: RunPlan, cells: CellOutcome[]
       mse_vs_persistence: m && c.test ? m.mse / c.test.persistence.mse : null,
       mse_vs_best_baseline: m && c.test ? m.mse / Math.min(c.test.persistence.mse, c.test.linear.mse) : null,
     };
-    if (c.accuracy !== undefined) r.accuracy = c.accuracy;
+    if (c.accuracy !== undefined) {
+      r.accuracy = c.accuracy;
+      r.accuracy_per_epoch = c.history.map((h) => h.testAccuracy ?? 0);
+      if (c.confusion) r.confusion = c.confusion;
+    }
     return r;
   });
   const baselines = first ? { persistence: { mse: first.persistence.mse, r2: first.persistence.r2 }, linear: { mse: first.linear.mse, r2: first.linear.r2 } } : null;
@@ -112,7 +123,7 @@ export function formatTable(res: ResultsJson, description: string): string {
   const target = res.target ? `target: ${res.target.name}${res.target.auto ? ` (--target auto for this data set: ${res.target.reason})` : ''}\n` : '';
   const head = `adapter: ${res.adapter}\ndataset: ${description}\n${target}`;
   if (!res.baselines) {
-    const rows = res.results.map((r) => `  ${r.cell.padEnd(6)} accuracy ${((r.accuracy ?? 0) * 100).toFixed(1)}%  ${r.epochs} epochs  ${r.train_seconds.toFixed(1)} s`);
+    const rows = res.results.map((r) => `  ${r.cell.padEnd(6)} accuracy ${((r.accuracy ?? 0) * 100).toFixed(1)}%  ${r.epochs} epochs  ${r.train_seconds.toFixed(1)} s  ${Math.round(r.samples_per_second)} samples/s${r.confusion ? `\n${formatConfusion(r.confusion)}` : ''}`);
     return head + rows.join('\n');
   }
   const fmt = (v: number | null, f: (x: number) => string) => (v === null ? '-' : f(v)).padStart(11);
@@ -132,8 +143,33 @@ export function formatTable(res: ResultsJson, description: string): string {
   return head + rows.join('\n');
 }
 
+/** A confusion matrix as text: rows the true class, columns the predicted one. */
+export function formatConfusion(confusion: readonly (readonly number[])[]): string {
+  const width = Math.max(4, ...confusion.flat().map((v) => String(v).length + 1));
+  const head = `  ${'true\\pred'.padEnd(10)}${confusion.map((_, c) => String(c).padStart(width)).join('')}`;
+  return [head, ...confusion.map((row, t) => `  ${String(t).padEnd(10)}${row.map((v) => String(v).padStart(width)).join('')}`)].join('\n');
+}
+
+/** The figure of a run on an image data set (mnist-rows): curves, confusion matrix, misclassified digits. */
+function digitsFigure(adapter: string, plan: RunPlan, cells: CellOutcome[], wallSeconds: number): string {
+  const { spec, config: c } = plan;
+  const trainRows = spec.trainRows ?? 0;
+  const shape = `${c.layers} x ${c.hidden}${c.bidirectional ? ' bidirectional' : ''}${c.dropout > 0 ? `, dropout ${c.dropout}` : ''}, head ${c.head}`;
+  return renderDigitsFigure({
+    title: `springloop train: ${spec.name}`,
+    subtitle: [spec.description, `${shape}, ${c.optimizer} lr ${c.lr} (${c.schedule}), batch ${c.batch}, seed ${c.seed}; ${adapter}; wall ${wallSeconds.toFixed(1)} s`],
+    images: spec.testImages!, labels: spec.labels!.subarray(trainRows), side: spec.samples,
+    cells: cells.map((o) => ({
+      cell: o.cell, trainLoss: o.history.map((h) => h.trainLoss), testLoss: o.history.map((h) => h.testLoss),
+      accuracy: o.history.map((h) => h.testAccuracy ?? 0), confusion: o.confusion ?? [], predictions: o.predictions ?? new Uint32Array(0),
+      summary: `test accuracy ${((o.accuracy ?? 0) * 100).toFixed(2)}% after ${o.epochs} epochs; train ${o.trainSeconds.toFixed(1)} s, ${Math.round(o.samplesPerSecond)} samples/s`,
+    })),
+  });
+}
+
 /** The figure for a run, from the host copy of the trajectory [R, S, 2]. */
 export function runFigure(adapter: string, plan: RunPlan, traj: Float32Array, cells: CellOutcome[], wallSeconds: number): string {
+  if (plan.spec.testImages) return digitsFigure(adapter, plan, cells, wallSeconds);
   const { spec, windows } = plan;
   const S = spec.samples;
   const time = Float64Array.from({ length: S }, (_, s) => spec.t0 + s * spec.sampleDt);

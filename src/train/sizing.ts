@@ -18,8 +18,8 @@ import { modelConfigFor, type RunPlan } from './plan';
 import { EVAL_BATCH } from './session';
 
 
-/** Host bytes per sample of the data set: the [R, S, 2] f32 copy, a window start (u32), its shuffle slot (f64). */
-const HOST_BYTES_PER_SAMPLE = 8 + 4 + 8;
+/** Host bytes per sample of the data set beyond its channels: a window start (u32), its shuffle slot (f64). */
+const HOST_BYTES_PER_SAMPLE = 4 + 8;
 
 function dataCause(c: TrainConfig): string {
   if (c.dataset === 'ensemble' || c.dataset === 'regime') return `--rows ${datasetShape({ name: c.dataset, rows: c.rows, seq: c.seq }).rows}${c.dataset === 'regime' ? ` --seq ${c.seq}` : ''}`;
@@ -28,8 +28,8 @@ function dataCause(c: TrainConfig): string {
 
 /** Host memory for the data set and its windows: checked before planRun builds them. */
 export function datasetHostNeeds(c: TrainConfig): MemoryNeed[] {
-  const { rows, samples } = datasetShape({ name: c.dataset, rows: c.rows, seq: c.seq });
-  return [{ what: `the data set (${rows} × ${samples} samples)`, bytes: rows * samples * HOST_BYTES_PER_SAMPLE, cause: dataCause(c) }];
+  const { rows, samples, channels } = datasetShape({ name: c.dataset, rows: c.rows, seq: c.seq });
+  return [{ what: `the data set (${rows} × ${samples} samples)`, bytes: rows * samples * (4 * channels + HOST_BYTES_PER_SAMPLE), cause: dataCause(c) }];
 }
 
 /** Floats of one cell's parameters. */
@@ -64,7 +64,8 @@ export function trainDeviceNeeds(plan: RunPlan): MemoryNeed[] {
     }
   }
   needs.push({ what: 'loss history (32 bytes per epoch)', bytes: 32 * c.epochs, cause: `--epochs ${c.epochs}` }); // copied into, never bound
-  needs.push({ what: `data set (${plan.spec.rows} × ${plan.spec.samples} samples of x, v)`, bytes: 8 * plan.spec.rows * plan.spec.samples, cause: dataCause(c), binding: true });
+  const channels = plan.spec.channels ?? 2;
+  needs.push({ what: `data set (${plan.spec.rows} × ${plan.spec.samples} samples of ${channels === 2 ? 'x, v' : `${channels} values`})`, bytes: 4 * channels * plan.spec.rows * plan.spec.samples, cause: dataCause(c), binding: true });
   return needs;
 }
 

@@ -160,7 +160,8 @@ export class Trainer {
   /** Records one training step on windows [offset, offset + buf.batch) of this epoch's order, and submits it. */
   private step(buf: BatchBuffers, offset: number, lr: number): void {
     this.data.recordBatch('train', offset, buf.batch, buf);
-    const out = this.model.forward(buf.x, buf.batch);
+    // A training forward: dropout masks keyed by the optimizer step (restored with a checkpoint).
+    const out = this.model.forward(buf.x, buf.batch, { step: this.optimizer.step });
     const target = buf.labels ?? buf.y;
     this.model.lossBackward(buf.batch, target, this.opts.loss, this.opts.tbptt);
     this.accumulate(out, buf, buf.batch, 0);

@@ -54,15 +54,18 @@ export interface NumberRange {
   max?: number;
   /** True: v must be strictly above min. */
   exclusiveMin?: boolean;
+  /** True: v must be strictly below max. */
+  exclusiveMax?: boolean;
 }
 
 /** Returns v when it is a finite number within the range; else throws naming it. */
 export function requireNumber(name: string, v: unknown, range: NumberRange = {}): number {
   const aboveMin = range.min === undefined || (range.exclusiveMin ? (v as number) > range.min : (v as number) >= range.min);
-  const ok = typeof v === 'number' && Number.isFinite(v) && aboveMin && (range.max === undefined || v <= range.max);
+  const belowMax = range.max === undefined || (range.exclusiveMax ? (v as number) < range.max : (v as number) <= range.max);
+  const ok = typeof v === 'number' && Number.isFinite(v) && aboveMin && belowMax;
   if (!ok) {
     const lo = range.min === undefined ? '' : range.exclusiveMin ? ` > ${range.min}` : ` >= ${range.min}`;
-    const hi = range.max === undefined ? '' : `${lo ? ' and' : ''} <= ${range.max}`;
+    const hi = range.max === undefined ? '' : `${lo ? ' and' : ''} ${range.exclusiveMax ? '<' : '<='} ${range.max}`;
     throw new Error(`${name} must be a finite number${lo}${hi}, got ${describeValue(v)}`);
   }
   return v as number;

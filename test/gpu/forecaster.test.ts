@@ -42,6 +42,7 @@ describe('Forecaster', () => {
     [{ target: 'residual', seq: 1 }, /target 'residual' needs seq >= 2, got 1/],
     [{ trainFraction: 1 }, /trainFraction must be in \(0, 1\), got 1/],
     [{ epochs: 3 }, /unknown option 'epochs'/],
+    [{ dropout: 1 }, /dropout must be a finite number >= 0 and < 1, got 1/],
     [null, /options must be an object, got null/],
     [{ seq: 199 }, /seq 199 is longer than the data allows: 200 samples/],
   ] as [Record<string, unknown>, RegExp][])('%j fails before any GPU work', async (options, message) => {
@@ -49,6 +50,24 @@ describe('Forecaster', () => {
     await expect(Forecaster.create(gpu.sched, series(200), options as ForecasterOptions)).rejects.toThrow(message);
     expect(gpu.sched.counters.dispatches).toBe(before.dispatches);
     expect(gpu.sched.counters.buffersCreated).toBe(before.buffersCreated);
+  });
+
+  it('dropout trains with masks (another run than without) but evaluates without them', async () => {
+    const x = series(400);
+    const runs = await Promise.all([0, 0.5].map(async (dropout) => {
+      const f = await Forecaster.create(gpu.sched, x, { ...SMALL, layers: 2, dropout });
+      try {
+        const [r] = await f.fit(1);
+        const a = await f.evaluate('test');
+        const b = await f.evaluate('test');
+        expect(b.predictions).toEqual(a.predictions); // no dropout in evaluation: the same numbers twice
+        return { loss: r!.trainLoss, options: f.options };
+      } finally {
+        f.destroy();
+      }
+    }));
+    expect(runs[1]!.loss).not.toBe(runs[0]!.loss);
+    expect(runs[1]!.options.dropout).toBe(0.5);
   });
 
   it('rejects a non-finite sample, naming its index', async () => {

@@ -7,6 +7,13 @@ import { defineKernel } from '../../src/gpu/define-kernel';
 import { ParamArena } from '../../src/gpu/arena';
 import { STORAGE_RW } from '../../src/gpu/flags';
 import { Random } from '../../src/util/random';
+import { build } from 'esbuild';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { esbuildWgslPlugin } from '../../scripts/wgsl-plugin';
+import type { Kernel } from '../../src/gpu/kernel';
 
 const gpu = useGpu();
 
@@ -95,7 +102,35 @@ describe('clear errors', () => {
 }`);
     await expect(gpu.sched.prepare(bad)).rejects.toThrow(/WGSL compile error in broken\.wgsl:\n\s+broken\.wgsl:3:\d+: .*undefined_thing/);
   });
+
+  it('points a compile error in a shipped kernel (comments blanked, indentation and spaces dropped) at file:line:column of its source', async () => {
+    const kernel = await shippedKernel('shipped.wgsl', {
+      'shipped.wgsl': '// a kernel\n//!include "helper"\n@group(0) @binding(0) var<storage, read_write> v: array<f32>;\n@compute @workgroup_size(1) fn main() {\n  v[0] = twice(1.0);\n}\n',
+      'lib/helper.wgsl': 'fn twice(x: f32) -> f32 {\n  /* nested */ if (x > 0.0) {\n    return 2.0 * undefined_thing; // here\n  }\n  return x;\n}\n',
+    });
+    // Line 3 of lib/helper.wgsl; 'undefined_thing' starts at column 18 there.
+    await expect(gpu.sched.prepare(kernel)).rejects.toThrow(/WGSL compile error in shipped\.wgsl:\n\s+helper:3:18: .*undefined_thing/);
+  });
 });
+
+/** The kernel `main` of `files` (name -> text, helpers under lib/) as the production build ships it. */
+async function shippedKernel(main: string, files: Record<string, string>): Promise<Kernel> {
+  const dir = mkdtempSync(join(tmpdir(), 'springloop-shipped-'));
+  try {
+    mkdirSync(join(dir, 'lib'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const result = await build({
+      stdin: { contents: `export { default } from ${JSON.stringify(join(dir, main))};`, resolveDir: dir, loader: 'js' },
+      bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'silent',
+      plugins: [esbuildWgslPlugin({ kernelModule: resolve('src/gpu/kernel.ts'), stripComments: true })],
+    });
+    expect(result.outputFiles[0]!.text, 'shipped without implied indentation and spaces').toContain('\\nreturn 2.0*undefined_thing;\\n');
+    writeFileSync(join(dir, 'kernel.mjs'), result.outputFiles[0]!.text);
+    return ((await import(/* @vite-ignore */ pathToFileURL(join(dir, 'kernel.mjs')).href)) as { default: Kernel }).default;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('scheduler', () => {
   it('1000 steps leave the pool and the allocation counters flat', async () => {

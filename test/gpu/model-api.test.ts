@@ -193,7 +193,7 @@ describe('bad input is reported before any GPU work', () => {
     [{ hiddenSize: 0 }, /config.hiddenSize must be an integer >= 1, got 0/],
     [{ hiddenSize: '16' }, /config.hiddenSize must be an integer >= 1, got '16' \(a string\)/],
     [{ cell: 'tanh' }, /config.cell must be one of 'rnn_tanh', 'rnn_relu', 'rnn_identity', 'lstm', 'gru', got 'tanh' \(a string\)/],
-    [{ head: 'first-step' }, /config.head must be one of 'every-step', 'last-step', got 'first-step' \(a string\)/],
+    [{ head: 'first-step' }, /config.head must be one of 'every-step', 'last-step', 'final-states', got 'first-step' \(a string\)/],
   ])('rejects config %o', async (bad, message) => {
     const before = gpu.sched.counters.buffersCreated;
     await expect(RecurrentModel.create(gpu.sched, { cell: 'lstm', inputSize: 1, hiddenSize: 4, numLayers: 1, outputSize: 1, head: 'last-step', ...bad } as ModelConfig)).rejects.toThrow(message);

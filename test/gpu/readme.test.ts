@@ -60,6 +60,7 @@ const EXPECT: Record<string, (printed: unknown[][]) => void> = {
     expect(p[0]).toEqual([40, expect.any(Number), 4 * 8 * 8]);
     expect(p[0]![1]).toBeGreaterThan(0);
   },
+  bidirectional: (p) => expect(p[0]).toEqual([[4, 16, 32], true, true]),
   recovery: (p) => {
     expect(p[0]).toEqual(['destroyed']);
     expect(p[1]).toEqual([true]);
@@ -73,7 +74,7 @@ const EXPECT: Record<string, (printed: unknown[][]) => void> = {
 
 describe('README examples', () => {
   const found = examples();
-  it('has the six examples this test knows', () => {
+  it('has the examples this test knows', () => {
     expect(found).toHaveLength(Object.keys(EXPECT).length);
   });
   Object.entries(EXPECT).forEach(([name, check], k) => {

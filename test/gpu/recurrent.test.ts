@@ -4,22 +4,11 @@
 // outputs |a − b| ≤ 1e-5 + 1e-4·|b|, every gradient max|a − b| ≤ 1e-4·max|b|.
 import { describe, expect, it } from 'vitest';
 import { useGpu } from './gpu-context';
-import { runCase, elementwiseRatio, tensorRelError, type CaseResult, type RandomCase } from './recurrent-helpers';
+import { expectConforms, runCase, tensorRelError, type RandomCase } from './recurrent-helpers';
 import { CELL_TYPES, type CellType, type HeadMode } from '../../src/model';
 import { Random } from '../../src/util/random';
 
 const gpu = useGpu();
-
-function expectConforms(r: CaseResult): void {
-  const f = r.ref.fwd;
-  const outputs: [string, ArrayLike<number>, ArrayLike<number>][] = [['out', r.gpu.out, f.out], ['rnn_out', r.gpu.rnnOut, f.rnnOut], ['h_n', r.gpu.hN, f.hN], ['loss', [r.gpu.loss], [r.ref.loss]]];
-  if (f.cN) outputs.push(['c_n', r.gpu.cN!, f.cN]);
-  for (const [name, a, b] of outputs) expect(elementwiseRatio(a, b, 1e-5, 1e-4), name).toBeLessThanOrEqual(1);
-  const grads: [string, ArrayLike<number>, ArrayLike<number>][] = [['x', r.gpu.dx, r.ref.grads.x], ['h0', r.gpu.dh0, r.ref.grads.h0]];
-  if (r.ref.grads.c0) grads.push(['c0', r.gpu.dc0!, r.ref.grads.c0]);
-  for (const [name, g] of Object.entries(r.ref.grads.params)) grads.push([name, r.gpu.grads[name]!, g]);
-  for (const [name, a, b] of grads) expect(tensorRelError(a, b), `grad ${name}`).toBeLessThanOrEqual(1e-4);
-}
 
 /** A random case; sizes drawn from awkward values. */
 function randomCase(cell: CellType, head: HeadMode, loss: RandomCase['loss'], seed: number): RandomCase {

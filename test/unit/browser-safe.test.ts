@@ -1,10 +1,13 @@
 // browser-safe.test.ts — everything src/browser.ts reaches (its static imports, followed
 // through the tree) is free of node:* modules and of the Node-only folders; only
-// src/gpu/device.ts knows Node from a browser, and it loads Dawn dynamically. No GPU.
+// src/gpu/device.ts knows Node from a browser, and it loads Dawn dynamically; the browser build
+// (SPRINGLOOP_BROWSER defined) leaves that loader out. No GPU.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
+import { esbuildWgslPlugin } from '../../scripts/wgsl-plugin';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const IMPORT = /^\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'/gm;
@@ -36,13 +39,47 @@ describe('browser-safe modules', () => {
     expect([...files.keys()].map((f) => relative(ROOT, f))).toEqual(expect.arrayContaining(['src/train/forecaster.ts', 'src/model/cells.ts', 'src/train/session.ts']));
   });
 
-  it('import no node:* module and nothing of src/train/node or src/cli', () => {
+  /** What of `reached` is Node-only: node:* imports and the Node-only folders. */
+  function nodeOnly(reached: Map<string, string[]>): string[] {
     const offenders: string[] = [];
-    for (const [file, specifiers] of files) {
+    for (const [file, specifiers] of reached) {
       const rel = relative(ROOT, file);
       if (rel.startsWith('src/train/node/') || rel.startsWith('src/cli/')) offenders.push(rel);
       for (const s of specifiers) if (s.startsWith('node:')) offenders.push(`${rel} imports ${s}`);
     }
-    expect(offenders).toEqual([]);
+    return offenders;
+  }
+
+  it('import no node:* module and nothing of src/train/node or src/cli', () => {
+    expect(nodeOnly(files)).toEqual([]);
+  });
+
+  // The package's other entries have browser builds too (dist/lib/browser/, scripts/build.mjs).
+  for (const entry of ['kernel-authoring.ts', 'dynamics.ts', 'experiment-data.ts', 'echo-state.ts']) {
+    it(`src/${entry} is browser-safe too`, () => {
+      expect(nodeOnly(reachable(join(ROOT, 'src', entry)))).toEqual([]);
+    });
+  }
+});
+
+describe('the browser build (the package\'s "browser" condition)', () => {
+  /** src/index.ts bundled as scripts/build.mjs bundles dist/lib/browser/ (minified, to read it whole). */
+  async function bundle(define: Record<string, string>): Promise<string> {
+    const result = await build({
+      entryPoints: [join(ROOT, 'src', 'index.ts')], bundle: true, format: 'esm', platform: 'browser', write: false, minify: true, logLevel: 'silent', define,
+      plugins: [esbuildWgslPlugin({ kernelModule: join(ROOT, 'src', 'gpu', 'kernel.ts'), stripComments: true })],
+    });
+    return result.outputFiles[0]!.text;
+  }
+
+  it('leaves out the Node loader for Dawn and its messages, which the default build keeps', async () => {
+    const nodeOnly = ['npm i springloop webgpu', 'VK_ADD_DRIVER_FILES', 'adapter=SwiftShader', 'bash scripts/setup.sh'];
+    const browser = await bundle({ SPRINGLOOP_BROWSER: 'true' });
+    const neutral = await bundle({});
+    for (const text of nodeOnly) {
+      expect(neutral, text).toContain(text);
+      expect(browser, text).not.toContain(text);
+    }
+    expect(browser).toContain('navigator.gpu is missing');
   });
 });

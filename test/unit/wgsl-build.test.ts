@@ -2,8 +2,9 @@
 // wgsl-build.test.ts — build-time reflection (scripts/wgsl-plugin.ts) against run-time
 // reflection (defineKernel, wgsl_reflect in the 'springloop/kernels' entry) for every shipped
 // kernel: same entry points, bindings, uniform offsets, workgroup sizes and overrides; the same
-// expanded source and line map; and in the production form (comments blanked) every line and
-// column of code where it was, so compile errors still point at file:line:column.
+// expanded source and line map; the shipped form (without the indentation brackets imply)
+// restores exactly; and in the production form (comments blanked) every line and column of
+// code where it was, so compile errors still point at file:line:column.
 import { describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { esbuildWgslPlugin, stripWgslComments } from '../../scripts/wgsl-plugin';
+import { packWgsl, unpackWgsl } from '../../src/gpu/wgsl-shipped';
 import { defineKernel } from '../../src/gpu/define-kernel';
 import { WGSL_LIBRARY } from '../../src/gpu/wgsl-library';
 import type { Kernel } from '../../src/gpu/kernel';
@@ -105,5 +107,37 @@ describe('stripWgslComments', () => {
       '   let x = 2;',
       'const y = 3;',
     ]);
+  });
+});
+
+describe('packWgsl / unpackWgsl', () => {
+  const SHADER_FILES = [...KERNEL_FILES.map((f) => `shaders/${f}`), ...readdirSync('shaders/lib').filter((f) => f.endsWith('.wgsl')).map((f) => `shaders/lib/${f}`)];
+
+  it.each(SHADER_FILES)('%s: unpacks to the exact text, with and without comments, and ships it shorter', (file) => {
+    const raw = readFileSync(file, 'utf8');
+    for (const text of [raw, stripWgslComments(raw)]) {
+      const shipped = packWgsl(file, text);
+      expect(unpackWgsl(shipped)).toBe(text);
+      expect(shipped.split('\n').length).toBe(text.split('\n').length);
+      expect(shipped.length).toBeLessThan(text.length);
+    }
+  });
+
+  it('drops two spaces per open bracket, keeps what a continuation line adds, and skips comments', () => {
+    const text = ['fn f(a: f32,', '  b: f32) -> f32 {', '  let x = vec2<f32>(', '    a,', '      b); // (unclosed in a comment', '  return x.x', '    + x.y;', '}', '', 'const A = array<f32, 2>(1.0, 2.0);'].join('\n');
+    const shipped = packWgsl('t.wgsl', text);
+    expect(shipped.split('\n')).toEqual(['fn f(a:f32,', 'b:f32)->f32{', 'let x=vec2<f32>(', 'a,', '  b);// (unclosed in a comment', 'return x.x', '\t  + x.y;', '}', '', 'const A=array<f32,2>(1.0,2.0);']);
+    expect(unpackWgsl(shipped)).toBe(text);
+  });
+
+  it('drops the spaces around binary operators, keeps unary minus, pointers and comparisons, and ships lines it cannot restore verbatim', () => {
+    const lines = ['let a = -b * (*p).x + c[i] - 1.0;', 'if (a <= b && c != d) {', '} else {', '}', 'x += y % 2u;', 'let t = 1e-3;', '@group(0) @binding(1) var<storage, read> v: array<f32>;', 'let odd = a  +  b;', 'let q = a < b;'];
+    const shipped = packWgsl('ops.wgsl', lines.join('\n')).split('\n');
+    expect(shipped).toEqual(['let a=-b*(*p).x+c[i]-1.0;', 'if(a<=b&&c!=d){', '}else{', '}', 'x+=y%2u;', '\tlet t = 1e-3;', '@group(0)@binding(1)var<storage,read> v:array<f32>;', '\tlet odd = a  +  b;', 'let q=a < b;']);
+    expect(unpackWgsl(shipped.join('\n'))).toBe(lines.join('\n'));
+  });
+
+  it('refuses, naming file and line, a line indented less than its brackets imply (it could not be restored)', () => {
+    expect(() => packWgsl('flat.wgsl', 'fn f() {\nreturn;\n}')).toThrow(/^flat\.wgsl:2: indented by fewer than 2 spaces/);
   });
 });

