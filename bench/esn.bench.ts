@@ -16,7 +16,8 @@ import { planRun } from '../src/train/plan';
 import { esnSettingsOf } from '../src/esn/config';
 import { EsnForecast } from '../src/esn/esn-forecast';
 import { summarize, type BenchRow } from './stats';
-import { numpyPython, relativeDifference, runNumpyEsn } from './peers/numpy-esn';
+import { numpyPython, runNumpyEsn } from './peers/numpy-esn';
+import { relativeDifference } from '../src/reference/esn';
 
 const PRED_TOLERANCE = 1e-4;
 

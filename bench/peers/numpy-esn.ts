@@ -81,14 +81,3 @@ export async function runNumpyEsn(python: string, task: NumpyEsnTask): Promise<N
     await rm(dir, { recursive: true, force: true });
   }
 }
-
-/** ‖a − b‖ / ‖b‖. */
-export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num / den);
-}

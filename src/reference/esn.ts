@@ -135,3 +135,14 @@ export function esnGenerateReference(
   }
   return out;
 }
+
+/** ‖a − b‖ / ‖b‖ in float64: how far springloop's readout or predictions are from a reference's (tests, the NumPy peer). */
+export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num += (a[i]! - b[i]!) ** 2;
+    den += b[i]! ** 2;
+  }
+  return Math.sqrt(num / den);
+}

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { useGpu } from './gpu-context';
 import { EchoStateNetwork, type EsnSpec } from '../../src/esn/esn';
 import { ESN_DEFAULTS } from '../../src/esn/config';
-import { designRowReference, esnDriveReference, esnGenerateReference, ridgeReference, spectralRadiusReference } from '../../src/reference/esn';
+import { designRowReference, esnDriveReference, esnGenerateReference, relativeDifference, ridgeReference, spectralRadiusReference } from '../../src/reference/esn';
 import type { GpuTensor } from '../../src/gpu/tensor';
 import { Random } from '../../src/util/random';
 import { esnKernel, recordGramChunk } from '../../src/kernels/esn';
@@ -151,24 +151,14 @@ describe('readout', () => {
       // The Gram matrix of the f32 products, its sums compensated: the predictions of these
       // ill-conditioned fits agree to 2e-5, their weights to 2e-4 (measured on lavapipe: at most
       // 3.7e-6 and 3.8e-5; plain f32 sums gave 5e-5 and 2.2e-3).
-      expect(relativeError(predGot, predWant)).toBeLessThan(2e-5);
-      expect(relativeError(w, want)).toBeLessThan(2e-4);
+      expect(relativeDifference(predGot, predWant)).toBeLessThan(2e-5);
+      expect(relativeDifference(w, want)).toBeLessThan(2e-4);
       for (const t of [feat, tgt, z]) gpu.sched.destroyBuffer(t.buffer);
     } finally {
       esn.destroy();
     }
   });
 });
-
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num / den);
-}
 
 describe('closed loop', () => {
   it('fits a sine well enough to generate it closed-loop for 500 steps', async () => {
