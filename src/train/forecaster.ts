@@ -127,6 +127,10 @@ export class Forecaster {
     const source = describeSeries(series);
     if (source.trajectory) sched.requireTensor('Forecaster', 'series', source.trajectory.tensor);
     const plan = planWindows({ rows: source.rows, samples: source.samples, seq: o.seq, kind: 'next', trainFraction: o.trainFraction });
+    const trainWindows = plan.trainStarts.length;
+    if (!inferenceOnly && o.batch > trainWindows) {
+      throw new Error(`Forecaster: batch ${o.batch} is larger than the ${trainWindows} training windows of this series (use ${trainWindows} or less, or a longer series)`);
+    }
     const data = gpuSeries(sched, source);
     let windows: GpuWindows | null = null;
     try {
