@@ -128,7 +128,7 @@ export class Forecaster {
     if (source.trajectory) sched.requireTensor('Forecaster', 'series', source.trajectory.tensor);
     const plan = planWindows({ rows: source.rows, samples: source.samples, seq: o.seq, kind: 'next', trainFraction: o.trainFraction });
     const trainWindows = plan.trainStarts.length;
-    if (!inferenceOnly && o.batch > trainWindows) {
+    if (!engine && !inferenceOnly && o.batch > trainWindows) { // an echo state network takes no minibatches
       throw new Error(`Forecaster: batch ${o.batch} is larger than the ${trainWindows} training windows of this series (use ${trainWindows} or less, or a longer series)`);
     }
     const data = gpuSeries(sched, source);

@@ -243,4 +243,16 @@ describe('Forecaster', () => {
       f.destroy();
     }
   });
+
+  it("cell 'esn' takes no minibatches: a batch larger than the training windows is no error", async () => {
+    Forecaster.use(esn);
+    const f = await Forecaster.create(gpu.sched, series(160), { cell: 'esn', seq: 12, reservoir: 30, washout: 20, batch: 5000 });
+    try {
+      expect(f.plan.trainStarts.length).toBeLessThan(5000);
+      await f.fit(1);
+      expect(Number.isFinite((await f.evaluate()).evaluation.model.mse)).toBe(true);
+    } finally {
+      f.destroy();
+    }
+  });
 });
