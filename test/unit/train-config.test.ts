@@ -41,6 +41,8 @@ describe('the embedded default', () => {
     expect(plan.windows.trainStarts.length).toBe(30);
     expect(plan.config.cells).toEqual(['rnn', 'lstm', 'gru']); // the default cells, less the forecasting-only esn
     expect(() => planRun(mergeConfig({ dataset: 'regime', cells: 'gru,esn' }))).toThrow(/--cells esn forecasts a series; --dataset regime is sequence-to-label/);
+    expect(() => planRun(mergeConfig({ dataset: 'mnist-rows', cells: 'lstm,esn' }))).toThrow(/--cells esn forecasts a series; --dataset mnist-rows is sequence-to-label/);
+    expect(mergeConfig({ dataset: 'mnist-rows' }).cells).toEqual(['lstm']);
   });
 });
 
