@@ -1,7 +1,8 @@
 // build.mjs — everything `npm pack` ships, plus the demo:
-//   dist/lib/      the library as ES modules for bundlers and Node: index.js ('springloop') and
+//   dist/lib/      the library as ES modules for bundlers and Node: index.js ('springloop'),
 //                  kernels.js ('springloop/kernels', with the WGSL parser), analysis.js
-//                  ('springloop/analysis', with ml-matrix) and data.js ('springloop/data'), sharing chunks/;
+//                  ('springloop/analysis', with ml-matrix), data.js ('springloop/data') and esn.js
+//                  ('springloop/esn', echo state networks), sharing chunks/;
 //                  dist/lib/browser/ the same without the Node loader (the "browser" condition)
 //   dist/browser/  springloop.js: the whole library in one minified file, for pages without a bundler
 //   dist/node/     the CLI and scripts (Node only; dawn.node stays external)
@@ -19,7 +20,7 @@ import { demoDefines } from './serve-demo.mjs';
 const shipped = { bundle: true, format: 'esm', logLevel: 'warning', target: 'es2022', plugins: [await wgslPlugin({ stripComments: true })] };
 const nodeEntries = ['src/cli.ts', 'scripts/conformance.ts', 'scripts/results-md.ts', 'scripts/bench-page.ts'].filter((f) => existsSync(f));
 
-const libEntries = { index: 'src/index.ts', kernels: 'src/kernel-authoring.ts', analysis: 'src/dynamics.ts', data: 'src/experiment-data.ts' };
+const libEntries = { index: 'src/index.ts', kernels: 'src/kernel-authoring.ts', analysis: 'src/dynamics.ts', data: 'src/experiment-data.ts', esn: 'src/echo-state.ts' };
 // ml-matrix is CommonJS, which bundlers cannot tree-shake: its one importer (src/analysis/linalg.ts)
 // gets a module of its own, which an app's bundler drops whole when unused ("sideEffects": false),
 // so physicsRnn or classifyEigenvalues alone from 'springloop/analysis' come without its 70 KB.
@@ -71,6 +72,6 @@ if (existsSync('demo')) {
 
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  fixDeclarations('dist/types', ['index.d.ts', 'kernel-authoring.d.ts', 'dynamics.d.ts', 'experiment-data.d.ts']);
+  fixDeclarations('dist/types', ['index.d.ts', 'kernel-authoring.d.ts', 'dynamics.d.ts', 'experiment-data.d.ts', 'echo-state.d.ts']);
 }
 console.log(`built dist/lib, dist/browser/springloop.js, dist/node (${nodeEntries.length} entries)${existsSync('dist/demo') ? ', dist/demo' : ''}${existsSync('dist/types') ? ', dist/types' : ''}`);

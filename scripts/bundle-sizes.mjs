@@ -28,7 +28,12 @@ export const APPS = [
     // dropout (shaders/dropout.wgsl and its wrapper, the layer loop src/model/stack.ts, the
     // head's parts, per-direction plan entries, the direction helpers in each cell kernel) add
     // about 9.5 KB minified, 3 KB gzip (170.8 / 54.4).
-    maxMinified: 173 * 1024,
+    // #16's residual target (src/data/targets.ts, shaders/lib/targets.wgsl, the metrics,
+    // windows and stream terms: about 2.4 KB) and the Forecaster's cell 'esn' seam (its core
+    // branch, the ESN options' defaults and checks, esn-engine.ts: about 2.7 KB) add 5.0 KB
+    // minified, 1.3 KB gzip (175.8 / 55.7); the echo state network itself (about 30 KB) is in
+    // 'springloop/esn'.
+    maxMinified: 178 * 1024,
     maxGzip: 56 * 1024,
   },
   {
@@ -49,6 +54,18 @@ export const APPS = [
       "const model = await Forecaster.create(sched, Array.from({ length: 400 }, (_, i) => Math.sin(i / 10)), { cell: 'gru', hidden: 8, seq: 10 });",
       'await model.fit(1);',
       'console.log(await model.forecast(Array.from({ length: 10 }, (_, i) => Math.sin(i)), 5));',
+    ].join('\n'),
+  },
+  {
+    name: 'Forecaster with springloop/esn',
+    code: [
+      "import { init, Scheduler, Forecaster } from 'springloop';",
+      "import { esn } from 'springloop/esn';",
+      'Forecaster.use(esn);',
+      'const sched = new Scheduler(await init());',
+      "const model = await Forecaster.create(sched, Array.from({ length: 400 }, (_, i) => Math.sin(i / 10)), { cell: 'esn', reservoir: 100, seq: 10 });",
+      'await model.fit(1);',
+      'console.log(await model.forecast(Array.from({ length: 300 }, (_, i) => Math.sin(i)), 5));',
     ].join('\n'),
   },
   {

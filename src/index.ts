@@ -33,6 +33,8 @@ export { Trainer, type TrainerOptions, type EpochReport } from './train/trainer'
 export { GpuWindows } from './data/gpu-data';
 export { planWindows } from './data/windows';
 export { evaluateForecast, rollout } from './train/evaluate';
+export { TARGETS, TARGET_SPECS, type TargetSpec, type Term } from './data/targets';
+export { ESN_DEFAULTS, MAX_RESERVOIR, type EsnSettings } from './esn/config';
 
 // Weights in files (pure byte codecs; no fs). The lecture's data sets, ensembles and .npy
 // arrays are in 'springloop/data' (experiment-data.ts).
@@ -48,7 +50,8 @@ export type { AdamHyper, SgdHyper } from './reference/optim';
 export type { ArenaLike } from './kernels/optim';
 export type { Evaluation } from './kernels/metrics';
 export type { Metrics } from './reference/metrics';
-export type { SeriesView } from './kernels/windows';
+export type { SeriesView, FeatureLayout } from './kernels/windows';
+export type { EsnCore, EsnEngine } from './train/esn-engine';
 export type { RecurrentTile, RecurrentVariant } from './kernels/recurrent';
 export type { LayerParams } from './model/layers';
 export type { TargetMode } from './train/config';

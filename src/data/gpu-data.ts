@@ -6,9 +6,10 @@ import type { Scheduler } from '../gpu/scheduler';
 import { Lifetime } from '../gpu/lifetime';
 import type { GpuTensor } from '../gpu/tensor';
 import { simulate } from '../physics/simulate';
-import { recordFeatures, recordGather, recordGatherLabels, recordNormStats, windowsKernel, type SeriesView } from '../kernels/windows';
+import { recordFeatures, recordGather, recordGatherLabels, recordNormStats, windowsKernel, type FeatureLayout, type SeriesView } from '../kernels/windows';
 import { epochOrder, type WindowPlan } from './windows';
 import type { DatasetSpec } from './datasets';
+import { fullStats, IDENTITY_STATS, NORM_STATS } from './targets';
 
 /** A trajectory on the GPU. x is channel 0 of [R, S, 2], v channel 1. */
 export interface GpuTrajectory {
@@ -53,14 +54,13 @@ export async function materializeDataset(sched: Scheduler, spec: DatasetSpec): P
   };
 }
 
-/** How model inputs and targets are made from the series. */
-export interface FeatureConfig {
-  /** 1: x̃; 2: x̃ and Δ̃; or, with fromChannels, the trajectory's channels per sample. */
-  features: number;
-  /** The model's inputs are the trajectory's channels as they are (already normalised, e.g. mnist-rows' pixels): no statistics, no targets. */
+/**
+ * How model inputs and targets are made from the series (from a row of TARGET_SPECS, or labels').
+ * features is F: the input terms per sample, or with fromChannels the trajectory's channels.
+ */
+export interface FeatureConfig extends FeatureLayout {
+  /** The model's inputs are the trajectory's channels as they are (already normalised, e.g. mnist-rows' pixels): no statistics, no targets; terms and kind are unused. */
   fromChannels?: boolean;
-  /** Targets are increments Δ̃ (else values x̃). */
-  targetDelta: boolean;
   /** Normalise with training statistics (else identity statistics: the lecture's raw data). */
   normalize: boolean;
 }
@@ -81,7 +81,7 @@ export interface BatchBuffers {
 export class GpuWindows {
   /** Alive until destroy() (and while its scheduler is). */
   readonly lifetime: Lifetime;
-  /** [4] f32 normalisation statistics: mean x, std x, mean Δ, std Δ. */
+  /** [6] f32 normalisation statistics: mean and std of x, Δ and r (src/data/targets.ts). */
   readonly stats: GpuTensor;
   /** [R·S·F] f32 normalised feature series. */
   readonly feat: GpuTensor;
@@ -107,7 +107,7 @@ export class GpuWindows {
     this.lifetime = new Lifetime('GpuWindows', 'destroy', [sched.lifetime]);
     this.lifetime.check('new');
     const n = data.spec.rows * data.spec.samples;
-    this.stats = this.#own([4], 'f32', 'stats');
+    this.stats = this.#own([NORM_STATS], 'f32', 'stats');
     this.feat = this.#own([n * cfg.features], 'f32', 'features');
     this.tgt = this.#own([n], 'f32', 'targets');
     this.order = this.#own([plan.trainStarts.length], 'u32', 'epoch order', plan.trainStarts);
@@ -131,20 +131,20 @@ export class GpuWindows {
   }
 
   /**
-   * Records statistics (or writes identity statistics, or `fixedStats` — [mean x, std x,
-   * mean Δ, std Δ] saved with a trained model) and the feature/target series.
+   * Records statistics (or writes identity statistics, or `fixedStats` — the [6] (or older
+   * [4]) statistics saved with a trained model) and the feature/target series.
    */
-  recordSetup(fixedStats?: ArrayLike<number>): void {
+  recordSetup(fixedStats?: readonly number[]): void {
     this.lifetime.check('recordSetup');
     if (this.cfg.fromChannels) {
-      this.#sched.upload(this.stats, [0, 1, 0, 1]);
+      this.#sched.upload(this.stats, IDENTITY_STATS);
       this.#sched.copy(this.data.tensor, this.feat);
       return;
     }
-    if (fixedStats) this.#sched.upload(this.stats, fixedStats);
+    if (fixedStats) this.#sched.upload(this.stats, fullStats(fixedStats));
     else if (this.cfg.normalize) recordNormStats(this.#sched, this.data.series, this.plan.statRows, this.plan.statEnd, this.stats);
-    else this.#sched.upload(this.stats, [0, 1, 0, 1]);
-    recordFeatures(this.#sched, this.data.series, this.stats, { feat: this.feat, tgt: this.tgt }, this.cfg.features as 1 | 2, this.cfg.targetDelta);
+    else this.#sched.upload(this.stats, IDENTITY_STATS);
+    recordFeatures(this.#sched, this.data.series, this.stats, { feat: this.feat, tgt: this.tgt }, this.cfg);
   }
 
   /** Uploads epoch `epoch`'s shuffled window order (queued before the next submit). */

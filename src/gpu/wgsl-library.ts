@@ -10,12 +10,14 @@ import { source as recurrentGatedForward } from '../../shaders/lib/recurrent_gat
 import { source as recurrentTile } from '../../shaders/lib/recurrent_tile.wgsl';
 import { source as reduce } from '../../shaders/lib/reduce.wgsl';
 import { source as stateGrad } from '../../shaders/lib/state_grad.wgsl';
+import { source as targets } from '../../shaders/lib/targets.wgsl';
 import { unpackWgsl } from './wgsl-shipped';
 
 /**
  * springloop's WGSL helpers by include name (`//!include "activations"`), as text:
  * `activations` (sigmoid/tanh), `grid` (flat invocation index), `optim_grad`, `reduce`
- * (workgroup sums) and the recurrent-kernel building blocks. `defineKernel()`'s default library.
+ * (workgroup sums), `targets` (forecasting targets' terms and inverse) and the recurrent-kernel
+ * building blocks. `defineKernel()`'s default library.
  */
 export const WGSL_LIBRARY: Readonly<Record<string, string>> = /* @__PURE__ */ restoreLibrary({
   activations,
@@ -26,6 +28,7 @@ export const WGSL_LIBRARY: Readonly<Record<string, string>> = /* @__PURE__ */ re
   recurrent_tile: recurrentTile,
   reduce,
   state_grad: stateGrad,
+  targets,
 });
 
 function restoreLibrary(shipped: Readonly<Record<string, string>>): Readonly<Record<string, string>> {

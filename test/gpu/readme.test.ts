@@ -13,6 +13,7 @@ const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 const INDEX = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
 const KERNELS = fileURLToPath(new URL('../../src/kernel-authoring.ts', import.meta.url));
 const ANALYSIS = fileURLToPath(new URL('../../src/dynamics.ts', import.meta.url));
+const ESN = fileURLToPath(new URL('../../src/echo-state.ts', import.meta.url));
 
 /** The ```ts blocks of the README, in order. */
 function examples(): string[] {
@@ -23,7 +24,7 @@ function examples(): string[] {
 async function runExample(code: string): Promise<unknown[][]> {
   const dir = mkdtempSync(join(tmpdir(), 'readme-'));
   const file = join(dir, 'example.ts');
-  const entries = { springloop: INDEX, 'springloop/kernels': KERNELS, 'springloop/analysis': ANALYSIS };
+  const entries = { springloop: INDEX, 'springloop/kernels': KERNELS, 'springloop/analysis': ANALYSIS, 'springloop/esn': ESN };
   let source = code;
   for (const [name, path] of Object.entries(entries)) source = source.replaceAll(`from '${name}'`, `from ${JSON.stringify(path)}`);
   writeFileSync(file, source);
@@ -49,6 +50,11 @@ const EXPECT: Record<string, (printed: unknown[][]) => void> = {
     expect(p[6]![0]).toBeGreaterThan(10);
     expect(p[7]![0]).toBe(10);
     expect(p[8]).toEqual(['number', 60]);
+  },
+  esn: (p) => {
+    expect(p[0]).toEqual([true]);
+    expect(p[1]![0]).toBeLessThan(0.05);
+    expect(p[2]).toEqual([100]);
   },
   model: (p) => {
     expect(p[0]).toEqual([40, expect.any(Number), 4 * 8 * 8]);
