@@ -12,7 +12,7 @@
 // blanked, line numbers kept. `node scripts/build.mjs --no-types` skips the declarations.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, mkdirSync, cpSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, mkdirSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { wgslPlugin } from './wgsl-esbuild.mjs';
 import { fixDeclarations } from './declarations.mjs';
 import { demoDefines } from './serve-demo.mjs';
@@ -47,6 +47,15 @@ await build({
   splitting: true,
   define: browserOnly,
 });
+// esbuild orders shared chunks with bare `import "./chunks/…";` lines. The package's modules do
+// nothing at load ("sideEffects": false; test/unit/side-effects.test.ts), so those lines do
+// nothing either, except make an app's esbuild warn once per line that it ignores them.
+for (const dir of ['dist/lib', 'dist/lib/chunks', 'dist/lib/browser', 'dist/lib/browser/chunks']) {
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+    const file = `${dir}/${f}`;
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^import "\.\/[\w./-]+\.js";\n/gm, ''));
+  }
+}
 await build({ ...shipped, entryPoints: ['src/browser.ts'], outfile: 'dist/browser/springloop.js', platform: 'browser', minify: true, define: browserOnly });
 await build({
   ...shipped,
