@@ -28,11 +28,12 @@ export const APPS = [
     // (about 9.5 KB minified, 3 KB gzip), #16's residual target (2.4 KB) and the Forecaster's
     // cell 'esn' seam (2.7 KB; the echo state network itself is in 'springloop/esn') took it to
     // 175.8 / 55.7. Then 10 KB / 2.8 KB gzip left it: the physics RNN for 'springloop/analysis',
-    // GPU timing for 'springloop/kernels', Trainer checkpoints for the CLI's side, the shipped
+    // Trainer checkpoints for the CLI's side, the shipped
     // reflection packed by WGSL's layout rules (6.8 -> 3.2 KB), #private model and training
-    // internals (165.8 / 52.9). Below 160 / 50 only with less in this entry again: what is left
-    // is the GPU core, simulate, the models, training and the Forecaster, which use each other.
-    maxMinified: 168 * 1024,
+    // internals (165.8 / 52.9). Scheduler.gpuTimer() stays (a public method since #11: 2.2 KB;
+    // 168.0 / 53.7). Below 160 / 50 only with less in this entry again: what is left is the GPU
+    // core, simulate, the models, training and the Forecaster, which use each other.
+    maxMinified: 170 * 1024,
     maxGzip: 54 * 1024,
   },
   {

@@ -42,6 +42,7 @@ export { encodeSafetensors, decodeSafetensors, checkStateDict } from './io/safet
 
 // Types that appear in the signatures above (type-only: nothing more to bundle).
 export type { CompiledEntry } from './gpu/kernel';
+export type { GpuTimer, GpuTime } from './gpu/timestamps';
 export type { SimulationOptions, OscillatorColumns, ParamName } from './physics/oscillator';
 export type { TrajectorySlice, ContinueOptions } from './physics/simulate';
 export type { CellKind } from './reference/cells';

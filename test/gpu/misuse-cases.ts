@@ -5,7 +5,6 @@
 // simulate() and one training step then still work on the same context. It reaches the library
 // only through `env.L` (the package's exports), so the same code runs against the browser bundle.
 import type * as Library from '../../src/index';
-import type { GpuTimer } from '../../src/gpu/timestamps';
 
 type Lib = typeof Library;
 
@@ -15,8 +14,6 @@ export interface MisuseEnv {
   sched: Library.Scheduler;
   /** Node only: records lstm.wgsl's forward with the given tensors (kernel wrappers are not exported). */
   lstmForward?: (sched: Library.Scheduler, args: Record<string, unknown>) => Promise<void>;
-  /** Node only: gpuTimer() of the 'springloop/kernels' entry (the browser page loads the main entry only). */
-  gpuTimer?: (sched: Library.Scheduler) => GpuTimer | null;
 }
 
 export interface MisuseCase {
@@ -191,8 +188,8 @@ const lifetimes: MisuseCase[] = [
     c.destroy();
     return () => { try { c.record(); } finally { m.destroy(); } };
   } },
-  { name: 'GpuTimer.begin() after destroy()', expect: /^GpuTimer\.begin\(\) after destroy\(\)$/, browser: false, async setup({ sched, gpuTimer }) {
-    const timer = gpuTimer?.(sched) ?? null;
+  { name: 'GpuTimer.begin() after destroy()', expect: /^GpuTimer\.begin\(\) after destroy\(\)$/, browser: false, async setup({ sched }) {
+    const timer = sched.gpuTimer();
     if (!timer) return null;
     timer.destroy();
     return () => timer.begin();
@@ -231,12 +228,12 @@ const lifetimes: MisuseCase[] = [
     other.ctx.dispose();
     return () => run(L, other.sched);
   } },
-  { name: 'destroy()/dispose() twice each, context first, children after', expect: null, browser: true, async setup({ L, gpuTimer }) {
+  { name: 'destroy()/dispose() twice each, context first, children after', expect: null, browser: true, async setup({ L }) {
     const { ctx, sched } = await otherContext(L);
     const t = await run(L, sched, { steps: 300 });
     const f = await L.Forecaster.create(sched, t, FORECASTER);
     const x = sched.createTensor([3], 'f32', 'x', [1, 2, 3]);
-    const timer = gpuTimer?.(sched) ?? null;
+    const timer = sched.gpuTimer();
     return () => {
       ctx.dispose(); ctx.dispose();
       f.destroy(); t.destroy(); x.destroy(); timer?.destroy();

@@ -4,7 +4,6 @@
 import { describe, expect, it } from 'vitest';
 import * as L from '../../src/index';
 import { lstmForward, lstmKernels, type LstmForwardArgs } from '../../src/kernels/lstm';
-import { gpuTimer } from '../../src/gpu/timestamps';
 import { useGpu } from './gpu-context';
 import { MISUSE_CASES, runMisuse, type MisuseEnv } from './misuse-cases';
 
@@ -19,7 +18,6 @@ function env(): MisuseEnv {
       await sched.prepare(...lstmKernels);
       lstmForward(sched, args as unknown as LstmForwardArgs);
     },
-    gpuTimer: (sched) => gpuTimer(sched),
   };
 }
 

@@ -17,10 +17,12 @@ function randomF32(n: number, seed: number): Float32Array {
 }
 
 describe('gpuTimer', () => {
-  it('is null exactly when the device lacks timestamp-query', () => {
-    const timer = gpuTimer(gpu.sched);
-    expect(timer === null).toBe(!gpu.ctx.features.has('timestamp-query'));
-    timer?.destroy();
+  it('is null exactly when the device lacks timestamp-query, from gpuTimer(sched) and from Scheduler.gpuTimer()', () => {
+    for (const timer of [gpuTimer(gpu.sched), gpu.sched.gpuTimer()]) {
+      expect(timer === null).toBe(!gpu.ctx.features.has('timestamp-query'));
+      timer?.destroy();
+    }
+    expect(() => gpu.sched.gpuTimer(0)).toThrow(/^gpuTimer\(\): maxPasses must be an integer in \[1, 2048\], got 0$/);
   });
 
   it('is null on a device created without timestamp-query, and so is medianGpuMs', async () => {
