@@ -9,6 +9,7 @@ import { Forecaster, type ForecasterOptions } from '../src/train/forecaster';
 import { readForecasterFile } from '../src/train/forecaster-input';
 import { CELL_KINDS } from '../src/train/plan';
 import { streamReference } from '../src/reference/stream';
+import { fullStats, TARGET_SPECS } from '../src/data/targets';
 import type { ForecastStream } from '../src/train/stream';
 import { summarize, timeGpuRuns, type BenchRow } from './stats';
 
@@ -60,12 +61,13 @@ async function validate(f: Forecaster, log?: (line: string) => void): Promise<vo
 }
 
 /** The float64 reference (src/reference/stream.ts) of streaming `samples` through f's current model from zero state. */
-export async function forecasterStreamReference(f: Forecaster, samples: ArrayLike<number>, previous?: number): Promise<Float64Array> {
+export async function forecasterStreamReference(f: Forecaster, samples: ArrayLike<number>, previous?: number | readonly number[]): Promise<Float64Array> {
   const o = f.options;
-  const delta = o.target === 'delta';
+  if (o.cell === 'esn') throw new Error('forecasterStreamReference: an echo state network does not stream');
   const params = Object.fromEntries(Object.entries(await f.model.getParameters()).map(([k, v]) => [k, Float64Array.from(v)]));
-  const config = { cell: CELL_KINDS[o.cell], inputSize: delta ? 2 : 1, hiddenSize: o.hidden, numLayers: o.layers, outputSize: 1, headOnLastStepOnly: false };
-  return streamReference({ config, params, stats: readForecasterFile(await f.save()).stats, targetDelta: delta, samples, previous });
+  const config = { cell: CELL_KINDS[o.cell], inputSize: TARGET_SPECS[o.target].inputs.length, hiddenSize: o.hidden, numLayers: o.layers, outputSize: 1, headOnLastStepOnly: false };
+  const stats = fullStats(readForecasterFile(await f.save()).stats);
+  return streamReference({ config, params, stats, target: o.target, samples, previous });
 }
 
 /** Pushes of n samples of the live signal, one after another; row in ms per sample. */

@@ -1,5 +1,6 @@
 // docs.mjs — `npm run docs`: the API reference (TypeDoc) of 'springloop', 'springloop/kernels',
-// 'springloop/analysis' and 'springloop/data' into dist/docs/, after checking that every export — and every member
+// 'springloop/analysis', 'springloop/data' and 'springloop/esn' into dist/docs/, after checking
+// that every export — and every member
 // of an exported class or interface — has a doc comment. A missing one fails the run (and so
 // `npm test` and CI), naming the file, line and symbol:
 //   node scripts/docs.mjs [--check]     (--check: check only, write nothing)

@@ -2,17 +2,21 @@
 // error sums for the model and the two baselines, loss accumulators, accuracy, and the
 // closed-loop rollout's window/append steps. Read back once per epoch / evaluation.
 // Trajectory src [R, S, C] f32, series = channel `channel`; a window starting at flat sample
-// p reads x_p..x_{p+T−1} and is scored against x_{p+T}. stats [4] = (μx, σx, μΔ, σΔ).
+// p reads x_p..x_{p+T−1} and is scored against x_{p+T}. stats [6] = (μx, σx, μΔ, σΔ, μr, σr).
 // Model outputs: row i's prediction is out[i·out_stride + out_offset] (the last step's
-// output for shifted-sequence models), in target units: target_delta = 1: Δ̃, else x̃.
-//   eval_partials: x̂ = target_delta ? x_{p+T−1} + σΔ·ŷ + μΔ : σx·ŷ + μx → pred[i];
+// output for shifted-sequence models), in target units (src/data/targets.ts):
+// target_kind 0: x̃, 1: Δ̃, 2: r̃ (the residual of linear extrapolation). With last = x_{p+T−1},
+// prev = x_{p+T−2}:
+//   eval_partials: x̂ = σx·ŷ + μx | last + σΔ·ŷ + μΔ | last + ((last − prev) + σr·ŷ + μr) → pred[i];
 //                  per workgroup w: partials[w·8 + k], k = Σ over its windows of
 //                  (x̂−x)², |x̂−x|, persistence (x_{p+T−1}−x)², |…|, linear (2x_{p+T−1}−x_{p+T−2}−x)², |…|,
 //                  (x − K), (x − K)² with K = the first window's truth (shifted sums for R²).
 //   eval_finalize: sums[k] = Σ_w partials[w·8 + k].
 //   sq_err_accumulate: acc[slot] += Σ_{i<count} (out[i·stride+offset] − y[i])², acc[slot+1] += count.
 //   label_accumulate:  acc[slot] += Σ cross-entropy, acc[slot+1] += #argmax = label, acc[slot+2] += count.
-//   rollout_init / rollout_window / rollout_append: the closed loop over a history hist of raw x.
+//   rollout_init / rollout_window / rollout_append: the closed loop over a history hist of raw x:
+//                  hist [T + 2 + steps] = the two samples before the seed window (a row's first
+//                  sample repeated at its start), the window, then the model's predictions.
 // Mirrors src/reference/metrics.ts.
 
 struct EvalUniforms {
@@ -20,7 +24,7 @@ struct EvalUniforms {
   seq: u32,
   channels: u32,
   channel: u32,
-  target_delta: u32,
+  target_kind: u32,
   out_stride: u32,
   out_offset: u32,
   num_partials: u32,
@@ -38,12 +42,14 @@ struct RolloutUniforms {
   step: u32,
   seq: u32,
   features: u32,
+  terms: u32,
   start: u32,
   channels: u32,
   channel: u32,
-  target_delta: u32,
+  target_kind: u32,
   out_offset: u32,
-  prev: u32,
+  prev1: u32,
+  prev2: u32,
 }
 
 @group(0) @binding(0) var<uniform> eu: EvalUniforms;
@@ -67,17 +73,23 @@ override WORKGROUP_SIZE: u32 = 256;
 const SUMS: u32 = 8u;
 
 //!include "reduce"
+//!include "targets"
 
 fn series(p: u32) -> f32 {
   return src[p * eu.channels + eu.channel];
 }
 
-// Model output in target units → x in trajectory units, given the window's last x.
-fn to_x(y_hat: f32, last: f32, target_delta: u32) -> f32 {
-  if (target_delta != 0u) {
-    return last + stats[3] * y_hat + stats[2];
-  }
-  return stats[1] * y_hat + stats[0];
+fn stats_mean() -> vec3<f32> {
+  return vec3<f32>(stats[0], stats[2], stats[4]);
+}
+
+fn stats_sd() -> vec3<f32> {
+  return vec3<f32>(stats[1], stats[3], stats[5]);
+}
+
+// Model output in target units → x in trajectory units, given the window's last two x.
+fn to_x(y_hat: f32, last: f32, prev: f32, target_kind: u32) -> f32 {
+  return target_to_x(y_hat, last, prev, target_kind, stats_mean(), stats_sd());
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -93,11 +105,11 @@ fn eval_partials(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
     if (eu.seq >= 2u) {
       prev = series(p + eu.seq - 2u);
     }
-    let x_hat = to_x(out[i * eu.out_stride + eu.out_offset], last, eu.target_delta);
+    let x_hat = to_x(out[i * eu.out_stride + eu.out_offset], last, prev, eu.target_kind);
     pred[i] = x_hat;
     let e_model = x_hat - truth;
     let e_persist = last - truth;
-    let e_linear = 2.0 * last - prev - truth;
+    let e_linear = (last - prev) - (truth - last); // 2·last − prev − truth, exact differences first
     a[0] += e_model * e_model;
     a[1] += abs(e_model);
     a[2] += e_persist * e_persist;
@@ -173,35 +185,42 @@ fn label_accumulate(@builtin(local_invocation_index) lane: u32) {
   }
 }
 
-// hist[0..T] = x_prev, x_start .. x_{start+T−1}; prev = start − 1, or start at a row's start.
+// hist[0..T+1] = x_prev2, x_prev1, x_start .. x_{start+T−1} (prev1/prev2: start − 1 / start − 2,
+// clamped to the row's first sample).
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn rollout_init(@builtin(global_invocation_id) gid: vec3<u32>) {
   let j = gid.x;
-  if (j > ru.seq) {
+  if (j > ru.seq + 1u) {
     return;
   }
-  let p = select(ru.start + j - 1u, ru.prev, j == 0u);
+  var p = ru.start + j - 2u;
+  if (j == 0u) {
+    p = ru.prev2;
+  } else if (j == 1u) {
+    p = ru.prev1;
+  }
   hist[j] = src[p * ru.channels + ru.channel];
 }
 
-// x_in [1, T, F] from hist[step .. step+T]: features of hist[step+1+t], Δ against hist[step+t].
+// x_in [1, T, F] from hist[step .. step+T+1]: the terms `terms` selects (as windows.wgsl's
+// features) of hist[step+2+t].
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn rollout_window(@builtin(global_invocation_id) gid: vec3<u32>) {
   let t = gid.x;
   if (t >= ru.seq) {
     return;
   }
-  let xv = hist[ru.step + 1u + t];
-  let d = xv - hist[ru.step + t];
-  x_in[t * ru.features] = (xv - stats[0]) / stats[1];
-  if (ru.features == 2u) {
-    x_in[t * 2u + 1u] = (d - stats[2]) / stats[3];
+  let terms = sample_terms(hist[ru.step + 2u + t], hist[ru.step + 1u + t], hist[ru.step + t]);
+  let packed = pack_terms(scaled_terms(terms, stats_mean(), stats_sd()), ru.terms);
+  for (var f = 0u; f < ru.features; f++) {
+    x_in[t * ru.features + f] = packed[f];
   }
 }
 
-// hist[step+T+1] = the model's next x from its output out[out_offset].
+// hist[step+T+2] = the model's next x from its output out[out_offset].
 @compute @workgroup_size(1)
 fn rollout_append() {
-  let last = hist[ru.step + ru.seq];
-  hist[ru.step + ru.seq + 1u] = to_x(out[ru.out_offset], last, ru.target_delta);
+  let last = hist[ru.step + ru.seq + 1u];
+  let prev = hist[ru.step + ru.seq];
+  hist[ru.step + ru.seq + 2u] = to_x(out[ru.out_offset], last, prev, ru.target_kind);
 }

@@ -3,10 +3,15 @@
 //   src: [R, S, C] f32, the series is channel `channel` (C = 2 for an (x, v) trajectory).
 // Rows are cut into windows by start index p = r·S + s (a window reads samples s..s+T of row r).
 //   norm_stats: one workgroup; mean/std (population) over the training span s < train_end of
-//               every row, of x and of the increment Δ_s = x_s − x_{s−1} (s ≥ 1)
-//               → stats [4] = (μx, σx, μΔ, σΔ); a zero σ becomes 1.
-//   features:   feat [R·S, F]: F = 1: (x − μx)/σx; F = 2: also (Δ − μΔ)/σΔ with Δ_0 = 0;
-//               tgt [R·S]: target_delta = 0: (x − μx)/σx, 1: (Δ − μΔ)/σΔ.
+//               every row, of x, of the increment Δ_s = x_s − x_{s−1} (s ≥ 1) and of the
+//               residual of linear extrapolation r_s = x_s − (2x_{s−1} − x_{s−2}) = Δ_s − Δ_{s−1}
+//               (s ≥ 2) → stats [6] = (μx, σx, μΔ, σΔ, μr, σr); a zero σ becomes 1.
+//   features:   feat [R·S, F]: the terms x̃ = (x − μx)/σx, Δ̃ = (Δ − μΔ)/σΔ, r̃ = (r − μr)/σr
+//               selected by the bit mask `terms` (bit 0 x̃, 1 Δ̃, 2 r̃; F of them, in that order);
+//               at a row's start Δ_0 = 0 and r_0 = 0, r_1 = Δ_1 (the samples before a row
+//               repeat its first, as the closed loop's seed does);
+//               tgt [R·S]: target_kind = 0: x̃, 1: Δ̃, 2: r̃.
+//               Δ and r are differences of neighbours, exact in f32 for a smooth series.
 //   gather:     minibatch rows b < count from starts[offset + b] (a per-epoch permuted table):
 //               x [B, T, F] = feat rows p..p+T−1; y [B] = tgt[p + T] (next value) or
 //               y [B, T] = tgt[p+1 .. p+T] (shifted sequence); rows b ≥ count are zero.
@@ -14,6 +19,7 @@
 // Mirrors src/reference/windows.ts.
 
 //!include "grid"
+//!include "targets"
 
 struct StatsUniforms {
   rows: u32,
@@ -29,7 +35,8 @@ struct FeatureUniforms {
   channels: u32,
   channel: u32,
   features: u32,
-  target_delta: u32,
+  terms: u32,
+  target_kind: u32,
 }
 
 struct GatherUniforms {
@@ -66,41 +73,40 @@ fn series_at(r: u32, s: u32, samples: u32, channels: u32, channel: u32) -> f32 {
   return src[(r * samples + s) * channels + channel];
 }
 
-// Sums over the training span of every row; which = 0: x, 1: Δ, 2: (x − μx)², 3: (Δ − μΔ)².
-fn span_sum(lane: u32, which: u32, mx: f32, md: f32) -> f32 {
+// x_s, Δ_s and r_s of row r (the samples before s = 0 repeat x_0: Δ_0 = 0, r_0 = 0, r_1 = Δ_1).
+fn row_terms(r: u32, s: u32, samples: u32, channels: u32, channel: u32) -> vec3<f32> {
+  let xv = series_at(r, s, samples, channels, channel);
+  let x1 = series_at(r, s - min(s, 1u), samples, channels, channel);
+  let x2 = series_at(r, s - min(s, 2u), samples, channels, channel);
+  return sample_terms(xv, x1, x2);
+}
+
+// Sum over the training span of every row of term `which` (0: x, 1: Δ for s ≥ 1, 2: r for
+// s ≥ 2), centred on `mean` and squared when `squared`.
+fn span_sum(lane: u32, which: u32, mean: f32, squared: bool) -> f32 {
   var acc = 0.0;
   let span = su.rows * su.train_end;
   for (var k = lane; k < span; k = k + WORKGROUP_SIZE) {
-    let r = k / su.train_end;
     let s = k % su.train_end;
-    let xv = series_at(r, s, su.samples, su.channels, su.channel);
-    var d = 0.0;
-    if (s > 0u) {
-      d = xv - series_at(r, s - 1u, su.samples, su.channels, su.channel);
+    if (s < which) {
+      continue;
     }
-    switch which {
-      case 0u: { acc = acc + xv; }
-      case 1u: { if (s > 0u) { acc = acc + d; } }
-      case 2u: { acc = acc + (xv - mx) * (xv - mx); }
-      default: { if (s > 0u) { acc = acc + (d - md) * (d - md); } }
-    }
+    let v = row_terms(k / su.train_end, s, su.samples, su.channels, su.channel)[which] - mean;
+    acc = acc + select(v, v * v, squared);
   }
   return workgroup_sum(lane, acc);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn norm_stats(@builtin(local_invocation_index) lane: u32) {
-  let nx = f32(su.rows * su.train_end);
-  let nd = f32(su.rows * (su.train_end - 1u));
-  let mx = span_sum(lane, 0u, 0.0, 0.0) / nx;
-  let md = span_sum(lane, 1u, 0.0, 0.0) / max(nd, 1.0);
-  let sx = sqrt(span_sum(lane, 2u, mx, md) / nx);
-  let sd = sqrt(span_sum(lane, 3u, mx, md) / max(nd, 1.0));
-  if (lane == 0u) {
-    stats[0] = mx;
-    stats[1] = select(sx, 1.0, sx == 0.0);
-    stats[2] = md;
-    stats[3] = select(sd, 1.0, sd == 0.0);
+  for (var which = 0u; which < 3u; which++) {
+    let n = max(f32(su.rows * (su.train_end - min(su.train_end, which))), 1.0);
+    let mean = span_sum(lane, which, 0.0, false) / n;
+    let sd = sqrt(span_sum(lane, which, mean, true) / n);
+    if (lane == 0u) {
+      stats[2u * which] = mean;
+      stats[2u * which + 1u] = select(sd, 1.0, sd == 0.0);
+    }
   }
 }
 
@@ -110,20 +116,13 @@ fn features(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   if (i >= fu.rows * fu.samples) {
     return;
   }
-  let r = i / fu.samples;
-  let s = i % fu.samples;
-  let xv = series_at(r, s, fu.samples, fu.channels, fu.channel);
-  var d = 0.0;
-  if (s > 0u) {
-    d = xv - series_at(r, s - 1u, fu.samples, fu.channels, fu.channel);
+  let terms = row_terms(i / fu.samples, i % fu.samples, fu.samples, fu.channels, fu.channel);
+  let scaled = scaled_terms(terms, vec3<f32>(stats_in[0], stats_in[2], stats_in[4]), vec3<f32>(stats_in[1], stats_in[3], stats_in[5]));
+  let packed = pack_terms(scaled, fu.terms);
+  for (var f = 0u; f < fu.features; f++) {
+    feat[i * fu.features + f] = packed[f];
   }
-  let xn = (xv - stats_in[0]) / stats_in[1];
-  let dn = (d - stats_in[2]) / stats_in[3];
-  feat[i * fu.features] = xn;
-  if (fu.features == 2u) {
-    feat[i * 2u + 1u] = dn;
-  }
-  tgt[i] = select(xn, dn, fu.target_delta != 0u);
+  tgt[i] = scaled[fu.target_kind];
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)

@@ -19,11 +19,10 @@ export { Random } from './util/random';
 export { simulate, type SimulateOptions, type Trajectory } from './physics/simulate';
 export { simulateReference } from './physics/simulate-reference';
 export { DEFAULT_OSCILLATOR, PARAM_NAMES, type OscillatorParams, type Integrator } from './physics/oscillator';
-export { physicsRnn, physicsRnnParameters, physicsRnnTheory, PHYSICS_RNN_CONFIG, type PhysicsRnnTheory, type DampingRegime } from './physics-rnn';
 
-// Dynamics: stability of the physics RNN in closed form (RecurrentModel's gradNorms option gives
-// gradient norms through time; Jacobians, fixed points and Lyapunov exponents: 'springloop/analysis').
-export { classifyEigenvalues, eigenvalues2x2, type Stability } from './analysis/stability';
+// Dynamics: RecurrentModel's gradNorms option gives gradient norms through time; the exercise's
+// physics RNN and its closed form, Jacobians, fixed points and Lyapunov exponents are in
+// 'springloop/analysis' (dynamics.ts).
 
 // Recurrent models (PyTorch state_dict names), optimizers, data and training.
 export * from './model/index';
@@ -34,6 +33,8 @@ export { Trainer, type TrainerOptions, type EpochReport } from './train/trainer'
 export { GpuWindows } from './data/gpu-data';
 export { planWindows } from './data/windows';
 export { evaluateForecast, rollout } from './train/evaluate';
+export { TARGETS, TARGET_SPECS, type TargetSpec, type Term } from './data/targets';
+export { ESN_DEFAULTS, MAX_RESERVOIR, type EsnSettings } from './esn/config';
 
 // Weights in files (pure byte codecs; no fs). The lecture's data sets, ensembles and .npy
 // arrays are in 'springloop/data' (experiment-data.ts).
@@ -44,14 +45,14 @@ export type { CompiledEntry } from './gpu/kernel';
 export type { GpuTimer, GpuTime } from './gpu/timestamps';
 export type { SimulationOptions, OscillatorColumns, ParamName } from './physics/oscillator';
 export type { TrajectorySlice, ContinueOptions } from './physics/simulate';
-export type { PhysicsRnnOptions } from './physics-rnn';
 export type { CellKind } from './reference/cells';
 export type { RecurrentConfig } from './reference/recurrent';
 export type { AdamHyper, SgdHyper } from './reference/optim';
 export type { ArenaLike } from './kernels/optim';
 export type { Evaluation } from './kernels/metrics';
 export type { Metrics } from './reference/metrics';
-export type { SeriesView } from './kernels/windows';
+export type { SeriesView, FeatureLayout } from './kernels/windows';
+export type { EsnCore, EsnEngine } from './train/esn-engine';
 export type { RecurrentTile, RecurrentVariant } from './kernels/recurrent';
 export type { LayerParams } from './model/layers';
 export type { TargetMode } from './train/config';

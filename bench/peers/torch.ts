@@ -162,8 +162,8 @@ async function firstWithTorch(runner: PythonRunner, pythons: readonly string[], 
   return null;
 }
 
-/** The real runner: execFile with a 10-minute limit. */
-const runPython: PythonRunner = (cmd, args, env) =>
+/** The real runner: execFile with a 10-minute limit (shared by the Python peers). */
+export const runPython: PythonRunner = (cmd, args, env) =>
   new Promise((resolve, reject) => {
     execFile(cmd, args, { timeout: 600_000, maxBuffer: 16 << 20, env }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${cmd} ${args[0]}: ${err.message}${stderr ? `\n${stderr}` : ''}`));
@@ -175,13 +175,13 @@ function here(): string {
   return path.dirname(fileURLToPath(import.meta.url));
 }
 
-/** The script sits in the repository, not in dist/: walk up from this module to find it. */
-function findScript(): string | null {
+/** A peer script sits in the repository, not in dist/: walk up from this module to find it. */
+export function findScript(script = SCRIPT): string | null {
   for (let dir = here(); ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, SCRIPT);
+    const candidate = path.join(dir, script);
     if (existsSync(candidate)) return candidate;
     if (path.dirname(dir) === dir) break;
   }
-  const fromCwd = path.resolve(SCRIPT);
+  const fromCwd = path.resolve(script);
   return existsSync(fromCwd) ? fromCwd : null;
 }

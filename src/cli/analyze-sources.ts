@@ -9,7 +9,7 @@ import { RecurrentModel } from '../model/recurrent-model';
 import type { LossTarget } from '../model/options';
 import { physicsRnn, physicsRnnTheory, type PhysicsRnnOptions } from '../physics-rnn';
 import { decodeSafetensors } from '../io/safetensors';
-import { CELLS, mergeConfig, type CellName, type TrainConfig } from '../train/config';
+import { TRAINED_CELLS, mergeConfig, type TrainConfig, type TrainedCellName } from '../train/config';
 import { modelConfigFor, planRun, type RunPlan } from '../train/plan';
 import { GpuWindows, materializeDataset } from '../data/gpu-data';
 import { requireInteger } from '../util/check';
@@ -29,7 +29,7 @@ export interface AnalysisSource {
 }
 
 /** The saved model's run settings: DIR/config.json beside the weights, --dataset overriding. */
-export async function savedModelPlan(file: string, dataset?: string): Promise<{ plan: RunPlan; cell: CellName; bytes: Uint8Array }> {
+export async function savedModelPlan(file: string, dataset?: string): Promise<{ plan: RunPlan; cell: TrainedCellName; bytes: Uint8Array }> {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(file));
@@ -37,8 +37,11 @@ export async function savedModelPlan(file: string, dataset?: string): Promise<{ 
     throw new Error(`--model ${file}: cannot read it (${(e as Error).message})`);
   }
   const meta = decodeSafetensors(bytes).metadata ?? {};
-  const cell = (meta.cell ?? basename(file).replace(/\.safetensors$/, '')) as CellName;
-  if (!(CELLS as readonly string[]).includes(cell)) throw new Error(`--model ${file}: cannot tell its cell (metadata 'cell' or a file name rnn|lstm|gru.safetensors), got '${cell}'`);
+  const cell = (meta.cell ?? basename(file).replace(/\.safetensors$/, '')) as TrainedCellName;
+  if (!(TRAINED_CELLS as readonly string[]).includes(cell)) {
+    const why = (cell as string) === 'esn' ? ': an echo state network is not trained through time, so it has no gradients to analyse' : '';
+    throw new Error(`--model ${file}: cannot tell its cell (metadata 'cell' or a file name rnn|lstm|gru.safetensors), got '${cell}'${why}`);
+  }
   const configPath = join(dirname(file), 'config.json');
   let saved: Partial<TrainConfig>;
   try {

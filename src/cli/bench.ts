@@ -9,6 +9,7 @@ import { Scheduler } from '../gpu/scheduler';
 import { benchRuntime } from '../../bench/runtime.bench';
 import { benchRk4 } from '../../bench/rk4.bench';
 import { benchRecurrent } from '../../bench/rnn.bench';
+import { benchEsn } from '../../bench/esn.bench';
 import { benchStream } from '../../bench/stream.bench';
 import { formatRows, type BenchRow } from '../../bench/stats';
 import { benchPeers } from '../../bench/peers/index';
@@ -22,7 +23,8 @@ export const BENCH_USAGE = `usage: springloop bench [--only NAMES] [--peers] [--
   --only NAMES     comma-separated, from: runtime (the adapter's ceilings: dispatch, submit-and-read,
                    copy GB/s, matmul GFLOP/s), rk4 (N = 1e3 … 1e6), rnn (RNN/LSTM/GRU forward and
                    training step, seed and large configs), stream (streaming LSTM inference at 1
-                   and 60 samples per push), peers; default: all but peers
+                   and 60 samples per push), peers, esn (echo state networks of 500 … 4000 units on
+                   the main job's task beside the NumPy peer; minutes); default: all but peers, esn
   --peers          also run the peers (TF.js and jax-js on WebGPU and wasm, PyTorch CPU when python3
                    has torch, a plain-JS RK4 loop) and print the springloop ÷ peer table with each
                    peer's settings (minutes on software adapters; \`bash scripts/setup-peers.sh\` installs PyTorch)
@@ -55,10 +57,11 @@ const BENCHES: Record<string, Bench> = {
   rnn: benchRecurrent,
   stream: benchStream,
   peers: benchPeers,
+  esn: benchEsn,
 };
 
-/** Run only when asked (--peers, or --only peers): minutes of TF.js / PyTorch. */
-const ON_REQUEST = new Set(['peers']);
+/** Run only when asked (--peers, or --only peers / esn): minutes of TF.js / PyTorch / NumPy. */
+const ON_REQUEST = new Set(['peers', 'esn']);
 
 /** What `--json` writes. */
 export interface BenchReport {

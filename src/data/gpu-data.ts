@@ -6,9 +6,10 @@ import type { Scheduler } from '../gpu/scheduler';
 import { Lifetime } from '../gpu/lifetime';
 import type { GpuTensor } from '../gpu/tensor';
 import { simulate } from '../physics/simulate';
-import { recordFeatures, recordGather, recordGatherLabels, recordNormStats, windowsKernel, type SeriesView } from '../kernels/windows';
+import { recordFeatures, recordGather, recordGatherLabels, recordNormStats, windowsKernel, type FeatureLayout, type SeriesView } from '../kernels/windows';
 import { epochOrder, type WindowPlan } from './windows';
 import type { DatasetSpec } from './datasets';
+import { fullStats, IDENTITY_STATS, NORM_STATS } from './targets';
 
 /** A trajectory on the GPU. x is channel 0 of [R, S, 2], v channel 1. */
 export interface GpuTrajectory {
@@ -53,14 +54,13 @@ export async function materializeDataset(sched: Scheduler, spec: DatasetSpec): P
   };
 }
 
-/** How model inputs and targets are made from the series. */
-export interface FeatureConfig {
-  /** 1: x̃; 2: x̃ and Δ̃; or, with fromChannels, the trajectory's channels per sample. */
-  features: number;
-  /** The model's inputs are the trajectory's channels as they are (already normalised, e.g. mnist-rows' pixels): no statistics, no targets. */
+/**
+ * How model inputs and targets are made from the series (from a row of TARGET_SPECS, or labels').
+ * features is F: the input terms per sample, or with fromChannels the trajectory's channels.
+ */
+export interface FeatureConfig extends FeatureLayout {
+  /** The model's inputs are the trajectory's channels as they are (already normalised, e.g. mnist-rows' pixels): no statistics, no targets; terms and kind are unused. */
   fromChannels?: boolean;
-  /** Targets are increments Δ̃ (else values x̃). */
-  targetDelta: boolean;
   /** Normalise with training statistics (else identity statistics: the lecture's raw data). */
   normalize: boolean;
 }
@@ -81,7 +81,7 @@ export interface BatchBuffers {
 export class GpuWindows {
   /** Alive until destroy() (and while its scheduler is). */
   readonly lifetime: Lifetime;
-  /** [4] f32 normalisation statistics: mean x, std x, mean Δ, std Δ. */
+  /** [6] f32 normalisation statistics: mean and std of x, Δ and r (src/data/targets.ts). */
   readonly stats: GpuTensor;
   /** [R·S·F] f32 normalised feature series. */
   readonly feat: GpuTensor;
@@ -91,10 +91,11 @@ export class GpuWindows {
   readonly order: GpuTensor;
   /** [test windows] u32: test window starts, in order. */
   readonly testStarts: GpuTensor;
-  private readonly owned: GpuTensor[] = [];
+  readonly #owned: GpuTensor[] = [];
+  readonly #sched: Scheduler;
 
   constructor(
-    private readonly sched: Scheduler,
+    sched: Scheduler,
     /** The trajectory the windows are cut from (not owned). */
     readonly data: GpuTrajectory,
     /** The window split, from planWindows(). */
@@ -102,14 +103,15 @@ export class GpuWindows {
     /** How inputs and targets are made from the series. */
     readonly cfg: FeatureConfig,
   ) {
+    this.#sched = sched;
     this.lifetime = new Lifetime('GpuWindows', 'destroy', [sched.lifetime]);
     this.lifetime.check('new');
     const n = data.spec.rows * data.spec.samples;
-    this.stats = this.own([4], 'f32', 'stats');
-    this.feat = this.own([n * cfg.features], 'f32', 'features');
-    this.tgt = this.own([n], 'f32', 'targets');
-    this.order = this.own([plan.trainStarts.length], 'u32', 'epoch order', plan.trainStarts);
-    this.testStarts = this.own([plan.testStarts.length], 'u32', 'test starts', plan.testStarts);
+    this.stats = this.#own([NORM_STATS], 'f32', 'stats');
+    this.feat = this.#own([n * cfg.features], 'f32', 'features');
+    this.tgt = this.#own([n], 'f32', 'targets');
+    this.order = this.#own([plan.trainStarts.length], 'u32', 'epoch order', plan.trainStarts);
+    this.testStarts = this.#own([plan.testStarts.length], 'u32', 'test starts', plan.testStarts);
   }
 
   /** Training windows. */
@@ -125,30 +127,30 @@ export class GpuWindows {
   /** Compiles the window kernels (await once before recording). */
   async prepare(): Promise<void> {
     this.lifetime.check('prepare');
-    await this.sched.prepare(windowsKernel);
+    await this.#sched.prepare(windowsKernel);
   }
 
   /**
-   * Records statistics (or writes identity statistics, or `fixedStats` — [mean x, std x,
-   * mean Δ, std Δ] saved with a trained model) and the feature/target series.
+   * Records statistics (or writes identity statistics, or `fixedStats` — the [6] (or older
+   * [4]) statistics saved with a trained model) and the feature/target series.
    */
-  recordSetup(fixedStats?: ArrayLike<number>): void {
+  recordSetup(fixedStats?: readonly number[]): void {
     this.lifetime.check('recordSetup');
     if (this.cfg.fromChannels) {
-      this.sched.upload(this.stats, [0, 1, 0, 1]);
-      this.sched.copy(this.data.tensor, this.feat);
+      this.#sched.upload(this.stats, IDENTITY_STATS);
+      this.#sched.copy(this.data.tensor, this.feat);
       return;
     }
-    if (fixedStats) this.sched.upload(this.stats, fixedStats);
-    else if (this.cfg.normalize) recordNormStats(this.sched, this.data.series, this.plan.statRows, this.plan.statEnd, this.stats);
-    else this.sched.upload(this.stats, [0, 1, 0, 1]);
-    recordFeatures(this.sched, this.data.series, this.stats, { feat: this.feat, tgt: this.tgt }, this.cfg.features as 1 | 2, this.cfg.targetDelta);
+    if (fixedStats) this.#sched.upload(this.stats, fullStats(fixedStats));
+    else if (this.cfg.normalize) recordNormStats(this.#sched, this.data.series, this.plan.statRows, this.plan.statEnd, this.stats);
+    else this.#sched.upload(this.stats, IDENTITY_STATS);
+    recordFeatures(this.#sched, this.data.series, this.stats, { feat: this.feat, tgt: this.tgt }, this.cfg);
   }
 
   /** Uploads epoch `epoch`'s shuffled window order (queued before the next submit). */
   beginEpoch(seed: number, epoch: number): void {
     this.lifetime.check('beginEpoch');
-    this.sched.upload(this.order, epochOrder(this.plan.trainStarts, seed, epoch));
+    this.#sched.upload(this.order, epochOrder(this.plan.trainStarts, seed, epoch));
   }
 
   /** Allocates minibatch buffers for B rows. */
@@ -158,9 +160,9 @@ export class GpuWindows {
     const sequence = this.plan.kind === 'sequence';
     return {
       batch,
-      x: this.own([batch, seq, this.cfg.features], 'f32', `${label}.x`),
-      y: this.own(sequence ? [batch, seq] : [batch], 'f32', `${label}.y`),
-      labels: this.plan.kind === 'label' ? this.own([batch], 'u32', `${label}.labels`) : null,
+      x: this.#own([batch, seq, this.cfg.features], 'f32', `${label}.x`),
+      y: this.#own(sequence ? [batch, seq] : [batch], 'f32', `${label}.y`),
+      labels: this.plan.kind === 'label' ? this.#own([batch], 'u32', `${label}.labels`) : null,
     };
   }
 
@@ -175,35 +177,35 @@ export class GpuWindows {
       feat: this.feat, tgt: this.tgt, starts, offset, count, batch: buf.batch, seq: this.plan.seq,
       features: this.cfg.features, samples: this.plan.samples, x: buf.x,
     };
-    if (buf.labels) recordGatherLabels(this.sched, { ...args, rowLabels: this.data.rowLabels!, labels: buf.labels });
-    else recordGather(this.sched, { ...args, y: buf.y, sequenceTargets: this.plan.kind === 'sequence' });
+    if (buf.labels) recordGatherLabels(this.#sched, { ...args, rowLabels: this.data.rowLabels!, labels: buf.labels });
+    else recordGather(this.#sched, { ...args, y: buf.y, sequenceTargets: this.plan.kind === 'sequence' });
   }
 
   /** Frees a batch made by createBatch. */
   destroyBatch(buf: BatchBuffers): void {
     for (const t of [buf.x, buf.y, buf.labels]) {
       if (!t) continue;
-      const k = this.owned.indexOf(t);
-      if (k >= 0) this.owned.splice(k, 1);
-      this.sched.destroyBuffer(t.buffer);
+      const k = this.#owned.indexOf(t);
+      if (k >= 0) this.#owned.splice(k, 1);
+      this.#sched.destroyBuffer(t.buffer);
     }
   }
 
   /** Reads the statistics back (for checkpoints and reports). */
   async readStats(): Promise<number[]> {
     this.lifetime.check('readStats');
-    return [...(await this.sched.read(this.stats))];
+    return [...(await this.#sched.read(this.stats))];
   }
 
   /** Frees the statistics, series, index and batch buffers it made (not the trajectory). Idempotent. */
   destroy(): void {
     if (!this.lifetime.end()) return;
-    for (const t of this.owned) this.sched.destroyBuffer(t.buffer);
+    for (const t of this.#owned) this.#sched.destroyBuffer(t.buffer);
   }
 
-  private own(shape: number[], dtype: 'f32' | 'u32', label: string, data?: ArrayLike<number>): GpuTensor {
-    const t = this.sched.createTensor(shape, dtype, label, data);
-    this.owned.push(t);
+  #own(shape: number[], dtype: 'f32' | 'u32', label: string, data?: ArrayLike<number>): GpuTensor {
+    const t = this.#sched.createTensor(shape, dtype, label, data);
+    this.#owned.push(t);
     return t;
   }
 }

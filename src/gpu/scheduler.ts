@@ -13,7 +13,7 @@ import { ScratchPool } from './pool';
 import { BufferUsage, MapMode, STORAGE_RW } from './flags';
 import { Tensor, checkDType, checkShape, formatShape, hostArrayFor, hostData, numel, type DType, type HostArray } from './tensor';
 import { gpuWaitPacer, type GpuContext } from './device';
-import { GpuTimer } from './timestamps';
+import { gpuTimer, type GpuTimer } from './timestamps';
 import type { GpuWaitPacer } from './wait-pacer';
 import { UniformRing } from './uniform-ring';
 import { BufferRegistry, describeResolved, requireUsage, type Binding, type ResolvedBinding, type StorageLimits } from './buffers';
@@ -92,7 +92,7 @@ export class Scheduler {
   readonly #pacer: GpuWaitPacer;
   /** Read once: device.limits is a getter into the implementation, and dispatch checks it per binding. */
   readonly #storageLimits: StorageLimits;
-  /** Set by a recording GpuTimer: timestamp writes for each compute pass opened. */
+  /** Set by a recording GpuTimer (Scheduler.gpuTimer()): timestamp writes for each compute pass opened. @internal */
   passTimestamps: (() => GPUComputePassTimestampWrites | undefined) | null = null;
 
   /** @param ctx - The GPU context (device and adapter) this scheduler records on; one scheduler per context. */
@@ -343,10 +343,14 @@ export class Scheduler {
     this.pool.reclaim();
   }
 
-  /** GPU time of the compute passes recorded between begin() and end(); null without 'timestamp-query'. */
+  /**
+   * A timer of the compute passes recorded between its begin() and end() (at most `maxPasses`,
+   * default 256, at most 2048), or null when the device lacks 'timestamp-query'. The same as
+   * `gpuTimer(sched, maxPasses)` from 'springloop/kernels'.
+   */
   gpuTimer(maxPasses?: number): GpuTimer | null {
     this.lifetime.check('gpuTimer');
-    return GpuTimer.create(this, maxPasses);
+    return gpuTimer(this, maxPasses);
   }
 
   /**

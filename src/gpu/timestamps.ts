@@ -1,12 +1,15 @@
 // timestamps.ts — GPU-measured time of the compute passes a Scheduler records, through
-// WebGPU timestamp queries ('timestamp-query', requested by init() when the adapter has it).
-// Between begin() and end(), every compute pass the scheduler opens writes a timestamp at its
-// beginning and end (query pairs 2i, 2i+1 of one query set); read() sums end - begin over the
-// passes, in nanoseconds. Copies and clears outside passes are not counted. Browsers may
-// quantize timestamps (Chrome: to 100 µs unless its unsafe-APIs flag is on).
+// WebGPU timestamp queries ('timestamp-query', requested by init() when the adapter has it);
+// in the 'springloop/kernels' entry, beside defineKernel (a benchmark's tool: apps that do not
+// time their passes do not carry it). Between begin() and end(), every compute pass the
+// scheduler opens writes a timestamp at its beginning and end (query pairs 2i, 2i+1 of one
+// query set); read() sums end - begin over the passes, in nanoseconds. Copies and clears
+// outside passes are not counted. Browsers may quantize timestamps (Chrome: to 100 µs unless
+// its unsafe-APIs flag is on).
 import { BufferUsage, MapMode } from './flags';
 import type { Scheduler } from './scheduler';
 import { Lifetime } from './lifetime';
+import { requireInteger, requireObject } from '../util/check';
 
 /** WebGPU's limit on queries per query set. */
 const MAX_QUERIES = 4096;
@@ -32,19 +35,11 @@ export class GpuTimer {
   #untimed = 0;
   #state: 'idle' | 'recording' | 'ended' = 'idle';
 
-  /** A timer for `sched`, or null when the device lacks 'timestamp-query'. */
-  static create(sched: Scheduler, maxPasses = 256): GpuTimer | null {
-    if (!sched.device.features.has('timestamp-query')) return null;
-    if (!Number.isInteger(maxPasses) || maxPasses < 1 || 2 * maxPasses > MAX_QUERIES) {
-      throw new Error(`gpuTimer: maxPasses must be an integer in 1..${MAX_QUERIES / 2}, got ${maxPasses}`);
-    }
-    return new GpuTimer(sched, maxPasses);
-  }
-
   readonly #sched: Scheduler;
   readonly #maxPasses: number;
 
-  private constructor(sched: Scheduler, maxPasses: number) {
+  /** Use gpuTimer(sched, maxPasses), which checks both. @internal */
+  constructor(sched: Scheduler, maxPasses: number) {
     this.#sched = sched;
     this.#maxPasses = maxPasses;
     this.lifetime = new Lifetime('GpuTimer', 'destroy', [sched.lifetime]);
@@ -129,11 +124,24 @@ export class GpuTimer {
 }
 
 /**
+ * A timer of the compute passes `sched` records, timing at most `maxPasses` passes between its
+ * begin() and end() (default 256; at most 2048, WebGPU's 4096 queries per set), or null when
+ * the device lacks 'timestamp-query'. Throws naming the parameter for a `maxPasses` out of
+ * range, and `gpuTimer() after dispose() of its Scheduler` once `sched` is gone.
+ */
+export function gpuTimer(sched: Scheduler, maxPasses = 256): GpuTimer | null {
+  requireObject('gpuTimer(): sched (a Scheduler)', sched);
+  Lifetime.require('gpuTimer()', [sched.lifetime]);
+  requireInteger('gpuTimer(): maxPasses', maxPasses, { min: 1, max: MAX_QUERIES / 2 });
+  return sched.device.features.has('timestamp-query') ? new GpuTimer(sched, maxPasses) : null;
+}
+
+/**
  * Median GPU time (ms) of `runs` executions of `record` (which only records work), or null
  * when the device has no timestamp queries or a run opened more passes than can be timed.
  */
 export async function medianGpuMs(sched: Scheduler, record: () => void, runs = 3): Promise<number | null> {
-  const timer = GpuTimer.create(sched, MAX_QUERIES / 2);
+  const timer = gpuTimer(sched, MAX_QUERIES / 2);
   if (!timer) return null;
   try {
     const ms: number[] = [];

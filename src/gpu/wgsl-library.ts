@@ -13,13 +13,15 @@ import { source as reduce } from '../../shaders/lib/reduce.wgsl';
 import { source as rowsDirect } from '../../shaders/lib/rows_direct.wgsl';
 import { source as rowsSubgroups } from '../../shaders/lib/rows_subgroups.wgsl';
 import { source as stateGrad } from '../../shaders/lib/state_grad.wgsl';
+import { source as targets } from '../../shaders/lib/targets.wgsl';
 import { unpackWgsl } from './wgsl-shipped';
 
 /**
  * springloop's WGSL helpers by include name (`//!include "activations"`), as text:
  * `activations` (sigmoid/tanh), `grid` (flat invocation index), `optim_grad`, `reduce`
- * (workgroup sums), the GEMM tile (`gemm_tile`) and the recurrent-kernel building blocks
- * (with their row loads: `rows_direct`, or `rows_subgroups` under `enable subgroups;`). `defineKernel()`'s default library.
+ * (workgroup sums), `targets` (forecasting targets' terms and inverse), the GEMM tile
+ * (`gemm_tile`) and the recurrent-kernel building blocks (with their row loads: `rows_direct`,
+ * or `rows_subgroups` under `enable subgroups;`). `defineKernel()`'s default library.
  */
 export const WGSL_LIBRARY: Readonly<Record<string, string>> = /* @__PURE__ */ restoreLibrary({
   activations,
@@ -33,6 +35,7 @@ export const WGSL_LIBRARY: Readonly<Record<string, string>> = /* @__PURE__ */ re
   rows_direct: rowsDirect,
   rows_subgroups: rowsSubgroups,
   state_grad: stateGrad,
+  targets,
 });
 
 function restoreLibrary(shipped: Readonly<Record<string, string>>): Readonly<Record<string, string>> {

@@ -16,14 +16,14 @@ const WG = (): number => workgroupWidth(metricsKernel, 'eval_partials');
 const MAX_PARTIALS = 64;
 
 /**
- * What metrics.wgsl expects: the series (R·S·C values), [4] statistics, N window starts, model
+ * What metrics.wgsl expects: the series (R·S·C values), [6] statistics, N window starts, model
  * outputs reaching element OUT, N predictions with P partial and 8 error sums, the
- * accumulator's slots up to ACC, and the rollout's history (at least T + 1) and input [1, T, F].
+ * accumulator's slots up to ACC, and the rollout's history (at least T + 2) and input [1, T, F].
  */
 export const METRICS_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
-  src: '[>= R*S*C] f32', stats: '[4] f32', starts: '[>= N] u32', out: '[>= OUT] f32', pred: '[N] f32',
+  src: '[>= R*S*C] f32', stats: '[6] f32', starts: '[>= N] u32', out: '[>= OUT] f32', pred: '[N] f32',
   partials: '[8P] f32', sums: '[8] f32', y: '[>= N] f32', acc: '[>= ACC] f32', labels: '[>= N] u32',
-  hist: '[>= T+1] f32', x_in: '[1, T, F] f32',
+  hist: '[>= T+2] f32', x_in: '[1, T, F] f32',
 });
 
 /** Where row i's prediction sits in a model output: out[i·stride + offset]. */
@@ -55,7 +55,10 @@ export function createEvalBuffers(sched: Scheduler, n: number): EvalBuffers {
   };
 }
 
-/** Records the evaluation of n windows (starts [n]) against the series. */
+/**
+ * Records the evaluation of n windows (starts [n]) against the series; outputs are in the
+ * units of target kind `targetKind` (src/data/targets.ts), stats [6].
+ */
 export function recordEvaluation(
   sched: Scheduler,
   series: SeriesView,
@@ -63,11 +66,11 @@ export function recordEvaluation(
   starts: Binding,
   seq: number,
   output: OutputView,
-  targetDelta: boolean,
+  targetKind: 0 | 1 | 2,
   bufs: EvalBuffers,
 ): void {
   const uniforms = {
-    n: bufs.n, seq, channels: series.channels, channel: series.channel, target_delta: targetDelta ? 1 : 0,
+    n: bufs.n, seq, channels: series.channels, channel: series.channel, target_kind: targetKind,
     out_stride: output.stride, out_offset: output.offset, num_partials: bufs.numPartials,
   };
   const bindings = { src: series.src, stats, starts, out: output.out, pred: bufs.pred, partials: bufs.partials, sums: bufs.sums };
@@ -123,32 +126,36 @@ export function recordLabelAccumulate(sched: Scheduler, logits: Binding, labels:
 export interface RolloutArgs {
   series: SeriesView;
   stats: Binding;
-  /** [T + 1 + steps] raw x: the seed window, then the model's predictions. */
+  /** [T + 2 + steps] raw x: the two samples before the seed window, the window, then the model's predictions. */
   hist: Binding;
   /** Model input [1, T, F]. */
   xIn: Binding;
   seq: number;
   features: number;
+  /** Input terms, as FeatureLayout.terms (src/kernels/windows.ts). */
+  terms: number;
   /** Flat sample index of the first window's first input. */
   start: number;
-  targetDelta: boolean;
+  /** Units of the model's output (src/data/targets.ts: 0 x̃, 1 Δ̃, 2 r̃). */
+  targetKind: 0 | 1 | 2;
 }
 
 function rolloutUniforms(a: RolloutArgs, step: number, outOffset: number) {
-  const prev = a.start % a.series.samples === 0 ? a.start : a.start - 1;
+  // Before a row's first sample the seed repeats it.
+  const rowStart = a.start - (a.start % a.series.samples);
   return {
-    step, seq: a.seq, features: a.features, start: a.start, channels: a.series.channels, channel: a.series.channel,
-    target_delta: a.targetDelta ? 1 : 0, out_offset: outOffset, prev,
+    step, seq: a.seq, features: a.features, terms: a.terms, start: a.start, channels: a.series.channels, channel: a.series.channel,
+    target_kind: a.targetKind, out_offset: outOffset, prev1: Math.max(a.start - 1, rowStart), prev2: Math.max(a.start - 2, rowStart),
   };
 }
 
-/** Records hist[0..T] ← the seed window (and the sample before it). */
+/** Records hist[0..T+1] ← the two samples before the seed window, and the window. */
 export function recordRolloutInit(sched: Scheduler, a: RolloutArgs): void {
   sched.dispatch(metricsKernel, 'rollout_init', {
     bindings: { src: a.series.src, hist: a.hist },
     shapes: { declared: METRICS_BINDINGS, dims: { ...seriesDims(a.series), T: a.seq } },
     uniforms: rolloutUniforms(a, 0, 0),
-    workgroups: Math.ceil((a.seq + 1) / WG()),
+    workgroups: Math.ceil((a.seq + 2) / WG()),
   });
 }
 
@@ -162,7 +169,7 @@ export function recordRolloutWindow(sched: Scheduler, a: RolloutArgs, step: numb
   });
 }
 
-/** Records hist[step + T + 1] ← the model's prediction out[outOffset] in trajectory units. */
+/** Records hist[step + T + 2] ← the model's prediction out[outOffset] in trajectory units. */
 export function recordRolloutAppend(sched: Scheduler, a: RolloutArgs, step: number, out: Binding, outOffset: number): void {
   sched.dispatch(metricsKernel, 'rollout_append', {
     bindings: { hist: a.hist, stats: a.stats, out },

@@ -80,12 +80,17 @@ export class GpuOptimizer {
   /** Alive until destroy() (and while its scheduler and arena are). */
   readonly lifetime: Lifetime;
 
+  readonly #sched: Scheduler;
+  readonly #arena: ArenaLike;
+
   constructor(
-    private readonly sched: Scheduler,
-    private readonly arena: ArenaLike,
+    sched: Scheduler,
+    arena: ArenaLike,
     /** The optimizer and its hyper-parameters (checked by the constructor). */
     readonly config: OptimizerConfig,
   ) {
+    this.#sched = sched;
+    this.#arena = arena;
     this.lifetime = new Lifetime('GpuOptimizer', 'destroy', arena.lifetime ? [sched.lifetime, arena.lifetime] : [sched.lifetime]);
     this.lifetime.check('new');
     if (config.kind === 'adam') validateAdam(config);
@@ -97,7 +102,7 @@ export class GpuOptimizer {
   /** Compiles the optimizer's kernel (await once before recording). */
   async prepare(): Promise<void> {
     this.lifetime.check('prepare');
-    await this.sched.prepare(this.config.kind === 'adam' ? adamKernel : sgdKernel);
+    await this.#sched.prepare(this.config.kind === 'adam' ? adamKernel : sgdKernel);
   }
 
   /**
@@ -107,14 +112,14 @@ export class GpuOptimizer {
   record(lr: number, scale: Binding): void {
     this.lifetime.check('record');
     if (!Number.isFinite(lr) || lr < 0) throw new Error(`optimizer step: lr must be a finite number >= 0, got ${lr}`);
-    const n = this.arena.floats;
-    const limit = this.sched.device.limits.maxComputeWorkgroupsPerDimension;
-    const common = { params: this.arena.params, grads: this.arena.grads, scale };
+    const n = this.#arena.floats;
+    const limit = this.#sched.device.limits.maxComputeWorkgroupsPerDimension;
+    const common = { params: this.#arena.params, grads: this.#arena.grads, scale };
     this.step++;
     const c = this.config;
     if (c.kind === 'adam') {
       const { stepSize, bc2Sqrt } = adamStepScalars({ ...c, lr }, this.step);
-      this.sched.dispatch(adamKernel, 'adam', {
+      this.#sched.dispatch(adamKernel, 'adam', {
         bindings: { ...common, exp_avg: this.state.exp_avg!, exp_avg_sq: this.state.exp_avg_sq! },
         shapes: { declared: OPTIM_BINDINGS, dims: { N: n } },
         uniforms: { n, beta1: c.beta1, beta2: c.beta2, eps: c.eps, weight_decay: c.weightDecay, step_size: stepSize, bc2_sqrt: bc2Sqrt },
@@ -122,9 +127,9 @@ export class GpuOptimizer {
       });
       return;
     }
-    this.sched.dispatch(sgdKernel, 'sgd', {
+    this.#sched.dispatch(sgdKernel, 'sgd', {
       // With momentum 0 the buffer is never touched; the grads buffer stands in for it.
-      bindings: { ...common, momentum_buffer: this.state.momentum_buffer ?? this.spareBuffer() },
+      bindings: { ...common, momentum_buffer: this.state.momentum_buffer ?? this.#spareBuffer() },
       shapes: { declared: OPTIM_BINDINGS, dims: { N: n } },
       uniforms: {
         n, lr, momentum: c.momentum, dampening: c.dampening, weight_decay: c.weightDecay,
@@ -138,7 +143,7 @@ export class GpuOptimizer {
   async readState(): Promise<Record<string, Float32Array>> {
     this.lifetime.check('readState');
     const names = Object.keys(this.state);
-    const arrays = await this.sched.readMany(names.map((k) => this.state[k]!));
+    const arrays = await this.#sched.readMany(names.map((k) => this.state[k]!));
     return Object.fromEntries(names.map((k, i) => [k, arrays[i] as Float32Array]));
   }
 
@@ -149,8 +154,8 @@ export class GpuOptimizer {
     for (const name of Object.keys(this.state)) {
       const v = values[name];
       if (!v) throw new Error(`optimizer state: '${name}' is missing (have: ${Object.keys(values).join(', ') || 'none'})`);
-      if (v.length !== this.arena.floats) throw new Error(`optimizer state: '${name}' has ${v.length} values, expected ${this.arena.floats}`);
-      this.sched.upload({ buffer: this.state[name]!, offset: 0, shape: [this.arena.floats], dtype: 'f32', label: `optim.${name}` }, Float32Array.from(v));
+      if (v.length !== this.#arena.floats) throw new Error(`optimizer state: '${name}' has ${v.length} values, expected ${this.#arena.floats}`);
+      this.#sched.upload({ buffer: this.state[name]!, offset: 0, shape: [this.#arena.floats], dtype: 'f32', label: `optim.${name}` }, Float32Array.from(v));
     }
     this.step = step;
   }
@@ -158,14 +163,14 @@ export class GpuOptimizer {
   /** Frees the state buffers. Idempotent. */
   destroy(): void {
     if (!this.lifetime.end()) return;
-    for (const b of Object.values(this.state)) this.sched.destroyBuffer(b);
-    if (this.spare) this.sched.destroyBuffer(this.spare);
+    for (const b of Object.values(this.state)) this.#sched.destroyBuffer(b);
+    if (this.#spare) this.#sched.destroyBuffer(this.#spare);
   }
 
-  private spare: GPUBuffer | null = null;
-  private spareBuffer(): GPUBuffer {
-    this.spare ??= this.sched.createBuffer(4 * this.arena.floats, STORAGE_RW, 'optim.unused');
-    return this.spare;
+  #spare: GPUBuffer | null = null;
+  #spareBuffer(): GPUBuffer {
+    this.#spare ??= this.#sched.createBuffer(4 * this.#arena.floats, STORAGE_RW, 'optim.unused');
+    return this.#spare;
   }
 }
 
@@ -178,24 +183,30 @@ export class GradClipper {
   readonly out: GPUBuffer;
   /** Alive until destroy() (and while its scheduler is). */
   readonly lifetime: Lifetime;
-  private readonly partials: GPUBuffer;
-  private readonly numPartials: number;
+  readonly #partials: GPUBuffer;
+  readonly #numPartials: number;
+  readonly #sched: Scheduler;
+  readonly #grads: GPUBuffer;
+  readonly #floats: number;
 
   constructor(
-    private readonly sched: Scheduler,
-    private readonly grads: GPUBuffer,
-    private readonly floats: number,
+    sched: Scheduler,
+    grads: GPUBuffer,
+    floats: number,
     /** Global-norm threshold (torch.nn.utils.clip_grad_norm_ max_norm), or null: no clipping (the factor stays 1). */
     readonly maxNorm: number | null,
   ) {
+    this.#sched = sched;
+    this.#grads = grads;
+    this.#floats = floats;
     this.lifetime = new Lifetime('GradClipper', 'destroy', [sched.lifetime]);
     this.lifetime.check('new');
     if (maxNorm !== null && !(Number.isFinite(maxNorm) && maxNorm > 0)) {
       throw new Error(`clip: max_norm must be a finite number > 0, got ${maxNorm}`);
     }
-    this.numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(floats / NORM_WG())));
+    this.#numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(floats / NORM_WG())));
     this.out = sched.createBuffer(8, STORAGE_RW, 'clip.out');
-    this.partials = sched.createBuffer(4 * this.numPartials, STORAGE_RW, 'clip.partials');
+    this.#partials = sched.createBuffer(4 * this.#numPartials, STORAGE_RW, 'clip.partials');
     sched.upload({ buffer: this.out, offset: 0, shape: [2], dtype: 'f32', label: 'clip.out' }, [1, 0]);
   }
 
@@ -208,24 +219,24 @@ export class GradClipper {
   /** Compiles the norm kernel (await once before recording). */
   async prepare(): Promise<void> {
     this.lifetime.check('prepare');
-    await this.sched.prepare(gradNormKernel);
+    await this.#sched.prepare(gradNormKernel);
   }
 
   /** Records the norm and clip factor of the current gradients (no-op without maxNorm). */
   record(): void {
     this.lifetime.check('record');
     if (this.maxNorm === null) return;
-    const uniforms = { n: this.floats, num_partials: this.numPartials, max_norm: this.maxNorm };
-    const bindings = { grads: this.grads, partials: this.partials, out: this.out };
-    const shapes = { declared: OPTIM_BINDINGS, dims: { N: this.floats, P: this.numPartials } };
-    this.sched.dispatch(gradNormKernel, 'partial_sums', { bindings, shapes, uniforms, workgroups: this.numPartials });
-    this.sched.dispatch(gradNormKernel, 'finalize', { bindings, shapes, uniforms, workgroups: 1 });
+    const uniforms = { n: this.#floats, num_partials: this.#numPartials, max_norm: this.maxNorm };
+    const bindings = { grads: this.#grads, partials: this.#partials, out: this.out };
+    const shapes = { declared: OPTIM_BINDINGS, dims: { N: this.#floats, P: this.#numPartials } };
+    this.#sched.dispatch(gradNormKernel, 'partial_sums', { bindings, shapes, uniforms, workgroups: this.#numPartials });
+    this.#sched.dispatch(gradNormKernel, 'finalize', { bindings, shapes, uniforms, workgroups: 1 });
   }
 
   /** Frees the clipper's buffers. Idempotent. */
   destroy(): void {
     if (!this.lifetime.end()) return;
-    this.sched.destroyBuffer(this.out);
-    this.sched.destroyBuffer(this.partials);
+    this.#sched.destroyBuffer(this.out);
+    this.#sched.destroyBuffer(this.#partials);
   }
 }

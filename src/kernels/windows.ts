@@ -10,12 +10,12 @@ import type { Binding, Scheduler } from '../gpu/scheduler';
 export const windowsKernel: Kernel = windowsWgsl;
 
 /**
- * What windows.wgsl expects: the series [R, S, C] (any shape of R·S·C values), [4] statistics,
+ * What windows.wgsl expects: the series [R, S, C] (any shape of R·S·C values), [6] statistics,
  * feature/target series of R·S·F and R·S values, window starts (at least K = offset + count),
  * and a minibatch x [B, T, F] with its targets or u32 labels. Checked before recording.
  */
 export const WINDOWS_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
-  src: '[>= R*S*C] f32', stats: '[4] f32', stats_in: '[4] f32', feat: '[R*S*F] f32', tgt: '[R*S] f32',
+  src: '[>= R*S*C] f32', stats: '[6] f32', stats_in: '[6] f32', feat: '[R*S*F] f32', tgt: '[R*S] f32',
   feat_in: '[>= T*F] f32', tgt_in: '[>= T] f32', starts: '[>= K] u32', x: '[B, T, F] f32', y: '[>= B] f32',
   row_labels: '[>= 1] u32', labels: '[B] u32',
 });
@@ -43,7 +43,7 @@ function groups(sched: Scheduler, items: number): [number, number, number] {
   return grid1d(items, workgroupWidth(windowsKernel, 'features'), sched.device.limits.maxComputeWorkgroupsPerDimension);
 }
 
-/** Records stats [4] ← (μx, σx, μΔ, σΔ) over rows [0, statRows), samples s < statEnd. */
+/** Records stats [6] ← (μx, σx, μΔ, σΔ, μr, σr) over rows [0, statRows), samples s < statEnd. */
 export function recordNormStats(sched: Scheduler, series: SeriesView, statRows: number, statEnd: number, stats: Binding): void {
   if (statRows < 1 || statRows > series.rows) throw new Error(`norm stats: statRows must be in [1, ${series.rows}], got ${statRows}`);
   if (statEnd < 1 || statEnd > series.samples) throw new Error(`norm stats: statEnd must be in [1, ${series.samples}], got ${statEnd}`);
@@ -55,22 +55,25 @@ export function recordNormStats(sched: Scheduler, series: SeriesView, statRows: 
   });
 }
 
-/** Records feat [R·S, F] and tgt [R·S] from the series and stats [4]. */
-export function recordFeatures(
-  sched: Scheduler,
-  series: SeriesView,
-  stats: Binding,
-  out: { feat: Binding; tgt: Binding },
-  features: 1 | 2,
-  targetDelta: boolean,
-): void {
+/** Which normalised terms are inputs, and which one is the target (src/data/targets.ts). */
+export interface FeatureLayout {
+  /** F: the number of input terms. */
+  features: number;
+  /** Bit k set: term k (0 x̃, 1 Δ̃, 2 r̃) is an input. */
+  terms: number;
+  /** The target term: 0 x̃, 1 Δ̃, 2 r̃. */
+  kind: 0 | 1 | 2;
+}
+
+/** Records feat [R·S, F] (the selected terms) and tgt [R·S] (the target term) from the series and stats [6]. */
+export function recordFeatures(sched: Scheduler, series: SeriesView, stats: Binding, out: { feat: Binding; tgt: Binding }, layout: FeatureLayout): void {
   const n = series.rows * series.samples;
   sched.dispatch(windowsKernel, 'features', {
     bindings: { src: series.src, stats_in: stats, feat: out.feat, tgt: out.tgt },
-    shapes: { declared: WINDOWS_BINDINGS, dims: { ...seriesDims(series), F: features } },
+    shapes: { declared: WINDOWS_BINDINGS, dims: { ...seriesDims(series), F: layout.features } },
     uniforms: {
       rows: series.rows, samples: series.samples, channels: series.channels, channel: series.channel,
-      features, target_delta: targetDelta ? 1 : 0,
+      features: layout.features, terms: layout.terms, target_kind: layout.kind,
     },
     workgroups: groups(sched, n),
   });

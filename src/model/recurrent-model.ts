@@ -39,9 +39,11 @@ export class RecurrentModel {
   readonly arena: ParamArena;
   /** Alive until destroy() (and while its scheduler and arena are): every method checks it first. */
   readonly lifetime: Lifetime;
-  private readonly cell: CellSpec;
-  private readonly workspaces = new Map<string, Workspace>();
-  private last: RecordedForward | null = null;
+  readonly #cell: CellSpec;
+  readonly #workspaces = new Map<string, Workspace>();
+  #last: RecordedForward | null = null;
+  readonly #sched: Scheduler;
+  readonly #opts: RecurrentModelOptions;
 
   /** Creates the model, compiles its kernels and initialises its parameters from opts.seed. */
   static async create(sched: Scheduler, config: ModelConfig, opts: RecurrentModelOptions = {}): Promise<RecurrentModel> {
@@ -54,9 +56,11 @@ export class RecurrentModel {
     return new RecurrentModel(sched, config, { ...opts, path });
   }
 
-  private constructor(private readonly sched: Scheduler, config: ModelConfig, private readonly opts: RecurrentModelOptions) {
+  private constructor(sched: Scheduler, config: ModelConfig, opts: RecurrentModelOptions) {
+    this.#sched = sched;
+    this.#opts = opts;
     this.config = { ...config };
-    this.cell = cellSpec(config.cell);
+    this.#cell = cellSpec(config.cell);
     const shapes = modelParamShapes(config);
     this.arena = new ParamArena(sched, Object.entries(shapes).map(([name, shape]) => ({ name, shape })), `${config.cell} params`);
     this.lifetime = new Lifetime('RecurrentModel', 'destroy', [sched.lifetime, this.arena.lifetime]);
@@ -117,12 +121,12 @@ export class RecurrentModel {
   forward(x: GpuTensor, states: ForwardOptions = {}): ForwardOutputs {
     this.lifetime.check('forward');
     const { batch: B, seqLen: T } = checkForwardInputs(this.config, x, states ?? {});
-    const masks = this.dropoutMasks(states?.training ?? null);
+    const masks = this.#dropoutMasks(states?.training ?? null);
     // The inputs' liveness after the device-limit check, before anything is allocated.
-    const ws = this.workspace(B, T, () => this.requireLive('forward', { x, h0: states?.h0, c0: states?.c0 }));
+    const ws = this.#workspace(B, T, () => this.#requireLive('forward', { x, h0: states?.h0, c0: states?.c0 }));
     const rec: RecordedForward = { ws, masks };
-    recordForward(this.context, rec, x, states ?? {});
-    this.last = rec;
+    recordForward(this.#context, rec, x, states ?? {});
+    this.#last = rec;
     const f = ws.forward;
     return { out: f.out, rnnOut: f.rnnOut, hN: f.hN, cN: f.cN };
   }
@@ -130,11 +134,11 @@ export class RecurrentModel {
   /** Records BPTT of the last forward given dOut = d loss / d out; gradients go to the arena. */
   backward(dOut: GpuTensor, opts: BackwardOptions = {}): BackwardOutputs {
     this.lifetime.check('backward');
-    const rec = this.requireForward('backward');
+    const rec = this.#requireForward('backward');
     const tBegin = checkBackwardInputs(this.config, rec.ws, dOut ?? null, opts ?? {});
     if (!dOut) throw new Error('backward: dOut must be a GpuTensor shaped like the forward output');
-    this.requireLive('backward', { dOut, dhN: opts?.dhN, dcN: opts?.dcN });
-    return this.recordBackward(rec, dOut, opts ?? {}, tBegin);
+    this.#requireLive('backward', { dOut, dhN: opts?.dhN, dcN: opts?.dcN });
+    return this.#recordBackward(rec, dOut, opts ?? {}, tBegin);
   }
 
   /**
@@ -144,13 +148,13 @@ export class RecurrentModel {
    */
   lossAndBackward(target: LossTarget, opts: BackwardOptions = {}): BackwardOutputs & { loss: GpuTensor } {
     this.lifetime.check('lossAndBackward');
-    const rec = this.requireForward('lossAndBackward');
+    const rec = this.#requireForward('lossAndBackward');
     checkLossTarget(this.config, rec.ws, target);
     const tBegin = checkBackwardInputs(this.config, rec.ws, null, opts ?? {});
-    this.requireLive('lossAndBackward', { ...lossInputs(target), dhN: opts?.dhN, dcN: opts?.dcN });
-    recordLoss(this.sched, rec.ws, target);
+    this.#requireLive('lossAndBackward', { ...lossInputs(target), dhN: opts?.dhN, dcN: opts?.dcN });
+    recordLoss(this.#sched, rec.ws, target);
     const g = rec.ws.grads();
-    return { ...this.recordBackward(rec, g.dOut, opts ?? {}, tBegin), loss: g.loss };
+    return { ...this.#recordBackward(rec, g.dOut, opts ?? {}, tBegin), loss: g.loss };
   }
 
   /**
@@ -159,7 +163,7 @@ export class RecurrentModel {
    * workspace: valid until the next forward of the same (batch, seqLen).
    */
   forwardTape(): { batch: number; seqLen: number; layers: readonly LayerActivations<GpuTensor>[] } {
-    const { ws } = this.requireForward('forwardTape');
+    const { ws } = this.#requireForward('forwardTape');
     if (this.config.bidirectional) throw new Error('forwardTape() is the tape of a one-direction model (the analyses step its state forward in time); this model is bidirectional');
     return { batch: ws.batch, seqLen: ws.seqLen, layers: ws.forward.layers };
   }
@@ -167,90 +171,90 @@ export class RecurrentModel {
   /** Records only the loss of the last forward (no gradients); returns the [1] tensor. */
   loss(target: LossTarget): GpuTensor {
     this.lifetime.check('loss');
-    const rec = this.requireForward('loss');
+    const rec = this.#requireForward('loss');
     checkLossTarget(this.config, rec.ws, target);
-    this.requireLive('loss', lossInputs(target));
-    recordLoss(this.sched, rec.ws, target);
+    this.#requireLive('loss', lossInputs(target));
+    recordLoss(this.#sched, rec.ws, target);
     return rec.ws.grads().loss;
   }
 
   /** Frees the parameters and every workspace. Idempotent; work already recorded still runs. */
   destroy(): void {
     if (!this.lifetime.end()) return;
-    for (const ws of this.workspaces.values()) ws.destroy();
-    this.workspaces.clear();
+    for (const ws of this.#workspaces.values()) ws.destroy();
+    this.#workspaces.clear();
     this.arena.destroy();
-    this.last = null;
+    this.#last = null;
   }
 
-  private recordBackward(rec: RecordedForward, dOut: GpuTensor, opts: BackwardOptions, tBegin: number): BackwardOutputs {
-    const norms = recordBackward(this.context, rec, dOut, opts, tBegin);
+  #recordBackward(rec: RecordedForward, dOut: GpuTensor, opts: BackwardOptions, tBegin: number): BackwardOutputs {
+    const norms = recordBackward(this.#context, rec, dOut, opts, tBegin);
     const g = rec.ws.grads();
     return { dx: g.dx, dh0: g.dh0, dc0: g.dc0, gradNorms: norms };
   }
 
   /** The masks of a forward by dropout site (0: x, l: layer l−1's output): none outside training or where p is 0. */
-  private dropoutMasks(training: TrainingStep | null): (DropoutMask | null)[] {
+  #dropoutMasks(training: TrainingStep | null): (DropoutMask | null)[] {
     const L = this.config.numLayers;
     if (training === null) return new Array<null>(L).fill(null);
-    const seed = training.seed ?? this.opts.seed ?? 0;
+    const seed = training.seed ?? this.#opts.seed ?? 0;
     return Array.from({ length: L }, (_, site) => dropoutMaskOf(site === 0 ? this.config.inputDropout ?? 0 : this.config.dropout ?? 0, seed, training.step, site));
   }
 
   /** Every given input is a live tensor of this model's scheduler (checked after the shapes, before recording). */
-  private requireLive(method: string, tensors: Readonly<Record<string, unknown>>): void {
+  #requireLive(method: string, tensors: Readonly<Record<string, unknown>>): void {
     const where = `RecurrentModel.${method}()`;
-    for (const [name, t] of Object.entries(tensors)) if (t !== undefined && t !== null) this.sched.requireTensor(where, name, t);
+    for (const [name, t] of Object.entries(tensors)) if (t !== undefined && t !== null) this.#sched.requireTensor(where, name, t);
   }
 
   /** What the layer loop (stack.ts) reads of this model. */
-  private get context(): StackContext {
+  get #context(): StackContext {
     return {
-      sched: this.sched, config: this.config, cell: this.cell,
+      sched: this.#sched, config: this.config, cell: this.#cell,
       layerParams: (l, d, which) => this.layerParams(l, which, d),
-      headParams: (which) => this.headParams(which),
-      timeLoop: (batch) => this.timeLoop(batch),
+      headParams: (which) => this.#headParams(which),
+      timeLoop: (batch) => this.#timeLoop(batch),
     };
   }
 
-  private timeLoop(batch: number): TimeLoop {
-    const v = this.opts.variant ?? 'auto';
-    const variant = v === 'auto' ? pickVariant(this.sched, this.config, batch) : v;
-    return { variant, path: this.opts.path === 'subgroups' ? 'subgroups' : 'plain', tile: this.opts.tile };
+  #timeLoop(batch: number): TimeLoop {
+    const v = this.#opts.variant ?? 'auto';
+    const variant = v === 'auto' ? pickVariant(this.#sched, this.config, batch) : v;
+    return { variant, path: this.#opts.path === 'subgroups' ? 'subgroups' : 'plain', tile: this.#opts.tile };
   }
 
-  private headParams(which: 'params' | 'grads') {
+  #headParams(which: 'params' | 'grads') {
     const t = (name: string) => (which === 'params' ? this.arena.param(name) : this.arena.grad(name));
     return { weight: t('head.weight'), bias: t('head.bias') };
   }
 
-  private requireForward(what: string): RecordedForward {
-    if (!this.last) throw new Error(`${what}() needs a forward() first`);
-    return this.last;
+  #requireForward(what: string): RecordedForward {
+    if (!this.#last) throw new Error(`${what}() needs a forward() first`);
+    return this.#last;
   }
 
   /** The workspace of (batch, seqLen), made on first use; `inputsOk` throws for bad inputs before anything is evicted or allocated. */
-  private workspace(batch: number, seqLen: number, inputsOk: () => void): Workspace {
+  #workspace(batch: number, seqLen: number, inputsOk: () => void): Workspace {
     const key = `${batch}x${seqLen}`;
-    let ws = this.workspaces.get(key);
+    let ws = this.#workspaces.get(key);
     if (ws) {
       inputsOk();
-      this.workspaces.delete(key); // re-insert: most recently used last
+      this.#workspaces.delete(key); // re-insert: most recently used last
     } else {
       const plan = planWorkspace(this.config, batch, seqLen);
-      checkWorkspaceLimits(this.sched, plan); // before anything is evicted or allocated
+      checkWorkspaceLimits(this.#sched, plan); // before anything is evicted or allocated
       inputsOk();
-      const max = this.opts.maxWorkspaces ?? 4;
-      if (this.workspaces.size >= max) {
-        const [oldKey, old] = this.workspaces.entries().next().value as [string, Workspace];
-        this.sched.submit(); // nothing recorded may still reference the buffers
+      const max = this.#opts.maxWorkspaces ?? 4;
+      if (this.#workspaces.size >= max) {
+        const [oldKey, old] = this.#workspaces.entries().next().value as [string, Workspace];
+        this.#sched.submit(); // nothing recorded may still reference the buffers
         old.destroy();
-        this.workspaces.delete(oldKey);
-        if (this.last?.ws === old) this.last = null;
+        this.#workspaces.delete(oldKey);
+        if (this.#last?.ws === old) this.#last = null;
       }
-      ws = new Workspace(this.sched, plan);
+      ws = new Workspace(this.#sched, plan);
     }
-    this.workspaces.set(key, ws);
+    this.#workspaces.set(key, ws);
     return ws;
   }
 }

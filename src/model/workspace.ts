@@ -31,36 +31,38 @@ export class Workspace {
   readonly seqLen: number;
   /** What forward() fills. */
   readonly forward: ForwardTensors<GpuTensor>;
-  private gradBuffers: GradBuffers | null = null;
-  private normBuffers: GradNormBuffers | null = null;
-  private readonly owned: GpuTensor[] = [];
+  #gradBuffers: GradBuffers | null = null;
+  #normBuffers: GradNormBuffers | null = null;
+  readonly #owned: GpuTensor[] = [];
+  readonly #sched: Scheduler;
 
-  constructor(private readonly sched: Scheduler, readonly plan: WorkspacePlan) {
+  constructor(sched: Scheduler, readonly plan: WorkspacePlan) {
+    this.#sched = sched;
     this.batch = plan.batch;
     this.seqLen = plan.seqLen;
-    this.forward = realize(plan.forward, (t) => this.make(t));
+    this.forward = realize(plan.forward, (t) => this.#make(t));
   }
 
   /** Backward buffers, allocated on first use. */
   grads(): GradBuffers {
-    this.gradBuffers ??= realize(this.plan.backward, (t) => this.make(t));
-    return this.gradBuffers;
+    this.#gradBuffers ??= realize(this.plan.backward, (t) => this.#make(t));
+    return this.#gradBuffers;
   }
 
   /** Gradient-norm buffers, allocated on first use. */
   gradNorms(): GradNormBuffers {
-    this.normBuffers ??= realize(this.plan.gradNorms, (t) => this.make(t));
-    return this.normBuffers;
+    this.#normBuffers ??= realize(this.plan.gradNorms, (t) => this.#make(t));
+    return this.#normBuffers;
   }
 
   destroy(): void {
-    for (const t of this.owned) this.sched.destroyBuffer(t.buffer);
-    this.owned.length = 0;
+    for (const t of this.#owned) this.#sched.destroyBuffer(t.buffer);
+    this.#owned.length = 0;
   }
 
-  private make(t: TensorPlan): GpuTensor {
-    const tensor = this.sched.createTensor(t.shape, 'f32', t.label);
-    this.owned.push(tensor);
+  #make(t: TensorPlan): GpuTensor {
+    const tensor = this.#sched.createTensor(t.shape, 'f32', t.label);
+    this.#owned.push(tensor);
     return tensor;
   }
 }

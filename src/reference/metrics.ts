@@ -40,9 +40,15 @@ export function metricsOf(pred: ArrayLike<number>, truth: ArrayLike<number>): Me
   return { mse: se / n, rmse: Math.sqrt(se / n), mae: ae / n, r2: 1 - se / tot };
 }
 
-/** Model output ŷ (target units) → x̂: x_last + σΔ·ŷ + μΔ for increments, σx·ŷ + μx for values. */
-export function toTrajectoryUnits(yHat: number, last: number, stats: readonly number[], targetDelta: boolean): number {
-  return targetDelta ? last + stats[3]! * yHat + stats[2]! : stats[1]! * yHat + stats[0]!;
+/**
+ * Model output ŷ (target units) → x̂ given the window's last two samples; targetKind 0 (values):
+ * σx·ŷ + μx; 1 (increments): last + σΔ·ŷ + μΔ; 2 (residuals of linear extrapolation):
+ * 2·last − prev + σr·ŷ + μr. stats [6] = (μx, σx, μΔ, σΔ, μr, σr).
+ */
+export function toTrajectoryUnits(yHat: number, last: number, prev: number, stats: readonly number[], targetKind: 0 | 1 | 2): number {
+  if (targetKind === 1) return last + stats[3]! * yHat + stats[2]!;
+  if (targetKind === 2) return 2 * last - prev + stats[5]! * yHat + stats[4]!;
+  return stats[1]! * yHat + stats[0]!;
 }
 
 /** Evaluates one prediction per window (out[i]) against x_{p+T}. */
@@ -52,7 +58,7 @@ export function evaluateReference(
   seq: number,
   out: ArrayLike<number>,
   stats: readonly number[],
-  targetDelta: boolean,
+  targetKind: 0 | 1 | 2,
 ): EvalResult {
   const n = starts.length;
   const truth = new Float64Array(n);
@@ -64,7 +70,7 @@ export function evaluateReference(
     const last = series[p + seq - 1]!;
     const prev = seq >= 2 ? series[p + seq - 2]! : last;
     truth[i] = series[p + seq]!;
-    pred[i] = toTrajectoryUnits(out[i]!, last, stats, targetDelta);
+    pred[i] = toTrajectoryUnits(out[i]!, last, prev, stats, targetKind);
     persist[i] = last;
     linear[i] = 2 * last - prev;
   }

@@ -1,53 +1,54 @@
 // windows.ts — float64 plain-loop reference of shaders/windows.wgsl: normalisation statistics
 // over a training span, the per-sample feature and target series, and minibatch gathering.
 // series: [R, S] (one channel of a trajectory), row-major; a window starts at p = r·S + s.
+// Per sample s of a row: x_s, the increment Δ_s = x_s − x_{s−1} and the residual of linear
+// extrapolation r_s = x_s − (2x_{s−1} − x_{s−2}) = Δ_s − Δ_{s−1}, where the samples before a
+// row's start repeat its first (Δ_0 = 0, r_0 = 0, r_1 = Δ_1).
 
-/** (μx, σx, μΔ, σΔ) over rows [0, rows) and samples s < trainEnd (Δ: 1 ≤ s < trainEnd); σ = 0 → 1. */
-export function normStatsReference(series: ArrayLike<number>, samples: number, rows: number, trainEnd: number): [number, number, number, number] {
-  let sx = 0;
-  let sd = 0;
-  for (let r = 0; r < rows; r++) {
-    for (let s = 0; s < trainEnd; s++) {
-      sx += series[r * samples + s]!;
-      if (s > 0) sd += series[r * samples + s]! - series[r * samples + s - 1]!;
-    }
-  }
-  const nx = rows * trainEnd;
-  const nd = Math.max(rows * (trainEnd - 1), 1);
-  const mx = sx / nx;
-  const md = sd / nd;
-  let vx = 0;
-  let vd = 0;
-  for (let r = 0; r < rows; r++) {
-    for (let s = 0; s < trainEnd; s++) {
-      vx += (series[r * samples + s]! - mx) ** 2;
-      if (s > 0) vd += (series[r * samples + s]! - series[r * samples + s - 1]! - md) ** 2;
-    }
-  }
-  const sdx = Math.sqrt(vx / nx);
-  const sdd = Math.sqrt(vd / nd);
-  return [mx, sdx === 0 ? 1 : sdx, md, sdd === 0 ? 1 : sdd];
+/** [x_s, Δ_s, r_s] of flat sample i (s = i mod samples). */
+export function sampleTermsReference(series: ArrayLike<number>, samples: number, i: number): [number, number, number] {
+  const s = i % samples;
+  const at = (k: number) => series[i - Math.min(k, s)]!;
+  const d = at(0) - at(1);
+  return [at(0), d, d - (at(1) - at(2))];
 }
 
-/** feat [R·S, F] (F = 1: x̃; F = 2: x̃, Δ̃ with Δ_0 = 0) and tgt [R·S] (x̃, or Δ̃ when targetDelta). */
+/**
+ * (μx, σx, μΔ, σΔ, μr, σr) over rows [0, rows) and samples s < trainEnd (Δ: s ≥ 1; r: s ≥ 2);
+ * population std, σ = 0 → 1.
+ */
+export function normStatsReference(series: ArrayLike<number>, samples: number, rows: number, trainEnd: number): number[] {
+  const stats: number[] = [];
+  for (let which = 0; which < 3; which++) {
+    const values: number[] = [];
+    for (let r = 0; r < rows; r++) for (let s = which; s < trainEnd; s++) values.push(sampleTermsReference(series, samples, r * samples + s)[which]!);
+    const n = Math.max(values.length, 1);
+    const mean = values.reduce((a, v) => a + v, 0) / n;
+    const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / n);
+    stats.push(mean, sd === 0 ? 1 : sd);
+  }
+  return stats;
+}
+
+/**
+ * feat [R·S, F] (the normalised terms listed in `inputs`, 0 x̃, 1 Δ̃, 2 r̃, in that order) and
+ * tgt [R·S] (term `targetKind`); stats [6] as normStatsReference returns them.
+ */
 export function featuresReference(
   series: ArrayLike<number>,
   samples: number,
   stats: readonly number[],
-  features: 1 | 2,
-  targetDelta: boolean,
+  inputs: readonly number[],
+  targetKind: number,
 ): { feat: Float64Array; tgt: Float64Array } {
   const n = series.length;
+  const features = inputs.length;
   const feat = new Float64Array(n * features);
   const tgt = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const s = i % samples;
-    const d = s > 0 ? series[i]! - series[i - 1]! : 0;
-    const xn = (series[i]! - stats[0]!) / stats[1]!;
-    const dn = (d - stats[2]!) / stats[3]!;
-    feat[i * features] = xn;
-    if (features === 2) feat[i * 2 + 1] = dn;
-    tgt[i] = targetDelta ? dn : xn;
+    const scaled = sampleTermsReference(series, samples, i).map((v, k) => (v - stats[2 * k]!) / stats[2 * k + 1]!);
+    for (let f = 0; f < features; f++) feat[i * features + f] = scaled[inputs[f]!]!;
+    tgt[i] = scaled[targetKind]!;
   }
   return { feat, tgt };
 }

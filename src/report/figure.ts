@@ -83,8 +83,10 @@ function lossPanel(f: FigureInput, c: CellFigure, row: number): string {
   const epochs = Math.max(c.trainLoss.length, 1);
   const p = new Plot(boxAt(row, 2), [1, Math.max(epochs, 2)], [lo / 1.5, hi * 1.5], { title: 'loss (log scale)', xLabel: 'epoch', yLabel: f.lossLabel, logY: true });
   const ep = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
-  p.line(ep(c.trainLoss.length), c.trainLoss, COLORS.train, 1.6);
-  p.line(ep(c.testLoss.length), c.testLoss, COLORS.test, 1.6);
+  // One epoch (an echo state network's single fit) is a point, drawn as a short tick.
+  const series = (v: readonly number[]) => (v.length === 1 ? [[1, 1.06], [v[0]!, v[0]!]] : [ep(v.length), v]) as [number[], readonly number[]];
+  p.line(...series(c.trainLoss), COLORS.train, 1.6);
+  p.line(...series(c.testLoss), COLORS.test, 1.6);
   p.legend([['train', COLORS.train], ['test', COLORS.test]]);
   return p.svg();
 }

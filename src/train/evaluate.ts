@@ -10,6 +10,7 @@ import {
 } from '../kernels/metrics';
 import type { BatchBuffers, GpuWindows } from '../data/gpu-data';
 import type { SeriesView } from '../kernels/windows';
+import type { GpuTensor } from '../gpu/tensor';
 import type { ModelHandle } from './model-handle';
 
 /** Rows of model output per window (1, or T for shifted-sequence models). */
@@ -28,14 +29,8 @@ export async function evaluateForecast(
   buf: BatchBuffers,
   which: 'test' | 'trainInOrder' | Uint32Array,
 ): Promise<{ evaluation: Evaluation; pred: Float32Array }> {
-  await sched.prepare(metricsKernel);
-  const starts = which === 'test' ? data.plan.testStarts : which === 'trainInOrder' ? data.plan.trainStarts : which;
-  const n = starts.length;
   const per = outPerRow(data);
-  const startsT = sched.createTensor([n], 'u32', 'eval starts', starts);
-  const outAll = sched.createBuffer(4 * n * per, STORAGE_RW, 'eval outputs');
-  const bufs = createEvalBuffers(sched, n);
-  try {
+  return scoreWindowPredictions(sched, data, windowStarts(data, which), per, (startsT, outAll, n) => {
     for (let off = 0; off < n; off += buf.batch) {
       const count = Math.min(buf.batch, n - off);
       data.recordBatch(startsT, off, count, buf);
@@ -43,7 +38,34 @@ export async function evaluateForecast(
       sched.copy(out, { buffer: outAll, offset: 4 * off * per, size: 4 * count * per });
       sched.submit();
     }
-    recordEvaluation(sched, data.data.series, data.stats, startsT, data.plan.seq, { out: outAll, stride: per, offset: per - 1 }, data.cfg.targetDelta, bufs);
+  });
+}
+
+/** The window starts `which` names: the test windows, every training window in order, or a given list. */
+export function windowStarts(data: GpuWindows, which: 'test' | 'trainInOrder' | Uint32Array): Uint32Array {
+  return which === 'test' ? data.plan.testStarts : which === 'trainInOrder' ? data.plan.trainStarts : which;
+}
+
+/**
+ * Scores one prediction per window (in target units; `per` outputs per window, the last one
+ * counts) with the baselines: `predict` records outAll [n, per] for the windows startsT [n].
+ * Any model plugs in here — the recurrent ones above, the echo state network (src/esn/).
+ */
+export async function scoreWindowPredictions(
+  sched: Scheduler,
+  data: GpuWindows,
+  starts: Uint32Array,
+  per: number,
+  predict: (startsT: GpuTensor, outAll: GPUBuffer, n: number) => void,
+): Promise<{ evaluation: Evaluation; pred: Float32Array }> {
+  await sched.prepare(metricsKernel);
+  const n = starts.length;
+  const startsT = sched.createTensor([n], 'u32', 'eval starts', starts);
+  const outAll = sched.createBuffer(4 * n * per, STORAGE_RW, 'eval outputs');
+  const bufs = createEvalBuffers(sched, n);
+  try {
+    predict(startsT, outAll, n);
+    recordEvaluation(sched, data.data.series, data.stats, startsT, data.plan.seq, { out: outAll, stride: per, offset: per - 1 }, data.cfg.kind, bufs);
     return await readEvaluation(sched, bufs);
   } finally {
     for (const b of [startsT.buffer, outAll, bufs.pred, bufs.sums, bufs.partials]) sched.destroyBuffer(b);
@@ -133,10 +155,10 @@ export async function rollout(sched: Scheduler, model: ModelHandle, data: GpuWin
   const { seq } = data.plan;
   const { series, start } = seed ?? { series: data.data.series, start: rolloutSpan(data).start };
   const features = data.cfg.features;
-  const hist = sched.createTensor([seq + 1 + steps], 'f32', 'rollout history');
+  const hist = sched.createTensor([seq + 2 + steps], 'f32', 'rollout history');
   const xIn = sched.createTensor([1, seq, features], 'f32', 'rollout input');
   const per = outPerRow(data);
-  const args = { series, stats: data.stats, hist, xIn, seq, features, start, targetDelta: data.cfg.targetDelta };
+  const args = { series, stats: data.stats, hist, xIn, seq, features, terms: data.cfg.terms, start, targetKind: data.cfg.kind };
   try {
     recordRolloutInit(sched, args);
     for (let k = 0; k < steps; k++) {
@@ -146,7 +168,7 @@ export async function rollout(sched: Scheduler, model: ModelHandle, data: GpuWin
       if ((k + 1) % submitEvery === 0) sched.submit();
     }
     const h = (await sched.read(hist)) as Float32Array;
-    return h.slice(seq + 1);
+    return h.slice(seq + 2);
   } finally {
     sched.destroyBuffer(hist.buffer);
     sched.destroyBuffer(xIn.buffer);

@@ -6,7 +6,9 @@ import type { GpuTensor } from '../gpu/tensor';
 import type { Trajectory } from '../physics/simulate';
 import type { GpuTrajectory } from '../data/gpu-data';
 import { decodeSafetensors, type DecodedSafetensors } from '../io/safetensors';
-import { CELLS, type CellName, type TargetMode } from './config';
+import { CELLS, type CellName } from './config';
+import { NORM_STATS, TARGETS, TARGET_SPECS, type TargetMode } from '../data/targets';
+import { ESN_DEFAULTS, validateEsnSettings } from '../esn/config';
 import { describeValue, requireInteger, requireNumber, requireObject, requireOneOf } from '../util/check';
 
 /** Options of Forecaster.create(); every field is optional, with the defaults given. */
@@ -31,21 +33,44 @@ export interface ForecasterOptions {
   clip?: number | null;
   /** Seeds the initial weights and the shuffling (default 42). */
   seed?: number;
-  /** 'delta' (default): normalised (x̃, Δ̃) in, next increment out; 'value': raw x in, next x out. */
+  /**
+   * 'delta' (default): normalised (x̃, Δ̃) in, the next increment out — general series;
+   * 'residual': normalised (x̃, r̃) in, the residual of linear extrapolation out — smooth
+   * physical signals sampled finely (needs seq >= 2); 'value': raw x in, next x out — the
+   * lecture's plain setup. See src/data/targets.ts.
+   */
   target?: TargetMode;
   /** Chronological training fraction of each row's windows (default 0.75). */
   trainFraction?: number;
   /** Most epochs fit() may reach in total (sizes the loss history; default 10000). */
   maxEpochs?: number;
+  /**
+   * cell 'esn' (an echo state network, src/esn/config.ts): reservoir units (default 1000, at
+   * most 4096). For 'esn', hidden, layers, dropout, batch, lr, optimizer and clip do not apply.
+   */
+  reservoir?: number;
+  /** cell 'esn': the spectral radius W is scaled to (default 0.9). */
+  spectralRadius?: number;
+  /** cell 'esn': leak rate α in (0, 1] of x ← (1 − α)x + α·tanh(…) (default 0.1). */
+  leak?: number;
+  /** cell 'esn': ridge λ of the readout (default 1; keep it ≳ 1e-5 × the Gram matrix's mean diagonal). */
+  ridge?: number;
+  /** cell 'esn': W_in and b uniform in [−s, s] (default 0.2). */
+  inputScaling?: number;
+  /** cell 'esn': fraction of non-zero entries of W, 1 for dense (default 0.02). */
+  density?: number;
+  /** cell 'esn': samples at each row's start the readout ignores (default 200). */
+  washout?: number;
 }
 
 /** A series to learn from: a simulate() trajectory (caller keeps ownership) or host samples. */
 export type ForecastSeries = Trajectory | ArrayLike<number>;
 
-const DEFAULTS = {
+const RECURRENT_DEFAULTS = {
   cell: 'lstm', hidden: 64, layers: 2, dropout: 0, seq: 50, batch: 32, lr: 1e-3, optimizer: 'adam', clip: null, seed: 42,
   target: 'delta', trainFraction: 0.75, maxEpochs: 10_000,
-} as const satisfies Required<ForecasterOptions>;
+} as const;
+const DEFAULTS: Readonly<Required<ForecasterOptions>> = /* @__PURE__ */ Object.assign({}, RECURRENT_DEFAULTS, ESN_DEFAULTS);
 
 /** Merges the defaults and checks every option, naming it. */
 export function resolveOptions(options: ForecasterOptions): Required<ForecasterOptions> {
@@ -60,8 +85,10 @@ export function resolveOptions(options: ForecasterOptions): Required<ForecasterO
   requireOneOf('Forecaster: optimizer', o.optimizer, ['adam', 'sgd'] as const);
   if (o.clip !== null && !(typeof o.clip === 'number' && Number.isFinite(o.clip) && o.clip > 0)) throw new Error(`Forecaster: clip must be a finite number > 0 or null, got ${describeValue(o.clip)}`);
   requireInteger('Forecaster: seed', o.seed, { min: 0 });
-  requireOneOf('Forecaster: target', o.target, ['delta', 'value'] as const);
+  requireOneOf('Forecaster: target', o.target, TARGETS);
+  if (o.seq < TARGET_SPECS[o.target].minSeq) throw new Error(`Forecaster: target '${o.target}' needs seq >= ${TARGET_SPECS[o.target].minSeq}, got ${o.seq}`);
   if (!(typeof o.trainFraction === 'number' && o.trainFraction > 0 && o.trainFraction < 1)) throw new Error(`Forecaster: trainFraction must be in (0, 1), got ${describeValue(o.trainFraction)}`);
+  validateEsnSettings(o, (key) => `Forecaster: ${key}`);
   return o;
 }
 
@@ -123,6 +150,7 @@ export function gpuSeries(sched: Scheduler, s: SeriesSource): GpuTrajectory {
     spec: {
       name: 'oscillator', rows: s.rows, samples: s.samples, sampleDt: s.trajectory ? s.trajectory.dt * s.trajectory.recordEvery : 1,
       t0: s.trajectory?.t0 ?? 0, kind: 'forecast', classes: 0, description: 'Forecaster series',
+      defaultTarget: { target: 'delta', reason: 'the Forecaster default' },
     },
     tensor,
     series: { src: tensor, rows: s.rows, samples: s.samples, channels, channel: 0 },
@@ -137,7 +165,7 @@ export type ForecasterTraining = Pick<ForecasterOptions, 'batch' | 'lr' | 'optim
 export const TRAINING_KEYS = ['batch', 'lr', 'optimizer', 'clip', 'seed', 'trainFraction', 'maxEpochs', 'dropout'] as const;
 export const FILE_KIND = 'forecaster';
 
-/** The safetensors metadata Forecaster.load reads: the options and the normalisation [μx, σx, μΔ, σΔ]. */
+/** The safetensors metadata Forecaster.load reads: the options and the normalisation [μx, σx, μΔ, σΔ, μr, σr]. */
 export function forecasterMetadata(options: Required<ForecasterOptions>, stats: readonly number[]): Record<string, string> {
   return { format: 'pt', springloop: FILE_KIND, options: JSON.stringify(options), normalisation: JSON.stringify(stats) };
 }
@@ -158,8 +186,9 @@ export function readForecasterFile(file: Uint8Array): { decoded: DecodedSafetens
   } catch (e) {
     throw new Error(`Forecaster.load: the file's metadata is not valid JSON: ${(e as Error).message}`);
   }
-  if (!Array.isArray(stats) || stats.length !== 4 || !stats.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    throw new Error(`Forecaster.load: normalisation must be 4 finite numbers, got ${meta.normalisation}`);
+  if (!Array.isArray(stats) || (stats.length !== NORM_STATS && stats.length !== 4) || !stats.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    throw new Error(`Forecaster.load: normalisation must be ${NORM_STATS} finite numbers (4 in older files), got ${meta.normalisation}`);
   }
+  if (stats.length === 4 && options.target === 'residual') throw new Error('Forecaster.load: a residual-target file must carry 6 normalisation values, got 4');
   return { decoded, options, stats };
 }

@@ -6,16 +6,19 @@ import type { MnistRows } from '../data/mnist-rows';
 import { planWindows, type WindowPlan } from '../data/windows';
 import type { FeatureConfig } from '../data/gpu-data';
 import type { ModelConfig } from '../model/config';
-import { validateConfig, type CellName, type TargetMode, type TrainConfig } from './config';
+import { validateConfig, type TargetMode, type TargetSetting, type TrainConfig, type TrainedCellName } from './config';
 import { parseSchedule, type Schedule } from './schedule';
 import { optimizerConfig, type OptimizerConfig } from '../kernels/optim';
 import type { LossKind } from './model-handle';
+import { TARGET_SPECS, termMask } from '../data/targets';
 
 /** Everything decided about a run before any GPU work. */
 export interface RunPlan {
   config: TrainConfig;
   spec: DatasetSpec;
   windows: WindowPlan;
+  /** The forecasting target, 'auto' resolved by the data set (src/data/targets.ts). */
+  target: TargetMode;
   features: FeatureConfig;
   schedule: Schedule;
   optimizer: OptimizerConfig;
@@ -24,11 +27,12 @@ export interface RunPlan {
 }
 
 /** The model cell each --cells name trains (RNN: tanh, as PyTorch's default). */
-export const CELL_KINDS: Readonly<Record<CellName, ModelConfig['cell']>> = { rnn: 'rnn_tanh', lstm: 'lstm', gru: 'gru' };
+export const CELL_KINDS: Readonly<Record<TrainedCellName, ModelConfig['cell']>> = { rnn: 'rnn_tanh', lstm: 'lstm', gru: 'gru' };
 
-/** Forecasting inputs and targets: 'delta' normalised (x̃, Δ̃) → Δ̃; 'value' raw x → x. */
+/** Forecasting inputs and targets of a target mode (src/data/targets.ts). */
 export function forecastFeatures(target: TargetMode): FeatureConfig {
-  return target === 'delta' ? { features: 2, targetDelta: true, normalize: true } : { features: 1, targetDelta: false, normalize: false };
+  const { inputs, kind, normalize } = TARGET_SPECS[target];
+  return { features: inputs.length, terms: termMask(inputs), kind, normalize };
 }
 
 /** Host data a run's data set needs and the browser-safe code cannot load (mnist-rows' digits, loaded in Node). */
@@ -38,7 +42,8 @@ export interface RunSources {
 
 /** The inputs of a sequence-to-label model: the data set's own channels (mnist-rows) or the normalised x. */
 function labelFeatures(spec: DatasetSpec): FeatureConfig {
-  return spec.channels !== undefined ? { features: spec.channels, fromChannels: true, targetDelta: false, normalize: false } : { features: 1, targetDelta: false, normalize: true };
+  const x = { terms: termMask([0]), kind: 0 } as const;
+  return spec.channels !== undefined ? { features: spec.channels, fromChannels: true, ...x, normalize: false } : { features: 1, ...x, normalize: true };
 }
 
 /**
@@ -55,15 +60,23 @@ export function planRun(config: TrainConfig, sources: RunSources = {}): RunPlan 
     kind: label ? 'label' : config.mode === 'many-to-many' ? 'sequence' : 'next',
   });
   checkAgainstData(config, windows);
-  const features: FeatureConfig = label ? labelFeatures(spec) : forecastFeatures(config.target);
+  const target = resolveTarget(config.target, spec, config.seq);
+  const features: FeatureConfig = label ? labelFeatures(spec) : forecastFeatures(target);
   const optimizer = optimizerConfig(config.optimizer, {
     lr: config.lr, weightDecay: config.weightDecay,
     ...(config.optimizer === 'sgd' ? { momentum: config.momentum, nesterov: config.nesterov } : {}),
   });
   return {
-    config, spec, windows, features, schedule: parseSchedule(config.schedule), optimizer,
+    config, spec, windows, target, features, schedule: parseSchedule(config.schedule), optimizer,
     loss: label ? 'cross_entropy' : 'mse', outputSize: label ? spec.classes : 1,
   };
+}
+
+/** The target a run forecasts: the setting, or with 'auto' the data set's choice ('delta' when seq is too short for it). */
+export function resolveTarget(setting: TargetSetting, spec: DatasetSpec, seq: number): TargetMode {
+  if (setting !== 'auto') return setting;
+  const preferred = spec.defaultTarget.target;
+  return seq >= TARGET_SPECS[preferred].minSeq ? preferred : 'delta';
 }
 
 /** Settings whose range depends on the data: errors instead of a quiet clamp. */
@@ -78,7 +91,7 @@ function checkAgainstData(c: TrainConfig, windows: WindowPlan): void {
 }
 
 /** The model a cell trains under this plan (the optional fields only where they differ from their defaults). */
-export function modelConfigFor(plan: RunPlan, cell: CellName): ModelConfig {
+export function modelConfigFor(plan: RunPlan, cell: TrainedCellName): ModelConfig {
   const c = plan.config;
   return {
     cell: CELL_KINDS[cell],

@@ -1,7 +1,7 @@
 // report.ts — what a run writes: results.json (the issue's schema: adapter, dataset, one
 // entry per cell, the persistence / linear baselines and each cell's MSE relative to
-// persistence), details.json (loss curves, rollout error growth), the comparison table,
-// and the figure's input.
+// persistence and to the better of the two; the forecasting target and why), details.json
+// (loss curves, rollout error growth), the comparison table, and the figure's input.
 import type { Metrics } from '../reference/metrics';
 import type { RunPlan } from './plan';
 import type { Evaluation } from '../kernels/metrics';
@@ -9,6 +9,7 @@ import type { CellName } from './config';
 import type { EpochReport } from './trainer';
 import { forecastSummary, renderFigure, type CellFigure } from '../report/figure';
 import { REGIME_CLASSES } from '../data/datasets';
+import { TARGET_SPECS } from '../data/targets';
 import { renderDigitsFigure } from '../report/digits-figure';
 
 /** What one trained cell of a run reports (src/train/node/run-cell.ts fills it). */
@@ -36,6 +37,8 @@ export interface CellOutcome {
   confusion?: number[][];
   /** True when the run stopped early (stopAfterEpochs or a stop request) and the cell is unfinished. */
   interrupted: boolean;
+  /** Cell-specific numbers for details.json (the echo state network's phases, say). */
+  details?: Record<string, number>;
   /** Where the cell's last checkpoint stands (epochs completed, steps into the next), or null when it has none. */
   checkpoint?: { epoch: number; batch: number } | null;
 }
@@ -50,6 +53,8 @@ export interface CellResult {
   epochs: number;
   samples_per_second: number;
   mse_vs_persistence: number | null;
+  /** MSE over the better baseline's (persistence or linear extrapolation). */
+  mse_vs_best_baseline: number | null;
   accuracy?: number;
   /** Test accuracy after each epoch (sequence-to-label). */
   accuracy_per_epoch?: number[];
@@ -62,6 +67,8 @@ export interface ResultsJson {
   dataset: string;
   results: CellResult[];
   baselines: { persistence: { mse: number; r2: number }; linear: { mse: number; r2: number } } | null;
+  /** Forecasting: what the models predicted (src/data/targets.ts), whether --target auto chose it, and why. */
+  target: { name: string; auto: boolean; reason: string } | null;
 }
 
 export function resultsJson(adapter: string, plan: RunPlan, cells: CellOutcome[]): ResultsJson {
@@ -72,6 +79,7 @@ export function resultsJson(adapter: string, plan: RunPlan, cells: CellOutcome[]
       cell: c.cell, mse: m?.mse ?? null, rmse: m?.rmse ?? null, mae: m?.mae ?? null, r2: m?.r2 ?? null,
       train_seconds: round(c.trainSeconds, 3), epochs: c.epochs, samples_per_second: round(c.samplesPerSecond, 1),
       mse_vs_persistence: m && c.test ? m.mse / c.test.persistence.mse : null,
+      mse_vs_best_baseline: m && c.test ? m.mse / Math.min(c.test.persistence.mse, c.test.linear.mse) : null,
     };
     if (c.accuracy !== undefined) {
       r.accuracy = c.accuracy;
@@ -81,7 +89,10 @@ export function resultsJson(adapter: string, plan: RunPlan, cells: CellOutcome[]
     return r;
   });
   const baselines = first ? { persistence: { mse: first.persistence.mse, r2: first.persistence.r2 }, linear: { mse: first.linear.mse, r2: first.linear.r2 } } : null;
-  return { adapter, dataset: plan.config.dataset, results, baselines };
+  const target = plan.loss === 'mse'
+    ? { name: plan.target, auto: plan.config.target === 'auto', reason: plan.config.target === 'auto' ? plan.spec.defaultTarget.reason : 'set by --target' }
+    : null;
+  return { adapter, dataset: plan.config.dataset, results, baselines, target };
 }
 
 function round(v: number, digits: number): number {
@@ -100,25 +111,33 @@ export function rolloutGrowth(pred: ArrayLike<number>, truth: ArrayLike<number>)
   return out;
 }
 
+/** A ratio for the table and the figure: 0.523, or 1.83e-3 / 1.98e+6 when far from 1. */
+function ratioText(x: number): string {
+  return x >= 0.01 && x < 1000 ? x.toFixed(3) : x.toExponential(2);
+}
+
 const withRmse = (m: { mse: number; r2: number }) => ({ ...m, rmse: Math.sqrt(m.mse) });
 
 /** The comparison table printed at the end of a run. */
 export function formatTable(res: ResultsJson, description: string): string {
-  const head = `adapter: ${res.adapter}\ndataset: ${description}\n`;
+  const target = res.target ? `target: ${res.target.name}${res.target.auto ? ` (--target auto for this data set: ${res.target.reason})` : ''}\n` : '';
+  const head = `adapter: ${res.adapter}\ndataset: ${description}\n${target}`;
   if (!res.baselines) {
     const rows = res.results.map((r) => `  ${r.cell.padEnd(6)} accuracy ${((r.accuracy ?? 0) * 100).toFixed(1)}%  ${r.epochs} epochs  ${r.train_seconds.toFixed(1)} s  ${Math.round(r.samples_per_second)} samples/s${r.confusion ? `\n${formatConfusion(r.confusion)}` : ''}`);
     return head + rows.join('\n');
   }
   const fmt = (v: number | null, f: (x: number) => string) => (v === null ? '-' : f(v)).padStart(11);
   const e = (x: number) => x.toExponential(3);
-  const line = (name: string, m: Pick<Metrics, 'mse' | 'r2'> & Partial<Metrics>, rel: number | null, extra: string) =>
-    `  ${name.padEnd(12)}${fmt(m.mse, e)}${fmt(m.rmse ?? null, e)}${fmt(m.mae ?? null, e)}${fmt(m.r2, (x) => x.toFixed(6))}${fmt(rel, (x) => x.toFixed(3))}${extra}`;
+  const line = (name: string, m: Pick<Metrics, 'mse' | 'r2'> & Partial<Metrics>, rel: number | null, best: number | null, extra: string) =>
+    `  ${name.padEnd(12)}${fmt(m.mse, e)}${fmt(m.rmse ?? null, e)}${fmt(m.mae ?? null, e)}${fmt(m.r2, (x) => x.toFixed(6))}${fmt(rel, ratioText)}${fmt(best, ratioText).padStart(16)}${extra}`;
+  const { persistence, linear } = res.baselines;
+  const bestMse = Math.min(persistence.mse, linear.mse);
   const rows = [
-    `  ${'model'.padEnd(12)}${'MSE'.padStart(11)}${'RMSE'.padStart(11)}${'MAE'.padStart(11)}${'R2'.padStart(11)}${'vs persist'.padStart(11)}   epochs  train s  samples/s`,
-    line('persistence', withRmse(res.baselines.persistence), 1, ''),
-    line('linear', withRmse(res.baselines.linear), res.baselines.linear.mse / res.baselines.persistence.mse, ''),
+    `  ${'model'.padEnd(12)}${'MSE'.padStart(11)}${'RMSE'.padStart(11)}${'MAE'.padStart(11)}${'R2'.padStart(11)}${'vs persist'.padStart(11)}${'÷ best baseline'.padStart(16)}   epochs  train s  samples/s`,
+    line('persistence', withRmse(persistence), 1, persistence.mse / bestMse, ''),
+    line('linear', withRmse(linear), linear.mse / persistence.mse, linear.mse / bestMse, ''),
     ...res.results.map((r) =>
-      line(r.cell, { mse: r.mse!, rmse: r.rmse!, mae: r.mae!, r2: r.r2! }, r.mse_vs_persistence, `   ${String(r.epochs).padStart(6)} ${r.train_seconds.toFixed(1).padStart(8)} ${Math.round(r.samples_per_second).toString().padStart(10)}`),
+      line(r.cell, { mse: r.mse!, rmse: r.rmse!, mae: r.mae!, r2: r.r2! }, r.mse_vs_persistence, r.mse_vs_best_baseline, `   ${(r.cell === 'esn' ? '-' : String(r.epochs)).padStart(6)} ${r.train_seconds.toFixed(1).padStart(8)} ${Math.round(r.samples_per_second).toString().padStart(10)}`),
     ),
   ];
   return head + rows.join('\n');
@@ -170,8 +189,9 @@ export function runFigure(adapter: string, plan: RunPlan, traj: Float32Array, ce
     accuracy: label ? c.history.map((h) => h.testAccuracy ?? 0) : undefined,
     summary: c.test
       ? forecastSummary(c.test.model, {
-        'vs p': `${(c.test.model.mse / c.test.persistence.mse).toFixed(3)} x persistence MSE`,
-        epoch: `${c.epochs}`, time: `${c.trainSeconds.toFixed(1)} s train`, rate: `${Math.round(c.samplesPerSecond)} samples/s`,
+        'vs p': `${ratioText(c.test.model.mse / c.test.persistence.mse)} x persistence MSE`,
+        best: `${ratioText(c.test.model.mse / Math.min(c.test.persistence.mse, c.test.linear.mse))} x the best baseline's`,
+        epoch: c.cell === 'esn' ? 'one pass (no epochs)' : `${c.epochs}`, time: `${c.trainSeconds.toFixed(1)} s train`, rate: `${Math.round(c.samplesPerSecond)} samples/s`,
       })
       : [`accuracy ${((c.accuracy ?? 0) * 100).toFixed(1)}%`, `CE ${(c.crossEntropy ?? 0).toFixed(4)}`, `epochs ${c.epochs}`, `train ${c.trainSeconds.toFixed(1)} s`],
   }));
@@ -180,8 +200,8 @@ export function runFigure(adapter: string, plan: RunPlan, traj: Float32Array, ce
     : undefined;
   return renderFigure({
     title: `springloop train: ${spec.name}`,
-    subtitle: `${spec.description}; seq ${T}, ${plan.config.layers} x ${plan.config.hidden}, ${plan.config.optimizer} lr ${plan.config.lr}, batch ${plan.config.batch}${label ? '' : `, target ${plan.config.target}`}; ${adapter}; wall ${wallSeconds.toFixed(1)} s`,
-    lossLabel: label ? 'cross-entropy' : plan.config.target === 'delta' ? 'MSE (normalised increments)' : 'MSE',
+    subtitle: `${spec.description}; seq ${T}, ${plan.config.layers} x ${plan.config.hidden}, ${plan.config.optimizer} lr ${plan.config.lr}, batch ${plan.config.batch}${label ? '' : `, target ${plan.target}`}; ${adapter}; wall ${wallSeconds.toFixed(1)} s`,
+    lossLabel: label ? 'cross-entropy' : TARGET_SPECS[plan.target].lossUnits,
     time, x: row(0, 0), v: row(0, 1),
     splitTime: spec.t0 + (windows.trainPerRow + T) * spec.sampleDt,
     trainIdx, testIdx,

@@ -19,10 +19,11 @@ export const EVAL_BATCH = 256;
 const SESSION_WORKSPACES = 6;
 
 /**
- * The windows of `trajectory` on the GPU, with their statistics (or `fixedStats`: [mean x,
- * std x, mean Δ, std Δ] saved with a model) and feature / target series recorded.
+ * The windows of `trajectory` on the GPU, with their statistics (or `fixedStats`: the [6]
+ * (μx, σx, μΔ, σΔ, μr, σr) — or an older file's [4] — saved with a model) and feature / target
+ * series recorded.
  */
-export async function createWindows(sched: Scheduler, trajectory: GpuTrajectory, plan: WindowPlan, features: FeatureConfig, fixedStats?: ArrayLike<number>): Promise<GpuWindows> {
+export async function createWindows(sched: Scheduler, trajectory: GpuTrajectory, plan: WindowPlan, features: FeatureConfig, fixedStats?: readonly number[]): Promise<GpuWindows> {
   const windows = new GpuWindows(sched, trajectory, plan, features);
   try {
     await windows.prepare();

@@ -12,7 +12,8 @@ import { planWorkspace, plannedTensors } from '../model/workspace-plan';
 import { numel } from '../gpu/tensor';
 import { stateNames } from '../kernels/optim';
 import { checkDeviceNeeds, type MemoryNeed } from '../util/sizes';
-import type { CellName, TrainConfig } from './config';
+import type { TrainConfig, TrainedCellName } from './config';
+import { esnDeviceNeeds, esnFileBytes, esnHostNeeds } from '../esn/sizing';
 import { modelConfigFor, type RunPlan } from './plan';
 import { EVAL_BATCH } from './session';
 
@@ -32,7 +33,7 @@ export function datasetHostNeeds(c: TrainConfig): MemoryNeed[] {
 }
 
 /** Floats of one cell's parameters. */
-function parameterCount(plan: RunPlan, cell: CellName): number {
+function parameterCount(plan: RunPlan, cell: TrainedCellName): number {
   return Object.values(modelParamShapes(modelConfigFor(plan, cell))).reduce((a, s) => a + s.reduce((x, d) => x * d, 1), 0);
 }
 
@@ -50,6 +51,10 @@ export function trainDeviceNeeds(plan: RunPlan): MemoryNeed[] {
   const c = plan.config;
   const needs: MemoryNeed[] = [];
   for (const cell of c.cells) {
+    if (cell === 'esn') {
+      needs.push(...esnDeviceNeeds(c, plan.spec.rows * plan.spec.samples));
+      continue;
+    }
     const floats = parameterCount(plan, cell);
     needs.push({ what: `parameters (${cell}: ${floats} floats)`, bytes: 4 * floats, cause: modelCause(c), binding: true });
     for (const batch of batchSizes(plan)) {
@@ -68,6 +73,7 @@ export function trainDeviceNeeds(plan: RunPlan): MemoryNeed[] {
 export function checkTrainDevice(plan: RunPlan, sched: Scheduler): void {
   checkDeviceNeeds(trainDeviceNeeds(plan), sched.device.limits);
   for (const cell of plan.config.cells) {
+    if (cell === 'esn') continue; // no workspace: its buffers are in trainDeviceNeeds
     for (const batch of batchSizes(plan)) {
       try {
         checkWorkspaceLimits(sched, planWorkspace(modelConfigFor(plan, cell), batch, plan.config.seq));
@@ -86,7 +92,8 @@ const FILE_OVERHEAD = 1024;
 const REPORT_BYTES = 64_000;
 
 /** Disk bytes of one checkpoint of a cell (weights, optimizer state, checkpoint.json) and of its final weights file. */
-function cellFileBytes(plan: RunPlan, cell: CellName): { checkpoint: number; weights: number } {
+function cellFileBytes(plan: RunPlan, cell: TrainedCellName | 'esn'): { checkpoint: number; weights: number } {
+  if (cell === 'esn') return { checkpoint: 0, weights: blocks(esnFileBytes(plan.config)) }; // no checkpoints
   const weights = 4 * parameterCount(plan, cell) + FILE_OVERHEAD;
   const optimizer = (weights - FILE_OVERHEAD) * stateNames(plan.optimizer).length + FILE_OVERHEAD;
   const json = 200 * plan.config.epochs + FILE_OVERHEAD;
@@ -96,7 +103,8 @@ function cellFileBytes(plan: RunPlan, cell: CellName): { checkpoint: number; wei
 /** Host memory beyond the data set: a checkpoint's arrays and their encoding, for the largest cell. */
 export function trainHostNeeds(plan: RunPlan): MemoryNeed[] {
   const largest = Math.max(...plan.config.cells.map((cell) => cellFileBytes(plan, cell).checkpoint));
-  return [{ what: 'a checkpoint (weights and optimizer state, read back and encoded)', bytes: 2 * largest, cause: modelCause(plan.config) }];
+  const esn = plan.config.cells.includes('esn') ? esnHostNeeds(plan.config) : [];
+  return [{ what: 'a checkpoint (weights and optimizer state, read back and encoded)', bytes: 2 * largest, cause: modelCause(plan.config) }, ...esn];
 }
 
 /**

@@ -7,18 +7,20 @@
 //   const frame = await s.push(samples60);   // one prediction per sample, in one submit
 //   s.destroy();
 //
-// Per call of n samples: the features of the n samples are made on the host (x̃ = (x − μx)/σx,
-// and for target 'delta' Δ̃ = (x − x_prev − μΔ)/σΔ, with the first sample's raw Δ = 0 as at
-// a series' start unless `previous` is given), uploaded as x [1, n, F]; one forward from the
-// carried state h, c [L, 1, H] (then overwritten with the new final state); the Linear head on
-// every step's top h ([n, H] · Wᵀ + b); one readback of the n outputs, turned into samples:
-// delta: x̂_{t+1} = x_t + σΔ·ŷ_t + μΔ; value: x̂_{t+1} = σx·ŷ_t + μx.
+// Per call of n samples: the features of the n samples are made on the host, as the windows
+// kernels make them (src/data/targets.ts: x̃, and Δ̃ for 'delta', r̃ for 'residual'; the samples
+// before the first one pushed repeat it, as at a series' start, unless `previous` gives them),
+// uploaded as x [1, n, F]; one forward from the carried state h, c [L, 1, H] (then overwritten
+// with the new final state); the Linear head on every step's top h ([n, H] · Wᵀ + b); one
+// readback of the n outputs, turned into samples: value σx·ŷ + μx; delta x_t + σΔ·ŷ + μΔ;
+// residual 2x_t − x_{t−1} + σr·ŷ + μr.
 // A fresh stream after seq samples therefore predicts exactly what the windowed forecast of
 // those seq samples does (same zero initial state); later it has seen more history than a
 // window. Each distinct n gets its own buffers (in the model's workspace cache): keep the frame
 // size fixed. Browser-safe.
 import type { Scheduler } from '../gpu/scheduler';
 import { Lifetime } from '../gpu/lifetime';
+import { fullStats, inputFeatures, sampleTerms, targetToSample, TARGET_SPECS, type TargetMode } from '../data/targets';
 import type { GpuTensor } from '../gpu/tensor';
 import type { RecurrentModel } from '../model/recurrent-model';
 import { headForward } from '../model/head';
@@ -30,9 +32,8 @@ export interface StreamSource {
   model: RecurrentModel;
   /** Normalisation [μx, σx, μΔ, σΔ] the model was trained with. */
   stats: readonly number[];
-  /** 2: inputs (x̃, Δ̃) and the model predicts Δ̃ ('delta'); 1: x̃ in, x̃ out ('value'). */
-  features: 1 | 2;
-  targetDelta: boolean;
+  /** What the model reads and predicts (src/data/targets.ts). */
+  target: TargetMode;
   /** The Forecaster's Lifetime: the stream refuses use once it is destroyed. */
   owner: Lifetime;
 }
@@ -40,10 +41,11 @@ export interface StreamSource {
 /** Options of Forecaster.stream() and ForecastStream.reset(). */
 export interface StreamOptions {
   /**
-   * The sample just before the first one pushed, so the first increment is real (as
-   * forecast(recent) has it). Default: none, the first increment counts as 0.
+   * The sample just before the first one pushed — or the two before it, oldest first, which the
+   * residual target's first input needs — so the first increment is real (as forecast(recent)
+   * has it). Default: none, the samples before the first repeat it (its increment counts as 0).
    */
-  previous?: number;
+  previous?: number | ArrayLike<number>;
 }
 
 /** Buffers of one call size n: the input x [1, n, F] and the head's outputs [n, 1]. */
@@ -56,25 +58,32 @@ interface CallBuffers {
 export class ForecastStream {
   /** Alive until destroy() and while its Forecaster (and scheduler) are. */
   readonly lifetime: Lifetime;
-  private readonly h: GpuTensor;
-  private readonly c: GpuTensor | null;
-  private readonly byCount = new Map<number, CallBuffers>();
-  private prev: number | null;
-  private seen = 0;
-  private freed = false;
+  readonly #h: GpuTensor;
+  readonly #c: GpuTensor | null;
+  readonly #byCount = new Map<number, CallBuffers>();
+  /** The last (at most two) samples seen, oldest first. */
+  #recent: number[];
+  #seen = 0;
+  #freed = false;
+  readonly #sched: Scheduler;
+  readonly #src: StreamSource;
+  readonly #onFree: ((s: ForecastStream) => void) | undefined;
 
   /** Use Forecaster.stream(); `onFree` lets the owner forget it. */
-  constructor(private readonly sched: Scheduler, private readonly src: StreamSource, opts: StreamOptions = {}, private readonly onFree?: (s: ForecastStream) => void) {
+  constructor(sched: Scheduler, src: StreamSource, opts: StreamOptions = {}, onFree?: (s: ForecastStream) => void) {
+    this.#sched = sched;
+    this.#src = src;
+    this.#onFree = onFree;
     this.lifetime = new Lifetime('ForecastStream', 'destroy', [sched.lifetime, src.owner]);
-    this.prev = checkStreamOptions(opts);
+    this.#recent = checkStreamOptions(opts);
     const { numLayers: L, hiddenSize: H } = src.model.config;
-    this.h = sched.createTensor([L, 1, H], 'f32', 'stream h');
-    this.c = cellSpec(src.model.config.cell).cellState ? sched.createTensor([L, 1, H], 'f32', 'stream c') : null;
+    this.#h = sched.createTensor([L, 1, H], 'f32', 'stream h');
+    this.#c = cellSpec(src.model.config.cell).cellState ? sched.createTensor([L, 1, H], 'f32', 'stream c') : null;
   }
 
   /** Samples pushed since the start (or the last reset()). */
   get samplesSeen(): number {
-    return this.seen;
+    return this.#seen;
   }
 
   /** True once destroy() ran, or its Forecaster (or scheduler, context) is gone. */
@@ -92,25 +101,27 @@ export class ForecastStream {
   async push(input: number | ArrayLike<number>): Promise<number | Float32Array> {
     this.lifetime.check('push');
     const samples = typeof input === 'number' ? [requireNumber('push: sample', input)] : checkSamples(input);
-    const features = this.features(samples);
     const n = samples.length;
-    const bufs = this.buffers(n);
-    this.sched.upload(bufs.x, features);
-    this.record(bufs, n);
-    this.prev = samples[n - 1]!;
-    this.seen += n;
-    const out = (await this.sched.read(bufs.out)) as Float32Array;
-    const predictions = this.toSamples(out, samples);
+    const history = [...this.#recent, ...Array.from(samples)]; // up to 2 samples, then the new ones
+    const before = this.#recent.length;
+    const features = this.#features(history, before);
+    const bufs = this.#buffers(n);
+    this.#sched.upload(bufs.x, features);
+    this.#record(bufs, n);
+    this.#recent = history.slice(-2);
+    this.#seen += n;
+    const out = (await this.#sched.read(bufs.out)) as Float32Array;
+    const predictions = this.#toSamples(out, history, before);
     return typeof input === 'number' ? predictions[0]! : predictions;
   }
 
   /** Forgets the state (zeros, as a fresh stream) and the previous sample (or sets it). */
   reset(opts: StreamOptions = {}): void {
     this.lifetime.check('reset');
-    this.prev = checkStreamOptions(opts);
-    this.sched.clear(this.h);
-    if (this.c) this.sched.clear(this.c);
-    this.seen = 0;
+    this.#recent = checkStreamOptions(opts);
+    this.#sched.clear(this.#h);
+    if (this.#c) this.#sched.clear(this.#c);
+    this.#seen = 0;
   }
 
   /** Frees the stream's buffers; every later call throws `ForecastStream.<method>() after destroy()`. Idempotent. */
@@ -121,64 +132,76 @@ export class ForecastStream {
 
   /** Frees the buffers once (its Forecaster calls this when it is destroyed; work already recorded still runs). */
   free(): void {
-    if (this.freed) return;
-    this.freed = true;
-    for (const b of this.byCount.values()) for (const t of [b.x, b.out]) this.sched.destroyBuffer(t.buffer);
-    this.byCount.clear();
-    this.sched.destroyBuffer(this.h.buffer);
-    if (this.c) this.sched.destroyBuffer(this.c.buffer);
-    this.onFree?.(this);
+    if (this.#freed) return;
+    this.#freed = true;
+    for (const b of this.#byCount.values()) for (const t of [b.x, b.out]) this.#sched.destroyBuffer(t.buffer);
+    this.#byCount.clear();
+    this.#sched.destroyBuffer(this.#h.buffer);
+    if (this.#c) this.#sched.destroyBuffer(this.#c.buffer);
+    this.#onFree?.(this);
   }
 
   /** Forward from the carried state, head on every step, new state carried. */
-  private record(bufs: CallBuffers, n: number): void {
-    const { model } = this.src;
+  #record(bufs: CallBuffers, n: number): void {
+    const { model } = this.#src;
     const { hiddenSize: H } = model.config;
-    const fwd = model.forward(bufs.x, { h0: this.h, c0: this.c });
+    const fwd = model.forward(bufs.x, { h0: this.#h, c0: this.#c });
     const weight = model.arena.param('head.weight');
     const bias = model.arena.param('head.bias');
-    headForward(this.sched, { mode: 'every-step', batch: 1, seqLen: n, hidden: H, outputs: 1 }, { weight, bias }, { tensor: fwd.rnnOut, rows: n, cols: H }, bufs.out);
-    this.sched.copy(fwd.hN, this.h);
-    if (this.c && fwd.cN) this.sched.copy(fwd.cN, this.c);
+    headForward(this.#sched, { mode: 'every-step', batch: 1, seqLen: n, hidden: H, outputs: 1 }, { weight, bias }, { tensor: fwd.rnnOut, rows: n, cols: H }, bufs.out);
+    this.#sched.copy(fwd.hN, this.#h);
+    if (this.#c && fwd.cN) this.#sched.copy(fwd.cN, this.#c);
   }
 
-  /** x [1, n, F] row-major: x̃ (and Δ̃ against the previous sample). */
-  private features(samples: ArrayLike<number>): Float32Array {
-    const [mx, sx, md, sd] = this.src.stats as [number, number, number, number];
-    const F = this.src.features;
-    const out = new Float32Array(samples.length * F);
-    let prev = this.prev;
-    for (let t = 0; t < samples.length; t++) {
-      const x = samples[t]!;
-      out[t * F] = (x - mx) / sx;
-      if (F === 2) out[t * F + 1] = (prev === null ? -md : x - prev - md) / sd;
-      prev = x;
-    }
+  /** x [1, n, F] row-major for history[from ..]: the target's input terms (earlier samples from history, else repeated). */
+  #features(history: readonly number[], from: number): Float32Array {
+    const { inputs } = TARGET_SPECS[this.#src.target];
+    const stats = fullStats(this.#src.stats);
+    const n = history.length - from;
+    const out = new Float32Array(n * inputs.length);
+    for (let t = 0; t < n; t++) out.set(inputFeatures(termsAt(history, from + t), stats, inputs), t * inputs.length);
     return out;
   }
 
-  /** Model outputs → predicted samples: delta x_t + σΔ·ŷ + μΔ, value σx·ŷ + μx. */
-  private toSamples(out: Float32Array, samples: ArrayLike<number>): Float32Array {
-    const [mx, sx, md, sd] = this.src.stats as [number, number, number, number];
+  /** Model outputs → predicted samples (src/data/targets.ts's inverse, from each sample and the one before). */
+  #toSamples(out: Float32Array, history: readonly number[], from: number): Float32Array {
+    const { kind } = TARGET_SPECS[this.#src.target];
+    const stats = fullStats(this.#src.stats);
     const pred = new Float32Array(out.length);
-    for (let t = 0; t < out.length; t++) pred[t] = this.src.targetDelta ? samples[t]! + sd * out[t]! + md : sx * out[t]! + mx;
+    for (let t = 0; t < out.length; t++) {
+      const [now, increment] = termsAt(history, from + t);
+      pred[t] = targetToSample(out[t]!, now, now - increment, stats, kind);
+    }
     return pred;
   }
 
-  private buffers(n: number): CallBuffers {
-    let b = this.byCount.get(n);
+  #buffers(n: number): CallBuffers {
+    let b = this.#byCount.get(n);
     if (!b) {
-      b = { x: this.sched.createTensor([1, n, this.src.features], 'f32', `stream x (${n})`), out: this.sched.createTensor([n, 1], 'f32', `stream out (${n})`) };
-      this.byCount.set(n, b);
+      b = { x: this.#sched.createTensor([1, n, TARGET_SPECS[this.#src.target].inputs.length], 'f32', `stream x (${n})`), out: this.#sched.createTensor([n, 1], 'f32', `stream out (${n})`) };
+      this.#byCount.set(n, b);
     }
     return b;
   }
 }
 
-/** Checks stream options (before any GPU work); returns `previous` or null. */
-export function checkStreamOptions(opts: StreamOptions): number | null {
+/** Checks stream options (before any GPU work); returns the previous samples (0 to 2, oldest first). */
+export function checkStreamOptions(opts: StreamOptions): number[] {
   if (typeof opts !== 'object' || opts === null) throw new Error(`stream options must be an object, got ${describeValue(opts)}`);
-  return opts.previous === undefined ? null : requireNumber('stream options.previous', opts.previous);
+  const p = opts.previous;
+  if (p === undefined) return [];
+  if (typeof p !== 'object' || p === null) return [requireNumber('stream options.previous', p)];
+  if (typeof p.length !== 'number' || p.length < 1 || p.length > 2) {
+    throw new Error(`stream options.previous must be a finite number or 1 or 2 of them, got ${describeValue(p)}`);
+  }
+  return Array.from(p, (v, i) => requireNumber(`stream options.previous[${i}]`, v));
+}
+
+// (x, x − x_before, r) of history[i] (its value, increment and residual terms), the samples
+// before history[0] repeating it, as at a series' start.
+function termsAt(history: readonly number[], i: number): [number, number, number] {
+  const at = (k: number) => history[Math.max(0, i - k)]!;
+  return sampleTerms(at(0), at(1), at(2));
 }
 
 /** A non-empty array-like of finite numbers. */
@@ -196,17 +219,17 @@ function checkSamples(samples: ArrayLike<number>): ArrayLike<number> {
 
 /** The open streams of one Forecaster: their buffers are freed with it. */
 export class StreamSet {
-  private readonly open = new Set<ForecastStream>();
+  readonly #open = new Set<ForecastStream>();
 
   /** Opens a stream over `src` whose buffers freeAll() frees. */
   add(sched: Scheduler, src: StreamSource, opts?: StreamOptions): ForecastStream {
-    const s = new ForecastStream(sched, src, opts, (gone) => this.open.delete(gone));
-    this.open.add(s);
+    const s = new ForecastStream(sched, src, opts, (gone) => this.#open.delete(gone));
+    this.#open.add(s);
     return s;
   }
 
   /** Frees every open stream (they then refuse use: their Forecaster is gone). */
   freeAll(): void {
-    for (const s of [...this.open]) s.free();
+    for (const s of [...this.#open]) s.free();
   }
 }

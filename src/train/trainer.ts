@@ -9,9 +9,9 @@
 // anyway, throws TrainingDivergedError.
 import type { Scheduler } from '../gpu/scheduler';
 import { Lifetime } from '../gpu/lifetime';
-import type { GpuTensor } from '../gpu/tensor';
+import type { GpuTensor, Tensor } from '../gpu/tensor';
 import { STORAGE_RW } from '../gpu/flags';
-import { GpuOptimizer, GradClipper, stateNames, type OptimizerConfig } from '../kernels/optim';
+import { GpuOptimizer, GradClipper, type OptimizerConfig } from '../kernels/optim';
 import { metricsKernel, recordLabelAccumulate, recordSqErrAccumulate } from '../kernels/metrics';
 import type { BatchBuffers, GpuWindows } from '../data/gpu-data';
 import { batchesPerEpoch } from '../data/windows';
@@ -113,19 +113,25 @@ export class Trainer {
   epoch = 0;
   /** Reports of the epochs read back so far. */
   readonly history: EpochReport[] = [];
-  private readonly acc: GpuTensor;
-  private readonly accHistory: GPUBuffer;
-  private readonly full: BatchBuffers;
-  private readonly last: BatchBuffers | null;
+  readonly #accHistory: GPUBuffer;
+  readonly #full: BatchBuffers;
+  readonly #last: BatchBuffers | null;
   /** The batch buffers evaluation uses. */
   readonly evalBuf: BatchBuffers;
+  /**
+   * [8] f32 on the GPU: the loss sums of the current epoch's steps so far (train Σ, n — Σce,
+   * correct, n for labels — at 0, the test's at 4), copied into the history at each epoch's
+   * end; what a mid-epoch checkpoint carries (see resume()).
+   */
+  readonly lossSums: Tensor;
   /** Steps of epoch `epoch` already taken (non-zero after a stop or a mid-epoch restore). */
   batch = 0;
-  private epochsRead = 0; // epochs whose history has been read
-  private stepsPerCheck = 1; // steps recorded between two stop checks, adapted to checkEveryMs
+  #epochsRead = 0; // epochs whose history has been read
+  #stepsPerCheck = 1; // steps recorded between two stop checks, adapted to checkEveryMs
+  readonly #sched: Scheduler;
 
   constructor(
-    private readonly sched: Scheduler,
+    sched: Scheduler,
     /** The model being trained. */
     readonly model: ModelHandle,
     /** The windows it trains and tests on. */
@@ -133,61 +139,62 @@ export class Trainer {
     /** How it trains. */
     readonly opts: TrainerOptions,
   ) {
+    this.#sched = sched;
     this.lifetime = new Lifetime('Trainer', 'destroy', [sched.lifetime, data.lifetime, ...(model.lifetime ? [model.lifetime] : [])]);
     this.lifetime.check('new');
     this.optimizer = new GpuOptimizer(sched, model.arena, opts.optimizer);
     this.clipper = new GradClipper(sched, model.arena.grads, model.arena.floats, opts.clip);
-    this.acc = sched.createTensor([SLOTS], 'f32', 'loss sums', new Float32Array(SLOTS));
-    this.accHistory = sched.createBuffer(4 * SLOTS * opts.epochs, STORAGE_RW, 'loss history');
+    this.lossSums = sched.createTensor([SLOTS], 'f32', 'loss sums', new Float32Array(SLOTS));
+    this.#accHistory = sched.createBuffer(4 * SLOTS * opts.epochs, STORAGE_RW, 'loss history');
     const batch = Math.min(opts.batch, data.trainCount);
-    this.full = data.createBatch(batch, 'batch');
+    this.#full = data.createBatch(batch, 'batch');
     const rest = data.trainCount % batch;
-    this.last = rest > 0 ? data.createBatch(rest, 'last batch') : null;
+    this.#last = rest > 0 ? data.createBatch(rest, 'last batch') : null;
     this.evalBuf = data.createBatch(Math.min(opts.evalBatch, Math.max(data.testCount, data.trainCount)), 'eval batch');
   }
 
   /** Compiles every kernel the training step uses (await once before train()). */
   async prepare(): Promise<void> {
     this.lifetime.check('prepare');
-    await Promise.all([this.model.prepare(), this.optimizer.prepare(), this.clipper.prepare(), this.data.prepare(), this.sched.prepare(metricsKernel)]);
+    await Promise.all([this.model.prepare(), this.optimizer.prepare(), this.clipper.prepare(), this.data.prepare(), this.#sched.prepare(metricsKernel)]);
   }
 
   /** Optimizer steps per epoch (the last batch may be smaller). */
   get batchesPerEpoch(): number {
-    return batchesPerEpoch(this.data.trainCount, this.full.batch);
+    return batchesPerEpoch(this.data.trainCount, this.#full.batch);
   }
 
   /** Records one training step on windows [offset, offset + buf.batch) of this epoch's order, and submits it. */
-  private step(buf: BatchBuffers, offset: number, lr: number): void {
+  #step(buf: BatchBuffers, offset: number, lr: number): void {
     this.data.recordBatch('train', offset, buf.batch, buf);
     // A training forward: dropout masks keyed by the optimizer step (restored with a checkpoint).
     const out = this.model.forward(buf.x, buf.batch, { step: this.optimizer.step });
     const target = buf.labels ?? buf.y;
     this.model.lossBackward(buf.batch, target, this.opts.loss, this.opts.tbptt);
-    this.accumulate(out, buf, buf.batch, 0);
+    this.#accumulate(out, buf, buf.batch, 0);
     this.clipper.record();
     this.optimizer.record(lr, this.clipper.scale);
-    this.sched.submit();
+    this.#sched.submit();
   }
 
-  private accumulate(out: GpuTensor, buf: BatchBuffers, rows: number, slot: number): void {
+  #accumulate(out: GpuTensor, buf: BatchBuffers, rows: number, slot: number): void {
     if (buf.labels) {
-      recordLabelAccumulate(this.sched, out, buf.labels, rows, this.opts.classes, this.acc, slot);
+      recordLabelAccumulate(this.#sched, out, buf.labels, rows, this.opts.classes, this.lossSums, slot);
       return;
     }
     const perRow = buf.y.shape.length === 2 ? buf.y.shape[1]! : 1;
-    recordSqErrAccumulate(this.sched, { out, stride: 1, offset: 0 }, buf.y, rows * perRow, this.acc, slot);
+    recordSqErrAccumulate(this.#sched, { out, stride: 1, offset: 0 }, buf.y, rows * perRow, this.lossSums, slot);
   }
 
   /** Records the test loss of the current weights into the test slots (chunks of evalBatch). */
-  private recordTestLoss(): void {
+  #recordTestLoss(): void {
     const b = this.evalBuf;
     for (let off = 0; off < this.data.testCount; off += b.batch) {
       const count = Math.min(b.batch, this.data.testCount - off);
       this.data.recordBatch('test', off, count, b);
       const out = this.model.forward(b.x, b.batch);
-      this.accumulate(out, b, count, 4);
-      this.sched.submit();
+      this.#accumulate(out, b, count, 4);
+      this.#sched.submit();
     }
   }
 
@@ -200,20 +207,20 @@ export class Trainer {
   async train(toEpoch: number, onEpoch?: (r: EpochReport) => unknown, control?: TrainControl): Promise<'done' | 'stopped'> {
     this.lifetime.check('train');
     if (toEpoch > this.opts.epochs) throw new Error(`train: toEpoch ${toEpoch} exceeds the configured ${this.opts.epochs} epochs`);
-    const B = this.full.batch;
+    const B = this.#full.batch;
     const nFull = Math.floor(this.data.trainCount / B);
     const report = async () => {
-      for (const r of await this.readHistory()) await onEpoch?.(r);
+      for (const r of await this.#readHistory()) await onEpoch?.(r);
     };
     let sinceCheck = 0;
     let checkedAt = performance.now();
     const stopHere = async (): Promise<boolean> => {
       if (!control) return false;
-      if (sinceCheck >= this.stepsPerCheck) {
-        await this.sched.flush();
+      if (sinceCheck >= this.#stepsPerCheck) {
+        await this.#sched.flush();
         const now = performance.now();
         const perStep = (now - checkedAt) / sinceCheck;
-        this.stepsPerCheck = Math.max(1, Math.min(4096, Math.round((control.checkEveryMs ?? 200) / Math.max(perStep, 1e-3))));
+        this.#stepsPerCheck = Math.max(1, Math.min(4096, Math.round((control.checkEveryMs ?? 200) / Math.max(perStep, 1e-3))));
         sinceCheck = 0;
         checkedAt = now;
       }
@@ -228,11 +235,11 @@ export class Trainer {
           await report();
           return 'stopped';
         }
-        this.step(this.batch < nFull ? this.full : this.last!, this.batch * B, lr);
+        this.#step(this.batch < nFull ? this.#full : this.#last!, this.batch * B, lr);
       }
-      this.recordTestLoss();
-      this.sched.copy(this.acc, { buffer: this.accHistory, offset: 4 * SLOTS * e, size: 4 * SLOTS });
-      this.sched.clear(this.acc);
+      this.#recordTestLoss();
+      this.#sched.copy(this.lossSums, { buffer: this.#accHistory, offset: 4 * SLOTS * e, size: 4 * SLOTS });
+      this.#sched.clear(this.lossSums);
       this.epoch++;
       this.batch = 0;
       if (this.epoch % this.opts.logEvery === 0 || this.epoch === toEpoch || control?.stopRequested()) await report();
@@ -242,10 +249,10 @@ export class Trainer {
   }
 
   /** Reads the epochs finished since the last read; throws TrainingDivergedError at a non-finite loss. */
-  private async readHistory(): Promise<EpochReport[]> {
-    const from = this.epochsRead;
+  async #readHistory(): Promise<EpochReport[]> {
+    const from = this.#epochsRead;
     if (from >= this.epoch) return [];
-    const sums = (await this.sched.read({ buffer: this.accHistory, offset: 4 * SLOTS * from, size: 4 * SLOTS * (this.epoch - from) })) as Float32Array;
+    const sums = (await this.#sched.read({ buffer: this.#accHistory, offset: 4 * SLOTS * from, size: 4 * SLOTS * (this.epoch - from) })) as Float32Array;
     const out: EpochReport[] = [];
     for (let e = from; e < this.epoch; e++) {
       const s = sums.subarray((e - from) * SLOTS, (e - from + 1) * SLOTS);
@@ -254,63 +261,30 @@ export class Trainer {
         : { epoch: e + 1, trainLoss: s[0]! / s[1]!, testLoss: s[4]! / s[5]! };
       const bad = !Number.isFinite(r.trainLoss) ? `the training loss is ${r.trainLoss}` : !Number.isFinite(r.testLoss) ? `the test loss is ${r.testLoss}` : null;
       if (bad) {
-        this.epochsRead = this.epoch; // the diverged epochs are not history
+        this.#epochsRead = this.epoch; // the diverged epochs are not history
         throw new TrainingDivergedError(r.epoch, bad, this.history.at(-1) ?? null);
       }
       out.push(r);
       this.history.push(r);
     }
-    this.epochsRead = this.epoch;
+    this.#epochsRead = this.epoch;
     return out;
   }
 
   /**
-   * Weights, optimizer state (per parameter, state_dict names) and progress, read back once;
-   * mid-epoch (batch > 0) also the epoch's loss sums so far. Throws TrainingDivergedError when
-   * those sums are not finite.
+   * Continues from a checkpoint's progress: epoch, step, history and, mid-epoch (batch > 0),
+   * the epoch's loss sums. The weights and the optimizer state are restored apart
+   * (model.arena.write, optimizer.writeState); src/train/node/trainer-state.ts does all three.
    */
-  async snapshot(): Promise<{ params: Record<string, Float32Array>; optimizer: Record<string, Record<string, Float32Array>>; progress: TrainerProgress }> {
-    this.lifetime.check('snapshot');
-    const params = await this.model.arena.read('params');
-    const flat = await this.optimizer.readState();
-    const optimizer: Record<string, Record<string, Float32Array>> = {};
-    for (const [name, values] of Object.entries(flat)) {
-      optimizer[name] = Object.fromEntries(this.model.arena.slots.map((s) => [s.name, values.slice(s.offset / 4, s.offset / 4 + s.count)]));
-    }
-    const progress: TrainerProgress = { epoch: this.epoch, step: this.optimizer.step, history: [...this.history], batch: this.batch };
-    if (this.batch > 0) {
-      const sums = Array.from((await this.sched.read(this.acc)) as Float32Array);
-      const loss = sums[0]! / sums[this.opts.loss === 'cross_entropy' ? 2 : 1]!;
-      if (!Number.isFinite(loss)) throw new TrainingDivergedError(this.epoch + 1, `the training loss is ${loss}`, this.history.at(-1) ?? null);
-      progress.lossSums = sums;
-    }
-    return { params, optimizer, progress };
-  }
-
-  /** Restores a snapshot (weights, optimizer state, epoch, step, history; mid-epoch: batch and loss sums). */
-  restore(params: Record<string, ArrayLike<number>>, optimizer: Record<string, Record<string, ArrayLike<number>>>, progress: TrainerProgress): void {
-    this.lifetime.check('restore');
+  resume(progress: TrainerProgress): void {
+    this.lifetime.check('resume');
     const batch = progress.batch ?? 0;
-    if (!Number.isInteger(batch) || batch < 0 || batch >= this.batchesPerEpoch) throw new Error(`restore: batch must be an integer in [0, ${this.batchesPerEpoch - 1}], got ${batch}`);
-    if (batch > 0 && progress.lossSums?.length !== SLOTS) throw new Error(`restore: a mid-epoch restore (batch ${batch}) needs the ${SLOTS} loss sums`);
-    this.model.arena.write(params);
-    const flat: Record<string, Float32Array> = {};
-    for (const name of stateNames(this.opts.optimizer)) {
-      const per = optimizer[name];
-      if (!per) throw new Error(`checkpoint: optimizer state '${name}' is missing`);
-      const arr = new Float32Array(this.model.arena.floats);
-      for (const s of this.model.arena.slots) {
-        const v = per[s.name];
-        if (!v || v.length !== s.count) throw new Error(`checkpoint: optimizer state '${name}.${s.name}' is missing or has the wrong size`);
-        arr.set(v, s.offset / 4);
-      }
-      flat[name] = arr;
-    }
-    this.optimizer.writeState(progress.step, flat);
-    this.sched.upload(this.acc, Float32Array.from(batch > 0 ? progress.lossSums! : new Array<number>(SLOTS).fill(0)));
+    if (!Number.isInteger(batch) || batch < 0 || batch >= this.batchesPerEpoch) throw new Error(`resume: batch must be an integer in [0, ${this.batchesPerEpoch - 1}], got ${batch}`);
+    if (batch > 0 && progress.lossSums?.length !== SLOTS) throw new Error(`resume: a mid-epoch resume (batch ${batch}) needs the ${SLOTS} loss sums`);
+    this.#sched.upload(this.lossSums, Float32Array.from(batch > 0 ? progress.lossSums! : new Array<number>(SLOTS).fill(0)));
     this.epoch = progress.epoch;
     this.batch = batch;
-    this.epochsRead = progress.epoch;
+    this.#epochsRead = progress.epoch;
     this.history.length = 0;
     this.history.push(...progress.history);
   }
@@ -318,10 +292,10 @@ export class Trainer {
   /** Frees the batches, optimizer, clipper and loss buffers (not the model or data). Idempotent. */
   destroy(): void {
     if (!this.lifetime.end()) return;
-    for (const b of [this.full, this.last, this.evalBuf]) if (b) this.data.destroyBatch(b);
+    for (const b of [this.#full, this.#last, this.evalBuf]) if (b) this.data.destroyBatch(b);
     this.optimizer.destroy();
     this.clipper.destroy();
-    this.sched.destroyBuffer(this.acc.buffer);
-    this.sched.destroyBuffer(this.accHistory);
+    this.#sched.destroyBuffer(this.lossSums.buffer);
+    this.#sched.destroyBuffer(this.#accHistory);
   }
 }

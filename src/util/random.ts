@@ -3,11 +3,11 @@
 
 /** A seeded pseudo-random stream. */
 export class Random {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
-  private spareNormal: number | null = null;
+  #s0: number;
+  #s1: number;
+  #s2: number;
+  #s3: number;
+  #spareNormal: number | null = null;
 
   constructor(seed: number) {
     if (!Number.isFinite(seed)) throw new Error(`seed must be a finite number, got ${seed}`);
@@ -19,22 +19,22 @@ export class Random {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
+    this.#s0 = next();
+    this.#s1 = next();
+    this.#s2 = next();
+    this.#s3 = next();
   }
 
   /** Next 32-bit unsigned integer. */
   nextU32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = (this.s1 << 9) >>> 0;
-    this.s2 = (this.s2 ^ this.s0) >>> 0;
-    this.s3 = (this.s3 ^ this.s1) >>> 0;
-    this.s1 = (this.s1 ^ this.s2) >>> 0;
-    this.s0 = (this.s0 ^ this.s3) >>> 0;
-    this.s2 = (this.s2 ^ t) >>> 0;
-    this.s3 = rotl(this.s3, 11);
+    const result = Math.imul(rotl(Math.imul(this.#s1, 5) >>> 0, 7), 9) >>> 0;
+    const t = (this.#s1 << 9) >>> 0;
+    this.#s2 = (this.#s2 ^ this.#s0) >>> 0;
+    this.#s3 = (this.#s3 ^ this.#s1) >>> 0;
+    this.#s1 = (this.#s1 ^ this.#s2) >>> 0;
+    this.#s0 = (this.#s0 ^ this.#s3) >>> 0;
+    this.#s2 = (this.#s2 ^ t) >>> 0;
+    this.#s3 = rotl(this.#s3, 11);
     return result;
   }
 
@@ -52,16 +52,16 @@ export class Random {
 
   /** Standard normal (Box–Muller, both values used). */
   normal(): number {
-    if (this.spareNormal !== null) {
-      const v = this.spareNormal;
-      this.spareNormal = null;
+    if (this.#spareNormal !== null) {
+      const v = this.#spareNormal;
+      this.#spareNormal = null;
       return v;
     }
     let u = 0;
     while (u === 0) u = this.next();
     const v = this.next();
     const r = Math.sqrt(-2 * Math.log(u));
-    this.spareNormal = r * Math.sin(2 * Math.PI * v);
+    this.#spareNormal = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
   }
 

@@ -49,7 +49,7 @@ afterAll(() => {
 describe('the packed package', () => {
   it('holds the library, its types, the CLI and the docs; not the demo, sources or source maps', () => {
     const has = (prefix: string) => pkg.files.some((f) => f.startsWith(prefix));
-    for (const p of ['dist/lib/index.js', 'dist/lib/kernels.js', 'dist/lib/data.js', 'dist/lib/browser/index.js', 'dist/lib/browser/data.js', 'dist/types/experiment-data.d.ts', 'dist/browser/springloop.js', 'dist/types/index.d.ts', 'dist/types/kernel-authoring.d.ts', 'dist/node/cli.js', 'bin/springloop.js', 'bin/dawn-noise.js', 'README.md', 'LICENSE']) {
+    for (const p of ['dist/lib/index.js', 'dist/lib/kernels.js', 'dist/lib/data.js', 'dist/lib/browser/index.js', 'dist/lib/browser/data.js', 'dist/types/experiment-data.d.ts', 'dist/lib/esn.js', 'dist/lib/browser/esn.js', 'dist/types/echo-state.d.ts', 'dist/browser/springloop.js', 'dist/types/index.d.ts', 'dist/types/kernel-authoring.d.ts', 'dist/node/cli.js', 'bin/springloop.js', 'bin/dawn-noise.js', 'README.md', 'LICENSE']) {
       expect(pkg.files, p).toContain(p);
     }
     expect(has('dist/docs/'), 'dist/docs/ (npm run docs)').toBe(true);

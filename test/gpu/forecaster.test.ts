@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { useGpu } from './gpu-context';
 import { Forecaster, type ForecasterOptions } from '../../src/train/forecaster';
 import { simulate } from '../../src/physics/simulate';
+import { esn, type EsnForecast } from '../../src/echo-state';
 
 const gpu = useGpu();
 const SMALL: ForecasterOptions = { cell: 'gru', hidden: 8, layers: 1, seq: 12, batch: 16, lr: 0.01, seed: 3 };
@@ -29,13 +30,16 @@ function series(n: number): Float32Array {
 
 describe('Forecaster', () => {
   it.each([
-    [{ cell: 'tcn' }, /cell must be one of 'rnn', 'lstm', 'gru', got 'tcn' \(a string\)/],
+    [{ cell: 'tcn' }, /cell must be one of 'rnn', 'lstm', 'gru', 'esn', got 'tcn' \(a string\)/],
     [{ hidden: '16' }, /hidden must be an integer >= 1, got '16' \(a string\)/],
+    [{ cell: 'esn', reservoir: 0 }, /Forecaster: reservoir must be an integer in \[1, 4096\], got 0/],
+    [{ cell: 'esn', leak: 1.5 }, /Forecaster: leak must be a finite number > 0 and <= 1, got 1.5/],
     [{ hidden: 0 }, /hidden must be an integer >= 1, got 0/],
     [{ seq: 2.5 }, /seq must be an integer >= 1, got 2.5/],
     [{ lr: -1 }, /lr must be a finite number > 0, got -1/],
     [{ clip: 0 }, /clip must be a finite number > 0 or null, got 0/],
-    [{ target: 'raw' }, /target must be one of 'delta', 'value', got 'raw' \(a string\)/],
+    [{ target: 'raw' }, /target must be one of 'delta', 'value', 'residual', got 'raw' \(a string\)/],
+    [{ target: 'residual', seq: 1 }, /target 'residual' needs seq >= 2, got 1/],
     [{ trainFraction: 1 }, /trainFraction must be in \(0, 1\), got 1/],
     [{ epochs: 3 }, /unknown option 'epochs'/],
     [{ dropout: 1 }, /dropout must be a finite number >= 0 and < 1, got 1/],
@@ -182,5 +186,73 @@ describe('Forecaster', () => {
     expect(gpu.sched.counters.liveBuffers).toBe(live); // the lent trajectory is still there
     expect((await trajectory.read()).length).toBe(3 * trajectory.samples * 2);
     trajectory.destroy();
+  });
+
+  it("target 'residual': a short run on a finely sampled trajectory beats linear extrapolation; forecast() is the closed loop", async () => {
+    const params = [{ m: 1, c: 0.4, k: 1, F: 1, omega: 0.5, phi: 0, x0: 1, v0: 0 }];
+    const trajectory = await simulate(gpu.sched, { params, dt: 0.01, steps: 1600, recordEvery: 1, integrator: 'rk4' });
+    const x = (await trajectory.read()) as Float32Array;
+    const f = await Forecaster.create(gpu.sched, trajectory, { ...SMALL, target: 'residual', seq: 10, lr: 0.005 });
+    try {
+      await f.fit(3);
+      const { evaluation } = await f.evaluate('test');
+      expect(evaluation.model.mse).toBeLessThan(0.5 * evaluation.linear.mse);
+      const { trainPerRow, seq } = f.plan;
+      const closed = await f.rollout(5);
+      expect(await f.forecast(x.subarray(0, trainPerRow + seq), 5)).toEqual(closed);
+    } finally {
+      f.destroy();
+      trajectory.destroy();
+    }
+  });
+
+  it("cell 'esn': fit once, evaluate, roll out, forecast; save() then load() forecasts exactly as the original", async () => {
+    Forecaster.use(esn);
+    const x = series(900);
+    const options: ForecasterOptions = { cell: 'esn', seq: 12, target: 'delta', reservoir: 60, density: 0.2, ridge: 1e-2, washout: 50, inputScaling: 0.3 };
+    const f = await Forecaster.create(gpu.sched, x, options);
+    try {
+      await expect(f.evaluate()).rejects.toThrow(/fit\(\) first/);
+      expect(() => f.model).toThrow(/cell 'esn' has no RecurrentModel/);
+      const reports = await f.fit(1);
+      expect(reports).toHaveLength(1);
+      expect(f.epoch).toBe(1);
+      expect((f.echoState as EsnForecast).esn.spec.reservoir).toBe(60);
+      const { evaluation, predictions } = await f.evaluate('test');
+      expect(predictions).toHaveLength(f.plan.testStarts.length);
+      expect(evaluation.model.mse).toBeLessThan(evaluation.persistence.mse);
+      const { trainPerRow, seq } = f.plan;
+      const closed = await f.rollout(9);
+      // Driven from sample 0 to the same sample, the reservoir is in the same state: the same closed loop.
+      expect(await f.forecast(x.subarray(0, trainPerRow + seq), 9)).toEqual(closed);
+      const file = await f.save();
+      const bare = await Forecaster.load(gpu.sched, file);
+      try {
+        expect(bare.options).toMatchObject({ cell: 'esn', reservoir: 60, density: 0.2, target: 'delta' });
+        expect(await bare.forecast(x.subarray(0, 400), 6)).toEqual(await f.forecast(x.subarray(0, 400), 6));
+      } finally {
+        bare.destroy();
+      }
+      const withSeries = await Forecaster.load(gpu.sched, file, x);
+      try {
+        expect((await withSeries.evaluate()).predictions).toEqual(predictions);
+      } finally {
+        withSeries.destroy();
+      }
+    } finally {
+      f.destroy();
+    }
+  });
+
+  it("cell 'esn' takes no minibatches: a batch larger than the training windows is no error", async () => {
+    Forecaster.use(esn);
+    const f = await Forecaster.create(gpu.sched, series(160), { cell: 'esn', seq: 12, reservoir: 30, washout: 20, batch: 5000 });
+    try {
+      expect(f.plan.trainStarts.length).toBeLessThan(5000);
+      await f.fit(1);
+      expect(Number.isFinite((await f.evaluate()).evaluation.model.mse)).toBe(true);
+    } finally {
+      f.destroy();
+    }
   });
 });

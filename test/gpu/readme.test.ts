@@ -1,6 +1,6 @@
 // readme.test.ts — every ```ts example in README.md runs, on the adapter Node finds, as a
 // user would paste it: `from 'springloop'` resolves to src/index.ts ('springloop/kernels' to
-// src/kernel-authoring.ts), and what it prints is checked against what the README's comments
+// src/kernel-authoring.ts, 'springloop/analysis' to src/dynamics.ts), and what it prints is checked against what the README's comments
 // promise. An example that stops working (a renamed option, a changed return shape) fails
 // here instead of in a user's hands.
 import { describe, expect, it, vi } from 'vitest';
@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 const INDEX = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
 const KERNELS = fileURLToPath(new URL('../../src/kernel-authoring.ts', import.meta.url));
+const ANALYSIS = fileURLToPath(new URL('../../src/dynamics.ts', import.meta.url));
+const ESN = fileURLToPath(new URL('../../src/echo-state.ts', import.meta.url));
 
 /** The ```ts blocks of the README, in order. */
 function examples(): string[] {
@@ -22,7 +24,10 @@ function examples(): string[] {
 async function runExample(code: string): Promise<unknown[][]> {
   const dir = mkdtempSync(join(tmpdir(), 'readme-'));
   const file = join(dir, 'example.ts');
-  writeFileSync(file, code.replaceAll(`from 'springloop'`, `from ${JSON.stringify(INDEX)}`).replaceAll(`from 'springloop/kernels'`, `from ${JSON.stringify(KERNELS)}`));
+  const entries = { springloop: INDEX, 'springloop/kernels': KERNELS, 'springloop/analysis': ANALYSIS, 'springloop/esn': ESN };
+  let source = code;
+  for (const [name, path] of Object.entries(entries)) source = source.replaceAll(`from '${name}'`, `from ${JSON.stringify(path)}`);
+  writeFileSync(file, source);
   const printed: unknown[][] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(args));
   try {
@@ -45,6 +50,11 @@ const EXPECT: Record<string, (printed: unknown[][]) => void> = {
     expect(p[6]![0]).toBeGreaterThan(10);
     expect(p[7]![0]).toBe(10);
     expect(p[8]).toEqual(['number', 60]);
+  },
+  esn: (p) => {
+    expect(p[0]).toEqual([true]);
+    expect(p[1]![0]).toBeLessThan(0.05);
+    expect(p[2]).toEqual([100]);
   },
   model: (p) => {
     expect(p[0]).toEqual([40, expect.any(Number), 4 * 8 * 8]);

@@ -28,7 +28,7 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: stri
 
 describe('Forecaster.stream', () => {
   it.each([
-    ['lstm', 'delta'], ['gru', 'delta'], ['rnn', 'delta'], ['lstm', 'value'],
+    ['lstm', 'delta'], ['gru', 'delta'], ['rnn', 'delta'], ['lstm', 'value'], ['gru', 'residual'],
   ] as const)('%s (%s): pushes of 1, 7 and 13 samples match the float64 reference over the whole stream', async (cell, target) => {
     const x = series(220);
     const f = await Forecaster.create(gpu.sched, x, { ...SMALL, cell, target });
@@ -67,6 +67,25 @@ describe('Forecaster.stream', () => {
       const streamed = await withPrevious.push(recent.subarray(recent.length - seq));
       const [windowed] = await f.forecast(recent, 1);
       expect(Math.abs(streamed[seq - 1]! - windowed!)).toBeLessThanOrEqual(1e-5);
+    } finally {
+      f.destroy();
+    }
+  });
+
+  it("target 'residual': given the two samples before the window, a stream predicts what forecast() does", async () => {
+    const x = series(200);
+    const f = await Forecaster.create(gpu.sched, x, { ...SMALL, cell: 'gru', target: 'residual' });
+    try {
+      await f.fit(1);
+      const seq = f.options.seq;
+      const recent = x.subarray(0, 150);
+      const n = recent.length;
+      const s = await f.stream({ previous: [recent[n - seq - 2]!, recent[n - seq - 1]!] });
+      const streamed = await s.push(recent.subarray(n - seq));
+      const [windowed] = await f.forecast(recent, 1);
+      expect(Math.abs(streamed[seq - 1]! - windowed!)).toBeLessThanOrEqual(1e-5);
+      expectClose(streamed, await forecasterStreamReference(f, recent.subarray(n - seq), [recent[n - seq - 2]!, recent[n - seq - 1]!]), 'residual with previous');
+      await expect(f.stream({ previous: [1, 2, 3] })).rejects.toThrow(/previous must be a finite number or 1 or 2 of them, got \[1, 2, 3\] \(an array of 3\)/);
     } finally {
       f.destroy();
     }

@@ -1,12 +1,12 @@
-// timestamps.test.ts — Scheduler.gpuTimer() (src/gpu/timestamps.ts): GPU-measured pass times
-// through timestamp queries when the device has 'timestamp-query', null otherwise.
+// timestamps.test.ts — gpuTimer() ('springloop/kernels', src/gpu/timestamps.ts): GPU-measured pass
+// times through timestamp queries when the device has 'timestamp-query', null otherwise.
 import { describe, expect, it } from 'vitest';
 import { useGpu } from './gpu-context';
 import { axpy, axpyKernel } from '../../src/kernels/axpy';
 import { axpyReference } from '../../src/reference/axpy';
 import { init } from '../../src/gpu/device';
 import { Scheduler } from '../../src/gpu/scheduler';
-import { medianGpuMs } from '../../src/gpu/timestamps';
+import { gpuTimer, medianGpuMs } from '../../src/gpu/timestamps';
 import { Random } from '../../src/util/random';
 
 const gpu = useGpu();
@@ -17,10 +17,12 @@ function randomF32(n: number, seed: number): Float32Array {
 }
 
 describe('gpuTimer', () => {
-  it('is null exactly when the device lacks timestamp-query', () => {
-    const timer = gpu.sched.gpuTimer();
-    expect(timer === null).toBe(!gpu.ctx.features.has('timestamp-query'));
-    timer?.destroy();
+  it('is null exactly when the device lacks timestamp-query, from gpuTimer(sched) and from Scheduler.gpuTimer()', () => {
+    for (const timer of [gpuTimer(gpu.sched), gpu.sched.gpuTimer()]) {
+      expect(timer === null).toBe(!gpu.ctx.features.has('timestamp-query'));
+      timer?.destroy();
+    }
+    expect(() => gpu.sched.gpuTimer(0)).toThrow(/^gpuTimer\(\): maxPasses must be an integer in \[1, 2048\], got 0$/);
   });
 
   it('is null on a device created without timestamp-query, and so is medianGpuMs', async () => {
@@ -28,7 +30,7 @@ describe('gpuTimer', () => {
     const sched = new Scheduler(ctx);
     try {
       expect(ctx.features.has('timestamp-query')).toBe(false);
-      expect(sched.gpuTimer()).toBeNull();
+      expect(gpuTimer(sched)).toBeNull();
       expect(await medianGpuMs(sched, () => {})).toBeNull();
     } finally {
       sched.dispose();
@@ -37,7 +39,7 @@ describe('gpuTimer', () => {
   });
 
   it('times every compute pass between begin and end with a positive duration, leaving results intact', async (t) => {
-    const timer = gpu.sched.gpuTimer();
+    const timer = gpuTimer(gpu.sched);
     if (!timer) return t.skip(`${gpu.ctx.adapterName} has no timestamp-query (the null path is tested above)`);
     await gpu.sched.prepare(axpyKernel);
     const n = 1 << 16;
@@ -78,19 +80,28 @@ describe('gpuTimer', () => {
     }
   });
 
+  it('checks its arguments first, naming them, whether or not the device has timestamp-query', () => {
+    expect(() => gpuTimer(undefined as never)).toThrow(/^gpuTimer\(\): sched \(a Scheduler\) must be an object, got undefined$/);
+    expect(() => gpuTimer(gpu.sched, 2049)).toThrow(/^gpuTimer\(\): maxPasses must be an integer in \[1, 2048\], got 2049$/);
+    expect(() => gpuTimer(gpu.sched, '8' as never)).toThrow(/maxPasses must be an integer in \[1, 2048\], got '8' \(a string\)/);
+    const gone = new Scheduler(gpu.ctx);
+    gone.dispose();
+    expect(() => gpuTimer(gone)).toThrow(/^gpuTimer\(\) after dispose\(\) of its Scheduler$/);
+  });
+
   it('rejects misuse by name', async (t) => {
-    const timer = gpu.sched.gpuTimer();
+    const timer = gpuTimer(gpu.sched);
     if (!timer) return t.skip('no timestamp-query');
     try {
       expect(() => timer.end()).toThrow(/not recording/);
       await expect(timer.read()).rejects.toThrow(/begin\(\) and end\(\)/);
       timer.begin();
       expect(() => timer.begin()).toThrow(/already recording/);
-      const other = gpu.sched.gpuTimer()!;
+      const other = gpuTimer(gpu.sched)!;
       expect(() => other.begin()).toThrow(/another timer/);
       other.destroy();
       timer.end();
-      expect(() => gpu.sched.gpuTimer(0)).toThrow(/maxPasses .* got 0/);
+      expect(() => gpuTimer(gpu.sched, 0)).toThrow(/maxPasses .* got 0/);
     } finally {
       timer.destroy();
     }

@@ -15,6 +15,7 @@ import { RecurrentModel } from '../../src/model/recurrent-model';
 import { recurrentModelHandle } from '../../src/train/model-handle';
 import { evaluateForecast } from '../../src/train/evaluate';
 import { Trainer } from '../../src/train/trainer';
+import { restoreTrainer, snapshotTrainer } from '../../src/train/node/trainer-state';
 import { Forecaster } from '../../src/train/forecaster';
 
 const gpu = useGpu();
@@ -127,19 +128,30 @@ describe('training', () => {
     expect(m2m.cells[0]!.test!.model.r2).toBeGreaterThan(0.5);
   });
 
-  it('records one submit per training step and reads the losses back once per epoch', async () => {
-    const config = mergeConfig({ ...SMALL, cells: ['rnn'], epochs: 2, batch: 50 });
-    const plan = planRun(config);
+  /** An rnn Trainer on the small sine run (batch 50, 2 epochs), prepared; destroy() frees it all. */
+  async function smallTrainer(o: { clip: number | null; logEvery: number }) {
+    const plan = planRun(mergeConfig({ ...SMALL, cells: ['rnn'], epochs: 2, batch: 50 }));
     const traj = await materializeDataset(gpu.sched, plan.spec);
     const data = new GpuWindows(gpu.sched, traj, plan.windows, plan.features);
     await data.prepare();
     data.recordSetup();
     const model = await RecurrentModel.create(gpu.sched, modelConfigFor(plan, 'rnn'), { seed: 3 });
     const trainer = new Trainer(gpu.sched, recurrentModelHandle(model), data, {
-      epochs: 2, batch: 50, lr: 1e-3, schedule: plan.schedule, optimizer: plan.optimizer, clip: 1, seed: 1, tbptt: null,
-      loss: 'mse', classes: 0, evalBatch: 100, logEvery: 2,
+      epochs: 2, batch: 50, lr: 1e-3, schedule: plan.schedule, optimizer: plan.optimizer, clip: o.clip, seed: 1, tbptt: null,
+      loss: 'mse', classes: 0, evalBatch: 100, logEvery: o.logEvery,
     });
     await trainer.prepare();
+    const destroy = () => {
+      trainer.destroy();
+      model.destroy();
+      data.destroy();
+      traj.destroy();
+    };
+    return { trainer, model, data, destroy };
+  }
+
+  it('records one submit per training step and reads the losses back once per epoch', async () => {
+    const { trainer, data, destroy } = await smallTrainer({ clip: 1, logEvery: 2 });
     await gpu.sched.flush();
     const before = { ...gpu.sched.counters };
     const seen: number[] = [];
@@ -150,9 +162,27 @@ describe('training', () => {
     expect(gpu.sched.counters.readbacks - before.readbacks).toBe(1);
     expect(gpu.sched.counters.submits - before.submits).toBe(2 * (steps + testChunks) + 1);
     expect(trainer.optimizer.step).toBe(2 * steps);
-    trainer.destroy();
-    model.destroy();
-    data.destroy();
-    traj.destroy();
+    destroy();
+  });
+
+  it('a checkpoint that does not fit the trainer is refused, naming what is wrong, before anything is written', async () => {
+    const { trainer, model, destroy } = await smallTrainer({ clip: null, logEvery: 1 });
+    await trainer.train(1);
+    const snap = await snapshotTrainer(trainer);
+    expect(snap.progress).toMatchObject({ epoch: 1, batch: 0, step: trainer.batchesPerEpoch });
+    const last = trainer.batchesPerEpoch - 1;
+    const refused: [object, RegExp][] = [
+      [{ progress: { ...snap.progress, epoch: 0, batch: last + 1 } }, new RegExp(`^resume: batch must be an integer in \\[0, ${last}\\], got ${last + 1}$`)],
+      [{ progress: { ...snap.progress, epoch: 0, batch: 1 } }, /^resume: a mid-epoch resume \(batch 1\) needs the 8 loss sums$/],
+      [{ optimizer: {} }, /^checkpoint: optimizer state 'exp_avg' is missing$/],
+    ];
+    for (const [change, message] of refused) {
+      expect(() => restoreTrainer(trainer, { ...snap, ...change })).toThrow(message);
+      expect([trainer.epoch, trainer.optimizer.step]).toEqual([1, snap.progress.step]);
+    }
+    restoreTrainer(trainer, { ...snap, progress: { ...snap.progress, epoch: 0, step: 0, history: [] } });
+    expect([trainer.epoch, trainer.optimizer.step, trainer.history.length]).toEqual([0, 0, 0]);
+    expect(await model.arena.read('params')).toEqual(snap.params);
+    destroy();
   });
 });

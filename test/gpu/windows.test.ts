@@ -5,6 +5,7 @@ import { useGpu } from './gpu-context';
 import { recordFeatures, recordGather, recordGatherLabels, recordNormStats, windowsKernel, type SeriesView } from '../../src/kernels/windows';
 import { featuresReference, gatherReference, normStatsReference } from '../../src/reference/windows';
 import { planWindows, epochOrder } from '../../src/data/windows';
+import { NORM_STATS, termMask } from '../../src/data/targets';
 import { Random } from '../../src/util/random';
 
 const gpu = useGpu();
@@ -32,24 +33,29 @@ function expectNear(got: ArrayLike<number>, want: ArrayLike<number>, tol: number
 
 describe('windows kernels', () => {
   it.each([
-    [1, 301, 17, 2, true],
-    [3, 97, 10, 1, false],
-  ] as const)('R=%i S=%i T=%i F=%i: stats, features and a shuffled batch match the reference', async (rows, samples, seq, features, delta) => {
+    [1, 301, 17, [0, 1], 1],
+    [3, 97, 10, [0], 0],
+    [2, 263, 13, [0, 2], 2], // the residual target: x̃, r̃ in, r̃ out
+    [1, 50, 7, [0, 1, 2], 2],
+  ] as const)('R=%i S=%i T=%i input terms %j, target kind %i: stats, features and a shuffled batch match the reference', async (rows, samples, seq, inputs, kind) => {
+    const features = inputs.length;
     await gpu.sched.prepare(windowsKernel);
     const { xv, x } = trajectory(rows, samples);
     const src = gpu.sched.createTensor([rows, samples, 2], 'f32', 'src', xv);
     const series: SeriesView = { src, rows, samples, channels: 2, channel: 0 };
     const plan = planWindows({ rows, samples, seq, kind: 'next' });
-    const stats = gpu.sched.createTensor([4], 'f32', 'stats');
+    const stats = gpu.sched.createTensor([NORM_STATS], 'f32', 'stats');
     const feat = gpu.sched.createTensor([rows * samples * features], 'f32', 'feat');
     const tgt = gpu.sched.createTensor([rows * samples], 'f32', 'tgt');
     recordNormStats(gpu.sched, series, plan.statRows, plan.statEnd, stats);
-    recordFeatures(gpu.sched, series, stats, { feat, tgt }, features, delta);
+    recordFeatures(gpu.sched, series, stats, { feat, tgt }, { features, terms: termMask(inputs), kind });
     const wantStats = normStatsReference(x, samples, plan.statRows, plan.statEnd);
-    const [gotStats, gotFeat] = await gpu.sched.readMany([stats, feat]);
-    expectNear(gotStats!, wantStats, 1e-5);
-    const ref = featuresReference(x, samples, [...gotStats!], features, delta);
+    const [gotStats, gotFeat, gotTgt] = await gpu.sched.readMany([stats, feat, tgt]);
+    // Means relative to their std (a mean may be ~0), stds relative to themselves.
+    for (let k = 0; k < NORM_STATS; k++) expect(Math.abs(gotStats![k]! - wantStats[k]!)).toBeLessThanOrEqual(1e-4 * wantStats[k | 1]!);
+    const ref = featuresReference(x, samples, [...gotStats!], inputs, kind);
     expectNear(gotFeat!, ref.feat, 1e-4);
+    expectNear(gotTgt!, ref.tgt, 1e-4);
 
     const batch = 7;
     const order = epochOrder(plan.trainStarts, 3, 0);

@@ -39,15 +39,27 @@ describe('browser-safe modules', () => {
     expect([...files.keys()].map((f) => relative(ROOT, f))).toEqual(expect.arrayContaining(['src/train/forecaster.ts', 'src/model/cells.ts', 'src/train/session.ts']));
   });
 
-  it('import no node:* module and nothing of src/train/node or src/cli', () => {
+  /** What of `reached` is Node-only: node:* imports and the Node-only folders. */
+  function nodeOnly(reached: Map<string, string[]>): string[] {
     const offenders: string[] = [];
-    for (const [file, specifiers] of files) {
+    for (const [file, specifiers] of reached) {
       const rel = relative(ROOT, file);
       if (rel.startsWith('src/train/node/') || rel.startsWith('src/cli/')) offenders.push(rel);
       for (const s of specifiers) if (s.startsWith('node:')) offenders.push(`${rel} imports ${s}`);
     }
-    expect(offenders).toEqual([]);
+    return offenders;
+  }
+
+  it('import no node:* module and nothing of src/train/node or src/cli', () => {
+    expect(nodeOnly(files)).toEqual([]);
   });
+
+  // The package's other entries have browser builds too (dist/lib/browser/, scripts/build.mjs).
+  for (const entry of ['kernel-authoring.ts', 'dynamics.ts', 'experiment-data.ts', 'echo-state.ts']) {
+    it(`src/${entry} is browser-safe too`, () => {
+      expect(nodeOnly(reachable(join(ROOT, 'src', entry)))).toEqual([]);
+    });
+  }
 });
 
 describe('the browser build (the package\'s "browser" condition)', () => {

@@ -13,11 +13,16 @@ describe('metrics reference', () => {
 
   it('baselines on a parabola: persistence misses by the step, linear by the curvature', () => {
     const series = Array.from({ length: 10 }, (_, i) => i * i);
-    const r = evaluateReference(series, [0, 1, 2], 3, [0, 0, 0], [0, 1, 0, 1], false);
+    const r = evaluateReference(series, [0, 1, 2], 3, [0, 0, 0], [0, 1, 0, 1, 0, 1], 0);
     expect(r.persistence.mse).toBeCloseTo((25 + 49 + 81) / 3, 12); // x_{p+3} − x_{p+2} = 2p + 5
     expect(r.linear.mse).toBeCloseTo(4, 12); // second difference 2
-    expect(toTrajectoryUnits(0.5, 3, [0, 1, 0.1, 2], true)).toBeCloseTo(4.1, 14);
-    expect(toTrajectoryUnits(0.5, 3, [1, 2, 0, 1], false)).toBe(2);
+    expect(toTrajectoryUnits(0.5, 3, 0, [0, 1, 0.1, 2, 0, 1], 1)).toBeCloseTo(4.1, 14);
+    expect(toTrajectoryUnits(0.5, 3, 0, [1, 2, 0, 1, 0, 1], 0)).toBe(2);
+    // Residual: linear extrapolation 2·3 − 1 = 5, plus σr·ŷ + μr = 0.25·0.5 + 0.5.
+    expect(toTrajectoryUnits(0.5, 3, 1, [1, 2, 0, 1, 0.5, 0.25], 2)).toBe(5.625);
+    // A residual model that predicts the true residual scores zero error on the parabola.
+    const exact = evaluateReference(series, [0, 1, 2], 3, [2, 2, 2], [0, 1, 0, 1, 0, 1], 2);
+    expect(exact.model.mse).toBe(0);
   });
 
   it('metricsFromSums recovers R² from shifted sums', () => {

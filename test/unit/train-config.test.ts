@@ -14,13 +14,24 @@ describe('the embedded default', () => {
     expect(plan.spec.integration!.dt).toBe(0.002);
     expect(plan.spec.integration!.params[0]).toMatchObject({ c: 0.4, k: 1, m: 1, F: 1, omega: 0.5, x0: 1, v0: 0 });
     expect(plan.windows.trainStarts.length + plan.windows.testStarts.length).toBe(4950);
-    expect(DEFAULT_CONFIG).toMatchObject({ cells: ['rnn', 'lstm', 'gru'], hidden: 64, layers: 2, seq: 50, batch: 32, lr: 1e-3, optimizer: 'adam' });
+    expect(DEFAULT_CONFIG).toMatchObject({ cells: ['rnn', 'lstm', 'gru', 'esn'], hidden: 64, layers: 2, seq: 50, batch: 32, lr: 1e-3, optimizer: 'adam' });
+    // The method: fewer, better epochs (a cosine schedule over 2) on the residual target.
+    expect(DEFAULT_CONFIG).toMatchObject({ epochs: 2, schedule: 'cosine', target: 'auto' });
     expect(modelConfigFor(plan, 'rnn')).toEqual({ cell: 'rnn_tanh', inputSize: 2, hiddenSize: 64, numLayers: 2, outputSize: 1, head: 'last-step' });
+    // --target auto: the simulated ODE learns the residual of linear extrapolation.
+    expect(plan.target).toBe('residual');
+    expect(plan.features).toEqual({ features: 2, terms: 0b101, kind: 2, normalize: true }); // x̃, r̃ → r̃
+  });
+
+  it('--target auto follows the data set: increments for the sampled functions, delta when seq is too short for residuals', () => {
+    expect(planRun(mergeConfig({ dataset: 'sine', noise: 0.05 })).target).toBe('delta');
+    expect(planRun(mergeConfig({ seq: 1 })).target).toBe('delta');
+    expect(planRun(mergeConfig({ dataset: 'ensemble', target: 'delta' })).target).toBe('delta');
   });
 
   it('--target value is the plain lecture setup: one raw feature, no normalisation', () => {
     const plan = planRun(mergeConfig({ target: 'value' }));
-    expect(plan.features).toEqual({ features: 1, targetDelta: false, normalize: false });
+    expect(plan.features).toEqual({ features: 1, terms: 1, kind: 0, normalize: false });
   });
 
   it('regime is sequence-to-label with cross-entropy over 3 classes', () => {
@@ -28,6 +39,10 @@ describe('the embedded default', () => {
     expect(plan.loss).toBe('cross_entropy');
     expect(modelConfigFor(plan, 'gru')).toMatchObject({ outputSize: 3, inputSize: 1, head: 'last-step' });
     expect(plan.windows.trainStarts.length).toBe(30);
+    expect(plan.config.cells).toEqual(['rnn', 'lstm', 'gru']); // the default cells, less the forecasting-only esn
+    expect(() => planRun(mergeConfig({ dataset: 'regime', cells: 'gru,esn' }))).toThrow(/--cells esn forecasts a series; --dataset regime is sequence-to-label/);
+    expect(() => planRun(mergeConfig({ dataset: 'mnist-rows', cells: 'lstm,esn' }))).toThrow(/--cells esn forecasts a series; --dataset mnist-rows is sequence-to-label/);
+    expect(mergeConfig({ dataset: 'mnist-rows' }).cells).toEqual(['lstm']);
   });
 });
 
@@ -44,6 +59,8 @@ describe('bad input is named before any GPU work', () => {
     [{ tbptt: 60 }, /--tbptt must be an integer in \[1, 50\], got 60/],
     [{ dataset: 'oscillator', noise: 0.1 }, /--noise applies to sine, cosine, combined and damped/],
     [{ momentum: 0.9 }, /--momentum applies to --optimizer sgd/],
+    [{ target: 'second' }, /--target must be one of 'delta', 'value', 'residual', 'auto', got 'second'/],
+    [{ target: 'residual', seq: 1 }, /--target residual needs --seq >= 2/],
   ])('%j', (layer, message) => {
     expect(() => planRun(mergeConfig(layer))).toThrow(message);
   });

@@ -17,17 +17,22 @@ function outcome(cell: 'rnn' | 'lstm', mse: number): CellOutcome {
 describe('results.json', () => {
   it('has the issue schema, baselines, and MSE relative to persistence', () => {
     const res = resultsJson('llvmpipe', planRun(mergeConfig()), [outcome('rnn', 2.4e-6), outcome('lstm', 3e-7)]);
-    expect(Object.keys(res)).toEqual(['adapter', 'dataset', 'results', 'baselines']);
+    expect(Object.keys(res)).toEqual(['adapter', 'dataset', 'results', 'baselines', 'target']);
+    expect(res.target).toEqual({ name: 'residual', auto: true, reason: expect.stringContaining('linear extrapolation') });
     expect(res.dataset).toBe('oscillator');
-    expect(Object.keys(res.results[0]!)).toEqual(['cell', 'mse', 'rmse', 'mae', 'r2', 'train_seconds', 'epochs', 'samples_per_second', 'mse_vs_persistence']);
+    expect(Object.keys(res.results[0]!)).toEqual(['cell', 'mse', 'rmse', 'mae', 'r2', 'train_seconds', 'epochs', 'samples_per_second', 'mse_vs_persistence', 'mse_vs_best_baseline']);
     expect(res.results[0]!.mse_vs_persistence).toBeCloseTo(2, 12);
+    expect(res.results[1]!.mse_vs_best_baseline).toBeCloseTo(5e5, 6); // linear extrapolation is the better baseline
     expect(res.results[1]!.mse_vs_persistence).toBeCloseTo(0.25, 12);
     expect(res.results[0]!.train_seconds).toBe(12.346);
     expect(res.baselines).toEqual({ persistence: { mse: 1.2e-6, r2: 0.99999 }, linear: { mse: 6e-13, r2: 1 } });
     const table = formatTable(res, 'the oscillator');
     expect(table).toContain('adapter: llvmpipe');
     expect(table).toMatch(/persistence\s+1\.200e-6/);
-    expect(table).toMatch(/lstm\s+3\.000e-7 .* 0\.250/);
+    expect(table).toMatch(/lstm\s+3\.000e-7 .* 0\.250 +5\.00e\+5/);
+    expect(table).toContain('÷ best baseline');
+    expect(table).toMatch(/linear +6\.000e-13 .* 5\.00e-7 +1\.000/);
+    expect(table).toContain('target: residual (--target auto for this data set: a finely sampled ODE solution');
   });
 
   it('rollout error growth is the RMSE over the first 1, 10, 100 … steps', () => {

@@ -13,6 +13,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { esbuildWgslPlugin, stripWgslComments } from '../../scripts/wgsl-plugin';
 import { packWgsl, unpackWgsl } from '../../src/gpu/wgsl-shipped';
+import { packReflection, unpackReflection } from '../../src/gpu/packed-reflection';
+import { reflectWgsl } from '../../src/gpu/reflect';
 import { defineKernel } from '../../src/gpu/define-kernel';
 import { WGSL_LIBRARY } from '../../src/gpu/wgsl-library';
 import type { Kernel } from '../../src/gpu/kernel';
@@ -139,5 +141,45 @@ describe('packWgsl / unpackWgsl', () => {
 
   it('refuses, naming file and line, a line indented less than its brackets imply (it could not be restored)', () => {
     expect(() => packWgsl('flat.wgsl', 'fn f() {\nreturn;\n}')).toThrow(/^flat\.wgsl:2: indented by fewer than 2 spaces/);
+  });
+});
+
+describe('packReflection / unpackReflection', () => {
+  it('restores layouts the defaults do not cover: vectors WGSL aligns, padded structs, strided and fixed-size storage, 2-D workgroups, no bindings', () => {
+    const wgsl = `
+struct P { a: u32, v: vec3<f32>, b: f32, w: vec2<i32> }
+struct Q { v: vec3<f32> }
+struct Cell { x: f32, y: f32 }
+struct Fixed { n: u32, m: u32, k: u32 }
+@group(0) @binding(0) var<uniform> p: P;
+@group(0) @binding(2) var<uniform> q: Q;
+@group(0) @binding(3) var<storage, read> cells: array<Cell>;
+@group(0) @binding(4) var<storage, read_write> fixed: Fixed;
+@group(0) @binding(5) var<storage, read_write> out: array<vec4<f32>>;
+override WG: u32 = 8;
+const K: u32 = 3u;
+@compute @workgroup_size(WG, 4) fn a(@builtin(global_invocation_id) g: vec3u) { out[g.x] = vec4<f32>(p.v, cells[0].y + f32(fixed.n + p.a)); }
+@compute @workgroup_size(8, 4) fn b() { out[0] = vec4<f32>(q.v, 1.0); }
+@compute @workgroup_size(1) fn c() { }
+`;
+    const reflection = reflectWgsl(wgsl, 'layouts.wgsl');
+    const packed = packReflection(reflection);
+    expect(unpackReflection(packed)).toEqual(reflection);
+    expect(packed.split('\n')).toEqual([
+      'p u48 a v:f3@16 b:f w:i2',
+      'cells 3 r8',
+      'fixed s12/0',
+      'out s16',
+      'q 2 u16 v:f3',
+      '@a 0,1,2,3 8,4,1 WG',
+      '@b 4,3 8,4,1 -',
+      '@c - 1',
+      '=K 3',
+    ]);
+  });
+
+  it('refuses a binding outside @group(0)', () => {
+    const reflection = reflectWgsl('@group(1) @binding(0) var<storage, read_write> y: array<f32>;\n@compute @workgroup_size(64) fn main() { y[0] = 1.0; }', 'g1.wgsl');
+    expect(() => packReflection(reflection)).toThrow(/binding 'y' is in @group\(1\)/);
   });
 });

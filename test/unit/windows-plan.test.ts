@@ -55,11 +55,26 @@ describe('window references', () => {
   });
 
   it('features, targets and a gathered batch by hand', () => {
-    const { feat, tgt } = featuresReference([1, 3, 6, 10], 4, [1, 2, 0, 1], 2, true);
+    const { feat, tgt } = featuresReference([1, 3, 6, 10], 4, [1, 2, 0, 1, 0, 1], [0, 1], 1);
     expect([...feat]).toEqual([0, 0, 1, 2, 2.5, 3, 4.5, 4]);
     expect([...tgt]).toEqual([0, 2, 3, 4]);
     const g = gatherReference(feat, tgt, [1], 2, 2, 2, false);
     expect([...g.x]).toEqual([1, 2, 2.5, 3, 0, 0, 0, 0]);
     expect([...g.y]).toEqual([4, 0]);
+  });
+
+  it('residuals of linear extrapolation by hand: r_s = x_s − 2x_{s−1} + x_{s−2}, the row start repeating x_0', () => {
+    // Two rows of a quadratic-plus-cubic series: Δ = 0, 2, 3, 4, 6; r = 0, 2, 1, 1, 2.
+    const row = [1, 3, 6, 10, 16];
+    const series = [...row, ...row.map((v) => 2 * v)];
+    const { feat, tgt } = featuresReference(series, 5, [0, 1, 0, 1, 0, 1], [0, 1, 2], 2);
+    expect([...feat.subarray(0, 15)]).toEqual([1, 0, 0, 3, 2, 2, 6, 3, 1, 10, 4, 1, 16, 6, 2]);
+    const residualInputs = featuresReference(series, 5, [0, 1, 0, 1, 0, 1], [0, 2], 2).feat;
+    expect([...residualInputs.subarray(0, 10)]).toEqual([1, 0, 3, 2, 6, 1, 10, 1, 16, 2]);
+    expect([...tgt]).toEqual([0, 2, 1, 1, 2, 0, 4, 2, 2, 4]);
+    // Stats over s < 4 of both rows; r over s ≥ 2 only: (1, 1, 2, 2) → mean 1.5, sd 0.5.
+    const stats = normStatsReference(series, 5, 2, 4);
+    expect(stats[4]).toBe(1.5);
+    expect(stats[5]).toBe(0.5);
   });
 });

@@ -8,7 +8,7 @@ import { decodeModelFile } from '../../model/weights';
 import { stateNames } from '../../kernels/optim';
 import { batchesPerEpoch } from '../../data/windows';
 import { describeValue, requireInteger, requireNumber } from '../../util/check';
-import type { CellName } from '../config';
+import type { TrainedCellName } from '../config';
 import { modelConfigFor, type RunPlan } from '../plan';
 import type { EpochReport, TrainerProgress } from '../trainer';
 import type { LoadedCheckpoint } from './checkpoint';
@@ -28,7 +28,7 @@ const NON_NEGATIVE_STATES = ['exp_avg_sq'];
 const LOSS_SUMS = 8;
 
 /** Checks `ck` against the run and cell; returns what Trainer.restore needs, or throws naming file and field. */
-export function checkCheckpoint(ck: LoadedCheckpoint, plan: RunPlan, cell: CellName): ResumePoint {
+export function checkCheckpoint(ck: LoadedCheckpoint, plan: RunPlan, cell: TrainedCellName): ResumePoint {
   const { json, weights, optimizer } = ck.files;
   if (ck.cell !== cell) throw new Error(`${json}: "cell" is ${describeValue(ck.cell)}, but the file lies in the checkpoints of ${cell}`);
   const progress = checkProgress(ck, plan);

@@ -44,6 +44,7 @@ export async function loadResumeState(dir: string, plan: RunPlan, saved: Readonl
   }
   const at: string[] = [];
   for (const cell of plan.config.cells) {
+    if (cell === 'esn') continue; // fitted in one pass: no checkpoint, refitted on resume
     const ck = await loadCheckpoint(join(dir, 'checkpoints', cell));
     if (!ck) continue;
     const trained = ck.config;

@@ -7,13 +7,14 @@
 import { join } from 'node:path';
 import type { Scheduler } from '../../gpu/scheduler';
 import type { GpuWindows } from '../../data/gpu-data';
-import type { CellName } from '../config';
+import type { CellName, TrainedCellName } from '../config';
 import { modelConfigFor, type RunPlan } from '../plan';
 import { TrainingDivergedError, type EpochReport, type TrainControl, type Trainer } from '../trainer';
 import { createTrainingSession } from '../session';
 import type { CellOutcome } from '../report';
 import { evaluateForecast, evaluateLabels, figureTrainStarts, rollout, rolloutSpan } from '../evaluate';
 import { saveCheckpoint } from './checkpoint';
+import { restoreTrainer, snapshotTrainer } from './trainer-state';
 import type { ResumePoint } from './checkpoint-check';
 import { writeFileAtomic } from '../../io/atomic-file';
 import { checkValues } from '../../model/weights';
@@ -37,7 +38,7 @@ export interface CellRunOptions {
  * Trains one cell (checkpointing) and, when training finished, saves its weights and evaluates
  * it. Throws naming the last finite checkpoint when training diverges.
  */
-export async function runCell(sched: Scheduler, plan: RunPlan, data: GpuWindows, cell: CellName, o: CellRunOptions): Promise<CellOutcome> {
+export async function runCell(sched: Scheduler, plan: RunPlan, data: GpuWindows, cell: TrainedCellName, o: CellRunOptions): Promise<CellOutcome> {
   const c = plan.config;
   const session = await createTrainingSession(sched, data, {
     model: modelConfigFor(plan, cell),
@@ -75,7 +76,7 @@ async function weightsMetadata(plan: RunPlan, cell: CellName, data: GpuWindows):
   if (plan.windows.kind !== 'next' || c.bidirectional) return { format: 'pt', ...base };
   const options = resolveOptions({
     cell, hidden: c.hidden, layers: c.layers, dropout: c.dropout, seq: c.seq, batch: c.batch, lr: c.lr, optimizer: c.optimizer,
-    clip: c.clip, seed: c.seed, target: c.target, maxEpochs: Math.max(10_000, c.epochs),
+    clip: c.clip, seed: c.seed, target: plan.target, maxEpochs: Math.max(10_000, c.epochs),
   });
   return { ...forecasterMetadata(options, await data.readStats()), ...base };
 }
@@ -87,12 +88,12 @@ interface TrainingTimes {
 }
 
 /** Restores the resume point, trains to the end (or the stop), checkpointing; returns the seconds of each. */
-async function trainWithCheckpoints(trainer: Trainer, plan: RunPlan, cell: CellName, o: CellRunOptions): Promise<TrainingTimes> {
+async function trainWithCheckpoints(trainer: Trainer, plan: RunPlan, cell: TrainedCellName, o: CellRunOptions): Promise<TrainingTimes> {
   const c = plan.config;
   const ckptDir = join(o.outDir, 'checkpoints', cell);
   const times: TrainingTimes = { trainSeconds: 0, checkpointSeconds: 0, checkpoint: null };
   if (o.resumeFrom) {
-    trainer.restore(o.resumeFrom.params, o.resumeFrom.optimizer, o.resumeFrom.progress);
+    restoreTrainer(trainer, o.resumeFrom);
     times.trainSeconds = o.resumeFrom.trainSeconds;
     times.checkpoint = { epoch: trainer.epoch, batch: trainer.batch };
   }
@@ -133,8 +134,8 @@ function divergenceMessage(e: TrainingDivergedError, plan: RunPlan, cell: CellNa
   return `${cell}: ${e.message}. Nothing was evaluated: ${hint}; ${checkpoint}`;
 }
 
-async function saveTrainerCheckpoint(dir: string, trainer: Trainer, plan: RunPlan, cell: CellName, trainSeconds: number): Promise<void> {
-  const snap = await trainer.snapshot();
+async function saveTrainerCheckpoint(dir: string, trainer: Trainer, plan: RunPlan, cell: TrainedCellName, trainSeconds: number): Promise<void> {
+  const snap = await snapshotTrainer(trainer);
   const model = modelConfigFor(plan, cell);
   for (const [what, values] of [['the weights', snap.params], ...Object.entries(snap.optimizer).map(([k, v]) => [`the optimizer state ${k}`, v] as const)] as const) {
     try {

@@ -14,6 +14,7 @@ import { planRun, type RunPlan, type RunSources } from '../plan';
 import { mnistRows } from '../../data/mnist-rows';
 import { loadMnistDigits } from './mnist';
 import { runCell, type CellOutcome, type CellRunOptions } from './run-cell';
+import { runEsnCell } from './run-esn';
 import { resultsJson, rolloutGrowth, runFigure, type ResultsJson } from '../report';
 import { FileError, writeFileAtomic } from '../../io/atomic-file';
 import { checkDiskSpace, checkHostMemory } from '../../io/host-limits';
@@ -132,9 +133,10 @@ async function trainAndReport(o: RunOptions, plan: RunPlan, sched: Scheduler, re
     const host = await traj.read();
     const cells: CellOutcome[] = [];
     for (const cell of o.config.cells) {
-      const outcome = await runCell(sched, plan, data, cell, {
+      const cellOptions = {
         outDir: o.outDir, resumeFrom: resume?.points[cell] ?? null, stopAfterEpochs: o.stopAfterEpochs, control: o.control, onEpoch: o.onEpoch,
-      });
+      };
+      const outcome = cell === 'esn' ? await runEsnCell(sched, plan, data, cellOptions) : await runCell(sched, plan, data, cell, cellOptions);
       cells.push(outcome);
       o.onCellDone?.(outcome);
       if (outcome.interrupted) return { adapter, plan, results: null, cells, wallSeconds: (performance.now() - started) / 1000, interrupted: true };
@@ -180,6 +182,7 @@ function details(plan: RunPlan, host: Float32Array, cells: CellOutcome[], wallSe
       test_metrics: c.test?.model,
       accuracy: c.accuracy,
       confusion: c.confusion,
+      ...c.details,
       rollout: c.rolloutPred
         ? { first_sample: start, growth: rolloutGrowth(c.rolloutPred, Array.from({ length: c.rolloutPred.length }, (_, k) => host[(start + k) * 2]!)) }
         : undefined,
