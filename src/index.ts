@@ -54,6 +54,7 @@ export type { Metrics } from './reference/metrics';
 export type { SeriesView, FeatureLayout } from './kernels/windows';
 export type { EsnCore, EsnEngine } from './train/esn-engine';
 export type { RecurrentTile, RecurrentVariant } from './kernels/recurrent';
+export type { KernelPath } from './gpu/subgroups';
 export type { LayerParams } from './model/layers';
 export type { TargetMode } from './train/config';
 export type { ModelHandle, LossKind } from './train/model-handle';

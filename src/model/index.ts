@@ -7,3 +7,4 @@ export { CELL_SPECS, cellSpec } from './cells';
 export type { CellSpec, TorchCell } from './cells';
 export type { ModelConfig, CellType, HeadMode } from './config';
 export { pickVariant, PERSISTENT_MAX_STEP_MACS } from './variant';
+export { AUTO_KERNEL_PATH, pickKernelPath } from './kernel-paths';
