@@ -327,8 +327,14 @@ async function benchKernelPaths(sched: Scheduler, stem: string, cell: CellType, 
     const rows = made.map(({ path }) => stepRow(`train_step/${stem}/${s.name}@${path}`, { ...timed[path]!, dispatches, submits: 1, gpuMs: null }, flops, ceiling, {
       path, interleaved: 'yes', B: s.batch, T: s.seqLen, H: s.hidden, L: s.layers, optimizer: 'adam',
     }));
-    const plain = rows[0]!.median_ms;
-    for (const r of rows.slice(1)) r.notes = { ...r.notes, speedup_vs_plain: +(plain / r.median_ms).toFixed(2) };
+    const plain = rows[0]!;
+    const cpu = (r: BenchRow) => r.notes?.adapter_cpu_ms;
+    for (const r of rows.slice(1)) {
+      const c0 = cpu(plain);
+      const c1 = cpu(r);
+      const cpuSpeedup: Record<string, number> = typeof c0 === 'number' && typeof c1 === 'number' && c1 > 0 ? { cpu_speedup_vs_plain: +(c0 / c1).toFixed(2) } : {};
+      r.notes = { ...r.notes, speedup_vs_plain: +(plain.median_ms / r.median_ms).toFixed(2), ...cpuSpeedup };
+    }
     return rows;
   } finally {
     freeInputs(sched, inputs);
