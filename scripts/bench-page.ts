@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
   const out = (args.json as string | undefined) ?? 'bench/chromium.json';
   const site = await (await loadBuildDemoSite())(mkdtempSync(join(tmpdir(), 'springloop-bench-page-')));
   const start = machineSnapshot();
-  const session = await startBrowser(site);
+  const session = await startBrowser(site, { protocolTimeout: 2 * 60 * 60 * 1000 }); // the suites run inside one page.evaluate
   try {
     const page = await session.open('bench.html');
     page.setDefaultTimeout(0);

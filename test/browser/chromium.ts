@@ -25,14 +25,19 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** Starts a static server on `root` and a headless Chromium. Fails (not skips) without Chromium. */
-export async function startBrowser(root: string): Promise<BrowserSession> {
+/**
+ * Starts a static server on `root` and a headless Chromium. Fails (not skips) without Chromium.
+ * `protocolTimeout`: ms one DevTools call (e.g. a page.evaluate) may take (puppeteer's default
+ * is 180 s; the benchmark page runs its suites inside one call for much longer).
+ */
+export async function startBrowser(root: string, opts: { protocolTimeout?: number } = {}): Promise<BrowserSession> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run \`bash scripts/setup.sh\``);
   const server = await startStaticServer({ root });
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     args: CHROMIUM_FLAGS,
     userDataDir: mkdtempSync(join(tmpdir(), 'springloop-chromium-')),
+    ...(opts.protocolTimeout !== undefined ? { protocolTimeout: opts.protocolTimeout } : {}),
   });
   const errors: string[] = [];
   return {
