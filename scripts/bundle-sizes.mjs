@@ -35,8 +35,10 @@ export const APPS = [
     // core, simulate, the models, training and the Forecaster, which use each other. #17's
     // 'subgroups' kernel path (shaders/gemm_subgroups.wgsl, the row-load helpers,
     // src/gpu/subgroups.ts, the per-adapter table) adds about 4.7 KB minified, 1.4 KB gzip (172.7 / 55.1).
-    maxMinified: 174 * 1024,
-    maxGzip: 56 * 1024,
+    // The physics RNN is exported here again as well as from 'springloop/analysis' (public in the
+    // main entry since #15: 2.5 KB; 175.2 / 56.2).
+    maxMinified: 176 * 1024,
+    maxGzip: 57 * 1024,
   },
   {
     name: 'simulate only',

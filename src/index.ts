@@ -21,8 +21,10 @@ export { simulateReference } from './physics/simulate-reference';
 export { DEFAULT_OSCILLATOR, PARAM_NAMES, type OscillatorParams, type Integrator } from './physics/oscillator';
 
 // Dynamics: RecurrentModel's gradNorms option gives gradient norms through time; the exercise's
-// physics RNN and its closed form, Jacobians, fixed points and Lyapunov exponents are in
-// 'springloop/analysis' (dynamics.ts).
+// physics RNN and its closed form (here and in 'springloop/analysis', where the Jacobians, fixed
+// points and Lyapunov exponents are: dynamics.ts).
+export { physicsRnn, physicsRnnParameters, physicsRnnTheory, PHYSICS_RNN_CONFIG, type PhysicsRnnTheory, type PhysicsRnnOptions, type DampingRegime } from './physics-rnn';
+export { classifyEigenvalues, eigenvalues2x2, type Stability } from './analysis/stability';
 
 // Recurrent models (PyTorch state_dict names), optimizers, data and training.
 export * from './model/index';
