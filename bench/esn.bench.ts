@@ -17,6 +17,7 @@ import { esnSettingsOf } from '../src/esn/config';
 import { EsnForecast } from '../src/esn/esn-forecast';
 import { summarize, type BenchRow } from './stats';
 import { numpyPython, runNumpyEsn } from './peers/numpy-esn';
+import { isReferenceBlas } from './peers/blas';
 import { relativeDifference } from '../src/reference/esn';
 
 const PRED_TOLERANCE = 1e-4;
@@ -27,6 +28,8 @@ export interface EsnBenchOptions {
   notes?: string[];
   /** Reservoir sizes (default 500, 1000, 2000, 4000; quick: 500, 1000). */
   sizes?: readonly number[];
+  /** Time the peer even on Netlib's reference BLAS (refused by default: NumPy's users run OpenBLAS or MKL). */
+  allowReferenceBlas?: boolean;
 }
 
 export async function benchEsn(sched: Scheduler, opts: EsnBenchOptions = {}): Promise<BenchRow[]> {
@@ -36,7 +39,7 @@ export async function benchEsn(sched: Scheduler, opts: EsnBenchOptions = {}): Pr
   const data = await createWindows(sched, traj, plan.windows, plan.features);
   try {
     const [inputs, targets] = (await sched.readMany([data.feat, data.tgt])) as Float32Array[];
-    const python = await numpyPython();
+    let python = await numpyPython();
     if (!python) opts.notes?.push('numpy-esn: skipped: no Python with numpy (Debian: python3-numpy)');
     const rows: BenchRow[] = [];
     const samples = plan.windows.rows * plan.windows.samples;
@@ -52,12 +55,17 @@ export async function benchEsn(sched: Scheduler, opts: EsnBenchOptions = {}): Pr
           reservoir: own.reservoir, ridge: settings.ridge, rows: plan.windows.rows, samples: plan.windows.samples, fitEnd: plan.windows.statEnd,
           predOffset: plan.windows.seq - 1, inputs, targets, starts: plan.windows.testStarts, runs: opts.quick || units >= 2000 ? 1 : 2,
         });
+        if (isReferenceBlas(peer.blas) && !opts.allowReferenceBlas) {
+          opts.notes?.push(`numpy-esn: refused: NumPy ${peer.numpy} loaded ${peer.blas.label} (${peer.blas.library}), which is not how NumPy's users run it; \`bash scripts/setup-peers.sh\` installs libopenblas0-pthread (or pass --allow-reference-blas to time it anyway)`);
+          python = null;
+          continue;
+        }
         const predDiff = relativeDifference(own.pred, peer.pred);
         const readoutDiff = relativeDifference(own.readout, peer.readout);
         if (!(predDiff <= PRED_TOLERANCE)) throw new Error(`${name}: the NumPy peer's predictions differ from springloop's by ${predDiff.toExponential(2)} (relative), more than ${PRED_TOLERANCE}`);
         const peerTimes = peer.runs.map((r) => r.drive_ms + r.fit_ms);
         rows.push(summarize(`peer/numpy-esn/${name}`, peerTimes, 'samples/s', samples, {
-          drive_ms: Math.round(peer.runs[0]!.drive_ms), fit_ms: Math.round(peer.runs[0]!.fit_ms), numpy: peer.numpy, blas: peer.blas, threads: peer.threads,
+          drive_ms: Math.round(peer.runs[0]!.drive_ms), fit_ms: Math.round(peer.runs[0]!.fit_ms), numpy: peer.numpy, blas: peer.blas.label, threads: peer.threads,
           pred_rel_diff: Number(predDiff.toExponential(2)), readout_rel_diff: Number(readoutDiff.toExponential(2)),
         }));
         log(`peer/numpy-esn/${name}: ${peerTimes[0]!.toFixed(0)} ms; predictions within ${predDiff.toExponential(1)}, readout within ${readoutDiff.toExponential(1)}`);

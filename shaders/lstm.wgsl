@@ -117,13 +117,14 @@ fn backward_cell(t: u32, b: u32, j: u32, rec: f32) -> vec4<f32> {
     dh += dy[row * H + j];
   }
   keep_state_grad(row, j, 0u, dh);
-  keep_state_grad(row, j, 1u, dc_carry[s]);
+  let dc_in = dc_carry[s];
+  keep_state_grad(row, j, 1u, dc_in);
   let i = gates_b[g0];
   let f = gates_b[g0 + H];
   let g = gates_b[g0 + 2u * H];
   let o = gates_b[g0 + 3u * H];
   let tc = safe_tanh(cseq_b[after]);
-  let dc = dc_carry[s] + dh * o * (1.0 - tc * tc);
+  let dc = dc_in + dh * o * (1.0 - tc * tc);
   let d = vec4<f32>(dc * g * i * (1.0 - i), dc * cseq_b[before] * f * (1.0 - f), dc * i * (1.0 - g * g), dh * tc * o * (1.0 - o));
   dgates[g0] = d.x;
   dgates[g0 + H] = d.y;

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decodeNpy, encodeNpyFloat32 } from '../../src/io/npy';
 import type { ReservoirExport } from '../../src/esn/esn';
-import { findScript, pythonCandidates, runPython } from './torch';
+import { findScript, firstWithModule, pythonCandidates, runPython } from './torch';
+import { classifyBlas, type BlasInfo } from './blas';
 
 const SCRIPT = 'bench/peers/numpy_esn.py';
 
@@ -36,22 +37,15 @@ export interface NumpyEsnResult {
   pred: Float64Array;
   runs: { drive_ms: number; fit_ms: number; predict_ms: number }[];
   numpy: string;
-  blas: string;
+  /** The BLAS the peer's process loaded (from its mapped libraries). */
+  blas: BlasInfo;
   threads: string;
   python: string;
 }
 
 /** The first interpreter that imports numpy, or null (then the peer is skipped with a note). */
-export async function numpyPython(): Promise<string | null> {
-  for (const python of pythonCandidates()) {
-    try {
-      await runPython(python, ['-c', 'import numpy'], process.env);
-      return python;
-    } catch {
-      // not there, or no numpy: try the next
-    }
-  }
-  return null;
+export function numpyPython(): Promise<string | null> {
+  return firstWithModule(runPython, pythonCandidates(), process.env, 'numpy');
 }
 
 /** Runs the peer on a task (files in a temporary directory, removed afterwards). */
@@ -74,9 +68,9 @@ export async function runNumpyEsn(python: string, task: NumpyEsnTask): Promise<N
     };
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
     const stdout = await runPython(python, [script, dir], process.env);
-    const last = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Omit<NumpyEsnResult, 'readout' | 'pred' | 'python'>;
+    const { blas_libraries: libraries, ...last } = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Omit<NumpyEsnResult, 'readout' | 'pred' | 'python' | 'blas'> & { blas_libraries: string[] };
     const load = async (name: string) => Float64Array.from(decodeNpy(new Uint8Array(await readFile(path.join(dir, name)))).data);
-    return { ...last, readout: await load('peer_readout.npy'), pred: await load('peer_pred.npy'), python };
+    return { ...last, blas: classifyBlas(libraries ?? []), readout: await load('peer_readout.npy'), pred: await load('peer_pred.npy'), python };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

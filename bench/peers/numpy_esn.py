@@ -12,10 +12,8 @@ it runs, `runs` times:
   w_out = solve(Z^T Z + ridge I, Z^T y)
   predictions of windows: [1, u_p, x_p] . w_out for p = start + pred_offset
 and writes peer_readout.npy [1 + F + N] and peer_pred.npy [n] (float64) next to the inputs; its
-last stdout line is JSON: {"numpy", "blas", "threads", "runs": [{"drive_ms", "fit_ms", "predict_ms"}]}.
+last stdout line is JSON: {"numpy", "blas_libraries", "threads", "runs": [{"drive_ms", "fit_ms", "predict_ms"}]}.
 """
-import contextlib
-import io
 import json
 import os
 import sys
@@ -23,17 +21,7 @@ import time
 
 import numpy as np
 
-
-def blas_name():
-    """The BLAS NumPy links, as np.show_config() names it."""
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        np.show_config()
-    text = buf.getvalue().lower()
-    for name in ("openblas", "mkl", "blis", "accelerate", "atlas"):
-        if name in text:
-            return name
-    return "unknown"
+from blas_maps import blas_libraries
 
 
 def drive(w, win, bias, leak, inputs, rows, samples):
@@ -78,7 +66,7 @@ def main():
     np.save(os.path.join(root, "peer_readout.npy"), readout)
     np.save(os.path.join(root, "peer_pred.npy"), pred)
     threads = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS") or str(os.cpu_count())
-    print(json.dumps({"numpy": np.__version__, "blas": blas_name(), "threads": threads, "runs": runs}))
+    print(json.dumps({"numpy": np.__version__, "blas_libraries": blas_libraries(), "threads": threads, "runs": runs}))
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ export async function benchTorch(opts: TorchPeerOptions = {}): Promise<PeerResul
   const runner = opts.runner ?? runPython;
   const env = opts.env ?? process.env;
   const tried = opts.python ? [opts.python] : pythonCandidates(env);
-  const python = await firstWithTorch(runner, tried, env);
+  const python = await firstWithModule(runner, tried, env, 'torch');
   if (!python) {
     return { rows: [], notes: [`torch-cpu: skipped: no torch (\`python3 -c 'import torch'\` failed for ${tried.join(', ')}; \`bash scripts/setup-peers.sh\` installs Debian's python3-torch)`] };
   }
@@ -150,13 +150,14 @@ export function parseTorchOutput(stdout: string): TorchOutput {
   };
 }
 
-async function firstWithTorch(runner: PythonRunner, pythons: readonly string[], env: NodeJS.ProcessEnv): Promise<string | null> {
+/** The first of `pythons` that imports `module` (torch, numpy), or null. */
+export async function firstWithModule(runner: PythonRunner, pythons: readonly string[], env: NodeJS.ProcessEnv, module: string): Promise<string | null> {
   for (const python of pythons) {
     try {
-      await runner(python, ['-c', 'import torch'], env);
+      await runner(python, ['-c', `import ${module}`], env);
       return python;
     } catch {
-      // no interpreter there, or no torch in it: try the next
+      // no interpreter there, or no such module in it: try the next
     }
   }
   return null;

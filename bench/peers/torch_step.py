@@ -20,20 +20,9 @@ import time
 
 import torch
 
+from blas_maps import blas_libraries
+
 CELLS = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
-# Substrings of a mapped library's file name that mark a BLAS / LAPACK implementation;
-# bench/peers/blas.ts tells which one it is.
-BLAS_MARKERS = ("blas", "lapack", "mkl", "blis", "atlas")
-
-
-def blas_libraries():
-    """Shared libraries of this process whose name marks a BLAS or LAPACK (from /proc/self/maps)."""
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as maps:
-            paths = {line.split()[-1] for line in maps if "/" in line}
-    except OSError:
-        return []
-    return sorted(p for p in paths if any(m in p.rsplit("/", 1)[-1].lower() for m in BLAS_MARKERS))
 
 
 def blas_info():

@@ -155,11 +155,16 @@ export async function fixedPointGradient(sched: Scheduler, model: RecurrentModel
     const got = (await sched.readMany([h!.resid, back.dh0, ...(c ? [c.resid, back.dc0!] : [])])) as Float32Array[];
     const r = fromModelStates(config, got[0]!, c ? got[2]! : null, K);
     const jtr = fromModelStates(config, got[1]!, c ? got[3]! : null, K);
-    const q = Float64Array.from({ length: K }, (_, k) => 0.5 * r.subarray(k * D, (k + 1) * D).reduce((a, v) => a + v * v, 0));
+    const q = Float64Array.from(halfSquaredNorms(r, K, D));
     return { q, grad: jtr.map((v, i) => v - r[i]!) };
   } finally {
     buf.destroy();
   }
+}
+
+/** ½‖r_k‖² of each of the K residuals (r: [K, D]). */
+function halfSquaredNorms(r: Float64Array, K: number, D: number): number[] {
+  return Array.from({ length: K }, (_, k) => 0.5 * r.subarray(k * D, (k + 1) * D).reduce((a, v) => a + v * v, 0));
 }
 
 /** ½‖F(s) − s‖² in float64. */
@@ -218,7 +223,7 @@ export async function findFixedPoints(sched: Scheduler, model: RecurrentModel, o
     const got = (await sched.readMany([h!.state, h!.resid, ...(c ? [c.state, c.resid] : [])])) as Float32Array[];
     states = fromModelStates(config, got[0]!, c ? got[2]! : null, K);
     const r = fromModelStates(config, got[1]!, c ? got[3]! : null, K);
-    qGpu = Array.from({ length: K }, (_, k) => 0.5 * r.subarray(k * D, (k + 1) * D).reduce((a, v) => a + v * v, 0));
+    qGpu = halfSquaredNorms(r, K, D);
   } finally {
     buf.destroy();
   }

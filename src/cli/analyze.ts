@@ -71,7 +71,7 @@ export function resolveAnalyzeArgs(argv: readonly string[]): Resolved {
   if (modes.length !== 1) throw new Error(`give exactly one of --model FILE, --physics-rnn or --experiment NAME${modes.length ? ` (got --${modes.join(', --')})` : ''}`);
   if (args['physics-rnn']) {
     for (const k of ['k', 'c', 'dt'] as const) if (args[k] === undefined) throw new Error(`--physics-rnn needs --${k}`);
-    if (!(requireNumber('--dt', args.dt) > 0)) throw new Error(`--dt must be a finite number > 0, got ${String(args.dt)}`);
+    requireNumber('--dt', args.dt, { min: 0, exclusiveMin: true });
   } else {
     for (const k of ['k', 'c', 'dt', 'u', 'steps'] as const) if (args[k] !== undefined) throw new Error(`--${k} applies to --physics-rnn only`);
   }

@@ -1,5 +1,6 @@
 // args.ts — a small, strict flag parser: `--name value`, `--name=value`, `--flag`.
 // Unknown flags, missing values and a flag given twice are errors naming the flag.
+import { parseFiniteNumber } from '../util/check';
 
 /** How a flag's value is read: text, a decimal number, or presence. */
 export type FlagType = 'string' | 'number' | 'boolean';
@@ -10,9 +11,6 @@ export interface ParsedArgs {
   _: string[];
   [flag: string]: string | number | boolean | undefined | string[];
 }
-
-/** A decimal number: 12, -0.5, .5, 1e-3 (not 0x10, 0b1, Infinity). */
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Parses argv against spec; throws naming the flag on an unknown flag, a missing or bad value, or a repeat. */
 export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
@@ -36,8 +34,8 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
     const raw = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
     if (raw === undefined || (eq < 0 && raw.startsWith('--'))) throw new Error(`flag --${name} needs a value`);
     if (type === 'number') {
-      const v = Number(raw);
-      if (!DECIMAL.test(raw.trim()) || !Number.isFinite(v)) throw new Error(`flag --${name} must be a finite number, got '${raw}'`);
+      const v = parseFiniteNumber(raw); // a decimal number: 12, -0.5, .5, 1e-3 (not 0x10, 0b1, Infinity)
+      if (v === null) throw new Error(`flag --${name} must be a finite number, got '${raw}'`);
       out[name] = v;
     } else out[name] = raw;
   }

@@ -3,7 +3,6 @@
 // table with the adapter named, with --peers also the peers (bench/peers/: TF.js WebGPU and
 // wasm, PyTorch CPU) and the springloop ÷ peer table, and optionally writes the rows as JSON
 // (scripts/results-md.ts renders that JSON into bench/RESULTS.md).
-import { renameSync, writeFileSync } from 'node:fs';
 import { init } from '../gpu/device';
 import { Scheduler } from '../gpu/scheduler';
 import { benchRuntime } from '../../bench/runtime.bench';
@@ -17,6 +16,7 @@ import type { PeerSettings } from '../../bench/peers/peer';
 import { machineSnapshot, type MachineSnapshot } from '../../bench/machine';
 import { annotateCeilings, peerRatios, renderRatioTable } from '../../bench/report';
 import { parseArgs } from './args';
+import { writeFileAtomic } from '../io/atomic-file';
 
 export const BENCH_USAGE = `usage: springloop bench [--only NAMES] [--peers] [--quick] [--json FILE] [--adapter NAME] [--allow-reference-blas]
 
@@ -111,8 +111,7 @@ export async function runBench(argv: string[]): Promise<number> {
         adapter: ctx.adapterName, adapterKind: ctx.adapterKind, date: start.at, node: process.version,
         cpu: `${start.cpu} × ${start.cores}`, machine: { start, end }, peers, quick: args.quick === true, benches: names, rows, notes,
       };
-      writeFileSync(`${args.json}.tmp`, JSON.stringify(report, null, 2) + '\n');
-      renameSync(`${args.json}.tmp`, args.json);
+      await writeFileAtomic(args.json, JSON.stringify(report, null, 2) + '\n');
       log(`wrote ${args.json}`);
     }
     return 0;

@@ -20,6 +20,12 @@ export type KernelPath = 'plain' | 'subgroups';
 /** The kernel paths, in the order the benchmarks list them. */
 export const KERNEL_PATHS: readonly KernelPath[] = ['plain', 'subgroups'];
 
+/** `path` when it is a kernel path; else throws naming `where`. */
+export function requireKernelPath(where: string, path: unknown): KernelPath {
+  if (path !== 'plain' && path !== 'subgroups') throw new Error(`${where}: path must be 'plain' or 'subgroups', got ${String(path)}`);
+  return path;
+}
+
 /** Largest broadcast group the subgroup kernels use: 8, so that a workgroup of 8 lanes (the smallest the GEMM and recurrent tiles use) still holds a whole group even where subgroups are wider (32 or 64 lanes on GPUs). */
 export const MAX_SUBGROUP_WIDTH = 8;
 
@@ -29,6 +35,16 @@ export const MAX_SUBGROUP_WIDTH = 8;
  * 'subgroups' feature or the adapter does not report its subgroup sizes.
  */
 export function subgroupWidth(sched: Pick<Scheduler, 'device' | 'ctx'>): number | null {
+  // Fixed per device, asked on every GEMM and time loop recorded: worked out once.
+  if (widths.has(sched.device)) return widths.get(sched.device)!;
+  const width = computeWidth(sched);
+  widths.set(sched.device, width);
+  return width;
+}
+
+const widths = new WeakMap<GPUDevice, number | null>();
+
+function computeWidth(sched: Pick<Scheduler, 'device' | 'ctx'>): number | null {
   if (!sched.device.features.has('subgroups')) return null;
   const min = (sched.ctx.adapter.info as GPUAdapterInfo | undefined)?.subgroupMinSize;
   if (typeof min !== 'number' || !Number.isInteger(min) || min < 1) return null;

@@ -65,11 +65,6 @@ export function removeLiveTemporaries(): void {
   live.clear();
 }
 
-/** The temporaries this process is writing now (absolute or as given). */
-export function liveTemporaries(): string[] {
-  return [...live];
-}
-
 const TEMP_SUFFIX = /\.tmp-(\d+)-\d+$/;
 
 /** True when `name` is a temporary of writeFileAtomic; returns the writer's pid, else null. */

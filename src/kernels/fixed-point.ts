@@ -5,7 +5,7 @@ import kernelWgsl from '../../shaders/fixed_point.wgsl';
 import type { Kernel } from '../gpu/kernel';
 import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { grid1d } from '../gpu/grid';
-import { numel, type GpuTensor } from '../gpu/tensor';
+import type { GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 
 /** shaders/fixed_point.wgsl reflected at build time (entry points residual, descend). */
@@ -17,13 +17,8 @@ export const FIXED_POINT_BINDINGS: BindingDeclarations = /* @__PURE__ */ declare
   next: '[>= N] f32', state: '[>= N] f32', resid: '[>= N] f32', back: '[>= N] f32', moment1: '[>= N] f32', moment2: '[>= N] f32',
 });
 
-function need(where: string, name: string, t: GpuTensor, n: number): void {
-  if (numel(t.shape) < n) throw new Error(`${where}: ${name} (${t.label}) has ${numel(t.shape)} elements, needs ${n}`);
-}
-
 /** Records resid = next − state over n elements. */
 export function recordResidual(sched: Scheduler, a: { next: GpuTensor; state: GpuTensor; resid: GpuTensor; n: number }): void {
-  for (const k of ['next', 'state', 'resid'] as const) need('fixed-point residual', k, a[k], a.n);
   sched.dispatch(fixedPointKernel, 'residual', {
     bindings: { next: a.next, state: a.state, resid: a.resid },
     shapes: { declared: FIXED_POINT_BINDINGS, dims: { N: a.n } },
@@ -44,7 +39,6 @@ export interface DescentStep {
 
 /** Records one Adam step on state with gradient back − resid (n elements; moments m1, m2 kept across steps). */
 export function recordDescent(sched: Scheduler, a: { state: GpuTensor; resid: GpuTensor; back: GpuTensor; m1: GpuTensor; m2: GpuTensor; n: number }, step: DescentStep): void {
-  for (const k of ['state', 'resid', 'back', 'm1', 'm2'] as const) need('fixed-point descent', k, a[k], a.n);
   sched.dispatch(fixedPointKernel, 'descend', {
     bindings: { state: a.state, resid: a.resid, back: a.back, moment1: a.m1, moment2: a.m2 },
     shapes: { declared: FIXED_POINT_BINDINGS, dims: { N: a.n } },

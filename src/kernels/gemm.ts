@@ -11,7 +11,7 @@ import type { Kernel } from '../gpu/kernel';
 import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
-import { requireSubgroupWidth, type KernelPath } from '../gpu/subgroups';
+import { requireKernelPath, requireSubgroupWidth, type KernelPath } from '../gpu/subgroups';
 
 /** shaders/gemm.wgsl, reflected at build time. */
 export const gemmKernel: Kernel = gemmWgsl;
@@ -121,8 +121,7 @@ function broadcastWidth(sched: Scheduler, where: string, path: KernelPath): numb
 /** Uniforms, workgroup counts and overrides of one gemm dispatch; `width` is the 'subgroups' path's broadcast width SG (exported for tests and benchmarks). */
 export function planGemm(args: GemmArgs, width = 1) {
   const where = `gemm${args.label ? ` (${args.label})` : ''}`;
-  const path = args.path ?? 'plain';
-  if (path !== 'plain' && path !== 'subgroups') throw new Error(`${where}: path must be 'plain' or 'subgroups', got ${String(path)}`);
+  const path = requireKernelPath(where, args.path ?? 'plain');
   const a = checkView(where, 'A', args.a);
   const b = checkView(where, 'B', args.b);
   const c = checkView(where, 'C', args.c);

@@ -9,7 +9,7 @@ import type { GpuTensor } from '../gpu/tensor';
 import type { UniformValues } from '../gpu/uniforms';
 import type { BindingDeclarations } from '../gpu/declare';
 import { gemm } from './gemm';
-import { requireSubgroupWidth, subgroupRowsKernel, type KernelPath } from '../gpu/subgroups';
+import { requireKernelPath, requireSubgroupWidth, subgroupRowsKernel, type KernelPath } from '../gpu/subgroups';
 
 /** How a recurrent layer's time loop runs: one dispatch per step, or one persistent dispatch per layer (chosen per shape by pickVariant()). */
 export type RecurrentVariant = 'step' | 'persistent';
@@ -179,8 +179,7 @@ function resolveTile(sched: Scheduler, where: string, a: RecordStepsArgs, width:
  * rows are not a multiple of that width. Throws for 'subgroups' on a device without subgroups.
  */
 function kernelOnPath(sched: Scheduler, where: string, a: RecordStepsArgs, tile: RecurrentTile): { kernel: Kernel; sg: { SG?: number } } {
-  const path = a.path ?? 'plain';
-  if (path !== 'plain' && path !== 'subgroups') throw new Error(`${where}: path must be 'plain' or 'subgroups', got ${String(path)}`);
+  const path = requireKernelPath(where, a.path ?? 'plain');
   if (path === 'plain') return { kernel: a.kernel, sg: {} };
   const width = requireSubgroupWidth(sched, where);
   if (width === 1 || tile.rows % width !== 0) return { kernel: a.kernel, sg: {} };

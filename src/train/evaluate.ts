@@ -138,6 +138,12 @@ export function rolloutSpan(data: GpuWindows): { start: number; steps: number } 
   return { start: trainPerRow, steps: windowsPerRow - trainPerRow };
 }
 
+/** Closed-loop steps a run takes: `requested` (at most the test span), or the whole span when it is negative. */
+export function rolloutSteps(data: GpuWindows, requested: number): number {
+  const { steps } = rolloutSpan(data);
+  return requested < 0 ? steps : Math.min(requested, steps);
+}
+
 /** Where a closed loop starts: a series (default: the data's) and the flat index of its seed window's first sample. */
 export interface RolloutSeed {
   /** The trajectory to roll out from. */

@@ -34,7 +34,7 @@ export function datasetHostNeeds(c: TrainConfig): MemoryNeed[] {
 
 /** Floats of one cell's parameters. */
 function parameterCount(plan: RunPlan, cell: TrainedCellName): number {
-  return Object.values(modelParamShapes(modelConfigFor(plan, cell))).reduce((a, s) => a + s.reduce((x, d) => x * d, 1), 0);
+  return Object.values(modelParamShapes(modelConfigFor(plan, cell))).reduce((a, s) => a + numel(s), 0);
 }
 
 const modelCause = (c: TrainConfig) => `--hidden ${c.hidden} --layers ${c.layers}`;

@@ -99,7 +99,8 @@ export class TrainingDivergedError extends Error {
   }
 }
 
-const SLOTS = 8; // acc: train (Σ, n | Σce, correct, n) at 0, test at 4
+/** Floats of the loss accumulator (and of a checkpoint's lossSums). */
+export const SLOTS = 8; // acc: train (Σ, n | Σce, correct, n) at 0, test at 4
 
 /** Trains one model on GPU-resident windows: each step (gather, forward, loss, backward, clip, optimizer) is one submit; losses accumulate on the GPU and are read back every `logEvery` epochs. The same seed on the same adapter gives the same run, and a run resumed from a checkpoint continues bit for bit. */
 export class Trainer {

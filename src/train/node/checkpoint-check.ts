@@ -10,7 +10,7 @@ import { batchesPerEpoch } from '../../data/windows';
 import { describeValue, requireInteger, requireNumber } from '../../util/check';
 import type { TrainedCellName } from '../config';
 import { modelConfigFor, type RunPlan } from '../plan';
-import type { EpochReport, TrainerProgress } from '../trainer';
+import { SLOTS, type EpochReport, type TrainerProgress } from '../trainer';
 import type { LoadedCheckpoint } from './checkpoint';
 
 /** A checked checkpoint, as Trainer.restore takes it. */
@@ -23,9 +23,6 @@ export interface ResumePoint {
 
 /** Optimizer states that are second moments (averages of squared gradients): never negative. */
 const NON_NEGATIVE_STATES = ['exp_avg_sq'];
-
-/** Loss-accumulator floats a mid-epoch checkpoint carries (Trainer's SLOTS). */
-const LOSS_SUMS = 8;
 
 /** Checks `ck` against the run and cell; returns what Trainer.restore needs, or throws naming file and field. */
 export function checkCheckpoint(ck: LoadedCheckpoint, plan: RunPlan, cell: TrainedCellName): ResumePoint {
@@ -65,8 +62,8 @@ function checkProgress(ck: LoadedCheckpoint, plan: RunPlan): TrainerProgress {
   const progress: TrainerProgress = { epoch, step, batch, history: checkHistory(json, ck.history, epoch, plan.loss === 'cross_entropy') };
   if (batch > 0) {
     const sums = ck.lossSums;
-    if (!Array.isArray(sums) || sums.length !== LOSS_SUMS || !sums.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
-      throw new Error(`${json}: "lossSums" must be ${LOSS_SUMS} finite numbers >= 0 for a checkpoint within an epoch, got ${describeValue(sums)}`);
+    if (!Array.isArray(sums) || sums.length !== SLOTS || !sums.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
+      throw new Error(`${json}: "lossSums" must be ${SLOTS} finite numbers >= 0 for a checkpoint within an epoch, got ${describeValue(sums)}`);
     }
     progress.lossSums = sums;
   }

@@ -12,7 +12,7 @@ import { modelConfigFor, type RunPlan } from '../plan';
 import { TrainingDivergedError, type EpochReport, type TrainControl, type Trainer } from '../trainer';
 import { createTrainingSession } from '../session';
 import type { CellOutcome } from '../report';
-import { evaluateForecast, evaluateLabels, figureTrainStarts, rollout, rolloutSpan } from '../evaluate';
+import { evaluateForecast, evaluateLabels, figureTrainStarts, rollout, rolloutSteps } from '../evaluate';
 import { saveCheckpoint } from './checkpoint';
 import { restoreTrainer, snapshotTrainer } from './trainer-state';
 import type { ResumePoint } from './checkpoint-check';
@@ -161,8 +161,7 @@ async function evaluateCell(sched: Scheduler, plan: RunPlan, trainer: Trainer): 
   const test = await evaluateForecast(sched, model, data, evalBuf, plan.windows.testStarts);
   const trainStarts = figureTrainStarts(data);
   const train = await evaluateForecast(sched, model, data, evalBuf, trainStarts);
-  const span = rolloutSpan(data);
-  const steps = plan.config.rollout < 0 ? span.steps : Math.min(plan.config.rollout, span.steps);
+  const steps = rolloutSteps(data, plan.config.rollout);
   const rolloutPred = steps > 0 ? await rollout(sched, model, data, steps) : undefined;
   return { test: test.evaluation, train: train.evaluation, testPred: test.pred, trainPred: train.pred, trainPredStarts: trainStarts, rolloutPred };
 }

@@ -8,11 +8,10 @@ import type { GpuWindows } from '../../data/gpu-data';
 import type { RunPlan } from '../plan';
 import type { CellOutcome } from '../report';
 import type { CellRunOptions } from './run-cell';
-import { figureTrainStarts, rolloutSpan } from '../evaluate';
+import { figureTrainStarts, rolloutSteps } from '../evaluate';
 import { writeFileAtomic } from '../../io/atomic-file';
 import { esnSettingsOf } from '../../esn/config';
 import { EsnForecast } from '../../esn/esn-forecast';
-import { esnSafetensors } from '../../esn/esn-file';
 import { forecasterMetadata, resolveOptions } from '../forecaster-input';
 
 /** Fits and evaluates the echo state network of a run (forecasting data sets only). */
@@ -26,11 +25,10 @@ export async function runEsnCell(sched: Scheduler, plan: RunPlan, data: GpuWindo
     const test = await esn.evaluate('test');
     const trainStarts = figureTrainStarts(data);
     const train = await esn.evaluate(trainStarts);
-    const span = rolloutSpan(data);
-    const steps = plan.config.rollout < 0 ? span.steps : Math.min(plan.config.rollout, span.steps);
+    const steps = rolloutSteps(data, plan.config.rollout);
     const rolloutPred = steps > 0 ? await esn.rollout(steps) : undefined;
     const history = [await esn.lossReport(train.evaluation, test.evaluation)];
-    await writeFileAtomic(join(o.outDir, 'esn.safetensors'), await esnSafetensors(esn.esn, await fileMetadata(plan, data)));
+    await writeFileAtomic(join(o.outDir, 'esn.safetensors'), await esn.save(await fileMetadata(plan, data)));
     return {
       cell: 'esn', epochs: 1, trainSeconds, history, interrupted: false,
       samplesPerSecond: trainSeconds > 0 ? (plan.windows.rows * plan.windows.samples) / trainSeconds : 0,
