@@ -42,14 +42,12 @@ struct Steps {
 
 @group(0) @binding(0) var<uniform> u: Steps;
 @group(0) @binding(1) var<storage, read> gx: array<f32>;
-@group(0) @binding(2) var<storage, read> w_hh: array<f32>;
 @group(0) @binding(3) var<storage, read> b_hh: array<f32>;
 @group(0) @binding(4) var<storage, read_write> hseq: array<f32>;
 @group(0) @binding(5) var<storage, read_write> cseq: array<f32>;
 @group(0) @binding(6) var<storage, read_write> gates: array<f32>;
 
 @group(0) @binding(0) var<uniform> ub: Steps;
-@group(0) @binding(1) var<storage, read> w_hh_b: array<f32>;
 @group(0) @binding(2) var<storage, read> gates_b: array<f32>;
 @group(0) @binding(3) var<storage, read> cseq_b: array<f32>;
 @group(0) @binding(4) var<storage, read> dy: array<f32>;
@@ -65,9 +63,9 @@ alias GateVec = vec4<f32>;
 
 // ---------------------------------------------------------------- forward
 
-// W_hh rows (i, f, g, o) of unit j, column k.
-fn gate_weights(j: u32, k: u32, H: u32) -> GateVec {
-  return vec4<f32>(w_hh[j * H + k], w_hh[(H + j) * H + k], w_hh[(2u * H + j) * H + k], w_hh[(3u * H + j) * H + k]);
+// W_hh rows (i, f, g, o) of unit j, columns k0 .. k0+3: column c of the result is column k0 + c.
+fn gate_weights4(j: u32, k0: u32, H: u32) -> mat4x4<f32> {
+  return transpose(mat4x4<f32>(w_hh_cols4(j, k0, H), w_hh_cols4(H + j, k0, H), w_hh_cols4(2u * H + j, k0, H), w_hh_cols4(3u * H + j, k0, H)));
 }
 
 // Point-wise part of step t for sequence b, unit j; rec = W_hh h_{t-1} for its 4 gate rows.

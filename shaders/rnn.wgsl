@@ -34,12 +34,10 @@ struct Steps {
 
 @group(0) @binding(0) var<uniform> u: Steps;
 @group(0) @binding(1) var<storage, read> gx: array<f32>;
-@group(0) @binding(2) var<storage, read> w_hh: array<f32>;
 @group(0) @binding(3) var<storage, read> b_hh: array<f32>;
 @group(0) @binding(4) var<storage, read_write> hseq: array<f32>;
 
 @group(0) @binding(0) var<uniform> ub: Steps;
-@group(0) @binding(1) var<storage, read> w_hh_b: array<f32>;
 @group(0) @binding(2) var<storage, read> hseq_b: array<f32>;
 @group(0) @binding(3) var<storage, read> dy: array<f32>;
 @group(0) @binding(4) var<storage, read_write> dgates: array<f32>;
@@ -98,14 +96,18 @@ fn forward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
     hrow[r] = (prev * B + min(b0 + r + lane, B - 1u)) * H;
     acc[r] = vec4<f32>(0.0);
   }
-  for (var k = 0u; k < H; k++) {
-    let w = vec4<f32>(w_hh[j.x * H + k], w_hh[j.y * H + k], w_hh[j.z * H + k], w_hh[j.w * H + k]);
-    var v = 0.0;
-    for (var r = 0u; r < ROWS; r++) {
-      if (r % SG == 0u) {
-        v = hseq[hrow[r] + k];
+  for (var k0 = 0u; k0 < H; k0 += 4u) {
+    // column c: W_hh[j.x .. j.w, k0 + c]
+    let w4 = transpose(mat4x4<f32>(w_hh_cols4(j.x, k0, H), w_hh_cols4(j.y, k0, H), w_hh_cols4(j.z, k0, H), w_hh_cols4(j.w, k0, H)));
+    for (var c = 0u; c < 4u; c++) {
+      let k = operand_column(k0 + c, H);
+      var v = 0.0;
+      for (var r = 0u; r < ROWS; r++) {
+        if (r % SG == 0u) {
+          v = hseq[hrow[r] + k];
+        }
+        acc[r] = fma(vec4<f32>(row_from(v, r % SG)), w4[c], acc[r]);
       }
-      acc[r] = fma(vec4<f32>(row_from(v, r % SG)), w, acc[r]);
     }
   }
   var pre: array<vec4<f32>, MAX_ROWS>;
@@ -146,14 +148,18 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
       for (var r = 0u; r < ROWS; r++) {
         acc[r] = vec4<f32>(0.0);
       }
-      for (var k = 0u; k < H; k++) {
-        let w = vec4<f32>(w_hh[j.x * H + k], w_hh[j.y * H + k], w_hh[j.z * H + k], w_hh[j.w * H + k]);
-        var v = 0.0;
-        for (var r = 0u; r < ROWS; r++) {
-          if (r % SG == 0u) {
-            v = tile[cur + (r + lane) * H + k];
+      for (var k0 = 0u; k0 < H; k0 += 4u) {
+        // column c: W_hh[j.x .. j.w, k0 + c]
+        let w4 = transpose(mat4x4<f32>(w_hh_cols4(j.x, k0, H), w_hh_cols4(j.y, k0, H), w_hh_cols4(j.z, k0, H), w_hh_cols4(j.w, k0, H)));
+        for (var c = 0u; c < 4u; c++) {
+          let k = operand_column(k0 + c, H);
+          var v = 0.0;
+          for (var r = 0u; r < ROWS; r++) {
+            if (r % SG == 0u) {
+              v = tile[cur + (r + lane) * H + k];
+            }
+            acc[r] = fma(vec4<f32>(row_from(v, r % SG)), w4[c], acc[r]);
           }
-          acc[r] = fma(vec4<f32>(row_from(v, r % SG)), w, acc[r]);
         }
       }
       var pre: array<vec4<f32>, MAX_ROWS>;

@@ -28,7 +28,6 @@ fn backward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgrou
   let G = GATES * H;
   let t = ub.step;
   let j0 = (wid.x * WG + lid.x) * 4u;
-  let j = units(j0, H);
   let b0 = wid.y * ROWS;
   let has_next = has_next_step(t, ub.t_begin, ub.t_end, ub.reverse);
   let tn = select(t, next_step(t, ub.reverse), has_next);
@@ -41,7 +40,7 @@ fn backward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgrou
   }
   if (has_next) {
     for (var n = 0u; n < G; n++) {
-      let w = vec4<f32>(w_hh_b[n * H + j.x], w_hh_b[n * H + j.y], w_hh_b[n * H + j.z], w_hh_b[n * H + j.w]);
+      let w = w_hh_b_units4(n, j0, H);
       var v = 0.0;
       for (var r = 0u; r < ROWS; r++) {
         if (r % SG == 0u) {
@@ -85,14 +84,13 @@ fn backward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
     let nxt = half - cur;
     for (var jb = 0u; jb < H; jb += 4u * WG) {
       let j0 = jb + 4u * lid.x;
-      let j = units(j0, H);
       var acc: array<vec4<f32>, MAX_ROWS>;
       for (var r = 0u; r < ROWS; r++) {
         acc[r] = vec4<f32>(0.0);
       }
       if (step > 0u) {
         for (var n = 0u; n < G; n++) {
-          let w = vec4<f32>(w_hh_b[n * H + j.x], w_hh_b[n * H + j.y], w_hh_b[n * H + j.z], w_hh_b[n * H + j.w]);
+          let w = w_hh_b_units4(n, j0, H);
           var v = 0.0;
           for (var r = 0u; r < ROWS; r++) {
             if (r % SG == 0u) {

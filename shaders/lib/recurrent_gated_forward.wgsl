@@ -9,8 +9,9 @@
 //   u: uniform Steps          batch, hidden, t_begin, t_end, step, reverse
 //   hseq: [T+1, B, H]         read_write; state blocks as recurrent_tile.wgsl says (forward:
 //                             hseq[0] = h0, hseq[t+1] = h_t; reverse: hseq[t] = h_t, hseq[T] = h0)
-//   fn gate_weights(j: u32, k: u32, H: u32) -> GateVec
-//       W_hh[g·H + j, k] of every gate g (W_hh: [G·H, H] row-major)
+//   fn gate_weights4(j: u32, k0: u32, H: u32) -> matrix with GateVec columns
+//       column c: W_hh[g·H + j, k0 + c] of every gate g (W_hh: [G·H, H] row-major; 0 past
+//       column H − 1), from w_hh_cols4 (recurrent_tile.wgsl's weight loads)
 //   fn forward_cell(t: u32, b: u32, j: u32, rec: GateVec) -> f32
 //       point-wise part of step t for sequence b, unit j, given rec = W_hh h_prev (G gate
 //       rows of j; h_prev = the state block before step t); writes step t's outputs and
@@ -35,14 +36,17 @@ fn forward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
     acc[r] = GateVec(0.0);
   }
   // rec[r] = W_hh h_prev[b0 + r] for the G gate rows of unit j.
-  for (var k = 0u; k < H; k++) {
-    let w = gate_weights(jc, k, H);
-    var v = 0.0;
-    for (var r = 0u; r < ROWS; r++) {
-      if (r % SG == 0u) {
-        v = hseq[hrow[r] + k];
+  for (var k0 = 0u; k0 < H; k0 += 4u) {
+    let w4 = gate_weights4(jc, k0, H);
+    for (var c = 0u; c < 4u; c++) {
+      let k = operand_column(k0 + c, H);
+      var v = 0.0;
+      for (var r = 0u; r < ROWS; r++) {
+        if (r % SG == 0u) {
+          v = hseq[hrow[r] + k];
+        }
+        acc[r] = fma(GateVec(row_from(v, r % SG)), w4[c], acc[r]);
       }
-      acc[r] = fma(GateVec(row_from(v, r % SG)), w, acc[r]);
     }
   }
   if (j >= H) {
@@ -86,14 +90,17 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
       for (var r = 0u; r < ROWS; r++) {
         acc[r] = GateVec(0.0);
       }
-      for (var k = 0u; k < H; k++) {
-        let w = gate_weights(jc, k, H);
-        var v = 0.0;
-        for (var r = 0u; r < ROWS; r++) {
-          if (r % SG == 0u) {
-            v = tile[cur + (r + lane) * H + k];
+      for (var k0 = 0u; k0 < H; k0 += 4u) {
+        let w4 = gate_weights4(jc, k0, H);
+        for (var c = 0u; c < 4u; c++) {
+          let k = operand_column(k0 + c, H);
+          var v = 0.0;
+          for (var r = 0u; r < ROWS; r++) {
+            if (r % SG == 0u) {
+              v = tile[cur + (r + lane) * H + k];
+            }
+            acc[r] = fma(GateVec(row_from(v, r % SG)), w4[c], acc[r]);
           }
-          acc[r] = fma(GateVec(row_from(v, r % SG)), w, acc[r]);
         }
       }
       var pre: array<GateVec, MAX_ROWS>;

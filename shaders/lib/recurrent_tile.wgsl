@@ -19,7 +19,11 @@
 // at each row r that starts a group (r % SG = 0) the loops load row r + row_lane() and use
 // row_from(v, r % SG) as row r. ROWS is a multiple of SG (src/kernels/recurrent.ts). One loop
 // over r, as before the groups: SwiftShader ran nested group loops about 50 % slower.
+// W_hh is read four values at a time through weights_scalar.wgsl (weights_vec4.wgsl where
+// H % 4 = 0): the loops over W_hh's columns step by 4, and column k0 + c ≥ H (scalar only)
+// has weight 0 and loads its operand from column H − 1.
 //!include "rows_direct"
+//!include "weights_scalar"
 
 const MAX_ROWS: u32 = 16u;
 // Sequences per workgroup (≤ MAX_ROWS) and invocations per workgroup (one hidden-unit pass).

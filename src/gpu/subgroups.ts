@@ -7,7 +7,7 @@
 import { source as rowsSubgroups } from '../../shaders/lib/rows_subgroups.wgsl';
 import { makeKernel, type Kernel } from './kernel';
 import type { Scheduler } from './scheduler';
-import { unpackWgsl } from './wgsl-shipped';
+import { requireHelper, swapHelper } from './helper-swap';
 import type { ResolvedWgsl } from './wgsl-include';
 
 /**
@@ -76,7 +76,7 @@ const withSubgroups = new WeakMap<Kernel, Kernel>();
 export function subgroupRowsKernel(kernel: Kernel): Kernel {
   let variant = withSubgroups.get(kernel);
   if (!variant) {
-    if (!kernel.lineMap.some((l) => l.file === DIRECT_ROWS)) throw new Error(`subgroupRowsKernel(): kernel ${kernel.name} does not include "${DIRECT_ROWS}", so it has no 'subgroups' path`);
+    requireHelper(kernel, DIRECT_ROWS, "subgroupRowsKernel() ('subgroups' path)");
     variant = makeKernel(`${kernel.name}+subgroups`, () => swapRowLoads(kernel), () => kernel.reflection);
     withSubgroups.set(kernel, variant);
   }
@@ -84,22 +84,5 @@ export function subgroupRowsKernel(kernel: Kernel): Kernel {
 }
 
 function swapRowLoads(kernel: Kernel): ResolvedWgsl {
-  const lines = kernel.code.split('\n');
-  const code: string[] = ['enable subgroups;'];
-  const lineMap: ResolvedWgsl['lineMap'] = [{ file: 'src/gpu/subgroups.ts (enable subgroups)', line: 1 }];
-  let swapped = false;
-  lines.forEach((line, i) => {
-    const from = kernel.lineMap[i]!;
-    if (from.file !== DIRECT_ROWS) {
-      code.push(line);
-      lineMap.push(from);
-    } else if (!swapped) {
-      swapped = true;
-      unpackWgsl(rowsSubgroups).split('\n').forEach((l, j) => {
-        code.push(l);
-        lineMap.push({ file: SUBGROUP_ROWS, line: j + 1 });
-      });
-    }
-  });
-  return { code: code.join('\n'), lineMap };
+  return swapHelper(kernel, DIRECT_ROWS, { name: SUBGROUP_ROWS, source: rowsSubgroups }, [{ line: 'enable subgroups;', origin: 'src/gpu/subgroups.ts (enable subgroups)' }]);
 }

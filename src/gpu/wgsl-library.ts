@@ -14,6 +14,8 @@ import { source as rowsDirect } from '../../shaders/lib/rows_direct.wgsl';
 import { source as rowsSubgroups } from '../../shaders/lib/rows_subgroups.wgsl';
 import { source as stateGrad } from '../../shaders/lib/state_grad.wgsl';
 import { source as targets } from '../../shaders/lib/targets.wgsl';
+import { source as weightsScalar } from '../../shaders/lib/weights_scalar.wgsl';
+import { source as weightsVec4 } from '../../shaders/lib/weights_vec4.wgsl';
 import { unpackWgsl } from './wgsl-shipped';
 
 /**
@@ -21,7 +23,8 @@ import { unpackWgsl } from './wgsl-shipped';
  * `activations` (sigmoid/tanh), `grid` (flat invocation index), `optim_grad`, `reduce`
  * (workgroup sums), `targets` (forecasting targets' terms and inverse), the GEMM tile
  * (`gemm_tile`) and the recurrent-kernel building blocks (with their row loads: `rows_direct`,
- * or `rows_subgroups` under `enable subgroups;`). `defineKernel()`'s default library.
+ * or `rows_subgroups` under `enable subgroups;`; and their W_hh loads: `weights_scalar`, or
+ * `weights_vec4` for hidden sizes that are multiples of 4). `defineKernel()`'s default library.
  */
 export const WGSL_LIBRARY: Readonly<Record<string, string>> = /* @__PURE__ */ restoreLibrary({
   activations,
@@ -36,6 +39,8 @@ export const WGSL_LIBRARY: Readonly<Record<string, string>> = /* @__PURE__ */ re
   rows_subgroups: rowsSubgroups,
   state_grad: stateGrad,
   targets,
+  weights_scalar: weightsScalar,
+  weights_vec4: weightsVec4,
 });
 
 function restoreLibrary(shipped: Readonly<Record<string, string>>): Readonly<Record<string, string>> {

@@ -1,6 +1,7 @@
 // gru.ts — typed wrapper of shaders/gru.wgsl: a layer's GRU time loop (gate order r, z, n;
 // b_hn inside r·(…)), forward and BPTT, one fused dispatch per step or one persistent
 // dispatch per layer (see recurrent.ts). Mirrors src/reference/cells.ts (gru).
+import { vec4WeightsKernel } from './weight-loads';
 import gruWgsl from '../../shaders/gru.wgsl';
 import type { Kernel } from '../gpu/kernel';
 import { declareBindings, type BindingDeclarations } from '../gpu/declare';
@@ -12,7 +13,7 @@ import { recordBackwardSteps, recordForwardSteps, dstateBinding, type RecurrentR
 /** shaders/gru.wgsl, reflected at build time. */
 export const gruKernel: Kernel = gruWgsl;
 /** Everything gruForward / gruBackward dispatch (the backward ends with a gemm): prepare these. */
-export const gruKernels: readonly Kernel[] = [gruKernel, gemmKernel];
+export const gruKernels: readonly Kernel[] = [gruKernel, /* @__PURE__ */ vec4WeightsKernel(gruKernel), gemmKernel];
 
 /** What the entries expect of each binding (T = seqLen, B = batch, H = hidden); checked before recording. */
 export const GRU_FORWARD_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({

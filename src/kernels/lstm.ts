@@ -1,6 +1,7 @@
 // lstm.ts — typed wrapper of shaders/lstm.wgsl: a layer's LSTM time loop, forward and BPTT,
 // as one fused dispatch per step or one persistent dispatch per layer (see recurrent.ts).
 // Layouts are time-major and documented in the shader. Mirrors src/reference/cells.ts (lstm).
+import { vec4WeightsKernel } from './weight-loads';
 import lstmWgsl from '../../shaders/lstm.wgsl';
 import type { Kernel } from '../gpu/kernel';
 import { declareBindings, type BindingDeclarations } from '../gpu/declare';
@@ -12,7 +13,7 @@ import { recordBackwardSteps, recordForwardSteps, dstateBinding, type RecurrentR
 /** shaders/lstm.wgsl, reflected at build time. */
 export const lstmKernel: Kernel = lstmWgsl;
 /** Everything lstmForward / lstmBackward dispatch (the backward ends with a gemm): prepare these. */
-export const lstmKernels: readonly Kernel[] = [lstmKernel, gemmKernel];
+export const lstmKernels: readonly Kernel[] = [lstmKernel, /* @__PURE__ */ vec4WeightsKernel(lstmKernel), gemmKernel];
 
 /** What the entries expect of each binding (T = seqLen, B = batch, H = hidden); checked before recording. */
 export const LSTM_FORWARD_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({

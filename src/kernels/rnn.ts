@@ -1,6 +1,7 @@
 // rnn.ts — typed wrapper of shaders/rnn.wgsl: a layer's Elman RNN time loop (tanh, relu or
 // identity), forward and BPTT, one fused dispatch per step or one persistent dispatch per
 // layer (see recurrent.ts). Mirrors src/reference/cells.ts (rnn_*).
+import { vec4WeightsKernel } from './weight-loads';
 import rnnWgsl from '../../shaders/rnn.wgsl';
 import type { Kernel } from '../gpu/kernel';
 import { declareBindings, type BindingDeclarations } from '../gpu/declare';
@@ -12,7 +13,7 @@ import { recordBackwardSteps, recordForwardSteps, dstateBinding, type RecurrentR
 /** shaders/rnn.wgsl, reflected at build time. */
 export const rnnKernel: Kernel = rnnWgsl;
 /** Everything rnnForward / rnnBackward dispatch (the backward ends with a gemm): prepare these. */
-export const rnnKernels: readonly Kernel[] = [rnnKernel, gemmKernel];
+export const rnnKernels: readonly Kernel[] = [rnnKernel, /* @__PURE__ */ vec4WeightsKernel(rnnKernel), gemmKernel];
 
 export type RnnActivation = 'tanh' | 'relu' | 'identity';
 const ACT_CODE: Record<RnnActivation, number> = { tanh: 0, relu: 1, identity: 2 };

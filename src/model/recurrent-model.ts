@@ -10,6 +10,7 @@ import { Lifetime } from '../gpu/lifetime';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernel, gemmSubgroupsKernel } from '../kernels/gemm';
+import { weightLoadsKernel } from '../kernels/weight-loads';
 import { subgroupRowsKernel } from '../gpu/subgroups';
 import { permuteKernel } from '../kernels/permute';
 import { lossKernel } from '../kernels/loss';
@@ -51,7 +52,7 @@ export class RecurrentModel {
     validateModelConfig(config);
     const path = pickKernelPath(sched, opts.path);
     const cell = cellSpec(config.cell);
-    const onPath = path === 'subgroups' ? [gemmSubgroupsKernel, subgroupRowsKernel(cell.kernel)] : [];
+    const onPath = path === 'subgroups' ? [gemmSubgroupsKernel, subgroupRowsKernel(weightLoadsKernel(cell.kernel, config.hiddenSize))] : [];
     await sched.prepare(gemmKernel, permuteKernel, lossKernel, dropoutKernel, stateGradNormKernel, ...cell.kernels, ...onPath);
     return new RecurrentModel(sched, config, { ...opts, path });
   }

@@ -18,10 +18,12 @@ const hasSubgroups = (): boolean => subgroupWidth(gpu.sched) !== null;
 const CELLS: CellType[] = ['rnn_tanh', 'lstm', 'gru'];
 
 describe.each(KERNEL_PATHS.map((p) => [p] as const))('kernel path %s vs float64 reference', (path) => {
-  it.each(CELLS.map((c) => [c] as const))('%s: batch 17, hidden 13, 2 layers, both time-loop variants', async (cell) => {
+  it.each(CELLS.map((c) => [c] as const))('%s: batch 17, hidden 13 and 12 (W_hh loads scalar and vec4), 2 layers, both time-loop variants', async (cell) => {
     if (path === 'subgroups' && !hasSubgroups()) return;
-    const c: RandomCase = { config: { cell, inputSize: 3, hiddenSize: 13, numLayers: 2, outputSize: 2, head: 'every-step' }, batch: 17, seqLen: 5, withState: true, loss: 'mse', seed: 11 };
-    for (const variant of ['step', 'persistent'] as const) expectConforms(await runCase(gpu.sched, c, { variant, path }));
+    for (const hiddenSize of [13, 12]) {
+      const c: RandomCase = { config: { cell, inputSize: 3, hiddenSize, numLayers: 2, outputSize: 2, head: 'every-step' }, batch: 17, seqLen: 5, withState: true, loss: 'mse', seed: 11 };
+      for (const variant of ['step', 'persistent'] as const) expectConforms(await runCase(gpu.sched, c, { variant, path }));
+    }
   });
 
   it('lstm: hidden 67 (two lane passes forward), bidirectional, tile rows 16, last-step head', async () => {

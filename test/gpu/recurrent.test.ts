@@ -39,6 +39,14 @@ describe('GPU model vs float64 reference', () => {
     const c: RandomCase = { config: { cell, inputSize: 3, hiddenSize: 130, numLayers: 3, outputSize: 2, head: 'every-step' }, batch: 19, seqLen: 4, withState: true, loss: 'mse', seed: 7 };
     for (const variant of ['step', 'persistent'] as const) expectConforms(await runCase(gpu.sched, c, { variant }));
   });
+
+  // H % 4 = 0 reads W_hh as vec4 (src/kernels/weight-loads.ts; the sizes above take the scalar loads).
+  it.each(CELL_TYPES.map((c) => [c] as const))('%s: hidden 4 and 68 (W_hh read as vec4), batch 17, 2 layers, both variants', async (cell) => {
+    for (const hiddenSize of [4, 68]) {
+      const c: RandomCase = { config: { cell, inputSize: 3, hiddenSize, numLayers: 2, outputSize: 2, head: 'every-step' }, batch: 17, seqLen: 5, withState: true, loss: 'mse', seed: hiddenSize };
+      for (const variant of ['step', 'persistent'] as const) expectConforms(await runCase(gpu.sched, c, { variant }));
+    }
+  });
 });
 
 describe('time-loop variants', () => {
