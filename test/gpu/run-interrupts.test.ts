@@ -91,7 +91,9 @@ describe('interrupting springloop train', () => {
     // Each run is killed at the n-th temporary file it starts (n in 2..6: config.json is the first,
     // a checkpoint writes three), so it gets at most about two epochs further whatever the
     // machine's speed; every third kill lands up to 30 ms after that write began instead.
-    while (kills < 12) {
+    // Small files write in well under a millisecond on a fast disk, so a kill may land after
+    // the write: past 12 kills, keep killing (up to 36) until one has landed inside a write.
+    while (kills < 12 || (leftTemporaries === 0 && kills < 36)) {
       const args = existsSync(join(dir, 'config.json')) ? ['train', '--resume', dir] : ['train', ...FLAGS, '--out', dir];
       const p = startCli(runner, args);
       const nth = 2 + rng.int(5);
