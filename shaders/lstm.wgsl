@@ -42,12 +42,14 @@ struct Steps {
 
 @group(0) @binding(0) var<uniform> u: Steps;
 @group(0) @binding(1) var<storage, read> gx: array<f32>;
+// @binding(2) w_hh: declared by shaders/lib/weights_scalar.wgsl (or weights_vec4.wgsl)
 @group(0) @binding(3) var<storage, read> b_hh: array<f32>;
 @group(0) @binding(4) var<storage, read_write> hseq: array<f32>;
 @group(0) @binding(5) var<storage, read_write> cseq: array<f32>;
 @group(0) @binding(6) var<storage, read_write> gates: array<f32>;
 
 @group(0) @binding(0) var<uniform> ub: Steps;
+// @binding(1) w_hh_b: declared by shaders/lib/weights_scalar.wgsl (or weights_vec4.wgsl)
 @group(0) @binding(2) var<storage, read> gates_b: array<f32>;
 @group(0) @binding(3) var<storage, read> cseq_b: array<f32>;
 @group(0) @binding(4) var<storage, read> dy: array<f32>;
