@@ -5,10 +5,9 @@
 // correct when SG ≤ the adapter's smallest subgroup (lavapipe: 8 lanes on 256-bit SIMD,
 // SwiftShader: 4). Which path a model takes per adapter: src/model/kernel-paths.ts.
 import { source as rowsSubgroups } from '../../shaders/lib/rows_subgroups.wgsl';
-import { makeKernel, type Kernel } from './kernel';
+import type { Kernel } from './kernel';
 import type { Scheduler } from './scheduler';
-import { requireHelper, swapHelper } from './helper-swap';
-import type { ResolvedWgsl } from './wgsl-include';
+import { HelperVariants } from './helper-swap';
 
 /**
  * How kernels with two implementations load shared operands: 'plain' (every lane loads what
@@ -60,11 +59,17 @@ export function requireSubgroupWidth(sched: Pick<Scheduler, 'device' | 'ctx'>, w
   return width;
 }
 
-/** The helper a recurrent cell kernel includes for its row loads (shaders/lib/recurrent_tile.wgsl), and the one the 'subgroups' path puts in its place. */
-const DIRECT_ROWS = 'rows_direct';
-const SUBGROUP_ROWS = 'rows_subgroups';
-
-const withSubgroups = new WeakMap<Kernel, Kernel>();
+/**
+ * The recurrent cell kernels' row loads (shaders/lib/recurrent_tile.wgsl includes rows_direct)
+ * and what the 'subgroups' path puts in their place, after `enable subgroups;`.
+ */
+const SUBGROUP_ROWS = /* @__PURE__ */ new HelperVariants({
+  from: 'rows_direct',
+  to: { name: 'rows_subgroups', source: rowsSubgroups },
+  what: "subgroupRowsKernel() ('subgroups' path)",
+  suffix: '+subgroups',
+  preamble: [{ line: 'enable subgroups;', origin: 'src/gpu/subgroups.ts (enable subgroups)' }],
+});
 
 /**
  * `kernel` on the 'subgroups' path: the same entry points, bindings and overrides, with the
@@ -74,15 +79,5 @@ const withSubgroups = new WeakMap<Kernel, Kernel>();
  * include rows_direct (only the recurrent cell kernels do).
  */
 export function subgroupRowsKernel(kernel: Kernel): Kernel {
-  let variant = withSubgroups.get(kernel);
-  if (!variant) {
-    requireHelper(kernel, DIRECT_ROWS, "subgroupRowsKernel() ('subgroups' path)");
-    variant = makeKernel(`${kernel.name}+subgroups`, () => swapRowLoads(kernel), () => kernel.reflection);
-    withSubgroups.set(kernel, variant);
-  }
-  return variant;
-}
-
-function swapRowLoads(kernel: Kernel): ResolvedWgsl {
-  return swapHelper(kernel, DIRECT_ROWS, { name: SUBGROUP_ROWS, source: rowsSubgroups }, [{ line: 'enable subgroups;', origin: 'src/gpu/subgroups.ts (enable subgroups)' }]);
+  return SUBGROUP_ROWS.of(kernel);
 }
