@@ -14,7 +14,7 @@ import type { GpuTensor } from '../src/gpu/tensor';
 import { RecurrentModel, cellSpec, type CellType, type ModelConfig } from '../src/model';
 import { referenceConfig } from '../src/model/config';
 import type { RecurrentVariant } from '../src/kernels/recurrent';
-import { gemm, gemmKernel } from '../src/kernels/gemm';
+import { gemm, gemmKernelsFor } from '../src/kernels/gemm';
 import { gemmReference } from '../src/reference/gemm';
 import { paramsToFloat64, recurrentBackward, recurrentForward } from '../src/reference/recurrent';
 import { evaluateLoss } from '../src/reference/losses';
@@ -96,7 +96,7 @@ export async function benchRecurrent(sched: Scheduler, opts: RnnBenchOptions = {
 
 /** The adapter's matmul rate: the best of the gemm tiles on a 512³ (256³ quick, 64³ tiny) product. */
 async function matmulCeiling(sched: Scheduler, quick: boolean, tiny: boolean): Promise<BenchRow> {
-  await sched.prepare(gemmKernel);
+  await sched.prepare(...gemmKernelsFor('plain'));
   const n = tiny ? 64 : quick ? 256 : 512;
   const rng = new Random(42);
   const a = Float32Array.from({ length: n * n }, () => rng.normal());

@@ -38,6 +38,8 @@ export const APPS = [
     // The physics RNN is exported here again as well as from 'springloop/analysis' (public in the
     // main entry since #15: 2.5 KB; 175.2 / 56.2). #17's vec4 loads of W_hh (shaders/lib/weights_vec4.wgsl,
     // src/kernels/weight-loads.ts, src/gpu/helper-swap.ts): 1.2 KB, 0.4 KB gzip (176.4 / 56.6).
+    // #17's vec4 loads of B in the GEMMs (shaders/lib/gemm_b_vec4.wgsl; colsum became the
+    // product 1ᵀ·B on the same loads, its own uniforms gone): 0.5 KB (176.9 / 56.8).
     maxMinified: 177 * 1024,
     maxGzip: 57 * 1024,
   },

@@ -36,34 +36,19 @@ fn gemm(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   store_tile(m0, n0, res);
 }
 
-// colsum — out[out_off + n] (+)= Σ_{r < rows} src[src_off + r·src_rs + n] for n < cols: the
-// bias gradients (sums of the per-step gate gradients over all T·B rows). One column per
+// colsum — C(0, n) (+)= Σ_k op(B)(k, n) for n < N: column sums (the bias gradients: sums of
+// the gate gradients over all T·B rows) as the product 1ᵀ·op(B), M = 1, with gemm's loads of B
+// (vec4 where src/kernels/gemm.ts swaps them in) and its epilogue. Four columns per
 // invocation, rows walked in order (deterministic, no atomics).
-struct ColSum {
-  rows: u32,
-  cols: u32,
-  src_off: u32,
-  src_rs: u32,
-  out_off: u32,
-  accumulate: u32,
-}
-
-@group(0) @binding(0) var<uniform> s: ColSum;
-@group(0) @binding(1) var<storage, read> src: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-
 @compute @workgroup_size(WG)
 fn colsum(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let n = gid.x;
-  if (n >= s.cols) {
-    return;
+  let n0 = gid.x * 4u;
+  let bcol = b_columns(n0);
+  var acc = vec4<f32>(0.0);
+  for (var k = 0u; k < g.k; k++) {
+    acc += b_row(bcol, k);
   }
-  var total = 0.0;
-  for (var r = 0u; r < s.rows; r++) {
-    total += src[s.src_off + r * s.src_rs + n];
-  }
-  if (s.accumulate != 0u) {
-    total += out[s.out_off + n];
-  }
-  out[s.out_off + n] = total;
+  var res: array<vec4<f32>, MAX_ROWS>;
+  res[0] = acc;
+  store_tile(0u, n0, res);
 }

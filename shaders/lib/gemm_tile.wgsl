@@ -30,7 +30,6 @@ struct Gemm {
 
 @group(0) @binding(0) var<uniform> g: Gemm;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 
@@ -40,21 +39,7 @@ const MAX_ROWS: u32 = 16u;
 override ROWS: u32 = 16u;
 override WG: u32 = 64u;
 
-// Element offsets of op(B)(0, n0 + j), j < 4, clamped to valid columns (out-of-range columns
-// load valid data and are never stored).
-fn b_columns(n0: u32) -> vec4<u32> {
-  var col: vec4<u32>;
-  for (var j = 0u; j < 4u; j++) {
-    col[j] = g.b_off + min(n0 + j, g.n - 1u) * g.b_cs;
-  }
-  return col;
-}
-
-// op(B)(k, n0 .. n0+3) from the columns b_columns gave.
-fn b_row(col: vec4<u32>, k: u32) -> vec4<f32> {
-  let bk = k * g.b_rs;
-  return vec4<f32>(b[col.x + bk], b[col.y + bk], b[col.z + bk], b[col.w + bk]);
-}
+//!include "gemm_b_scalar"
 
 // Stores (or adds) rows m0.. of the tile, with the bias. Runs in loops that are not unrolled
 // (one copy: much faster to compile); the accumulators stay in registers until here.

@@ -6,7 +6,7 @@
 //   z: design rows [rows, 4·DZ4] f32 (vec4 layout of shaders/esn.wgsl), one per sample.
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
-import { colSum, gemmKernel } from '../kernels/gemm';
+import { colSum, gemmKernelsFor } from '../kernels/gemm';
 import {
   designWidth, esnKernel, NO_STATE, recordCenterRows, recordGramChunk, recordReadout, recordReservoirStep, recordScale, type ReservoirBuffers,
 } from '../kernels/esn';
@@ -89,7 +89,7 @@ export class EchoStateNetwork {
    * `saved` (a reservoir read back by exportHost, W already scaled, and its readout), uploads that.
    */
   static async create(sched: Scheduler, spec: EsnSpec, saved?: { host: ReservoirHost; readout: ArrayLike<number> }): Promise<EchoStateNetwork> {
-    await sched.prepare(esnKernel, gemmKernel);
+    await sched.prepare(esnKernel, ...gemmKernelsFor('plain'));
     if (saved) return EchoStateNetwork.restore(sched, spec, saved.host, saved.readout);
     const host = drawReservoir({ units: spec.reservoir, features: spec.features, density: spec.density, inputScaling: spec.inputScaling, seed: spec.seed });
     const owned: GpuTensor[] = [];

@@ -12,6 +12,8 @@ import { declareBindings, type BindingDeclarations } from '../gpu/declare';
 import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 import { requireKernelPath, requireSubgroupWidth, type KernelPath } from '../gpu/subgroups';
+import { HelperVariants } from '../gpu/helper-swap';
+import { source as gemmBVec4 } from '../../shaders/lib/gemm_b_vec4.wgsl';
 
 /** shaders/gemm.wgsl, reflected at build time. */
 export const gemmKernel: Kernel = gemmWgsl;
@@ -19,17 +21,41 @@ export const gemmKernel: Kernel = gemmWgsl;
 export const gemmSubgroupsKernel: Kernel = gemmSubgroupsWgsl;
 
 
-/** The kernels a GEMM on `path` dispatches (prepare these): gemm.wgsl always (column sums), gemm_subgroups.wgsl for 'subgroups'. */
+// Named as the GEMM kernel itself (errors about its dispatches read as the GEMM's); compile
+// errors name gemm_b_vec4 and the line.
+const VEC4_B = /* @__PURE__ */ new HelperVariants({
+  from: 'gemm_b_scalar',
+  to: { name: 'gemm_b_vec4', source: gemmBVec4 },
+  what: 'vec4 loads of B (gemm)',
+});
+
+/** The GEMM kernel of `path` ('plain': gemm.wgsl, 'subgroups': gemm_subgroups.wgsl), reading op(B) four values per load where `vec4B`. */
+function gemmKernelOf(path: KernelPath, vec4B: boolean): Kernel {
+  const kernel = path === 'subgroups' ? gemmSubgroupsKernel : gemmKernel;
+  return vec4B ? VEC4_B.of(kernel) : kernel;
+}
+
+/** The kernels a GEMM on `path` dispatches (prepare these): gemm.wgsl always (column sums), gemm_subgroups.wgsl for 'subgroups', and their vec4-B variants. */
 export function gemmKernelsFor(path: KernelPath): Kernel[] {
-  return path === 'subgroups' ? [gemmKernel, gemmSubgroupsKernel] : [gemmKernel];
+  const paths: KernelPath[] = path === 'subgroups' ? ['plain', 'subgroups'] : ['plain'];
+  return paths.flatMap((p) => [gemmKernelOf(p, false), gemmKernelOf(p, true)]);
+}
+
+/**
+ * Whether op(B)(k, n0 .. n0+3) is one aligned vec4 for every k and every n0 % 4 = 0: rows
+ * contiguous (column stride 1), offset, row stride (when there is more than one row) and
+ * column count multiples of 4 (shaders/lib/gemm_b_vec4.wgsl).
+ */
+function vec4RowsOfB(b: Strided, k: number, n: number): boolean {
+  return b.cs === 1 && b.off % 4 === 0 && (k === 1 || b.rs % 4 === 0) && n % 4 === 0;
 }
 
 /**
  * What gemm.wgsl's entries expect of each binding: views into tensors, so at least the elements
- * the strided view reaches (A, B, C, BIAS for gemm; S, O for colsum). Checked before recording.
+ * the strided view reaches (A, B, C, BIAS; colsum sums the columns of B into C). Checked before recording.
  */
 export const GEMM_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
-  a: '[>= A] f32', b: '[>= B] f32', bias: '[>= BIAS] f32', c: '[>= C] f32', src: '[>= S] f32', out: '[>= O] f32',
+  a: '[>= A] f32', b: '[>= B] f32', bias: '[>= BIAS] f32', c: '[>= C] f32',
 });
 
 /** Elements a view reaches: offset + (rows − 1)·ld + cols. */
@@ -162,7 +188,7 @@ export function planGemm(args: GemmArgs, width = 1) {
   };
   const workgroups = [Math.ceil(n / (4 * tile.wg)), Math.ceil(m / tile.rows), 1] as const;
   const overrides: Record<string, number> = path === 'subgroups' ? { ROWS: tile.rows, WG: tile.wg, SG: sg } : { ROWS: tile.rows, WG: tile.wg };
-  return { uniforms, workgroups, overrides, swapped: swap, kernel: path === 'subgroups' ? gemmSubgroupsKernel : gemmKernel };
+  return { uniforms, workgroups, overrides, swapped: swap, kernel: gemmKernelOf(path, vec4RowsOfB(Q, K, n)) };
 }
 
 /** Records C = op(A)·op(B) (+ bias) (+ C). Validates shapes before recording anything. */
@@ -202,12 +228,18 @@ export function colSum(sched: Scheduler, args: ColSumArgs): void {
   if (outOff + args.src.cols > numel(args.out.tensor.shape)) {
     throw new Error(`${where}: out needs ${args.src.cols} values from offset ${outOff} but ${args.out.tensor.label} has ${numel(args.out.tensor.shape)}`);
   }
-  const wg = 64;
-  sched.dispatch(gemmKernel, 'colsum', {
-    bindings: { src: args.src.tensor, out: args.out.tensor },
-    shapes: { declared: GEMM_BINDINGS, dims: { S: viewEnd(args.src), O: outOff + args.src.cols } },
-    uniforms: { rows: args.src.rows, cols: args.src.cols, src_off: s.off, src_rs: s.rs, out_off: outOff, accumulate: args.accumulate ? 1 : 0 },
-    workgroups: Math.ceil(args.src.cols / wg),
+  // The product 1ᵀ·src (M = 1, K = rows): the columns of src are op(B)'s.
+  const b = { off: s.off, rs: s.rs, cs: 1 };
+  const { rows, cols } = args.src;
+  const wg = Math.min(16, 8 * Math.ceil(Math.ceil(cols / 4) / 8));
+  sched.dispatch(gemmKernelOf('plain', vec4RowsOfB(b, rows, cols)), 'colsum', {
+    bindings: { b: args.src.tensor, bias: args.src.tensor, c: args.out.tensor },
+    shapes: { declared: GEMM_BINDINGS, dims: { B: viewEnd(args.src), BIAS: 1, C: outOff + cols }, standIns: ['bias'] },
+    uniforms: {
+      m: 1, n: cols, k: rows, a_off: 0, a_rs: 0, a_cs: 0, b_off: b.off, b_rs: b.rs, b_cs: 1,
+      c_off: outOff, c_rs: cols, c_cs: 1, bias_off: 0, bias_mode: 0, accumulate: args.accumulate ? 1 : 0,
+    },
+    workgroups: Math.ceil(cols / (4 * wg)),
     overrides: { WG: wg },
   });
 }

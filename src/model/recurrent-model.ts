@@ -9,7 +9,7 @@ import { ParamArena } from '../gpu/arena';
 import { Lifetime } from '../gpu/lifetime';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
-import { gemmKernel, gemmSubgroupsKernel } from '../kernels/gemm';
+import { gemmKernelsFor } from '../kernels/gemm';
 import { weightLoadsKernel } from '../kernels/weight-loads';
 import { subgroupRowsKernel } from '../gpu/subgroups';
 import { permuteKernel } from '../kernels/permute';
@@ -52,8 +52,8 @@ export class RecurrentModel {
     validateModelConfig(config);
     const path = pickKernelPath(sched, opts.path);
     const cell = cellSpec(config.cell);
-    const onPath = path === 'subgroups' ? [gemmSubgroupsKernel, subgroupRowsKernel(weightLoadsKernel(cell.kernel, config.hiddenSize))] : [];
-    await sched.prepare(gemmKernel, permuteKernel, lossKernel, dropoutKernel, stateGradNormKernel, ...cell.kernels, ...onPath);
+    const onPath = path === 'subgroups' ? [subgroupRowsKernel(weightLoadsKernel(cell.kernel, config.hiddenSize))] : [];
+    await sched.prepare(...gemmKernelsFor(path), permuteKernel, lossKernel, dropoutKernel, stateGradNormKernel, ...cell.kernels, ...onPath);
     return new RecurrentModel(sched, config, { ...opts, path });
   }
 

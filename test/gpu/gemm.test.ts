@@ -4,7 +4,7 @@
 // and every tile the wrapper can pick.
 import { describe, expect, it } from 'vitest';
 import { useGpu } from './gpu-context';
-import { gemm, colSum, gemmKernel, gemmKernelsFor, planGemm, type GemmTile } from '../../src/kernels/gemm';
+import { gemm, colSum, gemmKernelsFor, planGemm, type GemmTile } from '../../src/kernels/gemm';
 import { subgroupWidth, type KernelPath } from '../../src/gpu/subgroups';
 import { gemmReference, colSumReference } from '../../src/reference/gemm';
 import { Random } from '../../src/util/random';
@@ -118,6 +118,15 @@ describe.each(PATHS)('gemm kernel (path %s) vs float64 reference', (path) => {
     );
   });
 
+  // Rows of op(B) contiguous and 16-byte aligned (offset, row stride and n multiples of 4): the
+  // kernel reads them as vec4 (shaders/lib/gemm_b_vec4.wgsl), including lanes past the last column.
+  it.each([[3, 4, 2], [17, 8, 1], [29, 68, 13], [5, 100, 31], [70, 36, 9]] as [number, number, number][])(
+    'vec4 rows of B: m=%i n=%i k=%i, offsets, row strides, transA, bias, accumulate', async (m, n, k) => {
+      await run({ m, n, k, pad: 4, transA: true, bias: true, accumulate: true }, m * 5 + n * 3 + k);
+      await run({ m, n, k }, m * 11 + n + k);
+    },
+  );
+
   // 'subgroups' tiles hold whole broadcast groups: rows a multiple of the width (8 on lavapipe, 4 on SwiftShader).
   const tiles: [number, number][] = path === 'plain' ? [[1, 8], [3, 8], [4, 16], [7, 32], [16, 64], [16, 8], [13, 24]] : [[8, 8], [16, 16], [16, 8], [8, 32], [16, 24]];
   it.each(tiles)('tile rows=%i wg=%i on 45x77x18 with bias', async (rows, wg) => {
@@ -128,7 +137,7 @@ describe.each(PATHS)('gemm kernel (path %s) vs float64 reference', (path) => {
 describe('gemm path choice', () => {
   it("'subgroups' runs where the device has subgroups and is refused with a clear error elsewhere", async () => {
     const { sched } = gpu;
-    await sched.prepare(gemmKernel);
+    await sched.prepare(...gemmKernelsFor('plain'));
     const x = sched.createTensor([4], 'f32', 'x', [1, 2, 3, 4]);
     const y = sched.createTensor([4], 'f32', 'y');
     const args = { a: { tensor: x, rows: 2, cols: 2 }, b: { tensor: x, rows: 2, cols: 2 }, c: { tensor: y, rows: 2, cols: 2 }, path: 'subgroups' as const };
@@ -164,19 +173,40 @@ describe('gemm planning', () => {
   });
 });
 
+describe('gemm loads of B', () => {
+  const t = { shape: [100000], buffer: {} as GPUBuffer, offset: 0, dtype: 'f32', label: 't' } as GpuTensor;
+  const readsB4 = (plan: ReturnType<typeof planGemm>) => plan.kernel.lineMap.some((l) => l.file === 'gemm_b_vec4');
+  const plan = (b: { rows: number; cols: number; offset?: number; ld?: number }, transB = false, m = 8) => {
+    const [k, n] = transB ? [b.cols, b.rows] : [b.rows, b.cols];
+    return planGemm({ a: { tensor: t, rows: m, cols: k }, b: { tensor: t, ...b }, transB, c: { tensor: t, rows: m, cols: n } });
+  };
+  it('reads op(B) as vec4 exactly where its rows are contiguous and 16-byte aligned', () => {
+    expect(readsB4(plan({ rows: 5, cols: 64 }))).toBe(true);
+    expect(readsB4(plan({ rows: 5, cols: 64, offset: 8, ld: 72 }))).toBe(true);
+    expect(readsB4(plan({ rows: 1, cols: 8, ld: 9 }))).toBe(true); // one row: its stride is never used
+    expect(readsB4(plan({ rows: 5, cols: 64, offset: 2 }))).toBe(false);
+    expect(readsB4(plan({ rows: 5, cols: 64, ld: 66 }))).toBe(false);
+    expect(readsB4(plan({ rows: 5, cols: 62 }))).toBe(false);
+    expect(readsB4(plan({ rows: 64, cols: 5 }, true))).toBe(false); // op(B) = Bᵀ: columns contiguous
+    expect(readsB4(plan({ rows: 5, cols: 64 }, false, 1))).toBe(true);
+  });
+});
+
 describe('colSum', () => {
-  it.each([[1, 1], [7, 3], [1600, 256], [23, 65], [5, 129]] as [number, number][])('rows=%i cols=%i', async (rows, cols) => {
+  // Offset 1 and row padding 2: scalar loads. Offset 4 and padding 4 with cols % 4 = 0: vec4 loads.
+  it.each([[1, 1, 1, 2], [7, 3, 1, 2], [1600, 256, 1, 2], [23, 65, 1, 2], [5, 129, 1, 2], [1600, 256, 4, 4], [3, 4, 0, 0], [29, 68, 4, 4], [13, 100, 0, 4]] as [number, number, number, number][])(
+    'rows=%i cols=%i offset=%i row padding=%i', async (rows, cols, offset, pad) => {
     const { sched } = gpu;
-    await sched.prepare(gemmKernel);
+    await sched.prepare(...gemmKernelsFor('plain'));
     const rng = new Random(rows + cols);
-    const ld = cols + 2;
-    const data = randomArray(1 + rows * ld, rng);
+    const ld = cols + pad;
+    const data = randomArray(offset + rows * ld, rng);
     const src = sched.createTensor([data.length], 'f32', 'src', data);
     const prior = randomArray(cols + 1, rng);
     const out = sched.createTensor([cols + 1], 'f32', 'out', prior);
-    colSum(sched, { src: { tensor: src, rows, cols, offset: 1, ld }, out: { tensor: out, offset: 1 }, accumulate: true });
+    colSum(sched, { src: { tensor: src, rows, cols, offset, ld }, out: { tensor: out, offset: 1 }, accumulate: true });
     const got = await sched.read(out);
-    const want = colSumReference(data, rows, cols, 1, ld);
+    const want = colSumReference(data, rows, cols, offset, ld);
     expect(got[0]).toBe(prior[0]);
     for (let n = 0; n < cols; n++) expect(Math.abs(got[n + 1]! - (want[n]! + prior[n + 1]!))).toBeLessThan(1e-6 * (rows + 1) * 4);
     sched.destroyBuffer(src.buffer);
