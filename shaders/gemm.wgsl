@@ -7,7 +7,8 @@
 // Tiling, chosen for SIMD-on-CPU adapters (lavapipe) as much as for GPUs: a workgroup owns
 // ROWS rows of C (taken from workgroup_id.y, so every load of A is workgroup-uniform: the same
 // address in every lane) and 4·WG columns, 4 per invocation (the only per-lane loads). Each k
-// step: 4 per-lane loads + ROWS uniform loads for 4·ROWS multiply-adds.
+// step: 4 per-lane loads (one vec4 load where op(B)'s rows are contiguous and aligned:
+// shaders/lib/gemm_b_vec4.wgsl) + ROWS uniform loads for 4·ROWS multiply-adds.
 //!include "gemm_tile"
 
 @compute @workgroup_size(WG)

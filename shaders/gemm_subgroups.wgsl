@@ -4,10 +4,10 @@
 // (lavapipe: every storage load is an 8-lane scalar loop). Instead of ROWS loads of A that
 // every lane repeats, lane s of a subgroup loads op(A)(m0 + q·SG + s, k) — SG different rows
 // in one load — and subgroupShuffle hands each row to all lanes (a register extract and a
-// broadcast there). Each k step: 4 per-lane loads of B + ROWS/SG loads of A for 4·ROWS
-// multiply-adds. Needs the 'subgroups' feature and SG ≤ the adapter's smallest subgroup;
-// ROWS is a multiple of SG (src/kernels/gemm.ts checks both). Mirrors gemmReference in
-// src/reference/gemm.ts.
+// broadcast there). Each k step: 4 per-lane loads of B (one where gemm_b_vec4.wgsl is swapped
+// in) + ROWS/SG loads of A for 4·ROWS multiply-adds. Needs the 'subgroups' feature and SG ≤
+// the adapter's smallest subgroup; ROWS is a multiple of SG (src/kernels/gemm.ts checks both).
+// Mirrors gemmReference in src/reference/gemm.ts.
 enable subgroups;
 //!include "gemm_tile"
 

@@ -24,8 +24,9 @@ import { unpackWgsl } from './wgsl-shipped';
  * springloop's WGSL helpers by include name (`//!include "activations"`), as text:
  * `activations` (sigmoid/tanh), `grid` (flat invocation index), `optim_grad`, `reduce`
  * (workgroup sums), `targets` (forecasting targets' terms and inverse), the GEMM tile
- * (`gemm_tile`, with its loads of B: `gemm_b_scalar`, or `gemm_b_vec4` for contiguous aligned rows) and the recurrent-kernel building blocks (with their row loads: `rows_direct`,
- * or `rows_subgroups` under `enable subgroups;`; and their W_hh loads: `weights_scalar`, or
+ * (`gemm_tile`, with its loads of B: `gemm_b_scalar`, or `gemm_b_vec4` for contiguous aligned
+ * rows) and the recurrent-kernel building blocks (with their row loads: `rows_direct`, or
+ * `rows_subgroups` under `enable subgroups;`; and their W_hh loads: `weights_scalar`, or
  * `weights_vec4` for hidden sizes that are multiples of 4). `defineKernel()`'s default library.
  */
 export const WGSL_LIBRARY: Readonly<Record<string, string>> = /* @__PURE__ */ restoreLibrary({
