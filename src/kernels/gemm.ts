@@ -231,7 +231,7 @@ export function colSum(sched: Scheduler, args: ColSumArgs): void {
   // The product 1ᵀ·src (M = 1, K = rows): the columns of src are op(B)'s.
   const b = { off: s.off, rs: s.rs, cs: 1 };
   const { rows, cols } = args.src;
-  const wg = Math.min(16, 8 * Math.ceil(Math.ceil(cols / 4) / 8));
+  const { wg } = chooseGemmTile(1, cols);
   sched.dispatch(gemmKernelOf('plain', vec4RowsOfB(b, rows, cols)), 'colsum', {
     bindings: { b: args.src.tensor, bias: args.src.tensor, c: args.out.tensor },
     shapes: { declared: GEMM_BINDINGS, dims: { B: viewEnd(args.src), BIAS: 1, C: outOff + cols }, standIns: ['bias'] },
