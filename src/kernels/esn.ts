@@ -23,7 +23,7 @@ export const ESN_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings
   wt: '[16*N4*N4] f32', cols: '[4*N4*K] u32', vals: '[4*N4*K] f32', win: '[4*F*N4] f32', bias: '[4*N4] f32',
   z: '[>= 4*ZR*DZ4] f32', zf: '[>= 4*ZR*DZ4] f32', feat: '[>= FR*F] f32', feat_out: '[>= FR*F] f32', pnorm: '[1] f32',
   values: '[>= COUNT] f32', wout: '[4*DZ4] f32', starts: '[>= N] u32', out: '[>= N] f32', hist: '[>= H] f32', stats: '[6] f32',
-  sums: '[>= 4*DZ4+1] f32', tgt: '[>= ZR+1] f32', chunk: '[>= 4*CR*W4] f32', chunk_f: '[>= 4*CR*W4] f32', chunk_v: '[>= 4*CR*W4] f32',
+  sums: '[>= 4*DZ4+1] f32', tgt: '[>= ZR+1] f32', chunk: '[>= 4*CR*W4] f32', chunk_v: '[>= 4*CR*W4] f32',
   gram_hi: '[4*W4, 4*W4] f32', gram_lo: '[4*W4, 4*W4] f32', one: '[1] f32',
 });
 
@@ -156,7 +156,7 @@ export function recordCenterRows(sched: Scheduler, a: CenterArgs, first: number,
 export function recordGramChunk(sched: Scheduler, chunk: Binding, rows: number, w4: number, gram: { hi: Binding; lo: Binding; one: Binding }): void {
   const rowsPerGroup = esnKernel.constant('GRAM_ROWS');
   sched.dispatch(esnKernel, 'gram_chunk', {
-    bindings: { chunk_f: chunk, chunk_v: chunk, gram_hi: gram.hi, gram_lo: gram.lo, one: gram.one },
+    bindings: { chunk_v: chunk, gram_hi: gram.hi, gram_lo: gram.lo, one: gram.one },
     shapes: { declared: ESN_BINDINGS, dims: { CR: rows, W4: w4 } },
     uniforms: { rows, w4 },
     workgroups: [Math.ceil(w4 / WG()), Math.ceil((4 * w4) / rowsPerGroup), 1],

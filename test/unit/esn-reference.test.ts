@@ -52,6 +52,26 @@ describe('ridge solve (Cholesky, float64)', () => {
     for (let i = 0; i < d; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want[i]!)));
   });
 
+  it.each([1, 2, 3, 4, 5, 8, 9, 13, 30])('n=%i: the blocked factor L reconstructs A = L·Lᵀ and names a failing pivot inside a block', (n) => {
+    const x = randomMatrix(n + 3, n, 31 + n);
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let r = 0; r < n + 3; r++) a[i * n + j]! += x[r * n + i]! * x[r * n + j]!;
+    const l = Float64Array.from(a);
+    choleskyInPlace(l, n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) {
+        let s = 0;
+        for (let k = 0; k <= j; k++) s += l[i * n + k]! * l[j * n + k]!;
+        expect(Math.abs(s - a[i * n + j]!)).toBeLessThanOrEqual(1e-12 * Math.sqrt(a[i * n + i]! * a[j * n + j]!));
+      }
+    }
+    // The last row a copy of the one before it, less 1 on the diagonal: the last pivot is −1.
+    if (n < 2) return;
+    for (let j = 0; j < n - 1; j++) a[(n - 1) * n + j] = a[(n - 2) * n + j]!;
+    a[(n - 1) * n + n - 1] = a[(n - 2) * n + n - 2]! - 1;
+    expect(() => choleskyInPlace(a, n)).toThrow(new RegExp(`pivot ${n - 1} is -1\\.00`));
+  });
+
   it('factors by hand and names a matrix that is not positive definite', () => {
     const a = Float64Array.from([4, 0, 2, 5]); // lower triangle [[4], [2, 5]] → L = [[2], [1, 2]]
     choleskyInPlace(a, 2);
