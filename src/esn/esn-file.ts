@@ -9,6 +9,7 @@ import type { DecodedSafetensors, Float32Tensor } from '../io/safetensors';
 import { encodeSafetensors } from '../io/safetensors';
 import type { EchoStateNetwork } from './esn';
 import { layoutReservoir, type ReservoirHost } from './reservoir';
+import { ellStride } from '../kernels/esn';
 
 /** The network's tensors and the given metadata as safetensors bytes (reads the reservoir back once). */
 export async function esnSafetensors(esn: EchoStateNetwork, metadata: Record<string, string>): Promise<Uint8Array> {
@@ -25,8 +26,10 @@ export async function esnSafetensors(esn: EchoStateNetwork, metadata: Record<str
   if (host.wt) {
     tensors['reservoir.weight'] = { shape: [n, n], data: Float32Array.from({ length: n * n }, (_, k) => host.wt![(k % n) * np + Math.floor(k / n)]!) };
   } else {
-    tensors['reservoir.weight_values'] = { shape: [n, host.nnz], data: host.vals!.slice(0, n * host.nnz) };
-    tensors['reservoir.weight_columns'] = { shape: [n, host.nnz], data: Float32Array.from(host.cols!.subarray(0, n * host.nnz)) };
+    const k = host.nnz;
+    const stride = ellStride(k);
+    tensors['reservoir.weight_values'] = { shape: [n, k], data: Float32Array.from({ length: n * k }, (_, e) => host.vals![Math.floor(e / k) * stride + (e % k)]!) };
+    tensors['reservoir.weight_columns'] = { shape: [n, k], data: Float32Array.from({ length: n * k }, (_, e) => host.cols![Math.floor(e / k) * stride + (e % k)]!) };
   }
   return encodeSafetensors(tensors, metadata);
 }

@@ -2,10 +2,12 @@
 // out as shaders/esn.wgsl reads them (N units padded to 4·N4; padding rows and columns 0):
 //   W     entries uniform in [−1, 1]; dense (density 1): wt [4·N4, N4] vec4, wt[j·N4 + q] =
 //         W[4q .. 4q+3, j]; sparse (density < 1): K = round(density·N) ≥ 1 distinct columns per
-//         row, ELL cols / vals [4·N4, K] (columns ascending)
+//         row, ELL cols / vals [4·N4, K4] (columns ascending), K4 = 4·⌈K/4⌉ so that a row's
+//         entries load four at a time; the entries past K are value 0 at column 0
 //   W_in  uniform in [−s, s] (s = input scaling): [F, N4] vec4;  b uniform in [−s, s]: [N4] vec4
 // W is scaled to the wanted spectral radius on the GPU afterwards (src/esn/spectral.ts).
 import { Random } from '../util/random';
+import { ellStride } from '../kernels/esn';
 
 /** Shape and randomness of a reservoir. */
 export interface ReservoirSpec {
@@ -23,7 +25,7 @@ export interface ReservoirHost {
   n4: number;
   /** Dense: wt [4·N4 · 4·N4]; sparse: null. */
   wt: Float32Array | null;
-  /** Sparse: cols / vals [4·N4 · K]; dense: null. */
+  /** Sparse: cols / vals [4·N4 · ellStride(K)]; dense: null. */
   cols: Uint32Array | null;
   /** Sparse: the values of cols' entries; dense: null. */
   vals: Float32Array | null;
@@ -57,13 +59,14 @@ export function drawReservoir(spec: ReservoirSpec): ReservoirHost {
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) wt[j * np + i] = rng.uniform(-1, 1);
     return { n4, wt, cols: null, vals: null, nnz: 0, win, bias };
   }
-  const cols = new Uint32Array(np * nnz);
-  const vals = new Float32Array(np * nnz);
+  const stride = ellStride(nnz);
+  const cols = new Uint32Array(np * stride);
+  const vals = new Float32Array(np * stride);
   for (let i = 0; i < n; i++) {
     const picked = pickColumns(rng, n, nnz);
     for (let k = 0; k < nnz; k++) {
-      cols[i * nnz + k] = picked[k]!;
-      vals[i * nnz + k] = rng.uniform(-1, 1);
+      cols[i * stride + k] = picked[k]!;
+      vals[i * stride + k] = rng.uniform(-1, 1);
     }
   }
   return { n4, wt: null, cols, vals, nnz, win, bias };
@@ -87,8 +90,9 @@ export function denseMatrix(h: ReservoirHost, units: number): Float64Array {
     for (let i = 0; i < units; i++) for (let j = 0; j < units; j++) w[i * units + j] = h.wt[j * np + i]!;
     return w;
   }
+  const stride = ellStride(h.nnz);
   for (let i = 0; i < units; i++) {
-    for (let k = 0; k < h.nnz; k++) w[i * units + h.cols![i * h.nnz + k]!] = h.vals![i * h.nnz + k]!;
+    for (let k = 0; k < h.nnz; k++) w[i * units + h.cols![i * stride + k]!] = h.vals![i * stride + k]!;
   }
   return w;
 }
@@ -127,11 +131,14 @@ export function layoutReservoir(m: ReservoirMatrices): ReservoirHost {
     return { n4, wt, cols: null, vals: null, nnz: 0, win, bias };
   }
   const { values, columns, nnz } = m.sparse!;
-  const cols = new Uint32Array(np * nnz);
-  const vals = new Float32Array(np * nnz);
-  for (let k = 0; k < n * nnz; k++) {
-    cols[k] = columns[k]!;
-    vals[k] = values[k]!;
+  const stride = ellStride(nnz);
+  const cols = new Uint32Array(np * stride);
+  const vals = new Float32Array(np * stride);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < nnz; k++) {
+      cols[i * stride + k] = columns[i * nnz + k]!;
+      vals[i * stride + k] = values[i * nnz + k]!;
+    }
   }
   return { n4, wt: null, cols, vals, nnz, win, bias };
 }

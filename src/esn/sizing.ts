@@ -4,6 +4,7 @@
 // solve, on disk its weights file. Layouts as shaders/esn.wgsl's (N padded to 4·⌈N/4⌉).
 import type { MemoryNeed } from '../util/sizes';
 import { nonZerosPerRow } from './reservoir';
+import { ellStride } from '../kernels/esn';
 import type { EsnSettings } from './config';
 
 /** The flags that size a reservoir, for the needs' `cause`. */
@@ -20,7 +21,7 @@ function shape(s: EsnSettings) {
 export function esnDeviceNeeds(s: EsnSettings, samples: number): MemoryNeed[] {
   const { np, width, gram, nnz } = shape(s);
   return [
-    { what: 'esn W', bytes: nnz === 0 ? 4 * np * np : 8 * np * nnz, cause: cause(s), binding: true },
+    { what: 'esn W', bytes: nnz === 0 ? 4 * np * np : 8 * np * ellStride(nnz), cause: cause(s), binding: true },
     { what: `esn design rows (${samples} samples × ${width} floats)`, bytes: 4 * samples * width, cause: `${cause(s)} and the data set`, binding: true },
     { what: 'esn Gram matrix (hi and lo, each)', bytes: 4 * gram, cause: cause(s), binding: true },
     { what: 'esn Gram matrix (the other of the pair)', bytes: 4 * gram, cause: cause(s), binding: true },

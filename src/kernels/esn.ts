@@ -13,14 +13,14 @@ export const esnKernel: Kernel = esnWgsl;
 const WG = (): number => workgroupWidth(esnKernel, 'step_dense');
 
 /**
- * What esn.wgsl expects (N4 vec4 groups of units, F inputs, K non-zeros per row, DZ4 vec4 per
+ * What esn.wgsl expects (N4 vec4 groups of units, F inputs, K4 ELL entries per row, DZ4 vec4 per
  * design row): W dense or ELL, W_in, b, design rows reaching row ZR, inputs reaching row FR,
  * the power norm, values to scale (COUNT), the readout, N window starts and outputs, the
  * generation's history (H) and inputs, stats [6], the centring's sums and chunk (CR rows of
  * W4 vec4) and the Gram pair. Checked before recording.
  */
 export const ESN_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
-  wt: '[16*N4*N4] f32', cols: '[4*N4*K] u32', vals: '[4*N4*K] f32', win: '[4*F*N4] f32', bias: '[4*N4] f32',
+  wt: '[16*N4*N4] f32', cols: '[4*N4*K4] u32', vals: '[4*N4*K4] f32', win: '[4*F*N4] f32', bias: '[4*N4] f32',
   z: '[>= 4*ZR*DZ4] f32', zf: '[>= 4*ZR*DZ4] f32', feat: '[>= FR*F] f32', feat_out: '[>= FR*F] f32', pnorm: '[1] f32',
   values: '[>= COUNT] f32', wout: '[4*DZ4] f32', starts: '[>= N] u32', out: '[>= N] f32', hist: '[>= H] f32', stats: '[6] f32',
   sums: '[>= 4*DZ4+1] f32', tgt: '[>= ZR+1] f32', chunk: '[>= 4*CR*W4] f32', chunk_v: '[>= 4*CR*W4] f32',
@@ -30,7 +30,12 @@ export const ESN_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings
 /** The shader's "no previous state" row (x_{−1} = 0). */
 export const NO_STATE = 0xffffffff;
 
-/** W on the GPU: dense (transposed, vec4 along rows) or sparse (ELL, `nnz` entries per row). */
+/** Entries per row of the ELL layout for K non-zeros: K rounded up to a multiple of 4 (K4). */
+export function ellStride(nnz: number): number {
+  return 4 * Math.ceil(nnz / 4);
+}
+
+/** W on the GPU: dense (transposed, vec4 along rows) or sparse (ELL, `nnz` non-zeros per row in rows of ellStride(nnz) entries). */
 export type ReservoirWeights = { kind: 'dense'; wt: Binding } | { kind: 'sparse'; cols: Binding; vals: Binding; nnz: number };
 
 /** A reservoir's device buffers and sizes. */
@@ -56,7 +61,12 @@ export function designWidth(n4: number): number {
 
 // The reservoir's dims as ESN_BINDINGS names them.
 function reservoirDims(res: ReservoirBuffers): Record<string, number> {
-  return { N4: res.n4, F: res.features, K: res.weights.kind === 'sparse' ? res.weights.nnz : 0, DZ4: designWidth(res.n4) };
+  return { N4: res.n4, F: res.features, K4: res.weights.kind === 'sparse' ? ellStride(res.weights.nnz) : 0, DZ4: designWidth(res.n4) };
+}
+
+// Vec4 groups of ELL entries per row (the shader's nnz4; 0 for a dense W).
+function entryGroups(w: ReservoirWeights): number {
+  return w.kind === 'sparse' ? ellStride(w.nnz) / 4 : 0;
 }
 
 function weightBindings(w: ReservoirWeights): Record<string, Binding> {
@@ -88,7 +98,7 @@ export function recordReservoirStep(sched: Scheduler, res: ReservoirBuffers, a: 
       dims: { ...reservoirDims(res), ZR: Math.max(a.zRow, a.prevRow === NO_STATE ? 0 : a.prevRow) + (a.rows - 1) * a.rowStride + 1, FR: a.featRow + (a.rows - 1) * a.featStride + 1 },
     },
     uniforms: {
-      n4: res.n4, features: res.features, nnz: w.kind === 'sparse' ? w.nnz : 0, dz4: designWidth(res.n4),
+      n4: res.n4, features: res.features, nnz4: entryGroups(w), dz4: designWidth(res.n4),
       z_row: a.zRow, prev_row: a.prevRow, feat_row: a.featRow, row_stride: a.rowStride, feat_stride: a.featStride, leak: res.leak,
     },
     workgroups: [Math.ceil(res.n4 / WG()), a.rows, 1],
@@ -101,7 +111,7 @@ export function recordReservoirStep(sched: Scheduler, res: ReservoirBuffers, a: 
  */
 export function recordPowerStep(sched: Scheduler, res: ReservoirBuffers, z: Binding, pnorm: Binding, srcRow: number, dstRow: number, normalise = true): void {
   const w = res.weights;
-  const uniforms = { n4: res.n4, nnz: w.kind === 'sparse' ? w.nnz : 0, dz4: designWidth(res.n4), src_row: srcRow, dst_row: dstRow };
+  const uniforms = { n4: res.n4, nnz4: entryGroups(w), dz4: designWidth(res.n4), src_row: srcRow, dst_row: dstRow };
   sched.dispatch(esnKernel, w.kind === 'dense' ? 'power_dense' : 'power_sparse', {
     bindings: { ...weightBindings(w), z, pnorm }, uniforms, workgroups: Math.ceil(res.n4 / WG()),
     shapes: { declared: ESN_BINDINGS, dims: { ...reservoirDims(res), ZR: Math.max(srcRow, dstRow) + 1 } },
@@ -112,7 +122,7 @@ export function recordPowerStep(sched: Scheduler, res: ReservoirBuffers, z: Bind
 /** Records pnorm[0] ← 1/‖z[row] state‖ (1 for a zero vector). */
 export function recordPowerNorm(sched: Scheduler, n4: number, z: Binding, pnorm: Binding, row: number): void {
   sched.dispatch(esnKernel, 'power_norm', {
-    bindings: { z, pnorm }, uniforms: { n4, nnz: 0, dz4: designWidth(n4), src_row: row, dst_row: row }, workgroups: 1,
+    bindings: { z, pnorm }, uniforms: { n4, nnz4: 0, dz4: designWidth(n4), src_row: row, dst_row: row }, workgroups: 1,
     shapes: { declared: ESN_BINDINGS, dims: { DZ4: designWidth(n4), ZR: row + 1 } },
   });
 }

@@ -107,7 +107,7 @@ describe('gram chunks', () => {
         worst = Math.max(worst, Math.abs(h![i * width + j]! + l![i * width + j]! - want) / want);
       }
     }
-    // Plain f32 sums of 512 such products are off by ~2e-7; the compensated pair by ~1e-8, 3e-8 at
+    // Plain f32 sums of 512 such products are off by ~2e-7; the compensated pair by ~1e-8, 2e-8 at
     // 37 rows (lavapipe and SwiftShader alike; the products' own f32 rounding is ~6e-8 each).
     expect(worst).toBeLessThan(rows === 1 ? 1e-7 : 4e-8);
     for (const t of [chunk, hi, lo, one]) gpu.sched.destroyBuffer(t.buffer);
