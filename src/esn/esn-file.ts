@@ -26,10 +26,12 @@ export async function esnSafetensors(esn: EchoStateNetwork, metadata: Record<str
   if (host.wt) {
     tensors['reservoir.weight'] = { shape: [n, n], data: Float32Array.from({ length: n * n }, (_, k) => host.wt![(k % n) * np + Math.floor(k / n)]!) };
   } else {
+    // [N, K] of the ELL rows' first K entries (the rest is padding).
     const k = host.nnz;
     const stride = ellStride(k);
-    tensors['reservoir.weight_values'] = { shape: [n, k], data: Float32Array.from({ length: n * k }, (_, e) => host.vals![Math.floor(e / k) * stride + (e % k)]!) };
-    tensors['reservoir.weight_columns'] = { shape: [n, k], data: Float32Array.from({ length: n * k }, (_, e) => host.cols![Math.floor(e / k) * stride + (e % k)]!) };
+    const nonZeros = (ell: ArrayLike<number>) => Float32Array.from({ length: n * k }, (_, e) => ell[Math.floor(e / k) * stride + (e % k)]!);
+    tensors['reservoir.weight_values'] = { shape: [n, k], data: nonZeros(host.vals!) };
+    tensors['reservoir.weight_columns'] = { shape: [n, k], data: nonZeros(host.cols!) };
   }
   return encodeSafetensors(tensors, metadata);
 }

@@ -24,17 +24,16 @@ export class NotPositiveDefiniteError extends Error {
 export function choleskyInPlace(a: Float64Array, n: number): void {
   for (let i0 = 0; i0 < n; i0 += 4) {
     const rows = Math.min(4, n - i0);
+    // A full block of four has its columns before i0 from blockOfFour; the last, shorter block
+    // goes row by row from column 0.
+    let firstColumn = 0;
     if (rows === 4) {
       blockOfFour(a, n, i0);
-    } else {
-      for (let i = i0; i < i0 + rows; i++) {
-        for (let j = 0; j < i0; j++) a[i * n + j] = (a[i * n + j]! - rowDot(a, i * n, j * n, j)) / a[j * n + j]!;
-      }
+      firstColumn = i0;
     }
-    // The diagonal block: rows and columns i0 .. i0 + rows − 1.
     for (let i = i0; i < i0 + rows; i++) {
       const ri = i * n;
-      for (let j = i0; j <= i; j++) {
+      for (let j = firstColumn; j <= i; j++) {
         const rj = j * n;
         const s = a[ri + j]! - rowDot(a, ri, rj, j);
         if (i === j) {
