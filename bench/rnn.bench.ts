@@ -1,4 +1,4 @@
-// rnn.bench.ts — forward and training-step (forward + MSE + BPTT + Adam) times of the fused recurrent
+// rnn.bench.ts — forward and training-step (forward + MSE + BPTT to the parameters + Adam) times of the fused recurrent
 // kernels on the lectures' configuration ("seed": B 32, T 50, I 1, H 64, 2 layers, head on
 // the last step) for RNN, LSTM and GRU, and on "large" (B 256, T 50, I 1, H 128, 1-layer
 // LSTM); both time-loop variants; an unfused op-by-op LSTM (bench/unfused-lstm.ts) in the
@@ -68,7 +68,9 @@ export function recurrentFlops(config: ModelConfig, batch: number, seqLen: numbe
   for (let l = 0; l < L; l++) {
     const In = l === 0 ? I : H;
     forward += 2 * rows * G * H * (In + H); // input projection + recurrent product
-    backward += 2 * rows * G * H * (H + H + In + In); // dh recurrence, dW_hh, dW_ih, d input
+    // dh recurrence, dW_hh, dW_ih, and d input for the layers above the first (a training step
+    // has no d loss / d x: TRAINING below).
+    backward += 2 * rows * G * H * (H + H + In + (l > 0 ? In : 0));
   }
   return { forward, train: forward + backward };
 }
@@ -148,6 +150,9 @@ function makeInputs(sched: Scheduler, s: Shape, seqLen: number, seed: number): I
   return { xs, ys, x, y: sched.createTensor([s.batch, 1], 'f32', 'bench y', ys) };
 }
 
+/** A training step's backward: the parameters' gradients only, as the trainer records it (and the peers: no input gradient). */
+const TRAINING = { inputGradient: false } as const;
+
 /** The loss target of a shape's inputs. */
 function lossTarget(inputs: Inputs) {
   return inputs.y.dtype === 'u32' ? { kind: 'cross_entropy' as const, labels: inputs.y } : { kind: 'mse' as const, target: inputs.y };
@@ -187,7 +192,7 @@ async function validateModel(sched: Scheduler, model: RecurrentModel, adam: Benc
   const inputs = makeInputs(sched, s, s.validateSeqLen, 7);
   try {
     const fwd = model.forward(inputs.x);
-    const { loss } = model.lossAndBackward(lossTarget(inputs));
+    const { loss } = model.lossAndBackward(lossTarget(inputs), TRAINING);
     const [out, lossValue] = (await sched.readMany([fwd.out, loss])) as Float32Array[];
     checkAgainstReference(what, model.config, await model.getParameters(), inputs, s.batch, s.validateSeqLen, { out: out!, loss: lossValue![0]!, grads: await model.getGradients() });
     await adam.check(what);
@@ -279,7 +284,7 @@ async function benchModel(sched: Scheduler, stem: string, cell: CellType, s: Sha
       const fwd = await timeSteps(sched, () => model.forward(inputs.x), opts.quick === true, slow);
       const train = await timeSteps(sched, () => {
         model.forward(inputs.x);
-        model.lossAndBackward(lossTarget(inputs));
+        model.lossAndBackward(lossTarget(inputs), TRAINING);
         adam.record();
       }, opts.quick === true, slow);
       const notes = { variant: variant === 'auto' ? `auto` : variant, B: s.batch, T: s.seqLen, H: s.hidden, L: s.layers, ...(s.classes ? { I: s.inputSize ?? 1, loss: `cross_entropy/${s.classes}` } : {}) };
@@ -314,13 +319,13 @@ async function benchKernelPaths(sched: Scheduler, stem: string, cell: CellType, 
     log(`rnn bench: ${stem}/${s.name}@${KERNEL_PATHS.join('/@')} match the float64 reference; timing them interleaved`);
     const d0 = sched.counters.dispatches;
     made[0]!.model.forward(inputs.x);
-    made[0]!.model.lossAndBackward(lossTarget(inputs));
+    made[0]!.model.lossAndBackward(lossTarget(inputs), TRAINING);
     made[0]!.adam.record();
     await sched.flush();
     const dispatches = sched.counters.dispatches - d0;
     const timed = await timeInterleaved(sched, Object.fromEntries(made.map(({ path, model, adam }) => [path, () => {
       model.forward(inputs.x);
-      model.lossAndBackward(lossTarget(inputs));
+      model.lossAndBackward(lossTarget(inputs), TRAINING);
       adam.record();
     }])), opts.quick ? { minRuns: 3, minMs: 300 } : {});
     const flops = recurrentFlops(config, s.batch, s.seqLen).train;

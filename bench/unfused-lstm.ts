@@ -130,7 +130,8 @@ export class UnfusedLstm {
       gemm(this.sched, { a: { tensor: lay.dg, rows, cols: 4 * H }, transA: true, b: { tensor: input, rows, cols: In, offset: l === 0 ? 0 : B * H }, c: { tensor: g.wIh, rows: 4 * H, cols: In } });
       colSum(this.sched, { src: { tensor: lay.dg, rows, cols: 4 * H }, out: { tensor: g.bIh } });
       colSum(this.sched, { src: { tensor: lay.dg, rows, cols: 4 * H }, out: { tensor: g.bHh } });
-      gemm(this.sched, { a: { tensor: lay.dg, rows, cols: 4 * H }, b: { tensor: p.wIh, rows: 4 * H, cols: In }, c: { tensor: lay.dIn, rows, cols: In } });
+      // d input: the layer below's dy; none for the data (parameter gradients only, as in training).
+      if (l > 0) gemm(this.sched, { a: { tensor: lay.dg, rows, cols: 4 * H }, b: { tensor: p.wIh, rows: 4 * H, cols: In }, c: { tensor: lay.dIn, rows, cols: In } });
     }
   }
 

@@ -20,10 +20,11 @@
 //     pnorm[0] ← 1/‖z[dst] state‖ — power iteration, normalising each step.
 //   scale_values: values[i] ← factor·values[i] (W scaled to the wanted spectral radius).
 //   center_rows: chunk [count, W + 4] f32 ← design rows first .. first+count−1 (W = 4·DZ4 floats
-//     each) with their column means taken off, then the target tgt[p + 1] of row p, centred too,
-//     then 3 zeros: means = sums·inv_n, sums [W + 1] (column sums of z, then of the targets).
+//     each) less their centres, then the target tgt[p + 1] of row p less its centre, then a 1,
+//     then 2 zeros; centres [W + 1] (the f32 column means of z, then of the targets, as stored).
 //     The readout's Gram is accumulated from these chunks: centred data keep the float32 sums
-//     at the scale of the states' variation, not of their means (src/esn/esn.ts).
+//     at the scale of the states' variation, not of their means; the column of ones gives the
+//     exact sums of the centred data, so the host undoes the centring exactly (src/esn/esn.ts).
 //   gram_chunk: the upper triangle of chunkᵀ·chunk (chunk [rows, 4·w4]) added into the pair
 //     (hi, lo) [4·w4, w4] vec4 with compensated sums: blocks of GRAM_BLOCK products in f32, each
 //     block's sum then added to a running (hi, lo) pair by Knuth's two-sum, and the chunk's
@@ -71,7 +72,6 @@ struct CenterUniforms {
   count: u32,
   width: u32,
   first: u32,
-  inv_n: f32,
 }
 
 struct GramUniforms {
@@ -117,7 +117,7 @@ struct GenerateUniforms {
 @group(0) @binding(19) var<storage, read> stats: array<f32>;
 @group(0) @binding(20) var<uniform> ku: CenterUniforms;
 @group(0) @binding(21) var<storage, read> zf: array<f32>;
-@group(0) @binding(22) var<storage, read> sums: array<f32>;
+@group(0) @binding(22) var<storage, read> centres: array<f32>;
 @group(0) @binding(23) var<storage, read> tgt: array<f32>;
 @group(0) @binding(24) var<storage, read_write> chunk: array<f32>;
 @group(0) @binding(25) var<uniform> mu: GramUniforms;
@@ -268,9 +268,11 @@ fn center_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
   let c = i % out_width;
   var v = 0.0;
   if (c < ku.width) {
-    v = zf[(ku.first + k) * ku.width + c] - sums[c] * ku.inv_n;
+    v = zf[(ku.first + k) * ku.width + c] - centres[c];
   } else if (c == ku.width) {
-    v = tgt[ku.first + k + 1u] - sums[ku.width] * ku.inv_n;
+    v = tgt[ku.first + k + 1u] - centres[ku.width];
+  } else if (c == ku.width + 1u) {
+    v = 1.0;
   }
   chunk[i] = v;
 }

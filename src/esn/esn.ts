@@ -157,18 +157,20 @@ export class EchoStateNetwork {
 
   /**
    * Fits the readout by ridge regression on design rows s ∈ [washout, end − 1) of every row to
-   * targets tgt[s + 1] (tgt [rows·samples]). On the GPU: the column means, then the Gram matrix
-   * of [z − z̄, y − ȳ] over chunks of FIT_CHUNK rows, its sums compensated into a (hi, lo) pair
-   * of float32 matrices (plain float32 sums lose the small eigenvalues that a weak ridge keeps);
-   * on the host in float64: Gc = hi + lo, ZᵀZ = Gc + n·z̄z̄ᵀ, Zᵀy = gc + n·z̄ȳ, and the Cholesky
-   * solve. Returns the weights over the D = 1 + F + N real columns ([1; u; x]).
+   * targets tgt[s + 1] (tgt [rows·samples]). On the GPU: the column means a (f32, as stored),
+   * then the Gram matrix of [z − a, y − a_y, 1] over chunks of FIT_CHUNK rows, its sums
+   * compensated into a (hi, lo) pair of float32 matrices (plain float32 sums lose the small
+   * eigenvalues that a weak ridge keeps). On the host in float64: Gc = hi + lo, whose column of
+   * ones holds d = Σ (z − a) (not 0: a is the f32 mean of f32 sums), and ZᵀZ = Gc + d·aᵀ + a·dᵀ
+   * + n·a·aᵀ, Zᵀy likewise — exact, so the centring costs no accuracy — then the Cholesky solve.
+   * Returns the weights over the D = 1 + F + N real columns ([1; u; x]).
    */
   async fit(z: GpuTensor, tgt: GpuTensor, span: FitSpan): Promise<Float64Array> {
     this.alive('fit');
     const count = span.end - 1 - this.spec.washout;
     if (count < 1) throw new Error(`esn: washout ${this.spec.washout} leaves no training samples (the training span has ${span.end} samples per row); lower --washout`);
     const width = 4 * this.dz4;
-    const sums = this.sched.createTensor([width + 4], 'f32', 'esn.column sums');
+    const sums = this.sched.createTensor([width + 4], 'f32', 'esn.column sums, then means');
     const chunk = this.sched.createTensor([Math.min(FIT_CHUNK, count), width + 4], 'f32', 'esn.centred rows');
     const hi = this.sched.createTensor([width + 4, width + 4], 'f32', 'esn.gram hi');
     const lo = this.sched.createTensor([width + 4, width + 4], 'f32', 'esn.gram lo');
@@ -182,7 +184,8 @@ export class EchoStateNetwork {
         colSum(this.sched, { src: { tensor: tgt, rows: count, cols: 1, offset: first + 1, ld: 1 }, out: { tensor: sums, offset: width }, accumulate: r > 0 });
       }
       const n = span.rows * count;
-      const args = { z, tgt, sums, invCount: 1 / n, width, chunk };
+      recordScale(this.sched, sums, width + 1, 1 / n); // sums → the centres a
+      const args = { z, tgt, centres: sums, width, chunk };
       for (let r = 0; r < span.rows; r++) {
         for (let off = 0; off < count; off += FIT_CHUNK) {
           const rows = Math.min(FIT_CHUNK, count - off);
@@ -258,23 +261,25 @@ export class EchoStateNetwork {
   }
 
   // ZᵀZ + λI and Zᵀy over the real columns from the upper triangle of the centred Gram hi + lo
-  // [W + 4, W + 4] (the target's column at W) and the sums [W + 1], in float64; then Cholesky.
-  private solveReadout(hi: ArrayLike<number>, lo: ArrayLike<number>, sums: ArrayLike<number>, n: number): Float64Array {
+  // [W + 4, W + 4] (the target's column at W, the ones' at W + 1) and the centres a [W + 1], in
+  // float64: Σ z zᵀ = Σ (z − a)(z − a)ᵀ + d aᵀ + a dᵀ + n a aᵀ with d = Σ (z − a); then Cholesky.
+  private solveReadout(hi: ArrayLike<number>, lo: ArrayLike<number>, centres: ArrayLike<number>, n: number): Float64Array {
     const cols = this.designColumns();
     const d = cols.length;
     const gw = 4 * this.dz4 + 4;
     const yCol = gw - 4;
-    const mean = (c: number) => sums[c]! / n;
+    const onesCol = yCol + 1;
     const gram = (i: number, j: number) => hi[Math.min(i, j) * gw + Math.max(i, j)]! + lo[Math.min(i, j) * gw + Math.max(i, j)]!; // the upper triangle
+    const a = (c: number) => centres[c]!;
+    const dev = (c: number) => gram(c, onesCol);
+    if (gram(onesCol, onesCol) !== n) throw new Error(`esn fit: the Gram's column of ones sums to ${gram(onesCol, onesCol)}, not the ${n} fitted samples`);
+    const moment = (ci: number, cj: number) => gram(ci, cj) + dev(ci) * a(cj) + a(ci) * dev(cj) + n * a(ci) * a(cj);
     const g = new Float64Array(d * d);
     const b = new Float64Array(d);
     for (let i = 0; i < d; i++) {
       const ci = cols[i]!;
-      for (let j = 0; j < d; j++) {
-        const cj = cols[j]!;
-        g[i * d + j] = gram(ci, cj) + n * mean(ci) * mean(cj);
-      }
-      b[i] = gram(ci, yCol) + n * mean(ci) * mean(yCol);
+      for (let j = 0; j < d; j++) g[i * d + j] = moment(ci, cols[j]!);
+      b[i] = moment(ci, yCol);
     }
     return ridgeSolve(g, b, d, this.spec.ridge);
   }

@@ -16,14 +16,14 @@ const WG = (): number => workgroupWidth(esnKernel, 'step_dense');
  * What esn.wgsl expects (N4 vec4 groups of units, F inputs, K4 ELL entries per row, DZ4 vec4 per
  * design row): W dense or ELL, W_in, b, design rows reaching row ZR, inputs reaching row FR,
  * the power norm, values to scale (COUNT), the readout, N window starts and outputs, the
- * generation's history (H) and inputs, stats [6], the centring's sums and chunk (CR rows of
+ * generation's history (H) and inputs, stats [6], the centring's centres and chunk (CR rows of
  * W4 vec4) and the Gram pair. Checked before recording.
  */
 export const ESN_BINDINGS: BindingDeclarations = /* @__PURE__ */ declareBindings({
   wt: '[16*N4*N4] f32', cols: '[4*N4*K4] u32', vals: '[4*N4*K4] f32', win: '[4*F*N4] f32', bias: '[4*N4] f32',
   z: '[>= 4*ZR*DZ4] f32', zf: '[>= 4*ZR*DZ4] f32', feat: '[>= FR*F] f32', feat_out: '[>= FR*F] f32', pnorm: '[1] f32',
   values: '[>= COUNT] f32', wout: '[4*DZ4] f32', starts: '[>= N] u32', out: '[>= N] f32', hist: '[>= H] f32', stats: '[6] f32',
-  sums: '[>= 4*DZ4+1] f32', tgt: '[>= ZR+1] f32', chunk: '[>= 4*CR*W4] f32', chunk_v: '[>= 4*CR*W4] f32',
+  centres: '[>= 4*DZ4+1] f32', tgt: '[>= ZR+1] f32', chunk: '[>= 4*CR*W4] f32', chunk_v: '[>= 4*CR*W4] f32',
   gram_hi: '[4*W4, 4*W4] f32', gram_lo: '[4*W4, 4*W4] f32', one: '[1] f32',
 });
 
@@ -139,9 +139,8 @@ export interface CenterArgs {
   /** Design rows z [*, width] and targets tgt (row p's target is tgt[p + 1]). */
   z: Binding;
   tgt: Binding;
-  /** Column sums [width + 1] of z over the fitted rows, then of their targets; 1 / their count. */
-  sums: Binding;
-  invCount: number;
+  /** Centres [width + 1] taken off the columns of z, then off the targets (the column means, as stored in f32). */
+  centres: Binding;
   /** Floats per design row (4·DZ4). */
   width: number;
   /** Output [count, width + 4]. */
@@ -151,9 +150,9 @@ export interface CenterArgs {
 /** Records chunk ← design rows first .. first + count − 1 and their targets, centred (see esn.wgsl). */
 export function recordCenterRows(sched: Scheduler, a: CenterArgs, first: number, count: number): void {
   sched.dispatch(esnKernel, 'center_rows', {
-    bindings: { zf: a.z, tgt: a.tgt, sums: a.sums, chunk: a.chunk },
+    bindings: { zf: a.z, tgt: a.tgt, centres: a.centres, chunk: a.chunk },
     shapes: { declared: ESN_BINDINGS, dims: { DZ4: a.width / 4, ZR: first + count, CR: count, W4: a.width / 4 + 1 } },
-    uniforms: { count, width: a.width, first, inv_n: a.invCount },
+    uniforms: { count, width: a.width, first },
     workgroups: grid1d(count * (a.width + 4), WG(), sched.device.limits.maxComputeWorkgroupsPerDimension),
   });
 }

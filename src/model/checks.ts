@@ -4,7 +4,7 @@ import { formatShape, requireTensorLike, type GpuTensor } from '../gpu/tensor';
 import { expectShape, type ModelConfig } from './config';
 import { cellSpec, cellsWith } from './cells';
 import { directions } from './params';
-import { describeValue, requireInteger, requireObject } from '../util/check';
+import { describeValue, requireBoolean, requireInteger, requireObject } from '../util/check';
 import type { BackwardOptions, ForwardOptions, LossTarget } from './options';
 import type { Workspace } from './workspace';
 
@@ -55,6 +55,7 @@ export function checkBackwardInputs(config: ModelConfig, ws: Workspace, dOut: Gp
   }
   checkStateTensor('dhN', opts.dhN, config, B, false);
   checkStateTensor('dcN', opts.dcN, config, B, true);
+  if (opts.inputGradient !== undefined) requireBoolean('inputGradient', opts.inputGradient);
   const k = opts.truncate ?? T;
   if (!Number.isInteger(k) || k < 1) throw new Error(`truncate must be a positive integer number of steps, got ${opts.truncate}`);
   if (k < T && directions(config) === 2) {

@@ -2,7 +2,7 @@
 // tensor before any GPU work.
 import type { RecurrentConfig } from '../reference/recurrent';
 import { formatShape } from '../gpu/tensor';
-import { describeValue, requireInteger, requireNumber, requireObject, requireOneOf } from '../util/check';
+import { describeValue, requireBoolean, requireInteger, requireNumber, requireObject, requireOneOf } from '../util/check';
 import { CELL_TYPES, type CellType } from './cells';
 
 export { CELL_TYPES, type CellType } from './cells';
@@ -55,9 +55,7 @@ export function validateModelSizes(config: Pick<ModelConfig, 'cell' | 'inputSize
   requireObject('config', config);
   requireOneOf('config.cell', config.cell, CELL_TYPES);
   for (const key of ['inputSize', 'hiddenSize', 'numLayers', 'outputSize'] as const) requireInteger(`config.${key}`, config[key], { min: 1 });
-  if (config.bidirectional !== undefined && typeof config.bidirectional !== 'boolean') {
-    throw new Error(`config.bidirectional must be true or false, got ${describeValue(config.bidirectional)}`);
-  }
+  if (config.bidirectional !== undefined) requireBoolean('config.bidirectional', config.bidirectional);
 }
 
 /** Throws naming the field when the config is invalid. */

@@ -69,8 +69,8 @@ export interface LayerBackwardArgs {
   grads: LayerParams;
   buf: DirectionBuffers;
   gbuf: DirectionGradBuffers;
-  /** [T, B, In] d loss / d (layer input): written, or added to (the second direction). */
-  dIn: GpuTensor;
+  /** [T, B, In] d loss / d (layer input): written, or added to (the second direction); null: not wanted (the first layer's, without dx). */
+  dIn: GpuTensor | null;
   accumulateInput: boolean;
   /** The layer's input [T, B, In] (tensor + element offset), as in layerForward. */
   input: GpuTensor;
@@ -116,6 +116,7 @@ export function layerBackward(sched: Scheduler, a: LayerBackwardArgs): void {
   colSum(sched, { src: { tensor: gbuf.dgIn, rows, cols: GH, offset: gOff }, out: { tensor: grads.bIh }, accumulate, label: 'bias_ih grad' });
   colSum(sched, { src: { tensor: gbuf.dgHid, rows, cols: GH, offset: gOff }, out: { tensor: grads.bHh }, accumulate, label: 'bias_hh grad' });
   // d input_t (+)= dgIn_t W_ih (rows before tBegin stay as cleared by the caller).
+  if (a.dIn === null) return;
   gemm(sched, {
     a: { tensor: gbuf.dgIn, rows, cols: GH, offset: gOff },
     b: { tensor: params.wIh, rows: GH, cols: s.inputs },

@@ -72,12 +72,19 @@ export interface BackwardOptions {
    * is read back until you read that tensor. Default false.
    */
   gradNorms?: boolean;
+  /**
+   * Compute `dx`, the gradient with respect to the input sequence. Default true. A training
+   * step that only needs the parameters' gradients passes false (PyTorch's input without
+   * `requires_grad`): the first layer's input-gradient product is then not recorded, and `dx`
+   * is null.
+   */
+  inputGradient?: boolean;
 }
 
 /** Gradients with respect to the inputs and initial states (views into the workspace, valid until the next backward of the same shape). */
-export interface BackwardOutputs {
-  /** [B, T, I]; [D·L, B, H] (gradients w.r.t. the states entering step T − truncate). */
-  dx: GpuTensor;
+export interface BackwardOutputs<Dx extends GpuTensor | null = GpuTensor> {
+  /** [B, T, I] d loss / d x (rows before T − truncate are 0); null with `inputGradient: false`. */
+  dx: Dx;
   /** [D·L, B, H] gradient w.r.t. the initial hidden states. */
   dh0: GpuTensor;
   /** [D·L, B, H] gradient w.r.t. the initial cell states (LSTM), else null. */

@@ -133,7 +133,10 @@ export class RecurrentModel {
   }
 
   /** Records BPTT of the last forward given dOut = d loss / d out; gradients go to the arena. */
-  backward(dOut: GpuTensor, opts: BackwardOptions = {}): BackwardOutputs {
+  backward(dOut: GpuTensor, opts?: BackwardOptions & { inputGradient?: true }): BackwardOutputs;
+  backward(dOut: GpuTensor, opts: BackwardOptions & { inputGradient: false }): BackwardOutputs<null>;
+  backward(dOut: GpuTensor, opts: BackwardOptions): BackwardOutputs<GpuTensor | null>;
+  backward(dOut: GpuTensor, opts: BackwardOptions = {}): BackwardOutputs<GpuTensor | null> {
     this.lifetime.check('backward');
     const rec = this.#requireForward('backward');
     const tBegin = checkBackwardInputs(this.config, rec.ws, dOut ?? null, opts ?? {});
@@ -147,7 +150,10 @@ export class RecurrentModel {
    * out), or softmax cross-entropy against u32 labels ([B] last-step head, [B, T] every step).
    * The loss lands in `loss` [1].
    */
-  lossAndBackward(target: LossTarget, opts: BackwardOptions = {}): BackwardOutputs & { loss: GpuTensor } {
+  lossAndBackward(target: LossTarget, opts?: BackwardOptions & { inputGradient?: true }): BackwardOutputs & { loss: GpuTensor };
+  lossAndBackward(target: LossTarget, opts: BackwardOptions & { inputGradient: false }): BackwardOutputs<null> & { loss: GpuTensor };
+  lossAndBackward(target: LossTarget, opts: BackwardOptions): BackwardOutputs<GpuTensor | null> & { loss: GpuTensor };
+  lossAndBackward(target: LossTarget, opts: BackwardOptions = {}): BackwardOutputs<GpuTensor | null> & { loss: GpuTensor } {
     this.lifetime.check('lossAndBackward');
     const rec = this.#requireForward('lossAndBackward');
     checkLossTarget(this.config, rec.ws, target);
@@ -188,10 +194,10 @@ export class RecurrentModel {
     this.#last = null;
   }
 
-  #recordBackward(rec: RecordedForward, dOut: GpuTensor, opts: BackwardOptions, tBegin: number): BackwardOutputs {
+  #recordBackward(rec: RecordedForward, dOut: GpuTensor, opts: BackwardOptions, tBegin: number): BackwardOutputs<GpuTensor | null> {
     const norms = recordBackward(this.#context, rec, dOut, opts, tBegin);
     const g = rec.ws.grads();
-    return { dx: g.dx, dh0: g.dh0, dc0: g.dc0, gradNorms: norms };
+    return { dx: opts.inputGradient === false ? null : g.dx, dh0: g.dh0, dc0: g.dc0, gradNorms: norms };
   }
 
   /** The masks of a forward by dropout site (0: x, l: layer l−1's output): none outside training or where p is 0. */

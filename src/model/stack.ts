@@ -140,12 +140,13 @@ export function recordBackward(c: StackContext, rec: RecordedForward, dOut: GpuT
   const g = ws.grads();
   const accumulate = opts.accumulate ?? false;
   const bytes = 4 * B * H;
+  const wantDx = opts.inputGradient !== false;
   g.layers.forEach((gl, l) => {
     directionsOf(gl).forEach((gd, d) => {
       copyState(sched, opts.dhN ?? null, (l * D + d) * bytes, gd.dhCarry, 0, bytes);
       if (gd.dcCarry) copyState(sched, opts.dcN ?? null, (l * D + d) * bytes, gd.dcCarry, 0, bytes);
     });
-    if (tBegin > 0) sched.clear(gl.dIn);
+    if (tBegin > 0 && (l > 0 || wantDx)) sched.clear(gl.dIn);
   });
   const hs = headShape(config, B, T);
   headBackward(sched, {
@@ -165,15 +166,17 @@ export function recordBackward(c: StackContext, rec: RecordedForward, dOut: GpuT
       const dstate = norms?.dstate[l * D + d] ?? null;
       layerBackward(sched, {
         shape: layerShape(c, l, B, T, d), params: c.layerParams(l, d, 'params'), grads: c.layerParams(l, d, 'grads'),
-        buf: directionsOf(f.layers[l]!)[d]!, gbuf: gd, dIn: gl.dIn, accumulateInput: d > 0,
+        buf: directionsOf(f.layers[l]!)[d]!, gbuf: gd, dIn: l > 0 || wantDx ? gl.dIn : null, accumulateInput: d > 0,
         input, inputOffset, dy: split ? gd.dy : above, tBegin, accumulate, loop, dstate,
       });
       if (norms) recordStateGradNorms(sched, { batch: B, hidden: H, slots: S, steps: T, tBegin, dstate: dstate!, norms: norms.norms, outOffset: (l * D + d) * S * T });
     });
   }
-  const dIn0 = g.layers[0]!.dIn;
-  if (rec.masks[0]) dropoutSplit(sched, { steps: T, batch: B, width: I, parts: [{ tensor: g.dxT!, offset: 0 }], joined: dIn0, mask: rec.masks[0] });
-  permute01(sched, { src: rec.masks[0] ? g.dxT! : dIn0, out: g.dx, dims: [T, B, I] });
+  if (wantDx) {
+    const dIn0 = g.layers[0]!.dIn;
+    if (rec.masks[0]) dropoutSplit(sched, { steps: T, batch: B, width: I, parts: [{ tensor: g.dxT!, offset: 0 }], joined: dIn0, mask: rec.masks[0] });
+    permute01(sched, { src: rec.masks[0] ? g.dxT! : dIn0, out: g.dx, dims: [T, B, I] });
+  }
   g.layers.forEach((gl, l) => directionsOf(gl).forEach((gd, d) => {
     sched.copy(gd.dhCarry, { buffer: g.dh0.buffer, offset: (l * D + d) * bytes, size: bytes });
     if (gd.dcCarry) sched.copy(gd.dcCarry, { buffer: g.dc0!.buffer, offset: (l * D + d) * bytes, size: bytes });

@@ -3,7 +3,7 @@
 // names the offending option and its value (typed), and which settings a resumed run may
 // change — all before any GPU work.
 import { DATASETS, type DatasetName } from '../data/datasets';
-import { describeValue, requireInteger, requireNumber, requireOneOf } from '../util/check';
+import { describeValue, requireBoolean, requireInteger, requireNumber, requireOneOf } from '../util/check';
 import { parseSchedule } from './schedule';
 import { TARGETS, TARGET_SPECS, type TargetMode } from '../data/targets';
 import { ESN_DEFAULTS, validateEsnSettings, type EsnSettings } from '../esn/config';
@@ -193,16 +193,12 @@ export function validateConfig(c: TrainConfig): void {
 
 /** The model options beyond sizes: directions, dropout, the head. */
 function validateModelOptions(c: TrainConfig): void {
-  if (typeof c.bidirectional !== 'boolean') throw new Error(`--bidirectional must be true or false, got ${describeValue(c.bidirectional)}`);
+  requireBoolean('--bidirectional', c.bidirectional);
   requireNumber('--dropout', c.dropout, { min: 0, max: 1, exclusiveMax: true });
   requireNumber('--input-dropout', c.inputDropout, { min: 0, max: 1, exclusiveMax: true });
   requireOneOf('--head', c.head, ['last-step', 'final-states'] as const);
   if (c.head !== 'last-step' && c.mode === 'many-to-many') throw new Error(`--head ${c.head} applies to many-to-one models; --mode many-to-many puts the head on every step`);
   if (c.bidirectional && c.tbptt !== null) throw new Error(`--tbptt ${c.tbptt} does not apply to --bidirectional models (the reverse direction starts at the last step)`);
-}
-
-function requireBoolean(name: string, v: unknown): void {
-  if (typeof v !== 'boolean') throw new Error(`${name} must be true or false, got ${describeValue(v)}`);
 }
 
 /**

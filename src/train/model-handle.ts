@@ -48,7 +48,8 @@ export function recurrentModelHandle(model: RecurrentModel): ModelHandle {
     prepare: async () => {},
     forward: (x, _batch, training) => model.forward(x, { training }).out,
     lossBackward: (_batch, target, loss, tbptt) => {
-      const opts = tbptt === null ? {} : { truncate: tbptt };
+      // Training needs the parameters' gradients only, not d loss / d x.
+      const opts = { inputGradient: false, ...(tbptt === null ? {} : { truncate: tbptt }) };
       if (loss === 'cross_entropy') {
         model.lossAndBackward({ kind: 'cross_entropy', labels: target }, opts);
         return;

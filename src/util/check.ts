@@ -71,6 +71,12 @@ export function requireNumber(name: string, v: unknown, range: NumberRange = {})
   return v as number;
 }
 
+/** Returns v when it is true or false; else throws `<name> must be true or false, got …`. */
+export function requireBoolean(name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new Error(`${name} must be true or false, got ${describeValue(v)}`);
+  return v;
+}
+
 /** Returns v when it is one of `options`; else throws listing them. */
 export function requireOneOf<T extends string>(name: string, v: unknown, options: readonly T[]): T {
   if (!(options as readonly unknown[]).includes(v)) {

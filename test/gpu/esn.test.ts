@@ -149,10 +149,11 @@ describe('readout', () => {
       const want = ridgeReference(xs, ys, ys.length, d, ridge);
       const predGot = ys.map((_, k) => xs.slice(k * d, (k + 1) * d).reduce((a, v, j) => a + v * w[j]!, 0));
       const predWant = ys.map((_, k) => xs.slice(k * d, (k + 1) * d).reduce((a, v, j) => a + v * want[j]!, 0));
-      // The Gram matrix of the f32 products, its sums compensated: the predictions of these
-      // ill-conditioned fits agree to 2e-5, their weights to 2e-4 (measured on lavapipe: at most
-      // 3.7e-6 and 3.8e-5; plain f32 sums gave 5e-5 and 2.2e-3).
-      expect(relativeDifference(predGot, predWant)).toBeLessThan(2e-5);
+      // The Gram matrix of the f32 products, its sums compensated, the centring undone exactly:
+      // the predictions of these ill-conditioned fits agree to 2e-6, their weights to 2e-4
+      // (measured on lavapipe: at most 4.3e-7 and 3.9e-6; taking the centres for the exact column
+      // means gave predictions 2.9e-6 away, plain f32 sums 5e-5 and weights 2.2e-3).
+      expect(relativeDifference(predGot, predWant)).toBeLessThan(2e-6);
       expect(relativeDifference(w, want)).toBeLessThan(2e-4);
       for (const t of [feat, tgt, z]) gpu.sched.destroyBuffer(t.buffer);
     } finally {

@@ -93,6 +93,38 @@ describe('backward options', () => {
     model.destroy();
     for (const b of [xt, dt, dht, dct]) sched.destroyBuffer(b!.buffer);
   });
+
+  it.each([
+    ['lstm, 2 layers', { cell: 'lstm', numLayers: 2 }],
+    ['gru, bidirectional, input dropout', { cell: 'gru', numLayers: 2, bidirectional: true, inputDropout: 0.3, dropout: 0.2 }],
+  ] as const)('%s: inputGradient false gives the same parameter gradients and state gradients, dx null, its dispatches not recorded', async (_, over) => {
+    const { sched } = gpu;
+    const model = await lstmModel({ ...over, head: 'last-step' });
+    const B = 3, T = 5, I = 3;
+    const rng = new Random(4);
+    const xt = sched.createTensor([B, T, I], 'f32', 'x', normals(B * T * I, rng));
+    const yt = sched.createTensor([B, 2], 'f32', 'y', normals(B * 2, rng));
+    const run = async (inputGradient: boolean) => {
+      model.forward(xt, { training: { step: 3, seed: 8 } });
+      const d0 = sched.counters.dispatches;
+      const g = model.lossAndBackward({ kind: 'mse', target: yt }, { inputGradient });
+      const dispatches = sched.counters.dispatches - d0;
+      const [dh0] = (await sched.readMany([g.dh0])) as Float32Array[];
+      return { g, dispatches, dh0: [...dh0!], grads: await model.getGradients() };
+    };
+    const withDx = await run(true);
+    const without = await run(false);
+    expect(withDx.g.dx).not.toBeNull();
+    expect(without.g.dx).toBeNull();
+    // Not recorded: the first layer's input-gradient product (one per direction), the permute to [B, T, I], the input dropout's.
+    const directions = 'bidirectional' in over ? 2 : 1;
+    expect(withDx.dispatches - without.dispatches).toBe(directions + 1 + ('inputDropout' in over ? 1 : 0));
+    for (const name of Object.keys(withDx.grads)) expect([...without.grads[name]!], name).toEqual([...withDx.grads[name]!]);
+    expect(without.dh0).toEqual(withDx.dh0);
+    expect(() => model.lossAndBackward({ kind: 'mse', target: yt }, { inputGradient: 'no' as unknown as boolean })).toThrow(/inputGradient must be true or false, got 'no'/);
+    model.destroy();
+    for (const b of [xt, yt]) sched.destroyBuffer(b.buffer);
+  });
 });
 
 describe('safetensors', () => {
