@@ -31,7 +31,7 @@ struct Gemm {
 @group(0) @binding(0) var<uniform> g: Gemm;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> c: array<f32>;
+// @binding(4) c: declared by shaders/lib/gemm_c_scalar.wgsl (or gemm_c_vec4.wgsl)
 
 // Upper bound of ROWS (function-scope arrays need a constant size).
 const MAX_ROWS: u32 = 16u;
@@ -40,26 +40,30 @@ override ROWS: u32 = 16u;
 override WG: u32 = 64u;
 
 //!include "gemm_b_scalar"
+//!include "gemm_c_scalar"
 
 // Stores (or adds) rows m0.. of the tile, with the bias. Runs in loops that are not unrolled
-// (one copy: much faster to compile); the accumulators stay in registers until here.
+// (one copy: much faster to compile); the accumulators stay in registers until here. Each bias
+// value is loaded once per invocation — a column's before the rows, a row's before its columns —
+// not once per element (loads are what costs on lavapipe).
 fn store_tile(m0: u32, n0: u32, res: array<vec4<f32>, MAX_ROWS>) {
   let cols = min(4u, g.n - min(g.n, n0));
+  var column_bias = vec4<f32>(0.0);
+  if (g.bias_mode == 1u) {
+    for (var j = 0u; j < cols; j++) {
+      column_bias[j] = bias[g.bias_off + n0 + j];
+    }
+  }
   for (var r = 0u; r < min(ROWS, g.m - min(g.m, m0)); r++) {
     let m = m0 + r;
-    for (var j = 0u; j < cols; j++) {
-      let n = n0 + j;
-      let at = g.c_off + m * g.c_rs + n * g.c_cs;
-      var v = res[r][j];
-      if (g.bias_mode == 1u) {
-        v += bias[g.bias_off + n];
-      } else if (g.bias_mode == 2u) {
-        v += bias[g.bias_off + m];
-      }
-      if (g.accumulate != 0u) {
-        v += c[at];
-      }
-      c[at] = v;
+    var add = column_bias;
+    if (g.bias_mode == 2u) {
+      add = vec4<f32>(bias[g.bias_off + m]);
     }
+    var v = res[r];
+    if (g.bias_mode != 0u) {
+      v += add;
+    }
+    store_row(m, n0, cols, v);
   }
 }

@@ -5,6 +5,8 @@
 import { source as activations } from '../../shaders/lib/activations.wgsl';
 import { source as gemmBScalar } from '../../shaders/lib/gemm_b_scalar.wgsl';
 import { source as gemmBVec4 } from '../../shaders/lib/gemm_b_vec4.wgsl';
+import { source as gemmCScalar } from '../../shaders/lib/gemm_c_scalar.wgsl';
+import { source as gemmCVec4 } from '../../shaders/lib/gemm_c_vec4.wgsl';
 import { source as gemmTile } from '../../shaders/lib/gemm_tile.wgsl';
 import { source as grid } from '../../shaders/lib/grid.wgsl';
 import { source as optimGrad } from '../../shaders/lib/optim_grad.wgsl';
@@ -25,7 +27,7 @@ import { unpackWgsl } from './wgsl-shipped';
  * `activations` (sigmoid/tanh), `grid` (flat invocation index), `optim_grad`, `reduce`
  * (workgroup sums), `targets` (forecasting targets' terms and inverse), the GEMM tile
  * (`gemm_tile`, with its loads of B: `gemm_b_scalar`, or `gemm_b_vec4` for contiguous aligned
- * rows) and the recurrent-kernel building blocks (with their row loads: `rows_direct`, or
+ * rows; and its stores of C: `gemm_c_scalar`, or `gemm_c_vec4` likewise) and the recurrent-kernel building blocks (with their row loads: `rows_direct`, or
  * `rows_subgroups` under `enable subgroups;`; and their W_hh loads: `weights_scalar`, or
  * `weights_vec4` for hidden sizes that are multiples of 4). `defineKernel()`'s default library.
  */
@@ -33,6 +35,8 @@ export const WGSL_LIBRARY: Readonly<Record<string, string>> = /* @__PURE__ */ re
   activations,
   gemm_b_scalar: gemmBScalar,
   gemm_b_vec4: gemmBVec4,
+  gemm_c_scalar: gemmCScalar,
+  gemm_c_vec4: gemmCVec4,
   gemm_tile: gemmTile,
   grid,
   optim_grad: optimGrad,

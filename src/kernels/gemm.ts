@@ -14,6 +14,7 @@ import type { Scheduler } from '../gpu/scheduler';
 import { requireKernelPath, requireSubgroupWidth, type KernelPath } from '../gpu/subgroups';
 import { HelperVariants } from '../gpu/helper-swap';
 import { source as gemmBVec4 } from '../../shaders/lib/gemm_b_vec4.wgsl';
+import { source as gemmCVec4 } from '../../shaders/lib/gemm_c_vec4.wgsl';
 
 /** shaders/gemm.wgsl, reflected at build time. */
 export const gemmKernel: Kernel = gemmWgsl;
@@ -22,32 +23,45 @@ export const gemmSubgroupsKernel: Kernel = gemmSubgroupsWgsl;
 
 
 // Named as the GEMM kernel itself (errors about its dispatches read as the GEMM's); compile
-// errors name gemm_b_vec4 and the line.
+// errors name gemm_b_vec4 / gemm_c_vec4 and the line.
 const VEC4_B = /* @__PURE__ */ new HelperVariants({
   from: 'gemm_b_scalar',
   to: { name: 'gemm_b_vec4', source: gemmBVec4 },
   what: 'vec4 loads of B (gemm)',
 });
+const VEC4_C = /* @__PURE__ */ new HelperVariants({
+  from: 'gemm_c_scalar',
+  to: { name: 'gemm_c_vec4', source: gemmCVec4 },
+  what: 'vec4 stores of C (gemm)',
+});
 
-/** The GEMM kernel of `path` ('plain': gemm.wgsl, 'subgroups': gemm_subgroups.wgsl), reading op(B) four values per load where `vec4B`. */
-function gemmKernelOf(path: KernelPath, vec4B: boolean): Kernel {
-  const kernel = path === 'subgroups' ? gemmSubgroupsKernel : gemmKernel;
-  return vec4B ? VEC4_B.of(kernel) : kernel;
+/** How a GEMM reads op(B) and writes C: four values per load / store where each is true. */
+interface Vec4Access {
+  b: boolean;
+  c: boolean;
 }
 
-/** The kernels a GEMM on `path` dispatches (prepare these): gemm.wgsl always (column sums), gemm_subgroups.wgsl for 'subgroups', and their vec4-B variants. */
+/** The GEMM kernel of `path` ('plain': gemm.wgsl, 'subgroups': gemm_subgroups.wgsl), with vec4 loads of op(B) and stores of C where `vec4` says. */
+function gemmKernelOf(path: KernelPath, vec4: Vec4Access): Kernel {
+  const kernel = path === 'subgroups' ? gemmSubgroupsKernel : gemmKernel;
+  const withB = vec4.b ? VEC4_B.of(kernel) : kernel;
+  return vec4.c ? VEC4_C.of(withB) : withB;
+}
+
+/** The kernels a GEMM on `path` dispatches (prepare these): gemm.wgsl always (column sums), gemm_subgroups.wgsl for 'subgroups', and their vec4 variants. */
 export function gemmKernelsFor(path: KernelPath): Kernel[] {
   const paths: KernelPath[] = path === 'subgroups' ? ['plain', 'subgroups'] : ['plain'];
-  return paths.flatMap((p) => [gemmKernelOf(p, false), gemmKernelOf(p, true)]);
+  return paths.flatMap((p) => [false, true].flatMap((b) => [false, true].map((c) => gemmKernelOf(p, { b, c }))));
 }
 
 /**
- * Whether op(B)(k, n0 .. n0+3) is one aligned vec4 for every k and every n0 % 4 = 0: rows
- * contiguous (column stride 1), offset, row stride (when there is more than one row) and
- * column count multiples of 4 (shaders/lib/gemm_b_vec4.wgsl).
+ * Whether row i, columns n0 .. n0+3 of a strided [rows, cols] view (op(B), or C) is one aligned
+ * vec4 for every i and every n0 % 4 = 0: rows contiguous (column stride 1), offset, row stride
+ * (when there is more than one row) and column count multiples of 4 (shaders/lib/gemm_b_vec4.wgsl,
+ * gemm_c_vec4.wgsl).
  */
-function vec4RowsOfB(b: Strided, k: number, n: number): boolean {
-  return b.cs === 1 && b.off % 4 === 0 && (k === 1 || b.rs % 4 === 0) && n % 4 === 0;
+function vec4Rows(v: Strided, rows: number, cols: number): boolean {
+  return v.cs === 1 && v.off % 4 === 0 && (rows === 1 || v.rs % 4 === 0) && cols % 4 === 0;
 }
 
 /**
@@ -188,7 +202,8 @@ export function planGemm(args: GemmArgs, width = 1) {
   };
   const workgroups = [Math.ceil(n / (4 * tile.wg)), Math.ceil(m / tile.rows), 1] as const;
   const overrides: Record<string, number> = path === 'subgroups' ? { ROWS: tile.rows, WG: tile.wg, SG: sg } : { ROWS: tile.rows, WG: tile.wg };
-  return { uniforms, workgroups, overrides, swapped: swap, kernel: gemmKernelOf(path, vec4RowsOfB(Q, K, n)) };
+  const C = { off: uniforms.c_off, rs: uniforms.c_rs, cs: uniforms.c_cs };
+  return { uniforms, workgroups, overrides, swapped: swap, kernel: gemmKernelOf(path, { b: vec4Rows(Q, K, n), c: vec4Rows(C, m, n) }) };
 }
 
 /** Records C = op(A)·op(B) (+ bias) (+ C). Validates shapes before recording anything. */
@@ -232,7 +247,8 @@ export function colSum(sched: Scheduler, args: ColSumArgs): void {
   const b = { off: s.off, rs: s.rs, cs: 1 };
   const { rows, cols } = args.src;
   const { wg } = chooseGemmTile(1, cols);
-  sched.dispatch(gemmKernelOf('plain', vec4RowsOfB(b, rows, cols)), 'colsum', {
+  const vec4 = { b: vec4Rows(b, rows, cols), c: vec4Rows({ off: outOff, rs: cols, cs: 1 }, 1, cols) };
+  sched.dispatch(gemmKernelOf('plain', vec4), 'colsum', {
     bindings: { b: args.src.tensor, bias: args.src.tensor, c: args.out.tensor },
     shapes: { declared: GEMM_BINDINGS, dims: { B: viewEnd(args.src), BIAS: 1, C: outOff + cols }, standIns: ['bias'] },
     uniforms: {

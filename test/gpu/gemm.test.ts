@@ -127,6 +127,15 @@ describe.each(PATHS)('gemm kernel (path %s) vs float64 reference', (path) => {
     },
   );
 
+  // Rows of C contiguous and 16-byte aligned: written as vec4 (shaders/lib/gemm_c_vec4.wgsl), with
+  // B read by scalar loads (transB: op(B)'s rows strided) and lanes past the last column storing nothing.
+  it.each([[3, 4, 2], [1, 8, 5], [29, 68, 13], [70, 36, 9], [16, 260, 3]] as [number, number, number][])(
+    'vec4 rows of C: m=%i n=%i k=%i, offsets, row strides, transB, bias, accumulate', async (m, n, k) => {
+      await run({ m, n, k, pad: 4, transB: true, bias: true, accumulate: true }, m * 3 + n * 7 + k);
+      await run({ m, n, k, transB: true }, m * 13 + n + k);
+    },
+  );
+
   // 'subgroups' tiles hold whole broadcast groups: rows a multiple of the width (8 on lavapipe, 4 on SwiftShader).
   const tiles: [number, number][] = path === 'plain' ? [[1, 8], [3, 8], [4, 16], [7, 32], [16, 64], [16, 8], [13, 24]] : [[8, 8], [16, 16], [16, 8], [8, 32], [16, 24]];
   it.each(tiles)('tile rows=%i wg=%i on 45x77x18 with bias', async (rows, wg) => {
@@ -189,6 +198,22 @@ describe('gemm loads of B', () => {
     expect(readsB4(plan({ rows: 5, cols: 62 }))).toBe(false);
     expect(readsB4(plan({ rows: 64, cols: 5 }, true))).toBe(false); // op(B) = Bᵀ: columns contiguous
     expect(readsB4(plan({ rows: 5, cols: 64 }, false, 1))).toBe(true);
+  });
+});
+
+describe('gemm stores of C', () => {
+  const t = { shape: [100000], buffer: {} as GPUBuffer, offset: 0, dtype: 'f32', label: 't' } as GpuTensor;
+  const writesC4 = (plan: ReturnType<typeof planGemm>) => plan.kernel.lineMap.some((l) => l.file === 'gemm_c_vec4');
+  const plan = (c: { rows: number; cols: number; offset?: number; ld?: number }) =>
+    planGemm({ a: { tensor: t, rows: c.rows, cols: 3 }, b: { tensor: t, rows: 3, cols: c.cols }, c: { tensor: t, ...c } });
+  it('writes C as vec4 exactly where its rows are contiguous and 16-byte aligned', () => {
+    expect(writesC4(plan({ rows: 5, cols: 64 }))).toBe(true);
+    expect(writesC4(plan({ rows: 5, cols: 64, offset: 8, ld: 72 }))).toBe(true);
+    expect(writesC4(plan({ rows: 1, cols: 8, ld: 9 }))).toBe(true); // one row: its stride is never used
+    expect(writesC4(plan({ rows: 5, cols: 64, offset: 2 }))).toBe(false);
+    expect(writesC4(plan({ rows: 5, cols: 64, ld: 66 }))).toBe(false);
+    expect(writesC4(plan({ rows: 5, cols: 62 }))).toBe(false);
+    expect(writesC4(plan({ rows: 64, cols: 8 }))).toBe(false); // solved as Cᵀ: its rows are C's columns
   });
 });
 
