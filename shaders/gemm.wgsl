@@ -23,11 +23,12 @@ fn gemm(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
     arow[r] = g.a_off + min(m0 + r, g.m - 1u) * g.a_rs;
     acc[r] = vec4<f32>(0.0);
   }
+  // One k per pass: four k per pass (gemm_subgroups.wgsl's loop, with A read as vec4) made
+  // SwiftShader's GEMMs 5–10 % slower, so this path keeps scalar loads of A.
   for (var k = 0u; k < g.k; k++) {
     let bv = b_row(bcol, k);
-    let ak = k * g.a_cs;
     for (var r = 0u; r < ROWS; r++) {
-      acc[r] = fma(vec4<f32>(a[arow[r] + ak]), bv, acc[r]);
+      acc[r] = fma(vec4<f32>(a_at(arow[r], k)), bv, acc[r]);
     }
   }
   var res: array<vec4<f32>, MAX_ROWS>;

@@ -29,7 +29,7 @@ struct Gemm {
 }
 
 @group(0) @binding(0) var<uniform> g: Gemm;
-@group(0) @binding(1) var<storage, read> a: array<f32>;
+// @binding(1) a: declared by shaders/lib/gemm_a_scalar.wgsl (or gemm_a_vec4.wgsl)
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 // @binding(4) c: declared by shaders/lib/gemm_c_scalar.wgsl (or gemm_c_vec4.wgsl)
 
@@ -39,6 +39,7 @@ const MAX_ROWS: u32 = 16u;
 override ROWS: u32 = 16u;
 override WG: u32 = 64u;
 
+//!include "gemm_a_scalar"
 //!include "gemm_b_scalar"
 //!include "gemm_c_scalar"
 

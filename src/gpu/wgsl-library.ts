@@ -3,6 +3,8 @@
 // test checks that every file there is listed here). The modules hold the shipped form of each
 // file (wgsl-shipped.ts): the library is their text, unpacked.
 import { source as activations } from '../../shaders/lib/activations.wgsl';
+import { source as gemmAScalar } from '../../shaders/lib/gemm_a_scalar.wgsl';
+import { source as gemmAVec4 } from '../../shaders/lib/gemm_a_vec4.wgsl';
 import { source as gemmBScalar } from '../../shaders/lib/gemm_b_scalar.wgsl';
 import { source as gemmBVec4 } from '../../shaders/lib/gemm_b_vec4.wgsl';
 import { source as gemmCScalar } from '../../shaders/lib/gemm_c_scalar.wgsl';
@@ -26,13 +28,16 @@ import { unpackWgsl } from './wgsl-shipped';
  * springloop's WGSL helpers by include name (`//!include "activations"`), as text:
  * `activations` (sigmoid/tanh), `grid` (flat invocation index), `optim_grad`, `reduce`
  * (workgroup sums), `targets` (forecasting targets' terms and inverse), the GEMM tile
- * (`gemm_tile`, with its loads of B: `gemm_b_scalar`, or `gemm_b_vec4` for contiguous aligned
- * rows; and its stores of C: `gemm_c_scalar`, or `gemm_c_vec4` likewise) and the recurrent-kernel building blocks (with their row loads: `rows_direct`, or
+ * (`gemm_tile`, with its loads of A and B: `gemm_a_scalar` / `gemm_b_scalar`, or `gemm_a_vec4` /
+ * `gemm_b_vec4` for contiguous aligned rows; and its stores of C: `gemm_c_scalar`, or
+ * `gemm_c_vec4` likewise) and the recurrent-kernel building blocks (with their row loads: `rows_direct`, or
  * `rows_subgroups` under `enable subgroups;`; and their W_hh loads: `weights_scalar`, or
  * `weights_vec4` for hidden sizes that are multiples of 4). `defineKernel()`'s default library.
  */
 export const WGSL_LIBRARY: Readonly<Record<string, string>> = /* @__PURE__ */ restoreLibrary({
   activations,
+  gemm_a_scalar: gemmAScalar,
+  gemm_a_vec4: gemmAVec4,
   gemm_b_scalar: gemmBScalar,
   gemm_b_vec4: gemmBVec4,
   gemm_c_scalar: gemmCScalar,

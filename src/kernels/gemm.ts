@@ -13,6 +13,7 @@ import { numel, formatShape, type GpuTensor } from '../gpu/tensor';
 import type { Scheduler } from '../gpu/scheduler';
 import { requireKernelPath, requireSubgroupWidth, type KernelPath } from '../gpu/subgroups';
 import { HelperVariants } from '../gpu/helper-swap';
+import { source as gemmAVec4 } from '../../shaders/lib/gemm_a_vec4.wgsl';
 import { source as gemmBVec4 } from '../../shaders/lib/gemm_b_vec4.wgsl';
 import { source as gemmCVec4 } from '../../shaders/lib/gemm_c_vec4.wgsl';
 
@@ -23,7 +24,12 @@ export const gemmSubgroupsKernel: Kernel = gemmSubgroupsWgsl;
 
 
 // Named as the GEMM kernel itself (errors about its dispatches read as the GEMM's); compile
-// errors name gemm_b_vec4 / gemm_c_vec4 and the line.
+// errors name gemm_a_vec4 / gemm_b_vec4 / gemm_c_vec4 and the line.
+const VEC4_A = /* @__PURE__ */ new HelperVariants({
+  from: 'gemm_a_scalar',
+  to: { name: 'gemm_a_vec4', source: gemmAVec4 },
+  what: 'vec4 loads of A (gemm)',
+});
 const VEC4_B = /* @__PURE__ */ new HelperVariants({
   from: 'gemm_b_scalar',
   to: { name: 'gemm_b_vec4', source: gemmBVec4 },
@@ -35,30 +41,38 @@ const VEC4_C = /* @__PURE__ */ new HelperVariants({
   what: 'vec4 stores of C (gemm)',
 });
 
-/** How a GEMM reads op(B) and writes C: four values per load / store where each is true. */
+/** How a GEMM reads op(A) and op(B) and writes C: four values per load / store where each is true. */
 interface Vec4Access {
+  a: boolean;
   b: boolean;
   c: boolean;
 }
 
-/** The GEMM kernel of `path` ('plain': gemm.wgsl, 'subgroups': gemm_subgroups.wgsl), with vec4 loads of op(B) and stores of C where `vec4` says. */
+/** The GEMM kernel of `path` ('plain': gemm.wgsl, 'subgroups': gemm_subgroups.wgsl), with vec4 loads of op(A), op(B) and stores of C where `vec4` says. */
 function gemmKernelOf(path: KernelPath, vec4: Vec4Access): Kernel {
-  const kernel = path === 'subgroups' ? gemmSubgroupsKernel : gemmKernel;
-  const withB = vec4.b ? VEC4_B.of(kernel) : kernel;
-  return vec4.c ? VEC4_C.of(withB) : withB;
+  let kernel = path === 'subgroups' ? gemmSubgroupsKernel : gemmKernel;
+  if (vec4.a) kernel = VEC4_A.of(kernel);
+  if (vec4.b) kernel = VEC4_B.of(kernel);
+  return vec4.c ? VEC4_C.of(kernel) : kernel;
 }
 
 /** The kernels a GEMM on `path` dispatches (prepare these): gemm.wgsl always (column sums), gemm_subgroups.wgsl for 'subgroups', and their vec4 variants. */
 export function gemmKernelsFor(path: KernelPath): Kernel[] {
   const paths: KernelPath[] = path === 'subgroups' ? ['plain', 'subgroups'] : ['plain'];
-  return paths.flatMap((p) => [false, true].flatMap((b) => [false, true].map((c) => gemmKernelOf(p, { b, c }))));
+  const flags = [false, true];
+  return paths.flatMap((p) => (readsAVec4(p) ? flags : [false]).flatMap((a) => flags.flatMap((b) => flags.map((c) => gemmKernelOf(p, { a, b, c })))));
+}
+
+/** Whether `path` reads op(A) as vec4 where it can: 'subgroups' only (gemm.wgsl keeps scalar loads of A: see its loop). */
+function readsAVec4(path: KernelPath): boolean {
+  return path === 'subgroups';
 }
 
 /**
- * Whether row i, columns n0 .. n0+3 of a strided [rows, cols] view (op(B), or C) is one aligned
+ * Whether row i, columns n0 .. n0+3 of a strided [rows, cols] view (op(A), op(B), or C) is one aligned
  * vec4 for every i and every n0 % 4 = 0: rows contiguous (column stride 1), offset, row stride
- * (when there is more than one row) and column count multiples of 4 (shaders/lib/gemm_b_vec4.wgsl,
- * gemm_c_vec4.wgsl).
+ * (when there is more than one row) and column count multiples of 4 (shaders/lib/gemm_a_vec4.wgsl,
+ * gemm_b_vec4.wgsl, gemm_c_vec4.wgsl).
  */
 function vec4Rows(v: Strided, rows: number, cols: number): boolean {
   return v.cs === 1 && v.off % 4 === 0 && (rows === 1 || v.rs % 4 === 0) && cols % 4 === 0;
@@ -203,7 +217,7 @@ export function planGemm(args: GemmArgs, width = 1) {
   const workgroups = [Math.ceil(n / (4 * tile.wg)), Math.ceil(m / tile.rows), 1] as const;
   const overrides: Record<string, number> = path === 'subgroups' ? { ROWS: tile.rows, WG: tile.wg, SG: sg } : { ROWS: tile.rows, WG: tile.wg };
   const C = { off: uniforms.c_off, rs: uniforms.c_rs, cs: uniforms.c_cs };
-  return { uniforms, workgroups, overrides, swapped: swap, kernel: gemmKernelOf(path, { b: vec4Rows(Q, K, n), c: vec4Rows(C, m, n) }) };
+  return { uniforms, workgroups, overrides, swapped: swap, kernel: gemmKernelOf(path, { a: readsAVec4(path) && vec4Rows(P, m, K), b: vec4Rows(Q, K, n), c: vec4Rows(C, m, n) }) };
 }
 
 /** Records C = op(A)·op(B) (+ bias) (+ C). Validates shapes before recording anything. */
@@ -247,7 +261,7 @@ export function colSum(sched: Scheduler, args: ColSumArgs): void {
   const b = { off: s.off, rs: s.rs, cs: 1 };
   const { rows, cols } = args.src;
   const { wg } = chooseGemmTile(1, cols);
-  const vec4 = { b: vec4Rows(b, rows, cols), c: vec4Rows({ off: outOff, rs: cols, cs: 1 }, 1, cols) };
+  const vec4 = { a: false, b: vec4Rows(b, rows, cols), c: vec4Rows({ off: outOff, rs: cols, cs: 1 }, 1, cols) };
   sched.dispatch(gemmKernelOf('plain', vec4), 'colsum', {
     bindings: { b: args.src.tensor, bias: args.src.tensor, c: args.out.tensor },
     shapes: { declared: GEMM_BINDINGS, dims: { B: viewEnd(args.src), BIAS: 1, C: outOff + cols }, standIns: ['bias'] },

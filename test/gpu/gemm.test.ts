@@ -127,6 +127,15 @@ describe.each(PATHS)('gemm kernel (path %s) vs float64 reference', (path) => {
     },
   );
 
+  // Rows of op(A) contiguous along k and 16-byte aligned (offset, row stride and K multiples of 4):
+  // read four k per load on path 'subgroups' (shaders/lib/gemm_a_vec4.wgsl).
+  it.each([[1, 3, 4], [3, 5, 4], [17, 9, 8], [29, 68, 12], [70, 36, 16], [45, 130, 20]] as [number, number, number][])(
+    'vec4 rows of A: m=%i n=%i k=%i, offsets, row strides, bias, accumulate', async (m, n, k) => {
+      await run({ m, n, k, pad: 4, bias: true, accumulate: true }, m * 17 + n * 5 + k);
+      await run({ m, n, k, transB: true }, m * 19 + n + k);
+    },
+  );
+
   // Rows of C contiguous and 16-byte aligned: written as vec4 (shaders/lib/gemm_c_vec4.wgsl), with
   // B read by scalar loads (transB: op(B)'s rows strided) and lanes past the last column storing nothing.
   it.each([[3, 4, 2], [1, 8, 5], [29, 68, 13], [70, 36, 9], [16, 260, 3]] as [number, number, number][])(
@@ -198,6 +207,25 @@ describe('gemm loads of B', () => {
     expect(readsB4(plan({ rows: 5, cols: 62 }))).toBe(false);
     expect(readsB4(plan({ rows: 64, cols: 5 }, true))).toBe(false); // op(B) = Bᵀ: columns contiguous
     expect(readsB4(plan({ rows: 5, cols: 64 }, false, 1))).toBe(true);
+  });
+});
+
+describe('gemm loads of A', () => {
+  const t = { shape: [100000], buffer: {} as GPUBuffer, offset: 0, dtype: 'f32', label: 't' } as GpuTensor;
+  const readsA4 = (plan: ReturnType<typeof planGemm>) => plan.kernel.lineMap.some((l) => l.file === 'gemm_a_vec4');
+  const plan = (a: { rows: number; cols: number; offset?: number; ld?: number }, transA = false, n = 32, path: KernelPath = 'subgroups') => {
+    const [m, k] = transA ? [a.cols, a.rows] : [a.rows, a.cols];
+    return planGemm({ a: { tensor: t, ...a }, transA, b: { tensor: t, rows: k, cols: n }, c: { tensor: t, rows: m, cols: n }, path, tile: { rows: 8, wg: 8 } }, 8);
+  };
+  it("reads op(A) four k per load on path 'subgroups' exactly where its rows are contiguous along k and 16-byte aligned", () => {
+    expect(readsA4(plan({ rows: 5, cols: 64 }, false, 32, 'plain'))).toBe(false); // gemm.wgsl: scalar loads of A
+    expect(readsA4(plan({ rows: 5, cols: 64 }))).toBe(true);
+    expect(readsA4(plan({ rows: 5, cols: 64, offset: 8, ld: 72 }))).toBe(true);
+    expect(readsA4(plan({ rows: 1, cols: 8, ld: 9 }))).toBe(true); // one row: its stride is never used
+    expect(readsA4(plan({ rows: 5, cols: 64, offset: 2 }))).toBe(false);
+    expect(readsA4(plan({ rows: 5, cols: 64, ld: 66 }))).toBe(false);
+    expect(readsA4(plan({ rows: 5, cols: 62 }))).toBe(false); // K % 4 = 2
+    expect(readsA4(plan({ rows: 64, cols: 5 }, true))).toBe(false); // op(A) = Aᵀ: its rows are strided
   });
 });
 
