@@ -39,9 +39,10 @@ fn gemm(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
 }
 
 // colsum — C(0, n) (+)= Σ_k op(B)(k, n) for n < N: column sums (the bias gradients: sums of
-// the gate gradients over all T·B rows) as the product 1ᵀ·op(B), M = 1, with gemm's loads of B
-// (vec4 where src/kernels/gemm.ts swaps them in) and its epilogue. Four columns per
-// invocation, rows walked in order (deterministic, no atomics).
+// the gate gradients over all T·B rows) as the product 1ᵀ·op(B), M = 1 (or M = 2: the same
+// sums into two rows of C, c_rs apart), with gemm's loads of B (vec4 where src/kernels/gemm.ts
+// swaps them in) and its epilogue. Four columns per invocation, rows walked in order
+// (deterministic, no atomics).
 @compute @workgroup_size(WG)
 fn colsum(@builtin(global_invocation_id) gid: vec3<u32>) {
   let n0 = gid.x * 4u;
@@ -51,6 +52,8 @@ fn colsum(@builtin(global_invocation_id) gid: vec3<u32>) {
     acc += b_row(bcol, k);
   }
   var res: array<vec4<f32>, MAX_ROWS>;
-  res[0] = acc;
+  for (var r = 0u; r < min(g.m, MAX_ROWS); r++) {
+    res[r] = acc; // M = 2: the same sums into two outputs, c_rs apart
+  }
   store_tile(0u, n0, res);
 }

@@ -245,29 +245,39 @@ export interface ColSumArgs {
   src: MatrixView;
   /** cols values from offset receive the sums. */
   out: { tensor: GpuTensor; offset?: number };
+  /** A second output receiving the same sums in the same dispatch (LSTM and RNN bias gradients: b_ih's and b_hh's); in out's buffer, not overlapping it. */
+  alsoOut?: { tensor: GpuTensor; offset?: number };
   accumulate?: boolean;
   label?: string;
 }
 
-/** Records out[n] (+)= Σ_r src[r, n]. */
+/** Records out[n] (+)= Σ_r src[r, n] (and alsoOut[n] likewise). */
 export function colSum(sched: Scheduler, args: ColSumArgs): void {
   const where = `colsum${args.label ? ` (${args.label})` : ''}`;
   const s = checkView(where, 'src', args.src);
-  const outOff = args.out.offset ?? 0;
-  if (outOff + args.src.cols > numel(args.out.tensor.shape)) {
-    throw new Error(`${where}: out needs ${args.src.cols} values from offset ${outOff} but ${args.out.tensor.label} has ${numel(args.out.tensor.shape)}`);
-  }
+  const { rows, cols } = args.src;
+  const at = (o: { tensor: GpuTensor; offset?: number }) => {
+    const off = o.offset ?? 0;
+    if (off + cols > numel(o.tensor.shape)) throw new Error(`${where}: out needs ${cols} values from offset ${off} but ${o.tensor.label} has ${numel(o.tensor.shape)}`);
+    return o.tensor.offset / 4 + off; // element index in the buffer
+  };
+  // C's row 0 is the output first in the buffer; with alsoOut, row 1 the other, c_rs on.
+  const [lo, hi] = args.alsoOut && at(args.alsoOut) < at(args.out) ? [args.alsoOut, args.out] : [args.out, args.alsoOut];
+  const cOff = at(lo) - lo.tensor.offset / 4;
+  const cRs = hi ? at(hi) - at(lo) : cols;
+  if (hi && (hi.tensor.buffer !== lo.tensor.buffer || cRs < cols)) throw new Error(`${where}: alsoOut must be in out's buffer, not overlapping it`);
+  const m = hi ? 2 : 1;
+  const c = hi ? { buffer: lo.tensor.buffer, offset: lo.tensor.offset, size: 4 * (cOff + cRs + cols) } : lo.tensor;
   // The product 1ᵀ·src (M = 1, K = rows): the columns of src are op(B)'s.
   const b = { off: s.off, rs: s.rs, cs: 1 };
-  const { rows, cols } = args.src;
   const { wg } = chooseGemmTile(1, cols);
-  const vec4 = { a: false, b: vec4Rows(b, rows, cols), c: vec4Rows({ off: outOff, rs: cols, cs: 1 }, 1, cols) };
+  const vec4 = { a: false, b: vec4Rows(b, rows, cols), c: vec4Rows({ off: cOff, rs: cRs, cs: 1 }, m, cols) };
   sched.dispatch(gemmKernelOf('plain', vec4), 'colsum', {
-    bindings: { b: args.src.tensor, bias: args.src.tensor, c: args.out.tensor },
-    shapes: { declared: GEMM_BINDINGS, dims: { B: viewEnd(args.src), BIAS: 1, C: outOff + cols }, standIns: ['bias'] },
+    bindings: { b: args.src.tensor, bias: args.src.tensor, c },
+    shapes: { declared: GEMM_BINDINGS, dims: { B: viewEnd(args.src), BIAS: 1, C: cOff + (m - 1) * cRs + cols }, standIns: ['bias'] },
     uniforms: {
-      m: 1, n: cols, k: rows, a_off: 0, a_rs: 0, a_cs: 0, b_off: b.off, b_rs: b.rs, b_cs: 1,
-      c_off: outOff, c_rs: cols, c_cs: 1, bias_off: 0, bias_mode: 0, accumulate: args.accumulate ? 1 : 0,
+      m, n: cols, k: rows, a_off: 0, a_rs: 0, a_cs: 0, b_off: b.off, b_rs: b.rs, b_cs: 1,
+      c_off: cOff, c_rs: cRs, c_cs: 1, bias_off: 0, bias_mode: 0, accumulate: args.accumulate ? 1 : 0,
     },
     workgroups: Math.ceil(cols / (4 * wg)),
     overrides: { WG: wg },

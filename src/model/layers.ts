@@ -113,8 +113,13 @@ export function layerBackward(sched: Scheduler, a: LayerBackwardArgs): void {
     b: { tensor: a.input, rows, cols: s.inputs, offset: a.inputOffset + a.tBegin * B * s.inputs },
     c: { tensor: grads.wIh, rows: GH, cols: s.inputs }, accumulate, path: a.loop.path, label: 'weight_ih grad',
   });
-  colSum(sched, { src: { tensor: gbuf.dgIn, rows, cols: GH, offset: gOff }, out: { tensor: grads.bIh }, accumulate, label: 'bias_ih grad' });
-  colSum(sched, { src: { tensor: gbuf.dgHid, rows, cols: GH, offset: gOff }, out: { tensor: grads.bHh }, accumulate, label: 'bias_hh grad' });
+  if (gbuf.dgIn === gbuf.dgHid) {
+    // LSTM, RNN: one gate gradient feeds both products, so both biases get the same sums.
+    colSum(sched, { src: { tensor: gbuf.dgIn, rows, cols: GH, offset: gOff }, out: { tensor: grads.bIh }, alsoOut: { tensor: grads.bHh }, accumulate, label: 'bias grads' });
+  } else {
+    colSum(sched, { src: { tensor: gbuf.dgIn, rows, cols: GH, offset: gOff }, out: { tensor: grads.bIh }, accumulate, label: 'bias_ih grad' });
+    colSum(sched, { src: { tensor: gbuf.dgHid, rows, cols: GH, offset: gOff }, out: { tensor: grads.bHh }, accumulate, label: 'bias_hh grad' });
+  }
   // d input_t (+)= dgIn_t W_ih (rows before tBegin stay as cleared by the caller).
   if (a.dIn === null) return;
   gemm(sched, {

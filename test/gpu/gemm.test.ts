@@ -265,6 +265,38 @@ describe('colSum', () => {
     sched.destroyBuffer(src.buffer);
     sched.destroyBuffer(out.buffer);
   });
+
+  // Two outputs in one buffer (as b_ih and b_hh in the gradient arena), either one first: the same
+  // sums added to each one's own values in one dispatch; offset 1: scalar stores, 0: vec4.
+  it.each([[37, 5, 1, false], [1600, 256, 0, false], [29, 68, 0, true], [3, 4, 1, true]] as [number, number, number, boolean][])(
+    'rows=%i cols=%i into out and alsoOut (offset %i, alsoOut first %s)', async (rows, cols, offset, swapped) => {
+    const { sched } = gpu;
+    await sched.prepare(...gemmKernelsFor('plain'));
+    const rng = new Random(rows * 3 + cols);
+    const data = randomArray(rows * cols, rng);
+    const src = sched.createTensor([data.length], 'f32', 'src', data);
+    const stride = 64 * Math.ceil((cols + 1) / 64); // elements: 256-byte aligned views
+    const prior = randomArray(2 * stride, rng);
+    const arena = sched.createTensor([2 * stride], 'f32', 'arena', prior);
+    const view = (slot: number, label: string): GpuTensor => ({ ...arena, offset: arena.offset + 4 * slot * stride, shape: [cols + 1], label });
+    const [first, second] = [view(0, 'first'), view(1, 'second')];
+    const [out, alsoOut] = swapped ? [second, first] : [first, second];
+    colSum(sched, { src: { tensor: src, rows, cols }, out: { tensor: out, offset }, alsoOut: { tensor: alsoOut, offset }, accumulate: true });
+    const got = await sched.read(arena);
+    const want = colSumReference(data, rows, cols, 0, cols);
+    for (let slot = 0; slot < 2; slot++) {
+      for (let i = 0; i < stride; i++) {
+        const at = slot * stride + i;
+        const n = i - offset;
+        if (n < 0 || n >= cols) expect(got[at], `untouched ${at}`).toBe(prior[at]);
+        else expect(Math.abs(got[at]! - (want[n]! + prior[at]!))).toBeLessThan(1e-6 * (rows + 1) * 4);
+      }
+    }
+    expect(() => colSum(sched, { src: { tensor: src, rows, cols }, out: { tensor: first }, alsoOut: { tensor: src } })).toThrow(/alsoOut must be in out's buffer, not overlapping it/);
+    expect(() => colSum(sched, { src: { tensor: src, rows, cols }, out: { tensor: first }, alsoOut: { tensor: first, offset: 1 } })).toThrow(/alsoOut must be in out's buffer, not overlapping it/);
+    sched.destroyBuffer(src.buffer);
+    sched.destroyBuffer(arena.buffer);
+  });
 });
 
 describe('gemm bad input', () => {
