@@ -1,7 +1,9 @@
 // permute.wgsl — swaps the two leading axes of a 3-D tensor: out[j, i, f] = src[i, j, f]
 // for src [A, Bd, F] → out [Bd, A, F], with element offsets into both buffers. Converts
 // batch-first [B, T, F] sequences to the time-major [T, B, F] rows the recurrent kernels use,
-// and back. Mirrors permuteReference in src/reference/permute.ts.
+// and back. Mirrors permuteReference in src/reference/permute.ts. permute4 is the same copy
+// four elements per load and store, where F and both offsets are multiples of 4 (the uniforms
+// are then in vec4s: f = F/4, offsets/4; src/kernels/permute.ts picks it).
 
 //!include "grid"
 
@@ -17,6 +19,10 @@ struct Permute {
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
+@group(0) @binding(0) var<uniform> p4: Permute;
+@group(0) @binding(1) var<storage, read> src4: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read_write> out4: array<vec4<f32>>;
+
 override WG: u32 = 64u;
 
 @compute @workgroup_size(WG)
@@ -30,4 +36,16 @@ fn permute(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   let i = (e / p.f) % p.a;
   let j = e / (p.f * p.a);
   out[p.out_off + e] = src[p.src_off + (i * p.bd + j) * p.f + f];
+}
+
+@compute @workgroup_size(WG)
+fn permute4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let e = flat_index(gid, groups, WG);
+  if (e >= p4.a * p4.bd * p4.f) {
+    return;
+  }
+  let f = e % p4.f;
+  let i = (e / p4.f) % p4.a;
+  let j = e / (p4.f * p4.a);
+  out4[p4.out_off + e] = src4[p4.src_off + (i * p4.bd + j) * p4.f + f];
 }

@@ -31,17 +31,20 @@ function tensors() {
 }
 
 describe('permute01', () => {
-  it.each([[1, 1, 1], [3, 5, 7], [50, 32, 1], [13, 1, 67], [7, 11, 2]])('[%i, %i, %i] with offsets', async (a, bd, f) => {
+  // Offsets 3 and 2: one element per load. F and offsets multiples of 4: four (permute4).
+  it.each([[1, 1, 1, 3, 2], [3, 5, 7, 3, 2], [50, 32, 1, 3, 2], [13, 1, 67, 3, 2], [7, 11, 2, 3, 2], [50, 32, 64, 8, 4], [1, 1, 4, 4, 4], [7, 3, 12, 0, 8], [5, 9, 8, 2, 0]])(
+    '[%i, %i, %i] with offsets %i and %i', async (a, bd, f, srcOffset, outOffset) => {
     await gpu.sched.prepare(permuteKernel);
     const ts = tensors();
-    const data = normals(a * bd * f + 3, new Random(a + bd + f));
+    const n = a * bd * f;
+    const data = normals(n + srcOffset, new Random(a + bd + f));
     const src = ts.make([data.length], data);
-    const out = ts.make([a * bd * f + 5], new Float32Array(a * bd * f + 5).fill(9));
-    permute01(gpu.sched, { src, out, dims: [a, bd, f], srcOffset: 3, outOffset: 2 });
+    const out = ts.make([n + outOffset + 3], new Float32Array(n + outOffset + 3).fill(9));
+    permute01(gpu.sched, { src, out, dims: [a, bd, f], srcOffset, outOffset });
     const got = await gpu.sched.read(out);
-    const want = permuteReference(data.subarray(3), a, bd, f);
-    expect([...got.subarray(2, 2 + want.length)]).toEqual([...want].map(Math.fround));
-    expect([got[0], got[1], got[got.length - 1]]).toEqual([9, 9, 9]);
+    const want = permuteReference(data.subarray(srcOffset), a, bd, f);
+    expect([...got.subarray(outOffset, outOffset + want.length)]).toEqual([...want].map(Math.fround));
+    expect([...got.subarray(0, outOffset), ...got.subarray(outOffset + n)]).toEqual(new Array(outOffset + 3).fill(9));
     ts.free();
   });
 });
