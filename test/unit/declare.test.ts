@@ -79,7 +79,7 @@ const TABLES: [Kernel, readonly string[], BindingDeclarations][] = [
   [rnnKernel, ['forward_step', 'forward_seq'], RNN_FORWARD_BINDINGS],
   [rnnKernel, ['backward_step', 'backward_seq'], RNN_BACKWARD_BINDINGS],
   [gemmKernel, ['gemm', 'colsum'], GEMM_BINDINGS],
-  [permuteKernel, ['permute'], PERMUTE_BINDINGS],
+  [permuteKernel, ['permute', 'permute4'], PERMUTE_BINDINGS],
   [lossKernel, ['mse', 'cross_entropy'], LOSS_BINDINGS],
   [axpyKernel, ['axpy'], AXPY_BINDINGS],
   [elementwiseKernel, ['map'], ELEMENTWISE_BINDINGS],
