@@ -2,7 +2,7 @@
 // tensor before any GPU work.
 import type { RecurrentConfig } from '../reference/recurrent';
 import { formatShape } from '../gpu/tensor';
-import { describeValue, requireBoolean, requireInteger, requireNumber, requireObject, requireOneOf } from '../util/check';
+import { requireBoolean, requireInteger, requireNumber, requireObject, requireOneOf } from '../util/check';
 import { CELL_TYPES, type CellType } from './cells';
 
 export { CELL_TYPES, type CellType } from './cells';
