@@ -5,8 +5,9 @@
 // every lane repeats, lane s of a subgroup loads op(A)(m0 + q·SG + s, k) — SG different rows
 // in one load — and subgroupShuffle hands each row to all lanes (a register extract and a
 // broadcast there). Each k step: 4 per-lane loads of B (one where gemm_b_vec4.wgsl is swapped
-// in) + ROWS/SG loads of A for 4·ROWS multiply-adds (a quarter of those where gemm_a_vec4.wgsl is). Needs the 'subgroups' feature and SG ≤
-// the adapter's smallest subgroup; ROWS is a multiple of SG (src/kernels/gemm.ts checks both).
+// in) + ROWS/SG loads of A (a quarter of those where gemm_a_vec4.wgsl is) for 4·ROWS
+// multiply-adds. Needs the 'subgroups' feature and SG ≤ the adapter's smallest subgroup; ROWS
+// is a multiple of SG (src/kernels/gemm.ts checks both).
 // Mirrors gemmReference in src/reference/gemm.ts.
 enable subgroups;
 //!include "gemm_tile"
