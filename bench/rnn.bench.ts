@@ -1,7 +1,7 @@
-// rnn.bench.ts — forward and training-step (forward + MSE + BPTT to the parameters + Adam) times of the fused recurrent
-// kernels on the lectures' configuration ("seed": B 32, T 50, I 1, H 64, 2 layers, head on
-// the last step) for RNN, LSTM and GRU, and on "large" (B 256, T 50, I 1, H 128, 1-layer
-// LSTM); both time-loop variants; an unfused op-by-op LSTM (bench/unfused-lstm.ts) in the
+// rnn.bench.ts — forward and training-step (forward + MSE + BPTT to the parameters + Adam)
+// times of the fused recurrent kernels on the lectures' configuration ("seed": B 32, T 50,
+// I 1, H 64, 2 layers, head on the last step) for RNN, LSTM and GRU, and on "large" (B 256,
+// T 50, I 1, H 128, 1-layer LSTM); both time-loop variants; an unfused op-by-op LSTM (bench/unfused-lstm.ts) in the
 // same run; dispatches and submits per step; achieved GFLOP/s against this adapter's measured
 // matmul rate (ceiling/matmul). Every configuration is validated against the float64
 // reference before anything is timed ("all results match, starting benchmarks"). Where the
