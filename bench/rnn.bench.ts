@@ -1,14 +1,14 @@
-// rnn.bench.ts — forward and training-step (forward + MSE + BPTT to the parameters + Adam)
-// times of the fused recurrent kernels on the lectures' configuration ("seed": B 32, T 50,
-// I 1, H 64, 2 layers, head on the last step) for RNN, LSTM and GRU, and on "large" (B 256,
-// T 50, I 1, H 128, 1-layer LSTM); both time-loop variants; an unfused op-by-op LSTM (bench/unfused-lstm.ts) in the
+// rnn.bench.ts — forward and training-step (forward + MSE + BPTT to the parameters + Adam) times
+// of the fused recurrent kernels on the lectures' configuration ("seed": B 32, T 50, I 1, H 64, 2
+// layers, head on the last step) for RNN, LSTM and GRU, and on "large" (B 256, T 50, I 1, H 128,
+// 1-layer LSTM); both time-loop variants; an unfused op-by-op LSTM (bench/unfused-lstm.ts) in the
 // same run; dispatches and submits per step; achieved GFLOP/s against this adapter's measured
-// matmul rate (ceiling/matmul). Every configuration is validated against the float64
-// reference before anything is timed ("all results match, starting benchmarks"). Where the
-// adapter has timestamp queries, rows note gpu_ms: the GPU-measured time of the step's compute
-// passes (median of 3). `tiny` (browser tests) runs only B 4, T 8, H 16, 1 layer. "mnist-rows"
-// is the first lecture's MNIST LSTM (B 64, 28 steps of 28 pixels, H 128 → 10 classes,
-// cross-entropy), the row the PyTorch peer's MNIST_ROWS_WORKLOAD pairs with.
+// matmul rate (ceiling/matmul). Every configuration is validated against the float64 reference
+// before anything is timed ("all results match, starting benchmarks"). Where the adapter has
+// timestamp queries, rows note gpu_ms: the GPU-measured time of the step's compute passes (median
+// of 3). `tiny` (browser tests) runs only B 4, T 8, H 16, 1 layer. "mnist-rows" is the first
+// lecture's MNIST LSTM (B 64, 28 steps of 28 pixels, H 128 → 10 classes, cross-entropy), the row
+// the PyTorch peer's MNIST_ROWS_WORKLOAD pairs with.
 import type { Scheduler } from '../src/gpu/scheduler';
 import type { GpuTensor } from '../src/gpu/tensor';
 import { RecurrentModel, cellSpec, type CellType, type ModelConfig } from '../src/model';
