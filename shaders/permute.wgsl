@@ -19,11 +19,18 @@ struct Permute {
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
-@group(0) @binding(0) var<uniform> p4: Permute;
 @group(0) @binding(1) var<storage, read> src4: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read_write> out4: array<vec4<f32>>;
 
 override WG: u32 = 64u;
+
+// Index into src (past src_off) of out's element e (past out_off), in the entry's units.
+fn source_of(e: u32) -> u32 {
+  let f = e % p.f;
+  let i = (e / p.f) % p.a;
+  let j = e / (p.f * p.a);
+  return (i * p.bd + j) * p.f + f;
+}
 
 @compute @workgroup_size(WG)
 fn permute(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
@@ -32,20 +39,14 @@ fn permute(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   if (e >= p.a * p.bd * p.f) {
     return;
   }
-  let f = e % p.f;
-  let i = (e / p.f) % p.a;
-  let j = e / (p.f * p.a);
-  out[p.out_off + e] = src[p.src_off + (i * p.bd + j) * p.f + f];
+  out[p.out_off + e] = src[p.src_off + source_of(e)];
 }
 
 @compute @workgroup_size(WG)
 fn permute4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let e = flat_index(gid, groups, WG);
-  if (e >= p4.a * p4.bd * p4.f) {
+  if (e >= p.a * p.bd * p.f) {
     return;
   }
-  let f = e % p4.f;
-  let i = (e / p4.f) % p4.a;
-  let j = e / (p4.f * p4.a);
-  out4[p4.out_off + e] = src4[p4.src_off + (i * p4.bd + j) * p4.f + f];
+  out4[p.out_off + e] = src4[p.src_off + source_of(e)];
 }

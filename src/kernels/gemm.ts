@@ -256,15 +256,16 @@ export function colSum(sched: Scheduler, args: ColSumArgs): void {
   const where = `colsum${args.label ? ` (${args.label})` : ''}`;
   const s = checkView(where, 'src', args.src);
   const { rows, cols } = args.src;
-  const at = (o: { tensor: GpuTensor; offset?: number }) => {
+  // Each output's tensor and the element index of its first sum in the buffer.
+  const place = (o: { tensor: GpuTensor; offset?: number }) => {
     const off = o.offset ?? 0;
     if (off + cols > numel(o.tensor.shape)) throw new Error(`${where}: out needs ${cols} values from offset ${off} but ${o.tensor.label} has ${numel(o.tensor.shape)}`);
-    return o.tensor.offset / 4 + off; // element index in the buffer
+    return { tensor: o.tensor, at: o.tensor.offset / 4 + off };
   };
   // C's row 0 is the output first in the buffer; with alsoOut, row 1 the other, c_rs on.
-  const [lo, hi] = args.alsoOut && at(args.alsoOut) < at(args.out) ? [args.alsoOut, args.out] : [args.out, args.alsoOut];
-  const cOff = at(lo) - lo.tensor.offset / 4;
-  const cRs = hi ? at(hi) - at(lo) : cols;
+  const [lo, hi] = [place(args.out), ...(args.alsoOut ? [place(args.alsoOut)] : [])].sort((x, y) => x.at - y.at) as [ReturnType<typeof place>, ReturnType<typeof place>?];
+  const cOff = lo.at - lo.tensor.offset / 4;
+  const cRs = hi ? hi.at - lo.at : cols;
   if (hi && (hi.tensor.buffer !== lo.tensor.buffer || cRs < cols)) throw new Error(`${where}: alsoOut must be in out's buffer, not overlapping it`);
   const m = hi ? 2 : 1;
   const c = hi ? { buffer: lo.tensor.buffer, offset: lo.tensor.offset, size: 4 * (cOff + cRs + cols) } : lo.tensor;

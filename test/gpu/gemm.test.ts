@@ -191,9 +191,12 @@ describe('gemm planning', () => {
   });
 });
 
+/** Whether the kernel a plan dispatches was built with the helper file `helper` (a vec4 variant). */
+const takesHelper = (plan: ReturnType<typeof planGemm>, helper: string) => plan.kernel.lineMap.some((l) => l.file === helper);
+
 describe('gemm loads of B', () => {
   const t = { shape: [100000], buffer: {} as GPUBuffer, offset: 0, dtype: 'f32', label: 't' } as GpuTensor;
-  const readsB4 = (plan: ReturnType<typeof planGemm>) => plan.kernel.lineMap.some((l) => l.file === 'gemm_b_vec4');
+  const readsB4 = (plan: ReturnType<typeof planGemm>) => takesHelper(plan, 'gemm_b_vec4');
   const plan = (b: { rows: number; cols: number; offset?: number; ld?: number }, transB = false, m = 8) => {
     const [k, n] = transB ? [b.cols, b.rows] : [b.rows, b.cols];
     return planGemm({ a: { tensor: t, rows: m, cols: k }, b: { tensor: t, ...b }, transB, c: { tensor: t, rows: m, cols: n } });
@@ -212,7 +215,7 @@ describe('gemm loads of B', () => {
 
 describe('gemm loads of A', () => {
   const t = { shape: [100000], buffer: {} as GPUBuffer, offset: 0, dtype: 'f32', label: 't' } as GpuTensor;
-  const readsA4 = (plan: ReturnType<typeof planGemm>) => plan.kernel.lineMap.some((l) => l.file === 'gemm_a_vec4');
+  const readsA4 = (plan: ReturnType<typeof planGemm>) => takesHelper(plan, 'gemm_a_vec4');
   const plan = (a: { rows: number; cols: number; offset?: number; ld?: number }, transA = false, n = 32, path: KernelPath = 'subgroups') => {
     const [m, k] = transA ? [a.cols, a.rows] : [a.rows, a.cols];
     return planGemm({ a: { tensor: t, ...a }, transA, b: { tensor: t, rows: k, cols: n }, c: { tensor: t, rows: m, cols: n }, path, tile: { rows: 8, wg: 8 } }, 8);
@@ -231,7 +234,7 @@ describe('gemm loads of A', () => {
 
 describe('gemm stores of C', () => {
   const t = { shape: [100000], buffer: {} as GPUBuffer, offset: 0, dtype: 'f32', label: 't' } as GpuTensor;
-  const writesC4 = (plan: ReturnType<typeof planGemm>) => plan.kernel.lineMap.some((l) => l.file === 'gemm_c_vec4');
+  const writesC4 = (plan: ReturnType<typeof planGemm>) => takesHelper(plan, 'gemm_c_vec4');
   const plan = (c: { rows: number; cols: number; offset?: number; ld?: number }) =>
     planGemm({ a: { tensor: t, rows: c.rows, cols: 3 }, b: { tensor: t, rows: 3, cols: c.cols }, c: { tensor: t, ...c } });
   it('writes C as vec4 exactly where its rows are contiguous and 16-byte aligned', () => {
