@@ -73,6 +73,16 @@ fn activation_slope(h: f32) -> f32 {
 
 // ---------------------------------------------------------------- forward
 
+// What the forward products accumulate per sequence (tile_scalar.wgsl): the RNN's one gate row
+// of each of the invocation's four units j0 .. j0+3.
+alias GateVec = vec4<f32>;
+
+// Column c: W_hh[j0 + q, k0 + c] of the four units q (clamped to H − 1; 0 past column H − 1).
+fn gate_weights4(j0: u32, k0: u32, H: u32) -> mat4x4<f32> {
+  let j = units(j0, H);
+  return transpose(mat4x4<f32>(w_hh_cols4(j.x, k0, H), w_hh_cols4(j.y, k0, H), w_hh_cols4(j.z, k0, H), w_hh_cols4(j.w, k0, H)));
+}
+
 fn forward_cell(t: u32, b: u32, j: u32, rec: f32) -> f32 {
   let B = u.batch;
   let H = u.hidden;
@@ -89,7 +99,6 @@ fn forward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
   let t = u.step;
   let prev = block_before(t, u.reverse);
   let j0 = (wid.x * WG + lid.x) * 4u;
-  let j = units(j0, H);
   let b0 = wid.y * ROWS;
   let lane = row_lane();
   var hrow: array<u32, MAX_ROWS>;
@@ -99,8 +108,7 @@ fn forward_step(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
     acc[r] = vec4<f32>(0.0);
   }
   for (var k0 = 0u; k0 < H; k0 += 4u) {
-    // column c: W_hh[j.x .. j.w, k0 + c]
-    let w4 = transpose(mat4x4<f32>(w_hh_cols4(j.x, k0, H), w_hh_cols4(j.y, k0, H), w_hh_cols4(j.z, k0, H), w_hh_cols4(j.w, k0, H)));
+    let w4 = gate_weights4(j0, k0, H);
     for (var c = 0u; c < 4u; c++) {
       let k = operand_column(k0 + c, H);
       var v = 0.0;
@@ -136,7 +144,7 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
   }
   let first = block_before(step_at(0u, u.t_begin, u.t_end, u.reverse), u.reverse);
   for (var e = lid.x; e < half; e += WG) {
-    tile[e] = hseq[(first * B + min(b0 + e / H, B - 1u)) * H + e % H];
+    tile_set(e, hseq[(first * B + min(b0 + e / H, B - 1u)) * H + e % H]);
   }
   workgroupBarrier();
   for (var k = 0u; k < u.t_end - u.t_begin; k++) {
@@ -145,24 +153,12 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
     let nxt = half - cur;
     for (var jb = 0u; jb < H; jb += 4u * WG) {
       let j0 = jb + 4u * lid.x;
-      let j = units(j0, H);
       var acc: array<vec4<f32>, MAX_ROWS>;
       for (var r = 0u; r < ROWS; r++) {
         acc[r] = vec4<f32>(0.0);
       }
       for (var k0 = 0u; k0 < H; k0 += 4u) {
-        // column c: W_hh[j.x .. j.w, k0 + c]
-        let w4 = transpose(mat4x4<f32>(w_hh_cols4(j.x, k0, H), w_hh_cols4(j.y, k0, H), w_hh_cols4(j.z, k0, H), w_hh_cols4(j.w, k0, H)));
-        for (var c = 0u; c < 4u; c++) {
-          let k = operand_column(k0 + c, H);
-          var v = 0.0;
-          for (var r = 0u; r < ROWS; r++) {
-            if (r % SG == 0u) {
-              v = tile[cur + (r + lane) * H + k];
-            }
-            acc[r] = fma(vec4<f32>(row_from(v, r % SG)), w4[c], acc[r]);
-          }
-        }
+        add_row_products4(&acc, cur, lane, j0, k0, H);
       }
       var pre: array<vec4<f32>, MAX_ROWS>;
       for (var r = 0u; r < ROWS; r++) {
@@ -171,7 +167,7 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
       let nunits = min(4u, H - min(H, j0));
       for (var r = 0u; r < min(ROWS, B - b0); r++) {
         for (var q = 0u; q < nunits; q++) {
-          tile[nxt + r * H + j0 + q] = forward_cell(t, b0 + r, j0 + q, pre[r][q]);
+          tile_set(nxt + r * H + j0 + q, forward_cell(t, b0 + r, j0 + q, pre[r][q]));
         }
       }
     }

@@ -89,16 +89,7 @@ fn backward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
         acc[r] = vec4<f32>(0.0);
       }
       if (step > 0u) {
-        for (var n = 0u; n < G; n++) {
-          let w = w_hh_b_units4(n, j0, H);
-          var v = 0.0;
-          for (var r = 0u; r < ROWS; r++) {
-            if (r % SG == 0u) {
-              v = tile[cur + (r + lane) * G + n];
-            }
-            acc[r] = fma(vec4<f32>(row_from(v, r % SG)), w, acc[r]);
-          }
-        }
+        add_gate_products(&acc, cur, lane, j0, G, H);
       }
       var pre: array<vec4<f32>, MAX_ROWS>;
       for (var r = 0u; r < ROWS; r++) {
@@ -114,7 +105,7 @@ fn backward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
             let d = backward_cell(t, b0 + r, jq, pre[r][q]);
             let at = nxt + r * G + jq;
             for (var g = 0u; g < GATES; g++) {
-              tile[at + g * H] = d[g];
+              tile_set(at + g * H, d[g]);
             }
           }
         }

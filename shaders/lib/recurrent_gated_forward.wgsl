@@ -76,7 +76,7 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
   }
   let first = block_before(step_at(0u, u.t_begin, u.t_end, u.reverse), u.reverse);
   for (var e = lid.x; e < half; e += WG) {
-    tile[e] = hseq[(first * B + min(b0 + e / H, B - 1u)) * H + e % H];
+    tile_set(e, hseq[(first * B + min(b0 + e / H, B - 1u)) * H + e % H]);
   }
   workgroupBarrier();
   for (var k = 0u; k < u.t_end - u.t_begin; k++) {
@@ -91,17 +91,7 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
         acc[r] = GateVec(0.0);
       }
       for (var k0 = 0u; k0 < H; k0 += 4u) {
-        let w4 = gate_weights4(jc, k0, H);
-        for (var c = 0u; c < 4u; c++) {
-          let k = operand_column(k0 + c, H);
-          var v = 0.0;
-          for (var r = 0u; r < ROWS; r++) {
-            if (r % SG == 0u) {
-              v = tile[cur + (r + lane) * H + k];
-            }
-            acc[r] = fma(GateVec(row_from(v, r % SG)), w4[c], acc[r]);
-          }
-        }
+        add_row_products4(&acc, cur, lane, jc, k0, H);
       }
       var pre: array<GateVec, MAX_ROWS>;
       for (var r = 0u; r < ROWS; r++) {
@@ -109,7 +99,7 @@ fn forward_seq(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
       }
       if (j < H) {
         for (var r = 0u; r < min(ROWS, B - b0); r++) {
-          tile[nxt + r * H + j] = forward_cell(t, b0 + r, j, pre[r]);
+          tile_set(nxt + r * H + j, forward_cell(t, b0 + r, j, pre[r]));
         }
       }
     }

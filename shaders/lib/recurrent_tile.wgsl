@@ -22,8 +22,11 @@
 // W_hh is read four values at a time through weights_scalar.wgsl (weights_vec4.wgsl where
 // H % 4 = 0): the loops over W_hh's columns step by 4, and column k0 + c ≥ H (scalar only)
 // has weight 0 and loads its operand from column H − 1.
+// The tile itself, and its products with W_hh, are in tile_scalar.wgsl (tile_vec4.wgsl on the
+// 'subgroups' path where H % 4 = 0: one load is four columns of the recurrent operand).
 //!include "rows_direct"
 //!include "weights_scalar"
+//!include "tile_scalar"
 
 const MAX_ROWS: u32 = 16u;
 // Sequences per workgroup (≤ MAX_ROWS) and invocations per workgroup (one hidden-unit pass).
@@ -33,8 +36,6 @@ override WG: u32 = 64u;
 override TILE: u32 = 1024u;
 // Rows per broadcast group: 1 (rows_direct), or a power of two ≤ the subgroup size (rows_subgroups).
 override SG: u32 = 1u;
-
-var<workgroup> tile: array<f32, TILE>;
 
 // The 4 units j0..j0+3 of an invocation, clamped to valid rows/columns for loads.
 fn units(j0: u32, H: u32) -> vec4<u32> {

@@ -16,3 +16,8 @@ fn row_lane() -> u32 {
 fn row_from(v: f32, s: u32) -> f32 {
   return subgroupShuffle(v, s);
 }
+
+// row_from for four values at once (tile_vec4.wgsl's loads): one shuffle of the vec4.
+fn row_from4(v: vec4<f32>, s: u32) -> vec4<f32> {
+  return subgroupShuffle(v, s);
+}

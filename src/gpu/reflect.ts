@@ -2,7 +2,7 @@
 // (with wgsl_reflect) into per-entry-point bindings, uniform member offsets, workgroup
 // sizes, override names and module-scope constants. Nothing here touches a GPU.
 // The package's 'main' is CommonJS inside a "type": "module" package; its ESM build works everywhere.
-import { WgslReflect, ResourceType } from 'wgsl_reflect/wgsl_reflect.module.js';
+import { WgslReflect, ResourceType, type FunctionInfo } from 'wgsl_reflect/wgsl_reflect.module.js';
 
 /** How an entry point uses a buffer binding: `var<uniform>`, `var<storage, read>` or `var<storage, read_write>`. */
 export type BindingKind = 'uniform' | 'read-only-storage' | 'storage';
@@ -84,11 +84,25 @@ export function reflectWgsl(code: string, kernelName: string): KernelReflection 
       name: fn.name,
       workgroupSize: (fn.workgroupSize ?? [1, 1, 1]) as [number, number, number],
       bindings,
-      overrides: [...new Set(fn.overrides.map((o) => o.name))], // wgsl_reflect lists one per use
+      overrides: overridesUsedBy(fn),
     });
   }
   if (entryPoints.size === 0) throw new Error(`kernel ${kernelName}: no @compute entry point found`);
   return { entryPoints, constants: moduleConstants(reflect) };
+}
+
+/** The overrides `entry` uses, itself or through the functions it calls (wgsl_reflect lists each function's own, one per use). */
+function overridesUsedBy(entry: FunctionInfo): string[] {
+  const names = new Set<string>();
+  const seen = new Set<FunctionInfo>();
+  const visit = (fn: FunctionInfo): void => {
+    if (seen.has(fn)) return;
+    seen.add(fn);
+    for (const o of fn.overrides) names.add(o.name);
+    for (const callee of fn.calls) visit(callee);
+  };
+  visit(entry);
+  return [...names];
 }
 
 /** wgsl_reflect evaluates module-scope consts and override defaults into one table; keep the consts. */

@@ -20,6 +20,8 @@ import { source as rowsDirect } from '../../shaders/lib/rows_direct.wgsl';
 import { source as rowsSubgroups } from '../../shaders/lib/rows_subgroups.wgsl';
 import { source as stateGrad } from '../../shaders/lib/state_grad.wgsl';
 import { source as targets } from '../../shaders/lib/targets.wgsl';
+import { source as tileScalar } from '../../shaders/lib/tile_scalar.wgsl';
+import { source as tileVec4 } from '../../shaders/lib/tile_vec4.wgsl';
 import { source as weightsScalar } from '../../shaders/lib/weights_scalar.wgsl';
 import { source as weightsVec4 } from '../../shaders/lib/weights_vec4.wgsl';
 import { unpackWgsl } from './wgsl-shipped';
@@ -32,7 +34,8 @@ import { unpackWgsl } from './wgsl-shipped';
  * `gemm_b_vec4` for contiguous aligned rows; and its stores of C: `gemm_c_scalar`, or
  * `gemm_c_vec4` likewise) and the recurrent-kernel building blocks (with their row loads: `rows_direct`, or
  * `rows_subgroups` under `enable subgroups;`; and their W_hh loads: `weights_scalar`, or
- * `weights_vec4` for hidden sizes that are multiples of 4). `defineKernel()`'s default library.
+ * `weights_vec4` for hidden sizes that are multiples of 4; their workgroup tile: `tile_scalar`, or
+ * `tile_vec4` on the 'subgroups' path for hidden sizes that are multiples of 4). `defineKernel()`'s default library.
  */
 export const WGSL_LIBRARY: Readonly<Record<string, string>> = /* @__PURE__ */ restoreLibrary({
   activations,
@@ -53,6 +56,8 @@ export const WGSL_LIBRARY: Readonly<Record<string, string>> = /* @__PURE__ */ re
   rows_subgroups: rowsSubgroups,
   state_grad: stateGrad,
   targets,
+  tile_scalar: tileScalar,
+  tile_vec4: tileVec4,
   weights_scalar: weightsScalar,
   weights_vec4: weightsVec4,
 });

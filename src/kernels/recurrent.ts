@@ -9,8 +9,8 @@ import type { GpuTensor } from '../gpu/tensor';
 import type { UniformValues } from '../gpu/uniforms';
 import type { BindingDeclarations } from '../gpu/declare';
 import { gemm } from './gemm';
-import { weightLoadsKernel } from './weight-loads';
-import { requireKernelPath, requireSubgroupWidth, subgroupRowsKernel, type KernelPath } from '../gpu/subgroups';
+import { subgroupsKernelFor, weightLoadsKernel } from './weight-loads';
+import { requireKernelPath, requireSubgroupWidth, type KernelPath } from '../gpu/subgroups';
 
 /** How a recurrent layer's time loop runs: one dispatch per step, or one persistent dispatch per layer (chosen per shape by pickVariant()). */
 export type RecurrentVariant = 'step' | 'persistent';
@@ -176,8 +176,9 @@ function resolveTile(sched: Scheduler, where: string, a: RecordStepsArgs, width:
 
 /**
  * The kernel a run dispatches and its SG override: the cell kernel (its vec4WeightsKernel()
- * where H % 4 = 0, src/kernels/weight-loads.ts) on path 'plain', its subgroupRowsKernel() on 'subgroups' (SG = the device's broadcast width) unless the tile's
- * rows are not a multiple of that width. Throws for 'subgroups' on a device without subgroups.
+ * where H % 4 = 0, src/kernels/weight-loads.ts) on path 'plain', its subgroupsKernelFor() on
+ * 'subgroups' (SG = the device's broadcast width) unless the tile's rows are not a multiple of
+ * that width. Throws for 'subgroups' on a device without subgroups.
  */
 function kernelOnPath(sched: Scheduler, where: string, a: RecordStepsArgs, tile: RecurrentTile): { kernel: Kernel; sg: { SG?: number } } {
   const path = requireKernelPath(where, a.path ?? 'plain');
@@ -185,7 +186,7 @@ function kernelOnPath(sched: Scheduler, where: string, a: RecordStepsArgs, tile:
   if (path === 'plain') return { kernel, sg: {} };
   const width = requireSubgroupWidth(sched, where);
   if (width === 1 || tile.rows % width !== 0) return { kernel, sg: {} };
-  return { kernel: subgroupRowsKernel(kernel), sg: { SG: width } };
+  return { kernel: subgroupsKernelFor(a.kernel, a.range.hidden), sg: { SG: width } };
 }
 
 /** The step a direction takes first: tBegin, or tEnd − 1 for the reverse direction. */

@@ -73,7 +73,7 @@ export interface CellSpec {
   readonly separateHiddenGrads: boolean;
   /** PyTorch's default initialisation U(−b, b) of every layer tensor: b = 1/√H. */
   initBound(hidden: number): number;
-  /** The cell's kernel (shaders/{rnn,lstm,gru}.wgsl, its time-loop entries; its vec4WeightsKernel() where H % 4 = 0, and on path 'subgroups' the subgroupRowsKernel() of that). */
+  /** The cell's kernel (shaders/{rnn,lstm,gru}.wgsl, its time-loop entries; its vec4WeightsKernel() where H % 4 = 0, and on path 'subgroups' its subgroupsKernelFor(), src/kernels/weight-loads.ts). */
   readonly kernel: Kernel;
   /** Every kernel the forward and backward dispatch: prepare these. */
   readonly kernels: readonly Kernel[];

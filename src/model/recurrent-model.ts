@@ -10,8 +10,7 @@ import { Lifetime } from '../gpu/lifetime';
 import type { Scheduler } from '../gpu/scheduler';
 import type { GpuTensor } from '../gpu/tensor';
 import { gemmKernelsFor } from '../kernels/gemm';
-import { weightLoadsKernel } from '../kernels/weight-loads';
-import { subgroupRowsKernel } from '../gpu/subgroups';
+import { subgroupsKernelFor } from '../kernels/weight-loads';
 import { permuteKernel } from '../kernels/permute';
 import { lossKernel } from '../kernels/loss';
 import { stateGradNormKernel } from '../kernels/state-grad-norm';
@@ -52,7 +51,7 @@ export class RecurrentModel {
     validateModelConfig(config);
     const path = pickKernelPath(sched, opts.path);
     const cell = cellSpec(config.cell);
-    const onPath = path === 'subgroups' ? [subgroupRowsKernel(weightLoadsKernel(cell.kernel, config.hiddenSize))] : [];
+    const onPath = path === 'subgroups' ? [subgroupsKernelFor(cell.kernel, config.hiddenSize)] : [];
     await sched.prepare(...gemmKernelsFor(path), permuteKernel, lossKernel, dropoutKernel, stateGradNormKernel, ...cell.kernels, ...onPath);
     return new RecurrentModel(sched, config, { ...opts, path });
   }

@@ -1,5 +1,5 @@
 // kernel-paths.test.ts — both kernel paths ('plain', and 'subgroups' where the adapter has
-// subgroups: shaders/lib/rows_subgroups.wgsl, shaders/gemm_subgroups.wgsl) of the whole model
+// subgroups: shaders/lib/rows_subgroups.wgsl, tile_vec4.wgsl, shaders/gemm_subgroups.wgsl) of the whole model
 // against the float64 reference, on tiles where the subgroup path really broadcasts (batch 17:
 // two full tiles of 8 and one of a single sequence; hidden 13 and 67: not multiples of 4 or of
 // a workgroup), both time-loop variants, a bidirectional layer, and the path choice itself.
@@ -11,6 +11,7 @@ import { AUTO_KERNEL_PATH, pickKernelPath } from '../../src/model/kernel-paths';
 import { subgroupRowsKernel, subgroupWidth, KERNEL_PATHS } from '../../src/gpu/subgroups';
 import { gemmKernel } from '../../src/kernels/gemm';
 import { lstmKernel } from '../../src/kernels/lstm';
+import { subgroupsKernelFor } from '../../src/kernels/weight-loads';
 
 const gpu = useGpu();
 const hasSubgroups = (): boolean => subgroupWidth(gpu.sched) !== null;
@@ -61,5 +62,14 @@ describe('kernel path choice', () => {
     expect(k.lineMap.filter((l) => l.file === 'rows_subgroups').length).toBeGreaterThan(3);
     expect(k.code.split('\n').length).toBe(k.lineMap.length);
     expect(() => subgroupRowsKernel(gemmKernel)).toThrow(/gemm.wgsl does not include "rows_direct"/);
+  });
+
+  it("the 'subgroups' path reads the workgroup tile as vec4 where H % 4 = 0 only, with the vec4 loads of W_hh", () => {
+    const helpers = (hidden: number) => [...new Set(subgroupsKernelFor(lstmKernel, hidden).lineMap.map((l) => l.file))].filter((f) => /^(rows|tile|weights)_/.test(f)).sort();
+    expect(helpers(12)).toEqual(['rows_subgroups', 'tile_vec4', 'weights_vec4']);
+    expect(helpers(13)).toEqual(['rows_subgroups', 'tile_scalar', 'weights_scalar']);
+    expect(subgroupsKernelFor(lstmKernel, 12)).toBe(subgroupsKernelFor(lstmKernel, 64));
+    // The entries keep their overrides through the swapped helpers' functions (SG is only used there).
+    expect(subgroupsKernelFor(lstmKernel, 12).reflection.entryPoints.get('backward_seq')!.overrides).toContain('SG');
   });
 });

@@ -63,6 +63,21 @@ describe('reflectWgsl', () => {
     expect(() => packUniforms('t', params, { n: 1, dt: 0.5, scale: [2], k: 1 }, view, 0)).toThrow(/scale needs 2 value/);
   });
 
+  it('lists the overrides an entry point uses through the functions it calls, at any depth', () => {
+    const nested = reflectWgsl(`
+override ROWS: u32 = 8u;
+override SG: u32 = 1u;
+override UNUSED: u32 = 2u;
+@group(0) @binding(0) var<storage, read_write> out: array<u32>;
+fn group_of(r: u32) -> u32 { return r % SG; }
+fn rows() -> u32 { return group_of(ROWS); }
+@compute @workgroup_size(1) fn main() { out[0] = rows(); }
+@compute @workgroup_size(1) fn other() { out[1] = group_of(3u); }
+`, 'nested.wgsl');
+    expect(nested.entryPoints.get('main')!.overrides.sort()).toEqual(['ROWS', 'SG']);
+    expect(nested.entryPoints.get('other')!.overrides).toEqual(['SG']);
+  });
+
   it('reads module-scope constants (not overrides) so TypeScript need not repeat them', () => {
     const k = defineKernel('consts.wgsl', `const GATES: u32 = 4u;\nconst WIDE = GATES * 2u;\nconst HALF: f32 = 0.5;\noverride WG: u32 = 8;\n${SRC}`);
     expect(k.constant('GATES')).toBe(4);
